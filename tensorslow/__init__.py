@@ -1,0 +1,78 @@
+"""TensorSlow: a TensorFlow-1-style deep learning library in NumPy.
+
+Two promises:
+
+* the course's API works unchanged: ``Graph().as_default()``, ``placeholder()``,
+  ``Variable(array)``, ``add``/``matmul``/``sigmoid``/``softmax``/``log``/
+  ``multiply``/``reduce_sum``/``negative``, ``train.GradientDescentOptimizer``,
+  ``Session().run(node, feed_dict)``, ``RegisterGradient``;
+* it mirrors ``tf.compat.v1``: change ``import tensorflow.compat.v1 as tf`` to
+  ``import tensorslow as tf`` and a TF1 tutorial runs with the same numbers.
+"""
+import sys as _sys
+import types as _types
+
+from . import dtypes
+from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,  # noqa: A004
+                     int32, int64, uint8)
+from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
+from .graph import (Graph, Operation, Tensor, control_dependencies, convert_to_tensor, get_default_graph,
+                    get_default_session, name_scope, reset_default_graph)
+from .registry import NoGradient, NotDifferentiable, RegisterGradient
+from .shapes import TensorShape
+from .variables import (GraphKeys, Placeholder, Variable, all_variables, assign, assign_add, assign_sub, constant,
+                        global_variables, global_variables_initializer, group, initialize_all_variables,
+                        is_variable_initialized, local_variables, local_variables_initializer, no_op,
+                        placeholder, placeholder_with_default, trainable_variables, variables_initializer)
+from .ops.math_ops import (abs, add, add_n, cast, ceil, div, divide, equal, exp, floor, floordiv, floormod,  # noqa: A004
+                           greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not,
+                           logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow,
+                           reciprocal, round, rsqrt, sigmoid, sign, sqrt, square, squared_difference, subtract,
+                           tanh, to_double, to_float, to_int32, to_int64, truediv)
+from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
+from .ops.linalg_ops import matmul
+from .ops.array_ops import (concat, expand_dims, fill, gather, identity, one_hot, ones, ones_like, pad, rank,
+                            reshape, shape, size, split, squeeze, stack, stop_gradient, tile, transpose, unstack,
+                            where, where_v2, zeros, zeros_like)
+from .ops.array_ops import range_ as range  # noqa: A004
+from .ops.nn_ops import softmax, log_softmax
+from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
+from .gradients import gradients
+from .session import InteractiveSession, Session
+from . import nn, train, losses, debugging
+from .debugging import add_check_numerics_ops, check_numerics
+from .graph import get_default_graph as _gdg
+
+get_collection = lambda key, scope=None: _gdg().get_collection(key, scope)  # noqa: E731
+add_to_collection = lambda key, value: _gdg().add_to_collection(key, value)  # noqa: E731
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """min(max(t, clip_value_min), clip_value_max), built as TensorFlow builds it."""
+    return maximum(minimum(t, clip_value_max), clip_value_min, name=name)
+
+
+def disable_v2_behavior():
+    """No-op: TensorSlow always behaves as TF1."""
+
+
+disable_eager_execution = disable_v2_behavior
+newaxis = None
+
+random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform, truncated_normal=truncated_normal,
+                                set_random_seed=set_random_seed, set_seed=set_random_seed)
+math = _types.SimpleNamespace(
+    **{n: globals()[n] for n in ("abs", "add", "add_n", "argmax", "argmin", "ceil", "divide", "equal", "exp",
+                                 "floor", "greater", "greater_equal", "less", "less_equal", "log", "log1p",
+                                 "logical_and", "logical_not", "logical_or", "maximum", "minimum", "multiply",
+                                 "negative", "not_equal", "pow", "reciprocal", "reduce_max", "reduce_mean",
+                                 "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign",
+                                 "sqrt", "square", "squared_difference", "subtract", "tanh", "log_softmax",
+                                 "softmax")})
+errors = _types.SimpleNamespace(OpError=OpError, InvalidArgumentError=InvalidArgumentError,
+                                FailedPreconditionError=FailedPreconditionError, NotFoundError=NotFoundError)
+# `tf.compat.v1.X` works too, for code written against TF2's compatibility module.
+compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
+
+__version__ = "0.1.0"

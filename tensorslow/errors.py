@@ -1,0 +1,30 @@
+"""Errors raised by TensorSlow, named as in ``tf.errors``.
+
+Each carries the node it concerns (when there is one) so that a user sees
+which part of the graph was wrong, not a bare NumPy traceback.
+"""
+
+
+class OpError(Exception):
+    """Base class of errors raised while running a graph."""
+
+    def __init__(self, node, message):
+        super().__init__(message)
+        self.node = node
+        self.op = node
+        self.message = message
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op received an argument it cannot work with (shape, dtype, value)."""
+
+
+class FailedPreconditionError(OpError):
+    """The graph was run in a state it does not allow (e.g. a closed session)."""
+
+
+class NotFoundError(OpError, KeyError):
+    """A named node does not exist."""
+
+    def __str__(self):  # KeyError would otherwise repr() the message
+        return self.message

@@ -1,0 +1,455 @@
+"""Computational graphs: :class:`Graph` and its nodes.
+
+A graph only *describes* a computation. Nodes (:class:`Tensor`) hold their op
+type, their inputs, their static dtype and shape, and a ``compute`` function
+(the forward kernel); they never hold values. Values exist only inside one
+``Session.run`` (see ``session.py``), so two sessions, two graphs or two
+threads never see each other's numbers.
+
+Course API: ``Graph().as_default()`` works as a plain statement (the graph
+stays the default) and as ``with`` (the previous default comes back).
+"""
+import re
+import threading
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .shapes import TensorShape
+
+
+class Graph:
+    """A set of nodes plus naming, collections and the random seed."""
+
+    def __init__(self):
+        self._nodes = []
+        self._by_name = {}
+        self._name_counts = {}
+        self._scope_stack = threading.local()
+        self._collections = {}
+        self.seed = None
+        self._lock = threading.Lock()
+
+    # -- default graph ---------------------------------------------------------------
+    def as_default(self):
+        """Make this the default graph. Returns a context manager that restores the previous one."""
+        return _DefaultGraphContext(self)
+
+    # -- nodes -----------------------------------------------------------------------
+    def _add(self, node, base_name):
+        with self._lock:
+            name = self.unique_name(base_name)
+            node._op_name = name
+            node._id = len(self._nodes)
+            self._nodes.append(node)
+            self._by_name[name] = node
+
+    def unique_name(self, base_name):
+        """``base`` in the current name scope, numbered ``_1, _2, ...`` if taken (as TensorFlow does)."""
+        scope = self.current_scope
+        name = f"{scope}/{base_name}" if scope else base_name
+        if name in self._name_counts or name in self._by_name:
+            count = self._name_counts.get(name, 0)
+            while True:
+                count += 1
+                candidate = f"{name}_{count}"
+                if candidate not in self._by_name:
+                    break
+            self._name_counts[name] = count
+            return candidate
+        self._name_counts[name] = 0
+        return name
+
+    def get_operations(self):
+        return list(self._nodes)
+
+    def get_tensor_by_name(self, name):
+        """The node whose tensor name is ``name`` (``"x:0"``; ``"x"`` is accepted too)."""
+        from .errors import NotFoundError
+        op_name = name[:-2] if name.endswith(":0") else name
+        try:
+            return self._by_name[op_name]
+        except KeyError:
+            raise NotFoundError(None, f"The name {name!r} refers to no node in this graph.") from None
+
+    get_operation_by_name = get_tensor_by_name
+
+    # -- name scopes -----------------------------------------------------------------
+    @property
+    def current_scope(self):
+        return getattr(self._scope_stack, "scope", "")
+
+    def name_scope(self, name):
+        return _NameScope(self, name)
+
+    # -- collections -----------------------------------------------------------------
+    def add_to_collection(self, key, value):
+        self._collections.setdefault(key, []).append(value)
+
+    def get_collection(self, key, scope=None):
+        items = list(self._collections.get(key, []))
+        if scope:
+            items = [v for v in items if re.match(scope, getattr(v, "op_name", ""))]
+        return items
+
+    def get_collection_ref(self, key):
+        return self._collections.setdefault(key, [])
+
+    def __repr__(self):
+        return f"<tensorslow.Graph with {len(self._nodes)} nodes>"
+
+
+class _DefaultGraphContext:
+    """Returned by :meth:`Graph.as_default`: already in effect; ``with`` restores the old default."""
+
+    def __init__(self, graph):
+        global _default_graph
+        self._previous = _default_graph
+        _default_graph = graph
+        self.graph = graph
+
+    def __enter__(self):
+        return self.graph
+
+    def __exit__(self, *exc):
+        global _default_graph
+        _default_graph = self._previous
+        return False
+
+
+class _NameScope:
+    def __init__(self, graph, name):
+        self.graph = graph
+        self.name = name
+
+    def __enter__(self):
+        outer = self.graph.current_scope
+        self._outer = outer
+        if self.name is None or self.name == "":
+            scope = ""
+        elif self.name.endswith("/"):  # an absolute scope, as returned by a previous name_scope
+            scope = self.name[:-1]
+        else:
+            base = f"{outer}/{self.name}" if outer else self.name
+            # Re-entering the same scope name opens "name_1", as in TensorFlow.
+            scope = self.graph.unique_name(self.name) if base in self.graph._name_counts else base
+            self.graph._name_counts.setdefault(scope, 0)
+        self.graph._scope_stack.scope = scope
+        return scope + "/" if scope else ""
+
+    def __exit__(self, *exc):
+        self.graph._scope_stack.scope = self._outer
+        return False
+
+
+_default_graph = Graph()
+
+
+def get_default_graph():
+    """The graph new nodes go into."""
+    return _default_graph
+
+
+def reset_default_graph():
+    """Replace the default graph by a new, empty one."""
+    global _default_graph
+    _default_graph = Graph()
+
+
+def name_scope(name, default_name=None, values=None):
+    """``with name_scope("layer1"):`` prefixes the names of nodes created inside."""
+    graph = _graph_of(values) if values else get_default_graph()
+    return graph.name_scope(name if name is not None else default_name)
+
+
+# Control dependencies: nodes created inside `with control_dependencies([...])` run after those.
+_control_stack = threading.local()
+
+
+class control_dependencies:  # noqa: N801  (TensorFlow's name)
+    """Nodes created inside the block run only after ``control_inputs`` have run."""
+
+    def __init__(self, control_inputs):
+        self.control_inputs = [c for c in (control_inputs or ()) if c is not None]
+        for c in self.control_inputs:
+            if not isinstance(c, Tensor):
+                raise TypeError(f"control_dependencies expects graph nodes, got {c!r}")
+
+    def __enter__(self):
+        stack = getattr(_control_stack, "stack", [])
+        _control_stack.stack = stack + [self.control_inputs]
+        return self
+
+    def __exit__(self, *exc):
+        _control_stack.stack = _control_stack.stack[:-1]
+        return False
+
+
+def _current_control_inputs():
+    stack = getattr(_control_stack, "stack", None)
+    return [c for frame in stack for c in frame] if stack else []
+
+
+class Tensor:
+    """A node of the graph and the handle of the value it produces.
+
+    TensorFlow separates an ``Operation`` from its output ``Tensor``; here a
+    node is both (``t.op is t``), which keeps the engine to one kind of object.
+
+    Attributes:
+        type: the op type (``"MatMul"``), the key of the gradient registry.
+        inputs: the input nodes (``input_nodes`` in the course).
+        attrs: the op's attributes (``axis``, ``transpose_a``...), also readable as ``node.axis``.
+        dtype, shape: what is known before running (``None`` / unknown dims allowed).
+        compute: the forward kernel, ``compute(*input_values) -> value``.
+        stateful: if true the kernel is ``compute(state, *input_values)`` and may
+            read or write the session's variables and random generators.
+    """
+
+    __array_ufunc__ = None  # `ndarray + node` defers to node.__radd__
+    has_value = True
+    stateful = False
+    type = None
+
+    def __init__(self, op_type, inputs=(), *, compute=None, attrs=None, dtype=None, shape=None,
+                 name=None, graph=None, stateful=None):
+        inputs = tuple(inputs)
+        self.graph = graph if graph is not None else _graph_of(inputs)
+        for node in inputs:
+            if not isinstance(node, Tensor):
+                raise TypeError(f"{op_type}: input {node!r} is not a graph node")
+            if node.graph is not self.graph:
+                raise ValueError(
+                    f"{op_type}: input {node.name!r} belongs to a different graph than the "
+                    f"other inputs; all nodes of one op must come from the same Graph.")
+        self.type = op_type
+        self.inputs = inputs
+        self.control_inputs = tuple(_current_control_inputs())
+        self.attrs = attrs or {}
+        self.dtype = None if dtype is None else _dtypes.as_dtype(dtype)
+        self._shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+        if compute is not None:
+            self.compute = compute
+        if stateful is not None:
+            self.stateful = stateful
+        self._consumers = []
+        for node in inputs:
+            node._consumers.append(self)
+        self.graph._add(self, name or _default_name(op_type))
+
+    # -- identity -------------------------------------------------------------------
+    @property
+    def op(self):
+        return self
+
+    @property
+    def op_name(self):
+        return self._op_name
+
+    @property
+    def name(self):
+        return f"{self._op_name}:0" if self.has_value else self._op_name
+
+    @property
+    def input_nodes(self):  # the course's name for `inputs`
+        return self.inputs
+
+    @property
+    def outputs(self):
+        return [self] if self.has_value else []
+
+    @property
+    def shape(self):
+        return self._shape
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        new = TensorShape(shape)
+        if not self._shape.is_compatible_with(new):
+            raise ValueError(f"Shape {new} of {self.name!r} is incompatible with its known shape {self._shape}")
+        if new.dims is not None:
+            known = self._shape.dims or new.dims
+            self._shape = TensorShape([a if a is not None else b for a, b in zip(known, new.dims)])
+
+    def consumers(self):
+        return list(self._consumers)
+
+    def __getattr__(self, name):
+        # Op attributes read as plain attributes (`op.axis`), as the course's gradients do.
+        attrs = self.__dict__.get("attrs")
+        if attrs is not None and name in attrs:
+            return attrs[name]
+        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('_op_name', '?')!r} has no attribute {name!r}")
+
+    def get_attr(self, name):
+        return self.attrs[name]
+
+    def compute(self, *input_values):
+        raise NotImplementedError(f"op type {self.type!r} defines no compute()")
+
+    # -- running --------------------------------------------------------------------
+    def eval(self, feed_dict=None, session=None):
+        """The value of this node in ``session`` (default: the session of the enclosing ``with``)."""
+        return _session_for(self, session).run(self, feed_dict)
+
+    def run(self, feed_dict=None, session=None):
+        """Run this node (for ops with no output, such as a training step)."""
+        _session_for(self, session).run(self, feed_dict)
+
+    # -- Python protocol -------------------------------------------------------------
+    __hash__ = object.__hash__  # `==` stays identity so nodes can key feed_dicts (TF1 behaviour)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def __bool__(self):
+        raise TypeError(f"Using graph node {self.name!r} as a Python bool is not allowed: its value "
+                        "exists only inside Session.run. Use tf.cond-free logic or fetch it first.")
+
+    def __len__(self):
+        dims = self._shape.dims
+        if dims is None or not dims or dims[0] is None:
+            raise TypeError(f"len() of {self.name!r} is unknown before running (shape {self._shape})")
+        return dims[0]
+
+    def __iter__(self):
+        dims = self._shape.dims
+        if dims is None or not dims or dims[0] is None:
+            raise TypeError(f"Cannot iterate over {self.name!r}: its first dimension is unknown")
+        return iter([self[i] for i in range(dims[0])])
+
+    def __repr__(self):
+        shape = "<unknown>" if self._shape.dims is None else tuple(self._shape.dims)
+        dtype = self.dtype.name if self.dtype is not None else "?"
+        if not self.has_value:
+            return f"<tensorslow.Operation '{self.name}' type={self.type}>"
+        return f'Tensor("{self.name}", shape={shape}, dtype={dtype})'
+
+
+class Operation(Tensor):
+    """Base class of computed nodes, as in the course.
+
+    Subclass it and define ``compute(self, *input_values)``::
+
+        class cube(Operation):
+            def __init__(self, x):
+                super().__init__([x])
+            def compute(self, x_value):
+                return x_value ** 3
+
+    then register its gradient with ``@RegisterGradient("cube")``.
+    """
+
+    def __init__(self, input_nodes=(), op_type=None, **kwargs):
+        inputs = [convert_to_tensor(x) for x in input_nodes]
+        if "graph" not in kwargs and not inputs:
+            kwargs["graph"] = get_default_graph()
+        Tensor.__init__(self, op_type or type(self).__name__, inputs, **kwargs)
+
+
+class NoValueOp(Tensor):
+    """A node run for its effect (a training step, an initializer): ``run`` returns None."""
+
+    has_value = False
+
+
+def _default_name(op_type):
+    # "MatMul" -> "MatMul"; TensorFlow names nodes after their op type.
+    return op_type
+
+
+def _graph_of(values):
+    for v in values:
+        if isinstance(v, Tensor):
+            return v.graph
+    return get_default_graph()
+
+
+# -- constants and conversion ----------------------------------------------------------
+
+def constant_node(value, dtype=None, shape=None, name=None, graph=None):
+    """A ``Const`` node holding ``value`` as a NumPy array of ``dtype``."""
+    dt = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.dtype_of_python_value(value)
+    try:
+        array = np.asarray(value, dtype=dt.as_numpy_dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"Cannot convert {value!r} to a constant of dtype {dt.name}: {e}") from None
+    if shape is not None:
+        shape = tuple(shape)
+        if array.size == 1 and int(np.prod(shape)) != 1:
+            array = np.full(shape, array.reshape(()), dtype=array.dtype)
+        elif array.shape != shape:
+            try:
+                array = array.reshape(shape)
+            except ValueError:
+                raise ValueError(f"Cannot make a constant of shape {shape} from a value of shape {array.shape}") from None
+    array.setflags(write=False)  # constants are shared by every run: never mutate them
+
+    def compute():
+        return array
+    node = Tensor("Const", (), compute=compute, attrs={"value": array}, dtype=dt, shape=array.shape,
+                  name=name or "Const", graph=graph or get_default_graph())
+    return node
+
+
+def convert_to_tensor(value, dtype=None, name=None, graph=None):
+    """Return ``value`` as a node: nodes pass through, anything array-like becomes a ``Const``.
+
+    ``dtype`` is the dtype the caller needs; for Python and NumPy values it is the
+    dtype of the constant (TensorFlow converts literals to the other operand's dtype).
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype is not None and value.dtype != dtype:
+            raise TypeError(f"Expected a {_dtypes.as_dtype(dtype).name} node, got {value.name!r} "
+                            f"of dtype {value.dtype.name}")
+        return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value)):
+        from .ops.array_ops import stack
+        return stack(list(value), name=name)
+    return constant_node(value, dtype=dtype, name=name, graph=graph)
+
+
+def _flatten(seq):
+    for item in seq:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+# -- default session (used by Tensor.eval and Operation.run) --------------------------
+
+_session_stack = threading.local()
+
+
+def _push_session(session):
+    stack = getattr(_session_stack, "stack", [])
+    _session_stack.stack = stack + [session]
+
+
+def _pop_session(session):
+    stack = getattr(_session_stack, "stack", [])
+    if stack and stack[-1] is session:
+        _session_stack.stack = stack[:-1]
+    elif session in stack:
+        _session_stack.stack = [s for s in stack if s is not session]
+
+
+def get_default_session():
+    stack = getattr(_session_stack, "stack", None)
+    return stack[-1] if stack else None
+
+
+def _session_for(node, session):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError(f"Cannot evaluate {node.name!r}: no default session is registered. Use "
+                         "`with tf.Session() as sess:` or pass session=sess.")
+    if session.graph is not node.graph:
+        raise ValueError(f"Cannot evaluate {node.name!r}: the session's graph is not the node's graph.")
+    return session

@@ -1,0 +1,1 @@
+"""Op definitions. Each module defines ops with their gradients side by side."""

@@ -1,0 +1,538 @@
+"""Shape manipulation and indexing: reshape, transpose, concat, stack, slicing, gather...
+
+Gradients of these ops move values around without arithmetic: each gradient
+puts ``grad`` back where the forward op took its input from.
+"""
+
+import numpy as np
+
+from .. import dtypes as _dtypes
+from ..backend import xp
+from ..graph import Tensor, constant_node
+from ..registry import NotDifferentiable, RegisterGradient
+from ..shapes import TensorShape
+from .core import as_nodes, common_dtype
+
+
+def _static_ints(value, what, op_type):
+    """A shape/perm/axis argument as a tuple of Python ints (graph nodes are not accepted here)."""
+    if isinstance(value, Tensor):
+        if value.type == "Const":
+            return tuple(int(v) for v in np.ravel(value.attrs["value"]))
+        return None
+    if np.ndim(value) == 0:
+        return (int(value),)
+    return tuple(int(v) for v in value)
+
+
+# -- reshape ------------------------------------------------------------------------------
+
+def reshape(tensor, shape, name=None):
+    """y = x with a new shape (one entry may be -1: inferred from the element count)."""
+    (x,) = as_nodes([tensor])
+    dims = _static_ints(shape, "shape", "Reshape")
+    if dims is None:  # shape given by a graph node, known only at run time
+        (shape_node,) = as_nodes([shape])
+        return Tensor("Reshape", (x, shape_node), compute=lambda v, s: xp.reshape(v, tuple(int(d) for d in s)),
+                      dtype=x.dtype, shape=TensorShape(None), name=name or "Reshape")
+    static = _reshape_static(x, dims)
+
+    def compute(value):
+        try:
+            return xp.reshape(value, dims)
+        except ValueError:
+            raise ValueError(f"cannot reshape a value of shape {value.shape} ({value.size} elements) "
+                             f"into shape {list(dims)}") from None
+    return Tensor("Reshape", (x,), compute=compute, attrs={"shape": dims}, dtype=x.dtype, shape=static,
+                  name=name or "Reshape")
+
+
+def _reshape_static(x, dims):
+    if dims.count(-1) > 1:
+        raise ValueError(f"Reshape: at most one dimension may be -1, got {list(dims)}")
+    n = x.shape.num_elements()
+    if -1 not in dims:
+        if n is not None and n != int(np.prod(dims)):
+            raise ValueError(f"Reshape: cannot reshape {x.name!r} of shape {x.shape} ({n} elements) "
+                             f"into shape {list(dims)} ({int(np.prod(dims))} elements)")
+        return TensorShape(dims)
+    known = int(np.prod([d for d in dims if d != -1]))
+    if n is not None and known:
+        if n % known:
+            raise ValueError(f"Reshape: cannot reshape {x.name!r} of shape {x.shape} into {list(dims)}")
+        return TensorShape([n // known if d == -1 else d for d in dims])
+    return TensorShape([None if d == -1 else d for d in dims])
+
+
+@RegisterGradient("Reshape")
+def _reshape_grad(op, grad):
+    """reshape moves no values: dL/dx = reshape(dL/dy, shape of x)"""
+    return [xp.reshape(grad, op.inputs[0].shape)] + [None] * (len(op.inputs) - 1)
+
+
+def _shape_like_grad(op, grad):
+    """dL/dx = dL/dy reshaped to x's shape (the op only inserts or removes size-1 axes)"""
+    return xp.reshape(grad, op.inputs[0].shape)
+
+
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+    """y = x with a size-1 axis inserted at ``axis``."""
+    (x,) = as_nodes([input])
+    ax = int(dim if axis is None else axis)
+    shape = TensorShape(None)
+    if x.shape.dims is not None:
+        dims = list(x.shape.dims)
+        pos = ax if ax >= 0 else len(dims) + 1 + ax
+        dims.insert(pos, 1)
+        shape = TensorShape(dims)
+    return Tensor("ExpandDims", (x,), compute=lambda v: xp.expand_dims(v, ax), attrs={"axis": ax},
+                  dtype=x.dtype, shape=shape, name=name or "ExpandDims")
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """y = x without size-1 axes (all of them, or those in ``axis``)."""
+    (x,) = as_nodes([input])
+    ax = squeeze_dims if axis is None else axis
+    ax = None if ax is None else tuple(_static_ints(ax, "axis", "Squeeze"))
+    shape = TensorShape(None)
+    if x.shape.dims is not None:
+        n = len(x.shape.dims)
+        axes = {a % n for a in ax} if ax is not None else {i for i, d in enumerate(x.shape.dims) if d == 1}
+        for a in axes:
+            if x.shape.dims[a] not in (1, None):
+                raise ValueError(f"Squeeze: cannot squeeze axis {a} of {x.name!r} with shape {x.shape}")
+        shape = TensorShape([d for i, d in enumerate(x.shape.dims) if i not in axes])
+
+    def compute(value):
+        return xp.squeeze(value, axis=ax)
+    return Tensor("Squeeze", (x,), compute=compute, attrs={"axis": ax}, dtype=x.dtype, shape=shape,
+                  name=name or "Squeeze")
+
+
+RegisterGradient("ExpandDims")(_shape_like_grad)
+RegisterGradient("Squeeze")(_shape_like_grad)
+
+
+# -- transpose ----------------------------------------------------------------------------
+
+def transpose(a, perm=None, name=None, conjugate=False):
+    """y = x with axes permuted (default: reversed)."""
+    (x,) = as_nodes([a])
+    perm = None if perm is None else _static_ints(perm, "perm", "Transpose")
+    shape = TensorShape(None)
+    if x.shape.dims is not None:
+        p = perm if perm is not None else tuple(reversed(range(len(x.shape.dims))))
+        if sorted(p) != list(range(len(x.shape.dims))):
+            raise ValueError(f"Transpose: perm {list(p)} is not a permutation of the axes of {x.name!r} "
+                             f"with shape {x.shape}")
+        shape = TensorShape([x.shape.dims[i] for i in p])
+    return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, perm), attrs={"perm": perm},
+                  dtype=x.dtype, shape=shape, name=name or "Transpose")
+
+
+@RegisterGradient("Transpose")
+def _transpose_grad(op, grad):
+    """dL/dx = transpose(dL/dy, inverse permutation)"""
+    perm = op.perm
+    return xp.transpose(grad, None if perm is None else np.argsort(perm))
+
+
+# -- concat / stack / unstack / split ----------------------------------------------------------
+
+def concat(values, axis, name="concat"):
+    """y = the ``values`` joined along an existing ``axis``."""
+    nodes = as_nodes(list(values))
+    ax = int(axis)
+    dtype = common_dtype("ConcatV2", nodes)
+    shape = TensorShape(None)
+    if all(n.shape.dims is not None for n in nodes):
+        ranks = {len(n.shape.dims) for n in nodes}
+        if len(ranks) != 1:
+            raise ValueError(f"ConcatV2: inputs have different ranks: {[str(n.shape) for n in nodes]}")
+        rank = ranks.pop()
+        a = ax % rank
+        dims = []
+        for i in range(rank):
+            col = [n.shape.dims[i] for n in nodes]
+            if i == a:
+                dims.append(None if None in col else sum(col))
+            else:
+                known = {d for d in col if d is not None}
+                if len(known) > 1:
+                    raise ValueError(f"ConcatV2: dimension {i} differs between inputs: "
+                                     f"{[str(n.shape) for n in nodes]}")
+                dims.append(known.pop() if known else None)
+        shape = TensorShape(dims)
+    return Tensor("ConcatV2", nodes, compute=lambda *vs: xp.concatenate(vs, axis=ax), attrs={"axis": ax},
+                  dtype=dtype, shape=shape, name=name or "concat")
+
+
+@RegisterGradient("ConcatV2")
+def _concat_grad(op, grad):
+    """dL/dx_i = the slice of dL/dy that came from x_i"""
+    sizes = [v.shape[op.axis] for v in op.inputs]
+    return xp.split(grad, np.cumsum(sizes)[:-1], axis=op.axis)
+
+
+def stack(values, axis=0, name="stack"):
+    """y = the ``values`` joined along a new ``axis``."""
+    nodes = as_nodes(list(values))
+    ax = int(axis)
+    dtype = common_dtype("Pack", nodes)
+    shape = TensorShape(None)
+    if nodes and all(n.shape.dims is not None for n in nodes):
+        dims = list(nodes[0].shape.dims)
+        for n in nodes[1:]:
+            if not n.shape.is_compatible_with(dims):
+                raise ValueError(f"Pack: shapes differ: {[str(n.shape) for n in nodes]}")
+        dims.insert(ax if ax >= 0 else len(dims) + 1 + ax, len(nodes))
+        shape = TensorShape(dims)
+    return Tensor("Pack", nodes, compute=lambda *vs: xp.stack(vs, axis=ax), attrs={"axis": ax},
+                  dtype=dtype, shape=shape, name=name or "stack")
+
+
+@RegisterGradient("Pack")
+def _pack_grad(op, grad):
+    """dL/dx_i = dL/dy[..., i, ...] along the stacking axis"""
+    return [xp.take(grad, i, axis=op.axis) for i in range(len(op.inputs))]
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """The slices of ``value`` along ``axis``, as a list of nodes."""
+    (x,) = as_nodes([value])
+    ax = int(axis)
+    if num is None:
+        if x.shape.dims is None or x.shape.dims[ax] is None:
+            raise ValueError(f"unstack: cannot infer num from {x.name!r} with shape {x.shape}; pass num=")
+        num = x.shape.dims[ax]
+    if ax < 0 and x.shape.ndims is not None:
+        ax += x.shape.ndims
+    outs = []
+    for i in range(num):
+        index = (slice(None),) * ax + (i,) if ax >= 0 else (Ellipsis, i) + (slice(None),) * (-ax - 1)
+        outs.append(_strided_slice(x, index, name=name))
+    return outs
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """``value`` cut along ``axis`` into equal parts (an int) or parts of the given sizes (a list)."""
+    (x,) = as_nodes([value])
+    ax = int(axis)
+    if isinstance(num_or_size_splits, int):
+        size = x.shape.dims[ax] if x.shape.dims is not None else None
+        if size is None:
+            raise ValueError(f"split: the size of axis {ax} of {x.name!r} must be known")
+        if size % num_or_size_splits:
+            raise ValueError(f"split: axis {ax} of size {size} does not divide into {num_or_size_splits} parts")
+        sizes = [size // num_or_size_splits] * num_or_size_splits
+    else:
+        sizes = [int(s) for s in num_or_size_splits]
+    outs, start = [], 0
+    for s in sizes:
+        index = (slice(None),) * ax + (slice(start, start + s),) if ax >= 0 else \
+            (Ellipsis, slice(start, start + s)) + (slice(None),) * (-ax - 1)
+        outs.append(_strided_slice(x, index, name=name))
+        start += s
+    return outs
+
+
+# -- slicing ------------------------------------------------------------------------------
+
+def _strided_slice(x, index, name=None):
+    """y = x[index] for a basic NumPy index (ints, slices, None, Ellipsis)."""
+    shape = TensorShape(None)
+    if x.shape.is_fully_defined():
+        shape = TensorShape(np.empty(x.shape.dims, dtype=np.bool_)[index].shape)
+    elif x.shape.dims is not None:
+        shape = _slice_static_shape(x.shape.dims, index)
+
+    def compute(value):
+        return value[index]
+    return Tensor("StridedSlice", (x,), compute=compute, attrs={"index": index}, dtype=x.dtype,
+                  shape=shape, name=name or "strided_slice")
+
+
+def _slice_static_shape(dims, index):
+    # Replace unknown dims by a large stand-in, slice an empty array, map stand-ins back.
+    stand_in = 2 ** 31 - 1
+    probe = np.lib.stride_tricks.as_strided(np.zeros(1, np.bool_), [stand_in if d is None else d for d in dims],
+                                            [0] * len(dims))
+    out = probe[index].shape
+    return TensorShape([None if d >= stand_in // 2 else d for d in out])
+
+
+def getitem(tensor, key):
+    """``tensor[key]`` for ints, slices (with steps), ``...`` and ``None`` (new axis)."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    clean = []
+    for k in key:
+        if isinstance(k, Tensor):
+            raise TypeError(f"Slicing {tensor.name!r} with graph node {k.name!r} is not supported; "
+                            f"use tf.gather")
+        if isinstance(k, slice):
+            clean.append(slice(*(None if v is None else int(v) for v in (k.start, k.stop, k.step))))
+        elif k is None or k is Ellipsis:
+            clean.append(k)
+        elif isinstance(k, (int, np.integer)):
+            clean.append(int(k))
+        else:
+            raise TypeError(f"Unsupported index {k!r} for {tensor.name!r}: use ints, slices, None or ...")
+    return _strided_slice(tensor, tuple(clean))
+
+
+@RegisterGradient("StridedSlice")
+def _strided_slice_grad(op, grad):
+    """dL/dx = zeros with dL/dy written where the slice came from (a basic slice never repeats an element)"""
+    x = op.inputs[0]
+    full = xp.zeros(x.shape, dtype=grad.dtype)
+    full[op.index] = grad
+    return full
+
+
+# -- tile, pad, gather, one_hot ---------------------------------------------------------------
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """y = x repeated ``multiples[i]`` times along axis i."""
+    (x,) = as_nodes([input])
+    reps = _static_ints(multiples, "multiples", "Tile")
+    shape = TensorShape(None)
+    if x.shape.dims is not None:
+        if len(reps) != len(x.shape.dims):
+            raise ValueError(f"Tile: multiples {list(reps)} must have one entry per axis of {x.name!r} "
+                             f"with shape {x.shape}")
+        shape = TensorShape([None if d is None else d * r for d, r in zip(x.shape.dims, reps)])
+    return Tensor("Tile", (x,), compute=lambda v: xp.tile(v, reps), attrs={"multiples": reps},
+                  dtype=x.dtype, shape=shape, name=name or "Tile")
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op, grad):
+    """dL/dx = sum of dL/dy over the copies: view grad as (m0, d0, m1, d1, ...) and sum the m axes"""
+    x = op.inputs[0]
+    split_shape = []
+    for m, d in zip(op.multiples, x.shape):
+        split_shape += [m, d]
+    return xp.sum(xp.reshape(grad, split_shape), axis=tuple(range(0, 2 * x.ndim, 2)))
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """y = x with ``paddings[i] = [before, after]`` values added around axis i."""
+    (x,) = as_nodes([tensor])
+    pads = tuple(tuple(int(v) for v in p) for p in np.asarray(paddings))
+    mode = mode.upper()
+    np_mode = {"CONSTANT": "constant", "REFLECT": "reflect", "SYMMETRIC": "symmetric"}.get(mode)
+    if np_mode is None:
+        raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
+    if x.shape.dims is not None and len(pads) != len(x.shape.dims):
+        raise ValueError(f"pad: paddings has {len(pads)} rows but {x.name!r} has rank {len(x.shape.dims)}")
+    shape = TensorShape(None) if x.shape.dims is None else TensorShape(
+        [None if d is None else d + a + b for d, (a, b) in zip(x.shape.dims, pads)])
+    kwargs = {"constant_values": constant_values} if np_mode == "constant" else {}
+    return Tensor("Pad" if mode == "CONSTANT" else "MirrorPad", (x,),
+                  compute=lambda v: xp.pad(v, pads, mode=np_mode, **kwargs),
+                  attrs={"paddings": pads, "mode": mode}, dtype=x.dtype, shape=shape, name=name or "Pad")
+
+
+@RegisterGradient("Pad")
+def _pad_grad(op, grad):
+    """dL/dx = dL/dy with the padding cut off"""
+    index = tuple(slice(a, grad.shape[i] - b) for i, (a, b) in enumerate(op.paddings))
+    return grad[index]
+
+
+def gather(params, indices, axis=0, name=None, validate_indices=None, batch_dims=0):
+    """y = params[..., indices, ...] taken along ``axis``."""
+    (p,) = as_nodes([params])
+    (idx,) = as_nodes([indices], dtype_hint=_dtypes.int32)
+    if idx.dtype is not None and not idx.dtype.is_integer:
+        raise TypeError(f"gather: indices {idx.name!r} must be integers, got {idx.dtype.name}")
+    ax = int(axis)
+    shape = TensorShape(None)
+    if p.shape.dims is not None and idx.shape.dims is not None:
+        a = ax % len(p.shape.dims)
+        shape = TensorShape(list(p.shape.dims[:a]) + list(idx.shape.dims) + list(p.shape.dims[a + 1:]))
+
+    def compute(values, index_values):
+        size = values.shape[ax]
+        if index_values.size and (index_values.min() < 0 or index_values.max() >= size):
+            bad = index_values[(index_values < 0) | (index_values >= size)].ravel()[0]
+            raise IndexError(f"index {bad} is out of range [0, {size}) along axis {ax}")
+        return xp.take(values, index_values, axis=ax)
+    return Tensor("GatherV2", (p, idx), compute=compute, attrs={"axis": ax}, dtype=p.dtype, shape=shape,
+                  name=name or "GatherV2")
+
+
+@RegisterGradient("GatherV2")
+def _gather_grad(op, grad):
+    """dL/dparams = dL/dy scattered back (and summed where an index repeats); indices get none"""
+    params, indices = op.inputs
+    ax = op.axis % params.ndim
+    out = xp.zeros(params.shape, dtype=grad.dtype)
+    moved = xp.moveaxis(out, ax, 0)
+    g = xp.moveaxis(grad.reshape(params.shape[:ax] + (indices.size,) + params.shape[ax + 1:]), ax, 0)
+    xp.add.at(moved, indices.ravel(), g)
+    return out, None
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """y[..., i] = on_value if indices[...] == i else off_value (a new last axis of size ``depth``)."""
+    (idx,) = as_nodes([indices], dtype_hint=_dtypes.int64)
+    depth = int(depth)
+    out = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.float32
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    np_out = out.as_numpy_dtype
+    ax = -1 if axis is None else int(axis)
+
+    def compute(index_values):
+        hot = index_values[..., None] == xp.arange(depth)
+        y = xp.where(hot, xp.asarray(on, dtype=np_out), xp.asarray(off, dtype=np_out))
+        return y if ax == -1 else xp.moveaxis(y, -1, ax)
+    shape = TensorShape(None)
+    if idx.shape.dims is not None:
+        dims = list(idx.shape.dims)
+        dims.insert(len(dims) if ax == -1 else ax, depth)
+        shape = TensorShape(dims)
+    return Tensor("OneHot", (idx,), compute=compute, attrs={"depth": depth, "axis": ax}, dtype=out,
+                  shape=shape, name=name or "one_hot")
+
+
+# -- shape queries, identity, where, fill -----------------------------------------------------------
+
+def _query(op_type, kernel, out_shape):
+    def build(input, name=None, out_type=_dtypes.int32):  # noqa: A002
+        (x,) = as_nodes([input])
+        dt = _dtypes.as_dtype(out_type)
+        np_t = dt.as_numpy_dtype
+        return Tensor(op_type, (x,), compute=lambda v: xp.asarray(kernel(v), dtype=np_t), dtype=dt,
+                      shape=out_shape(x), name=name or op_type)
+    NotDifferentiable(op_type)
+    return build
+
+
+shape = _query("Shape", lambda v: v.shape, lambda x: [x.shape.ndims])
+size = _query("Size", lambda v: v.size, lambda x: [])
+rank = _query("Rank", lambda v: v.ndim, lambda x: [])
+
+
+def identity(input, name=None):  # noqa: A002
+    """y = x"""
+    (x,) = as_nodes([input])
+    return Tensor("Identity", (x,), compute=lambda v: v, dtype=x.dtype, shape=x.shape, name=name or "Identity")
+
+
+@RegisterGradient("Identity")
+def _identity_grad(op, grad):
+    """dy/dx = 1"""
+    return grad
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    """y = x in the forward pass; no gradient flows back through it."""
+    (x,) = as_nodes([input])
+    return Tensor("StopGradient", (x,), compute=lambda v: v, dtype=x.dtype, shape=x.shape,
+                  name=name or "StopGradient")
+
+
+NotDifferentiable("StopGradient")
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elementwise ``x if condition else y``; with only ``condition``, the indices where it is true.
+
+    As in TF1's ``tf.where``, a 1-D condition with rank > 1 operands selects whole rows.
+    """
+    if x is None and y is None:
+        (c,) = as_nodes([condition])
+        return Tensor("Where", (c,), compute=lambda v: xp.argwhere(v).astype(np.int64), dtype=_dtypes.int64,
+                      shape=[None, c.shape.ndims], name=name or "Where")
+    if x is None or y is None:
+        raise ValueError("where: give both x and y, or neither")
+    x, y = as_nodes([x, y])
+    (c,) = as_nodes([condition])
+    dtype = common_dtype("Select", (x, y))
+    row_select = c.shape.ndims == 1 and (x.shape.ndims or 0) > 1
+
+    def compute(cond, a, b):
+        if cond.ndim == 1 and a.ndim > 1 and cond.shape[0] == a.shape[0]:
+            cond = cond.reshape((-1,) + (1,) * (a.ndim - 1))
+        return xp.where(cond, a, b)
+    from .core import broadcast_shape
+    shape = x.shape if row_select else broadcast_shape("Select", x, y, name)
+    return Tensor("Select", (c, x, y), compute=compute, dtype=dtype, shape=shape, name=name or "Select")
+
+
+where_v2 = where
+
+
+@RegisterGradient("Select")
+def _select_grad(op, grad):
+    """dL/dx = dL/dz where condition, dL/dy = dL/dz elsewhere; the condition gets none"""
+    cond, a, _ = op.inputs
+    if cond.ndim == 1 and a.ndim > 1 and cond.shape[0] == a.shape[0]:
+        cond = cond.reshape((-1,) + (1,) * (a.ndim - 1))
+    zeros = xp.zeros((), dtype=grad.dtype)
+    return None, xp.where(cond, grad, zeros), xp.where(cond, zeros, grad)
+
+
+NotDifferentiable("Where")
+
+
+def _like(op_type, fill):
+    def build(tensor, dtype=None, name=None, optimize=True):
+        (x,) = as_nodes([tensor])
+        dt = _dtypes.as_dtype(dtype) if dtype is not None else x.dtype
+        np_t = None if dt is None else dt.as_numpy_dtype
+        return Tensor(op_type, (x,), compute=lambda v: xp.full(v.shape, fill, dtype=np_t or v.dtype),
+                      dtype=dt, shape=x.shape, name=name or op_type)
+    NotDifferentiable(op_type)
+    return build
+
+
+zeros_like = _like("ZerosLike", 0)
+ones_like = _like("OnesLike", 1)
+
+
+def fill(dims, value, name=None):
+    """A tensor of shape ``dims`` filled with ``value``."""
+    dims_static = _static_ints(dims, "dims", "Fill")
+    if dims_static is not None:
+        return constant_node(value, shape=dims_static, name=name or "Fill")
+    (d,) = as_nodes([dims])
+    (v,) = as_nodes([value])
+    return Tensor("Fill", (d, v), compute=lambda s, val: xp.full(tuple(s), val), dtype=v.dtype,
+                  shape=TensorShape(None), name=name or "Fill")
+
+
+NotDifferentiable("Fill")
+
+
+def zeros(shape, dtype=_dtypes.float32, name=None):
+    """A constant of zeros."""
+    return _filled(shape, 0, dtype, name or "zeros")
+
+
+def ones(shape, dtype=_dtypes.float32, name=None):
+    """A constant of ones."""
+    return _filled(shape, 1, dtype, name or "ones")
+
+
+def _filled(shape, value, dtype, name):
+    dims = _static_ints(shape, "shape", name)
+    if dims is None:
+        (d,) = as_nodes([shape])
+        np_t = _dtypes.as_dtype(dtype).as_numpy_dtype
+        return Tensor("Fill", (d,), compute=lambda s: xp.full(tuple(int(v) for v in s), value, dtype=np_t),
+                      dtype=dtype, shape=TensorShape(None), name=name)
+    return constant_node(np.full(dims, value, dtype=_dtypes.as_dtype(dtype).as_numpy_dtype), dtype=dtype, name=name)
+
+
+def range_(start, limit=None, delta=1, dtype=None, name="range"):
+    """The sequence start, start + delta, ... < limit (``range(n)`` counts from 0)."""
+    if limit is None:
+        start, limit = 0, start
+    values = np.arange(start, limit, delta)
+    if dtype is None:
+        dtype = _dtypes.float32 if values.dtype.kind == "f" else _dtypes.int32
+    return constant_node(values, dtype=dtype, name=name)

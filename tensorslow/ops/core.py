@@ -1,0 +1,127 @@
+"""Helpers that turn a NumPy kernel into a graph-building function.
+
+An op is defined by its kernel (the forward math on arrays) and registered
+gradient; these helpers do the graph bookkeeping every op shares: converting
+Python and NumPy operands to constants of the right dtype, checking that both
+operands of a binary op agree on dtype, and inferring the static shape.
+"""
+import functools
+
+from .. import dtypes as _dtypes
+from ..graph import Tensor, convert_to_tensor, _graph_of
+from ..shapes import TensorShape, broadcast_static
+
+
+def as_nodes(values, dtype_hint=None):
+    """Convert ``values`` to nodes of one graph; literals take the dtype of the nodes among them."""
+    graph = _graph_of(values)
+    if dtype_hint is None:
+        dtype_hint = next((v.dtype for v in values if isinstance(v, Tensor) and v.dtype is not None), None)
+    return [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=_literal_dtype(v, dtype_hint), graph=graph)
+            for v in values]
+
+
+def _literal_dtype(value, hint):
+    # A Python number adopts the other operand's dtype (x32 * 2.0 stays float32),
+    # as does a NumPy array of the same kind; anything else keeps its own dtype.
+    if hint is None:
+        return None
+    own = _dtypes.dtype_of_python_value(value)
+    if own.is_floating and hint.is_floating:
+        return hint
+    if own.is_integer and (hint.is_integer or hint.is_floating):
+        return hint
+    return own
+
+
+def common_dtype(op_type, nodes):
+    """The dtype shared by ``nodes``; TypeError naming the op if two known dtypes differ."""
+    dtype = None
+    for node in nodes:
+        if node.dtype is None:
+            continue
+        if dtype is None:
+            dtype = node.dtype
+        elif node.dtype != dtype:
+            names = ", ".join(f"{n.name!r} ({n.dtype.name if n.dtype else '?'})" for n in nodes)
+            raise TypeError(f"{op_type}: inputs must have the same dtype, got {names}. "
+                            f"Use tf.cast to convert one of them.")
+    return dtype
+
+
+def broadcast_shape(op_type, a, b, name=None):
+    """Static broadcast shape of nodes ``a`` and ``b``; ValueError naming the op and both shapes."""
+    shape = broadcast_static(a.shape, b.shape)
+    if shape is None:
+        raise ValueError(f"{op_type}{' ' + repr(name) if name else ''}: shapes {a.shape} of {a.name!r} "
+                         f"and {b.shape} of {b.name!r} cannot be broadcast together")
+    return shape
+
+
+def unary_op(op_type, dtype_fn=None):
+    """Decorator: a kernel ``f(x) -> y`` becomes ``op(x, name=None) -> node`` of ``op_type``.
+
+    The output has the input's shape and (unless ``dtype_fn`` says otherwise) its dtype.
+    """
+    def decorate(kernel):
+        @functools.wraps(kernel)
+        def build(x, name=None):
+            (x,) = as_nodes([x])
+            dtype = dtype_fn(x.dtype) if dtype_fn else x.dtype
+            return Tensor(op_type, (x,), compute=kernel, dtype=dtype, shape=x.shape, name=name or op_type)
+        build.op_type = op_type
+        build.kernel = kernel
+        return build
+    return decorate
+
+
+def binary_op(op_type, out_dtype=None):
+    """Decorator: a broadcasting kernel ``f(x, y) -> z`` becomes ``op(x, y, name=None) -> node``.
+
+    Both operands must share a dtype; the output dtype is theirs unless ``out_dtype``
+    is given (comparisons produce bool).
+    """
+    def decorate(kernel):
+        @functools.wraps(kernel)
+        def build(x, y, name=None):
+            x, y = as_nodes([x, y])
+            dtype = common_dtype(op_type, (x, y))
+            shape = broadcast_shape(op_type, x, y, name)
+            return Tensor(op_type, (x, y), compute=kernel, dtype=out_dtype or dtype, shape=shape,
+                          name=name or op_type)
+        build.op_type = op_type
+        build.kernel = kernel
+        return build
+    return decorate
+
+
+def normalize_axis(axis, reduction_indices=None, op_type="op"):
+    """Resolve TF1's ``reduction_indices`` alias; return None, an int or a tuple of ints."""
+    if reduction_indices is not None:
+        if axis is not None:
+            raise ValueError(f"{op_type}: give only one of axis and reduction_indices")
+        axis = reduction_indices
+    if axis is None:
+        return None
+    if isinstance(axis, Tensor):
+        raise TypeError(f"{op_type}: axis must be a Python int or list of ints, not a graph node")
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    return int(axis)
+
+
+def reduced_shape(shape, axis, keepdims):
+    """Static shape after reducing ``axis`` (None = all) of ``shape``."""
+    if shape.dims is None:
+        return TensorShape(None)
+    n = len(shape.dims)
+    axes = range(n) if axis is None else [a % n if n else a for a in ((axis,) if isinstance(axis, int) else axis)]
+    axes = set(axes)
+    if keepdims:
+        return TensorShape([1 if i in axes else d for i, d in enumerate(shape.dims)])
+    return TensorShape([d for i, d in enumerate(shape.dims) if i not in axes])
+
+
+def keep_dims_alias(keepdims, keep_dims):
+    """TF1 spells ``keepdims`` as ``keep_dims``; accept either."""
+    return bool(keep_dims if keep_dims is not None else keepdims)

@@ -1,0 +1,67 @@
+"""Matrix multiplication: ``MatMul`` (2-D) and ``BatchMatMulV2`` (rank >= 3, batch dims broadcast)."""
+from ..backend import xp
+from ..graph import Tensor
+from ..registry import RegisterGradient
+from ..shapes import TensorShape, broadcast_static
+from .core import as_nodes, common_dtype
+
+
+def _t(m):
+    """Transpose of the last two axes."""
+    return xp.swapaxes(m, -1, -2)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None):
+    """C = op(A) @ op(B), op = transpose if asked; batched over leading axes when rank > 2."""
+    a, b = as_nodes([a, b])
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    batched = (a.shape.ndims or 2) > 2 or (b.shape.ndims or 2) > 2
+    op_type = "BatchMatMulV2" if batched else "MatMul"
+    dtype = common_dtype(op_type, (a, b))
+    shape = _matmul_shape(op_type, a, b, ta, tb, name)
+
+    if not ta and not tb:
+        compute = xp.matmul
+    else:
+        def compute(x, y):
+            return xp.matmul(_t(x) if ta else x, _t(y) if tb else y)
+    return Tensor(op_type, (a, b), compute=compute, attrs={"transpose_a": ta, "transpose_b": tb},
+                  dtype=dtype, shape=shape, name=name or op_type)
+
+
+def _matmul_shape(op_type, a, b, ta, tb, name):
+    sa, sb = a.shape.dims, b.shape.dims
+    if sa is None or sb is None:
+        return TensorShape(None)
+    for node, dims in ((a, sa), (b, sb)):
+        if len(dims) < 2:
+            raise ValueError(f"{op_type}{' ' + repr(name) if name else ''}: {node.name!r} has shape "
+                             f"{node.shape}; matmul needs rank >= 2 (use tf.reshape or tf.expand_dims)")
+    m, k1 = (sa[-1], sa[-2]) if ta else (sa[-2], sa[-1])
+    k2, n = (sb[-1], sb[-2]) if tb else (sb[-2], sb[-1])
+    if k1 is not None and k2 is not None and k1 != k2:
+        raise ValueError(f"{op_type}{' ' + repr(name) if name else ''}: inner dimensions do not match: "
+                         f"{a.name!r} has shape {a.shape}{' (transposed)' if ta else ''} and {b.name!r} has "
+                         f"shape {b.shape}{' (transposed)' if tb else ''}: {k1} vs {k2}")
+    batch = broadcast_static(TensorShape(sa[:-2]), TensorShape(sb[:-2]))
+    if batch is None:
+        raise ValueError(f"{op_type}: batch dimensions of {a.shape} and {b.shape} cannot be broadcast")
+    return TensorShape(list(batch.dims) + [m, n])
+
+
+def _matmul_grad(op, grad):
+    """For C = A B: dL/dA = G B^T and dL/dB = A^T G (transposes placed to match op(A), op(B))"""
+    a, b = op.inputs
+    ta, tb = op.transpose_a, op.transpose_b
+    mm = xp.matmul
+    if not ta and not tb:
+        return mm(grad, _t(b)), mm(_t(a), grad)
+    if not ta and tb:
+        return mm(grad, b), mm(_t(grad), a)
+    if ta and not tb:
+        return mm(b, _t(grad)), mm(a, grad)
+    return mm(_t(b), _t(grad)), mm(_t(grad), _t(a))
+
+
+RegisterGradient("MatMul")(_matmul_grad)
+RegisterGradient("BatchMatMulV2")(_matmul_grad)

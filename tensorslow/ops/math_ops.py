@@ -1,0 +1,408 @@
+"""Elementwise math: arithmetic, unary functions, comparisons, logic, cast.
+
+Each op is its kernel (the forward math, in the docstring) followed by its
+gradient (the derivative, in the docstring). Gradients of broadcasting binary
+ops are returned at the broadcast shape; the engine reduces them to each
+input's shape with ``shapes.reduce_to_shape``.
+"""
+import numpy as np
+
+from .. import dtypes as _dtypes
+from ..backend import xp
+from ..graph import Tensor
+from ..registry import NotDifferentiable, RegisterGradient
+from .core import as_nodes, binary_op, unary_op
+
+
+# -- arithmetic ------------------------------------------------------------------------
+
+@binary_op("Add")
+def add(x, y):
+    """z = x + y"""
+    return x + y
+
+
+@RegisterGradient("Add")
+def _add_grad(op, grad):
+    """dz/dx = 1, dz/dy = 1"""
+    return grad, grad
+
+
+@binary_op("Sub")
+def subtract(x, y):
+    """z = x - y"""
+    return x - y
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op, grad):
+    """dz/dx = 1, dz/dy = -1"""
+    return grad, -grad
+
+
+@binary_op("Mul")
+def multiply(x, y):
+    """z = x * y (elementwise)"""
+    return x * y
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op, grad):
+    """dz/dx = y, dz/dy = x"""
+    x, y = op.inputs
+    return grad * y, grad * x
+
+
+@binary_op("RealDiv")
+def _real_div(x, y):
+    """z = x / y"""
+    return x / y
+
+
+@RegisterGradient("RealDiv")
+def _real_div_grad(op, grad):
+    """dz/dx = 1/y, dz/dy = -x/y^2"""
+    x, y = op.inputs
+    return grad / y, grad * (-x / y / y)
+
+
+def divide(x, y, name=None):
+    """x / y. Integer operands are cast to float first (float64 for int32/int64), as in TensorFlow."""
+    x, y = as_nodes([x, y])
+    dtype = x.dtype or y.dtype
+    if dtype is not None and (dtype.is_integer or dtype.is_bool):
+        target = _dtypes.float32 if dtype.size <= 2 else _dtypes.float64
+        x, y = cast(x, target), cast(y, target)
+    return _real_div(x, y, name=name)
+
+
+truediv = divide
+
+
+@binary_op("FloorDiv")
+def floordiv(x, y):
+    """z = floor(x / y)"""
+    return xp.floor_divide(x, y)
+
+
+def div(x, y, name=None):
+    """TF1's ``tf.div``: floor division for integers, real division for floats."""
+    x, y = as_nodes([x, y])
+    if x.dtype is not None and (x.dtype.is_integer):
+        return floordiv(x, y, name=name)
+    return _real_div(x, y, name=name)
+
+
+@binary_op("FloorMod")
+def floormod(x, y):
+    """z = x mod y, with the sign of y (Python's %)"""
+    return xp.mod(x, y)
+
+
+mod = floormod
+
+
+@binary_op("Pow")
+def pow(x, y):  # noqa: A001  (TensorFlow's name)
+    """z = x ** y"""
+    return xp.power(x, y)
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    """dz/dx = y x^(y-1); dz/dy = z log(x) where x > 0, else 0 (as in TensorFlow)"""
+    x, y = op.inputs
+    z = op.output
+    gx = grad * y * xp.power(x, y - 1)
+    positive = x > 0
+    log_x = xp.where(positive, xp.log(xp.where(positive, x, 1)), 0)
+    return gx, grad * z * log_x
+
+
+@binary_op("Maximum")
+def maximum(x, y):
+    """z = max(x, y) elementwise"""
+    return xp.maximum(x, y)
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    """dz/dx = 1 where x >= y (ties go to x), dz/dy = 1 elsewhere"""
+    x, y = op.inputs
+    x_wins = x >= y
+    return xp.where(x_wins, grad, 0), xp.where(x_wins, 0, grad)
+
+
+@binary_op("Minimum")
+def minimum(x, y):
+    """z = min(x, y) elementwise"""
+    return xp.minimum(x, y)
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    """dz/dx = 1 where x <= y (ties go to x), dz/dy = 1 elsewhere"""
+    x, y = op.inputs
+    x_wins = x <= y
+    return xp.where(x_wins, grad, 0), xp.where(x_wins, 0, grad)
+
+
+@binary_op("SquaredDifference")
+def squared_difference(x, y):
+    """z = (x - y)^2"""
+    d = x - y
+    return d * d
+
+
+@RegisterGradient("SquaredDifference")
+def _squared_difference_grad(op, grad):
+    """dz/dx = 2 (x - y), dz/dy = -2 (x - y)"""
+    x, y = op.inputs
+    gx = grad * (2 * (x - y))
+    return gx, -gx
+
+
+def add_n(inputs, name=None):
+    """Sum of a list of same-shape tensors."""
+    nodes = as_nodes(list(inputs))
+    if not nodes:
+        raise ValueError("add_n needs at least one input")
+
+    def compute(*values):
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        return total
+    from .core import common_dtype
+    return Tensor("AddN", nodes, compute=compute, dtype=common_dtype("AddN", nodes), shape=nodes[0].shape,
+                  name=name or "AddN")
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op, grad):
+    """d(sum_i x_i)/dx_i = 1"""
+    return [grad] * len(op.inputs)
+
+
+# -- unary functions ---------------------------------------------------------------------
+
+@unary_op("Neg")
+def negative(x):
+    """y = -x"""
+    return -x
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    """dy/dx = -1"""
+    return -grad
+
+
+@unary_op("Abs")
+def abs(x):  # noqa: A001
+    """y = |x|"""
+    return xp.abs(x)
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    """dy/dx = sign(x)"""
+    return grad * xp.sign(op.inputs[0])
+
+
+@unary_op("Exp")
+def exp(x):
+    """y = e^x"""
+    return xp.exp(x)
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    """dy/dx = e^x = y"""
+    return grad * op.output
+
+
+@unary_op("Log")
+def log(x):
+    """y = ln(x)"""
+    return xp.log(x)
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    """dy/dx = 1 / x"""
+    return grad / op.inputs[0]
+
+
+@unary_op("Log1p")
+def log1p(x):
+    """y = ln(1 + x), accurate for small x"""
+    return xp.log1p(x)
+
+
+@RegisterGradient("Log1p")
+def _log1p_grad(op, grad):
+    """dy/dx = 1 / (1 + x)"""
+    return grad / (1 + op.inputs[0])
+
+
+@unary_op("Sqrt")
+def sqrt(x):
+    """y = sqrt(x)"""
+    return xp.sqrt(x)
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    """dy/dx = 1 / (2 sqrt(x)) = 0.5 / y"""
+    return grad * 0.5 / op.output
+
+
+@unary_op("Rsqrt")
+def rsqrt(x):
+    """y = 1 / sqrt(x)"""
+    return 1 / xp.sqrt(x)
+
+
+@RegisterGradient("Rsqrt")
+def _rsqrt_grad(op, grad):
+    """dy/dx = -1/2 x^(-3/2) = -0.5 y^3"""
+    y = op.output
+    return grad * (-0.5 * y * y * y)
+
+
+@unary_op("Square")
+def square(x):
+    """y = x^2"""
+    return x * x
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    """dy/dx = 2x"""
+    return grad * (2 * op.inputs[0])
+
+
+@unary_op("Reciprocal")
+def reciprocal(x):
+    """y = 1 / x"""
+    return 1 / x
+
+
+@RegisterGradient("Reciprocal")
+def _reciprocal_grad(op, grad):
+    """dy/dx = -1/x^2 = -y^2"""
+    y = op.output
+    return -grad * y * y
+
+
+@unary_op("Sigmoid")
+def sigmoid(x):
+    """y = 1 / (1 + e^-x)"""
+    # For x < -709 (float64) e^-x overflows to inf and y correctly becomes 0.
+    return 1 / (1 + xp.exp(-x))
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    """dy/dx = y (1 - y)"""
+    y = op.output
+    return grad * y * (1 - y)
+
+
+@unary_op("Tanh")
+def tanh(x):
+    """y = tanh(x)"""
+    return xp.tanh(x)
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op, grad):
+    """dy/dx = 1 - y^2"""
+    y = op.output
+    return grad * (1 - y * y)
+
+
+@unary_op("Sign")
+def sign(x):
+    """y = -1, 0 or 1"""
+    return xp.sign(x)
+
+
+@unary_op("Floor")
+def floor(x):
+    """y = largest integer <= x"""
+    return xp.floor(x)
+
+
+@unary_op("Ceil")
+def ceil(x):
+    """y = smallest integer >= x"""
+    return xp.ceil(x)
+
+
+@unary_op("Round")
+def round(x):  # noqa: A001
+    """y = x rounded half to even (banker's rounding, as TensorFlow)"""
+    return xp.round(x)
+
+
+for _t in ("Sign", "Floor", "Ceil", "Round", "FloorDiv", "FloorMod"):
+    NotDifferentiable(_t)
+
+
+# -- comparisons and logic (no gradients) ------------------------------------------------------------
+
+def _comparison(op_type, kernel):
+    build = binary_op(op_type, out_dtype=_dtypes.bool)(kernel)
+    NotDifferentiable(op_type)
+    return build
+
+
+equal = _comparison("Equal", lambda x, y: xp.equal(x, y))
+not_equal = _comparison("NotEqual", lambda x, y: xp.not_equal(x, y))
+less = _comparison("Less", lambda x, y: xp.less(x, y))
+less_equal = _comparison("LessEqual", lambda x, y: xp.less_equal(x, y))
+greater = _comparison("Greater", lambda x, y: xp.greater(x, y))
+greater_equal = _comparison("GreaterEqual", lambda x, y: xp.greater_equal(x, y))
+logical_and = _comparison("LogicalAnd", lambda x, y: xp.logical_and(x, y))
+logical_or = _comparison("LogicalOr", lambda x, y: xp.logical_or(x, y))
+logical_xor = _comparison("LogicalXor", lambda x, y: xp.logical_xor(x, y))
+
+
+@unary_op("LogicalNot", dtype_fn=lambda _: _dtypes.bool)
+def logical_not(x):
+    """y = not x"""
+    return xp.logical_not(x)
+
+
+NotDifferentiable("LogicalNot")
+
+
+# -- cast --------------------------------------------------------------------------------
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype`` (floats to ints truncate toward zero, as in TensorFlow)."""
+    (x,) = as_nodes([x])
+    target = _dtypes.as_dtype(dtype)
+    np_type = target.as_numpy_dtype
+
+    def compute(value):
+        return value.astype(np_type, copy=False) if hasattr(value, "astype") else np.asarray(value, np_type)
+    return Tensor("Cast", (x,), compute=compute, attrs={"DstT": target}, dtype=target, shape=x.shape,
+                  name=name or "Cast")
+
+
+to_float = lambda x, name=None: cast(x, _dtypes.float32, name)  # noqa: E731  TF1 shorthands
+to_int32 = lambda x, name=None: cast(x, _dtypes.int32, name)  # noqa: E731
+to_int64 = lambda x, name=None: cast(x, _dtypes.int64, name)  # noqa: E731
+to_double = lambda x, name=None: cast(x, _dtypes.float64, name)  # noqa: E731
+
+
+@RegisterGradient("Cast")
+def _cast_grad(op, grad):
+    """d cast(x)/dx = 1 between float types (cast back); no gradient to or from integers"""
+    x = op.inputs[0]
+    if grad.dtype.kind == "f" and getattr(x, "dtype", np.dtype(float)).kind == "f":
+        return grad.astype(x.dtype, copy=False)
+    return None

@@ -1,0 +1,316 @@
+"""Neural-network ops: activations, softmax, cross-entropies, bias_add, l2_loss, dropout.
+
+Softmax, log-softmax and the cross-entropies subtract the row maximum before
+exponentiating, so logits of +-1000 give finite values and gradients.
+"""
+import numpy as np
+
+from .. import dtypes as _dtypes
+from ..backend import xp
+from ..errors import InvalidArgumentError
+from ..graph import Tensor
+from ..registry import RegisterGradient
+from ..shapes import TensorShape
+from . import array_ops, math_ops, random_ops
+from .core import as_nodes, common_dtype, unary_op
+
+
+# -- activations -----------------------------------------------------------------------
+
+@unary_op("Relu")
+def relu(x):
+    """y = max(x, 0)"""
+    return xp.maximum(x, 0)
+
+
+@RegisterGradient("Relu")
+def _relu_grad(op, grad):
+    """dy/dx = 1 where y > 0, else 0"""
+    return grad * (op.output > 0)
+
+
+@unary_op("Relu6")
+def relu6(x):
+    """y = min(max(x, 0), 6)"""
+    return xp.minimum(xp.maximum(x, 0), 6)
+
+
+@RegisterGradient("Relu6")
+def _relu6_grad(op, grad):
+    """dy/dx = 1 where 0 < x < 6, else 0"""
+    y = op.output
+    return grad * ((y > 0) & (y < 6))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """y = x if x > 0 else alpha * x"""
+    (x,) = as_nodes([features])
+    alpha = float(alpha)
+    return Tensor("LeakyRelu", (x,), compute=lambda v: xp.where(v > 0, v, v * v.dtype.type(alpha)),
+                  attrs={"alpha": alpha}, dtype=x.dtype, shape=x.shape, name=name or "LeakyRelu")
+
+
+@RegisterGradient("LeakyRelu")
+def _leaky_relu_grad(op, grad):
+    """dy/dx = 1 where x > 0, else alpha"""
+    x = op.inputs[0]
+    return xp.where(x > 0, grad, grad * grad.dtype.type(op.alpha))
+
+
+@unary_op("Elu")
+def elu(x):
+    """y = x if x > 0 else e^x - 1"""
+    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)))
+
+
+@RegisterGradient("Elu")
+def _elu_grad(op, grad):
+    """dy/dx = 1 where x > 0, else e^x = y + 1"""
+    y = op.output
+    return xp.where(y > 0, grad, grad * (y + 1))
+
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+@unary_op("Selu")
+def selu(x):
+    """y = scale * x if x > 0 else scale * alpha * (e^x - 1)"""
+    return xp.where(x > 0, _SELU_SCALE * x, (_SELU_SCALE * _SELU_ALPHA) * xp.expm1(xp.minimum(x, 0))).astype(x.dtype)
+
+
+@RegisterGradient("Selu")
+def _selu_grad(op, grad):
+    """dy/dx = scale where x > 0, else scale * alpha * e^x = y + scale * alpha"""
+    y = op.output
+    return xp.where(y > 0, grad * _SELU_SCALE, grad * (y + _SELU_SCALE * _SELU_ALPHA)).astype(grad.dtype)
+
+
+@unary_op("Softplus")
+def softplus(x):
+    """y = log(1 + e^x), computed as logaddexp(0, x) so large x does not overflow"""
+    return xp.logaddexp(x.dtype.type(0), x)
+
+
+@RegisterGradient("Softplus")
+def _softplus_grad(op, grad):
+    """dy/dx = sigmoid(x)"""
+    return grad / (1 + xp.exp(-op.inputs[0]))
+
+
+sigmoid = math_ops.sigmoid
+tanh = math_ops.tanh
+
+
+# -- softmax family --------------------------------------------------------------------
+
+def _axis_op(op_type, kernel):
+    def build(logits, axis=None, name=None, dim=None):
+        (x,) = as_nodes([logits])
+        ax = -1 if axis is None and dim is None else int(dim if axis is None else axis)
+        return Tensor(op_type, (x,), compute=lambda v: kernel(v, ax), attrs={"axis": ax}, dtype=x.dtype,
+                      shape=x.shape, name=name or op_type)
+    build.op_type = op_type
+    build.__doc__ = kernel.__doc__
+    return build
+
+
+def _log_softmax(z, axis):
+    """log_softmax(z)_i = z_i - max(z) - log(sum_j e^(z_j - max(z)))"""
+    shifted = z - xp.max(z, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+def _softmax(z, axis):
+    """softmax(z)_i = e^(z_i - max(z)) / sum_j e^(z_j - max(z))"""
+    e = xp.exp(z - xp.max(z, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+softmax = _axis_op("Softmax", _softmax)
+log_softmax = _axis_op("LogSoftmax", _log_softmax)
+
+
+@RegisterGradient("Softmax")
+def _softmax_grad(op, grad):
+    """dL/dz = (g - sum(g * y)) * y, the sum along the softmax axis"""
+    y = op.output
+    return (grad - xp.sum(grad * y, axis=op.axis, keepdims=True)) * y
+
+
+@RegisterGradient("LogSoftmax")
+def _log_softmax_grad(op, grad):
+    """dL/dz = g - sum(g) * softmax(z) = g - sum(g) * e^y"""
+    return grad - xp.sum(grad, axis=op.axis, keepdims=True) * xp.exp(op.output)
+
+
+# -- cross-entropies ------------------------------------------------------------------
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+    """loss = -sum(labels * log_softmax(logits)) along ``axis``, one value per row.
+
+    Gradients flow into both logits and labels (use stop_gradient on labels if unwanted).
+    """
+    return _softmax_xent(labels, logits, dim if dim is not None else axis, name, "SoftmaxCrossEntropyWithLogits")
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    """TF1's version: like ``_v2`` but no gradient flows into ``labels``."""
+    if _sentinel is not None or labels is None or logits is None:
+        raise ValueError("softmax_cross_entropy_with_logits takes named arguments only: labels=..., logits=...")
+    (labels,) = as_nodes([labels], dtype_hint=getattr(logits, "dtype", None))
+    return _softmax_xent(array_ops.stop_gradient(labels), logits, axis if axis is not None else dim, name,
+                         "SoftmaxCrossEntropyWithLogits")
+
+
+def _softmax_xent(labels, logits, axis, name, op_type):
+    logits, labels = as_nodes([logits, labels])
+    dtype = common_dtype(op_type, (logits, labels))
+    ax = int(axis)
+    if logits.shape.dims is not None and labels.shape.dims is not None \
+            and not logits.shape.is_compatible_with(labels.shape):
+        raise ValueError(f"{op_type}: logits {logits.name!r} has shape {logits.shape} but labels "
+                         f"{labels.name!r} has shape {labels.shape}; they must match")
+    shape = TensorShape(None) if logits.shape.dims is None else TensorShape(
+        [d for i, d in enumerate(logits.shape.dims) if i != ax % len(logits.shape.dims)])
+
+    def compute(z, p):
+        return -xp.sum(p * _log_softmax(z, ax), axis=ax)
+    return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
+                  name=name or op_type)
+
+
+@RegisterGradient("SoftmaxCrossEntropyWithLogits")
+def _softmax_xent_grad(op, grad):
+    """dL/dlogits = (softmax(z) - labels) * g (TensorFlow's kernel; exact when each label row sums to 1);
+    dL/dlabels = -log_softmax(z) * g"""
+    z, p = op.inputs
+    g = xp.expand_dims(grad, op.axis)
+    log_sm = _log_softmax(z, op.axis)
+    return (xp.exp(log_sm) - p) * g, -log_sm * g
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """loss = -log_softmax(logits)[label] per row; ``labels`` are class indices."""
+    if _sentinel is not None or labels is None or logits is None:
+        raise ValueError("sparse_softmax_cross_entropy_with_logits takes named arguments only: "
+                         "labels=..., logits=...")
+    (logits,) = as_nodes([logits])
+    (labels,) = as_nodes([labels], dtype_hint=_dtypes.int64)
+    if labels.dtype is not None and not labels.dtype.is_integer:
+        raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} must be integer "
+                        f"class indices, got {labels.dtype.name}")
+    if logits.shape.ndims is not None and labels.shape.ndims is not None \
+            and labels.shape.ndims != logits.shape.ndims - 1:
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} of shape "
+                         f"{labels.shape} must have rank {logits.shape.ndims - 1} (logits shape {logits.shape})")
+
+    def compute(z, k):
+        _check_labels(z, k)
+        log_sm = _log_softmax(z, -1)
+        return -xp.take_along_axis(log_sm, k[..., None].astype(np.intp), axis=-1)[..., 0]
+    shape = labels.shape
+    return Tensor("SparseSoftmaxCrossEntropyWithLogits", (logits, labels), compute=compute, dtype=logits.dtype,
+                  shape=shape, name=name or "SparseSoftmaxCrossEntropyWithLogits")
+
+
+def _check_labels(z, k):
+    n = z.shape[-1]
+    if k.size and (k.min() < 0 or k.max() >= n):
+        bad = k[(k < 0) | (k >= n)].ravel()[0]
+        raise ValueError(f"Received a label value of {bad} which is outside the valid range of [0, {n})")
+
+
+@RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_softmax_xent_grad(op, grad):
+    """dL/dlogits = (softmax(z) - onehot(label)) * g; labels get none"""
+    z, k = op.inputs
+    d = _softmax(z, -1)
+    xp.put_along_axis(d, k[..., None].astype(np.intp), xp.take_along_axis(d, k[..., None].astype(np.intp), -1) - 1,
+                      axis=-1)
+    return d * grad[..., None], None
+
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """loss = max(z, 0) - z * labels + log(1 + e^-|z|), elementwise (stable for any z).
+
+    Built from primitive ops exactly as TensorFlow builds it, so its gradients match too.
+    """
+    if _sentinel is not None or labels is None or logits is None:
+        raise ValueError("sigmoid_cross_entropy_with_logits takes named arguments only: labels=..., logits=...")
+    logits, labels = as_nodes([logits, labels])
+    zeros = array_ops.zeros_like(logits)
+    cond = math_ops.greater_equal(logits, zeros)
+    relu_logits = array_ops.where(cond, logits, zeros)
+    neg_abs_logits = array_ops.where(cond, math_ops.negative(logits), logits)
+    return math_ops.add(math_ops.subtract(relu_logits, math_ops.multiply(logits, labels)),
+                        math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name or "logistic_loss")
+
+
+def l2_loss(t, name=None):
+    """loss = sum(t^2) / 2"""
+    (x,) = as_nodes([t])
+    return Tensor("L2Loss", (x,), compute=lambda v: xp.sum(v * v) / 2, dtype=x.dtype, shape=[],
+                  name=name or "L2Loss")
+
+
+@RegisterGradient("L2Loss")
+def _l2_loss_grad(op, grad):
+    """d(sum x^2 / 2)/dx = x"""
+    return op.inputs[0] * grad
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """y = value + bias, ``bias`` a vector added along the last axis."""
+    x, b = as_nodes([value, bias])
+    if data_format not in (None, "NHWC", "N...C"):
+        raise ValueError(f"bias_add: only channels-last data formats are supported, got {data_format!r}")
+    dtype = common_dtype("BiasAdd", (x, b))
+    if b.shape.ndims is not None and b.shape.ndims != 1:
+        raise ValueError(f"BiasAdd: bias {b.name!r} must be 1-D, got shape {b.shape}")
+    if x.shape.dims is not None and b.shape.dims is not None and x.shape.dims[-1] is not None \
+            and b.shape.dims[0] is not None and x.shape.dims[-1] != b.shape.dims[0]:
+        raise ValueError(f"BiasAdd: the last dimension of {x.name!r} (shape {x.shape}) must equal the "
+                         f"size of bias {b.name!r} (shape {b.shape})")
+    return Tensor("BiasAdd", (x, b), compute=lambda v, c: v + c, dtype=dtype, shape=x.shape,
+                  name=name or "BiasAdd")
+
+
+@RegisterGradient("BiasAdd")
+def _bias_add_grad(op, grad):
+    """dy/dvalue = 1; dy/dbias = 1 for every row (the engine sums grad over the rows)"""
+    return grad, grad
+
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """Zero each element with probability ``rate`` (= 1 - keep_prob), scale the rest by 1/keep_prob.
+
+    Built from a seeded uniform draw, a comparison and a multiplication, as in
+    TensorFlow, so its gradient is the same mask times the incoming gradient.
+    """
+    if (keep_prob is None) == (rate is None):
+        raise ValueError("dropout: give exactly one of keep_prob and rate")
+    (x,) = as_nodes([x])
+    if keep_prob is None:
+        keep_prob = math_ops.subtract(1.0, rate) if isinstance(rate, Tensor) else 1.0 - float(rate)
+    if not isinstance(keep_prob, Tensor) and not 0 < float(keep_prob) <= 1:
+        raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep_prob}")
+    shape = noise_shape if noise_shape is not None else (
+        x.shape.dims if x.shape.is_fully_defined() else array_ops.shape(x))
+    uniform = random_ops.random_uniform(shape, dtype=x.dtype or _dtypes.float32, seed=seed)
+    (kp,) = as_nodes([keep_prob], dtype_hint=x.dtype)
+    keep = math_ops.cast(math_ops.less(uniform, kp), x.dtype or _dtypes.float32)
+    return math_ops.multiply(math_ops.divide(x, kp), keep, name=name or "dropout")
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """Mean and variance of ``x`` over ``axes`` (variance uses stop_gradient(mean), as TensorFlow)."""
+    from .reduction_ops import reduce_mean
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    mean = reduce_mean(x, axes, keepdims=True)
+    variance = reduce_mean(math_ops.squared_difference(x, array_ops.stop_gradient(mean)), axes, keepdims=True)
+    if not keep:
+        mean = array_ops.squeeze(mean, axes)
+        variance = array_ops.squeeze(variance, axes)
+    return mean, variance

@@ -1,0 +1,33 @@
+"""Python operators on graph nodes, each defined from a primitive op.
+
+``==`` is deliberately *not* overloaded: as in TF1 it stays identity so nodes
+can key ``feed_dict``; use ``tf.equal`` for elementwise equality.
+"""
+from ..graph import Tensor
+from . import array_ops, linalg_ops, math_ops
+
+
+def _binary(fn):
+    return (lambda self, other: fn(self, other),   # self (op) other
+            lambda self, other: fn(other, self))   # other (op) self
+
+
+Tensor.__add__, Tensor.__radd__ = _binary(math_ops.add)
+Tensor.__sub__, Tensor.__rsub__ = _binary(math_ops.subtract)
+Tensor.__mul__, Tensor.__rmul__ = _binary(math_ops.multiply)
+Tensor.__truediv__, Tensor.__rtruediv__ = _binary(math_ops.divide)
+Tensor.__floordiv__, Tensor.__rfloordiv__ = _binary(math_ops.floordiv)
+Tensor.__mod__, Tensor.__rmod__ = _binary(math_ops.floormod)
+Tensor.__pow__, Tensor.__rpow__ = _binary(math_ops.pow)
+Tensor.__matmul__, Tensor.__rmatmul__ = _binary(linalg_ops.matmul)
+Tensor.__and__, Tensor.__rand__ = _binary(math_ops.logical_and)
+Tensor.__or__, Tensor.__ror__ = _binary(math_ops.logical_or)
+Tensor.__xor__, Tensor.__rxor__ = _binary(math_ops.logical_xor)
+Tensor.__lt__ = lambda self, other: math_ops.less(self, other)
+Tensor.__le__ = lambda self, other: math_ops.less_equal(self, other)
+Tensor.__gt__ = lambda self, other: math_ops.greater(self, other)
+Tensor.__ge__ = lambda self, other: math_ops.greater_equal(self, other)
+Tensor.__neg__ = lambda self: math_ops.negative(self)
+Tensor.__abs__ = lambda self: math_ops.abs(self)
+Tensor.__invert__ = lambda self: math_ops.logical_not(self)
+Tensor.__getitem__ = array_ops.getitem

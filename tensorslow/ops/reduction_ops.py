@@ -1,0 +1,166 @@
+"""Reductions: sum, mean, max, min, prod over an axis, a tuple of axes or all.
+
+They accept TensorFlow's spellings: ``axis`` or TF1's ``reduction_indices``,
+``keepdims`` or TF1's ``keep_dims``; negative axes count from the end.
+"""
+import numpy as np
+
+from .. import dtypes as _dtypes
+from ..backend import xp
+from ..graph import Tensor
+from ..registry import NotDifferentiable, RegisterGradient
+from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
+
+
+def _reduction(op_type, kernel):
+    def build(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+        (x,) = as_nodes([input_tensor])
+        ax = normalize_axis(axis, reduction_indices, op_type)
+        keep = keep_dims_alias(keepdims, keep_dims)
+        _check_axes(op_type, x, ax)
+        if name is None:
+            name = op_type
+        dtype = x.dtype
+
+        def compute(value):
+            return kernel(value, ax, keep)
+        return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax, "keepdims": keep}, dtype=dtype,
+                      shape=reduced_shape(x.shape, ax, keep), name=name)
+    build.op_type = op_type
+    build.__doc__ = kernel.__doc__
+    return build
+
+
+def _check_axes(op_type, x, axis):
+    rank = x.shape.ndims
+    if axis is None or rank is None:
+        return
+    for a in (axis,) if isinstance(axis, int) else axis:
+        if not -max(rank, 1) <= a < max(rank, 1):
+            raise ValueError(f"{op_type}: axis {a} is out of range for {x.name!r} of rank {rank}")
+
+
+def _sum(x, axis, keepdims):
+    """y = sum of x over axis"""
+    # np.sum over float32 keeps float32; integer sums keep the input's width as in TF.
+    return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+def _mean(x, axis, keepdims):
+    """y = mean of x over axis (integer inputs: truncated integer mean, as in TensorFlow)"""
+    if x.dtype.kind in "iu":
+        return (xp.sum(x, axis=axis, keepdims=keepdims) // _count(x.shape, axis)).astype(x.dtype)
+    return xp.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+def _max(x, axis, keepdims):
+    """y = max of x over axis"""
+    return xp.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min(x, axis, keepdims):
+    """y = min of x over axis"""
+    return xp.min(x, axis=axis, keepdims=keepdims)
+
+
+def _prod(x, axis, keepdims):
+    """y = product of x over axis"""
+    return xp.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+reduce_sum = _reduction("Sum", _sum)
+reduce_mean = _reduction("Mean", _mean)
+reduce_max = _reduction("Max", _max)
+reduce_min = _reduction("Min", _min)
+reduce_prod = _reduction("Prod", _prod)
+
+
+def _count(shape, axis):
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if isinstance(axis, int) else axis
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def _keepdims_shape(x_shape, axis):
+    """Shape of the reduced value with the reduced axes kept as size 1."""
+    if axis is None:
+        return (1,) * len(x_shape)
+    axes = {a % len(x_shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+    return tuple(1 if i in axes else d for i, d in enumerate(x_shape))
+
+
+def _grad_at_input_shape(op, grad):
+    """``grad`` (shape of y) reshaped so it broadcasts against x."""
+    return xp.reshape(grad, _keepdims_shape(op.inputs[0].shape, op.axis))
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    """dy/dx_i = 1 for every x_i summed into y: broadcast grad back over the reduced axes"""
+    x = op.inputs[0]
+    return xp.broadcast_to(_grad_at_input_shape(op, grad), x.shape)
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    """dy/dx_i = 1/N, N the number of elements averaged"""
+    x = op.inputs[0]
+    n = _count(x.shape, op.axis)
+    return xp.broadcast_to(_grad_at_input_shape(op, grad) / max(n, 1), x.shape)
+
+
+def _extremum_grad(op, grad):
+    """dy/dx_i = 1/k for the k elements equal to the max (min), 0 elsewhere (TensorFlow's tie rule)"""
+    x = op.inputs[0]
+    y = xp.reshape(op.output, _keepdims_shape(x.shape, op.axis))
+    selected = (x == y).astype(grad.dtype)
+    count = xp.sum(selected, axis=op.axis, keepdims=True)
+    return _grad_at_input_shape(op, grad) * selected / count
+
+
+RegisterGradient("Max")(_extremum_grad)
+RegisterGradient("Min")(_extremum_grad)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    """dy/dx_i = product of all other x_j (computed with exclusive cumulative products, so zeros are fine)"""
+    x = op.inputs[0]
+    n = x.ndim
+    axes = tuple(range(n)) if op.axis is None else tuple(
+        sorted({a % n for a in ((op.axis,) if isinstance(op.axis, int) else op.axis)}))
+    kept = tuple(i for i in range(n) if i not in axes)
+    perm = kept + axes
+    xt = xp.transpose(x, perm)
+    flat = xt.reshape(xt.shape[:len(kept)] + (-1,))
+    ones = xp.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = xp.cumprod(xp.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (left * right).reshape(xt.shape)
+    others = xp.transpose(others, np.argsort(perm))
+    return _grad_at_input_shape(op, grad) * others
+
+
+# -- arg max / arg min -------------------------------------------------------------------
+
+def _arg_reduction(op_type, kernel):
+    def build(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64):  # noqa: A002
+        (x,) = as_nodes([input])
+        ax = dimension if axis is None else axis
+        ax = 0 if ax is None else int(ax)
+        out = _dtypes.as_dtype(output_type)
+        np_out = out.as_numpy_dtype
+        _check_axes(op_type, x, ax)
+
+        def compute(value):
+            return kernel(value, axis=ax).astype(np_out)
+        return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax}, dtype=out,
+                      shape=reduced_shape(x.shape, ax, False), name=name or op_type)
+    build.op_type = op_type
+    NotDifferentiable(op_type)
+    return build
+
+
+argmax = _arg_reduction("ArgMax", xp.argmax)
+argmin = _arg_reduction("ArgMin", xp.argmin)

@@ -1,0 +1,231 @@
+"""Sessions: where graphs run and where variables keep their values.
+
+``Session.run(fetches, feed_dict)`` converts and checks the feeds, finds (or
+builds once) the :class:`~tensorslow.plan.Plan` for this set of fetches and
+fed nodes, runs it, and returns values in the structure of ``fetches``.
+"""
+import threading
+
+import numpy as np
+
+from . import graph as _graph
+from .errors import FailedPreconditionError, InvalidArgumentError
+from .graph import Tensor
+from .plan import Plan
+
+_check_numerics = False
+
+
+def enable_check_numerics(*_args, **_kwargs):
+    """Make every run check each op's output and name the first op that produced NaN or Inf."""
+    global _check_numerics
+    _check_numerics = True
+
+
+def disable_check_numerics():
+    global _check_numerics
+    _check_numerics = False
+
+
+class SessionState:
+    """A session's variable values and random generators."""
+
+    def __init__(self, session):
+        self.session = session
+        self.variables = _VariableStore(self)
+        self._rngs = {}
+
+    def write(self, var, value):
+        """Store ``value`` (cast to the variable's dtype, shape checked) as ``var``'s value; return it."""
+        array = np.asarray(value, dtype=var.dtype.as_numpy_dtype if var.dtype is not None else None)
+        if not var.shape.is_compatible_with(array.shape):
+            raise InvalidArgumentError(var, f"Cannot assign a value of shape {array.shape} to variable "
+                                            f"{var.op_name!r} of shape {var.shape}")
+        array.flags.writeable = False  # fetched arrays may alias it; updates make new arrays
+        self.variables[var] = array
+        return array
+
+    def rng(self, node):
+        try:
+            return self._rngs[node]
+        except KeyError:
+            generator = self._rngs[node] = np.random.default_rng(node.seeds)
+            return generator
+
+
+class _VariableStore(dict):
+    """Variable -> value. A variable read before it was set is initialized from its initial value."""
+
+    def __init__(self, state):
+        super().__init__()
+        self._state = state
+
+    def __missing__(self, var):
+        self._state.session.run(var.initializer)
+        return dict.__getitem__(self, var)
+
+
+class Session:
+    """Runs graphs. ``with Session() as sess:`` also makes it the default for ``eval()``/``run()``."""
+
+    def __init__(self, target="", graph=None, config=None):
+        self.graph = graph if graph is not None else _graph.get_default_graph()
+        self._state = SessionState(self)
+        self._plans = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- context management ----------------------------------------------------------------
+    def __enter__(self):
+        _graph._push_session(self)
+        return self
+
+    def __exit__(self, *exc):
+        _graph._pop_session(self)
+        self.close()
+        return False
+
+    def as_default(self):
+        return _DefaultSession(self)
+
+    def close(self):
+        self._closed = True
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Evaluate ``fetches`` (a node, a name, or a list/tuple/dict nesting of them).
+
+        ``feed_dict`` maps placeholders (or any node, or a tensor name) to values;
+        values may be nested Python lists.
+        """
+        if self._closed:
+            raise FailedPreconditionError(None, "Attempted to use a closed Session.")
+        if isinstance(fetches, Tensor):  # fast path: a single node
+            flat, rebuild = [fetches], _first
+        else:
+            flat, rebuild = _flatten_fetches(fetches, self.graph)
+        for node in flat:
+            if node.graph is not self.graph:
+                raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
+        feeds = self._convert_feeds(feed_dict) if feed_dict else {}
+        key = (tuple(flat), tuple(feeds), _check_numerics)
+        plan = self._plans.get(key)
+        if plan is None:
+            with self._lock:
+                plan = self._plans[key] = Plan(flat, feeds, self._state, _check_numerics)
+        with np.errstate(all="ignore"):  # inf/nan propagate silently, as in TensorFlow
+            values = plan.run(feeds)
+        return rebuild(values)
+
+    def _convert_feeds(self, feed_dict):
+        feeds = {}
+        for key, value in feed_dict.items():
+            node = self._feed_node(key)
+            feeds[node] = _convert_feed_value(node, value)
+        return feeds
+
+    def _feed_node(self, key):
+        if isinstance(key, str):
+            return self.graph.get_tensor_by_name(key)
+        if not isinstance(key, Tensor):
+            raise TypeError(f"feed_dict key {key!r} is not a graph node: keys must be placeholders "
+                            f"(or other nodes) of this session's graph")
+        if key.graph is not self.graph:
+            raise ValueError(f"feed_dict key {key.name!r} is not an element of this session's graph")
+        if not key.has_value:
+            raise TypeError(f"feed_dict key {key.name!r} is an operation with no output; it cannot be fed")
+        return key
+
+    def make_callable(self, fetches, feed_list=None):
+        feed_list = list(feed_list or [])
+        return lambda *values: self.run(fetches, dict(zip(feed_list, values)))
+
+    def list_devices(self):
+        return ["/device:CPU:0"]
+
+
+def _convert_feed_value(node, value):
+    """``value`` as an array of ``node``'s dtype; error naming the node if dtype or shape contradicts it."""
+    dtype = node.dtype
+    try:
+        array = np.asarray(value)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"Cannot feed {value!r} for {node.name!r}: {e}") from None
+    if dtype is not None and array.dtype != dtype.as_numpy_dtype:
+        target = dtype.as_numpy_dtype
+        if array.dtype.kind not in "biuf" or not np.can_cast(array.dtype, target, "same_kind"):
+            raise TypeError(f"Cannot feed a value of dtype {array.dtype} for {node.name!r}, which has dtype "
+                            f"{dtype.name}")
+        array = array.astype(target)
+    dims = node._shape.dims
+    if dims is not None:
+        shape = array.shape
+        if len(shape) != len(dims) or any(d is not None and d != s for d, s in zip(dims, shape)):
+            raise ValueError(f"Cannot feed value of shape {shape} for {node.name!r}, which has shape {node.shape}")
+    return array
+
+
+def _first(values):
+    return values[0]
+
+
+def _flatten_fetches(fetches, graph):
+    """Flatten a nesting of lists/tuples/dicts of fetches into (nodes, rebuild function)."""
+    flat = []
+
+    def walk(item):
+        if isinstance(item, Tensor):
+            flat.append(item)
+            return len(flat) - 1
+        if isinstance(item, str):
+            flat.append(graph.get_tensor_by_name(item))
+            return len(flat) - 1
+        if isinstance(item, dict):
+            return type(item), [(k, walk(v)) for k, v in item.items()]
+        if isinstance(item, tuple) and hasattr(item, "_fields"):  # namedtuple
+            return type(item), [walk(v) for v in item]
+        if isinstance(item, (list, tuple)):
+            return type(item), [walk(v) for v in item]
+        if hasattr(item, "op") and isinstance(getattr(item, "op"), Tensor):
+            return walk(item.op)
+        raise TypeError(f"Fetch argument {item!r} has invalid type {type(item).__name__}: fetches must be "
+                        f"graph nodes, tensor names, or lists/tuples/dicts of them")
+
+    template = walk(fetches)
+
+    def build(t, values):
+        if isinstance(t, int):
+            return values[t]
+        kind, items = t
+        if issubclass(kind, dict):
+            return kind((k, build(v, values)) for k, v in items)
+        if hasattr(kind, "_fields"):
+            return kind(*[build(v, values) for v in items])
+        return kind(build(v, values) for v in items)
+
+    return flat, lambda values: build(template, values)
+
+
+class InteractiveSession(Session):
+    """A session that makes itself the default on creation (for shells and notebooks)."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        _graph._push_session(self)
+
+    def close(self):
+        _graph._pop_session(self)
+        super().close()
+
+
+class _DefaultSession:
+    def __init__(self, session):
+        self.session = session
+
+    def __enter__(self):
+        _graph._push_session(self.session)
+        return self.session
+
+    def __exit__(self, *exc):
+        _graph._pop_session(self.session)
+        return False

@@ -1,0 +1,137 @@
+"""Static shapes and the one broadcast-reduction helper.
+
+A :class:`TensorShape` is what graph construction knows about a tensor's shape
+before it runs: a tuple of ints where ``None`` marks an unknown dimension (the
+batch size of a placeholder), or no tuple at all when even the rank is unknown.
+
+:func:`reduce_to_shape` is the single place where a gradient computed for a
+broadcast result is summed back to the shape of the input that was broadcast.
+"""
+from .backend import xp
+
+
+class TensorShape:
+    """Static shape of a tensor: ``dims`` is a tuple of int/None, or None if the rank is unknown."""
+
+    __slots__ = ("dims",)
+
+    def __init__(self, dims):
+        if isinstance(dims, TensorShape):
+            dims = dims.dims
+        elif dims is not None:
+            dims = tuple(None if d is None or d == -1 else int(d) for d in dims)
+        self.dims = dims
+
+    @property
+    def ndims(self):
+        return None if self.dims is None else len(self.dims)
+
+    rank = ndims
+
+    def as_list(self):
+        if self.dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self.dims)
+
+    def is_fully_defined(self):
+        return self.dims is not None and None not in self.dims
+
+    def is_compatible_with(self, shape):
+        """True if a value of ``shape`` (a tuple of ints or TensorShape) fits this static shape."""
+        other = TensorShape(shape).dims
+        if self.dims is None or other is None:
+            return True
+        return len(self.dims) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self.dims, other))
+
+    def num_elements(self):
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self.dims:
+            n *= d
+        return n
+
+    def __len__(self):
+        if self.dims is None:
+            raise ValueError("Cannot take the length of a shape with unknown rank.")
+        return len(self.dims)
+
+    def __iter__(self):
+        if self.dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self.dims)
+
+    def __getitem__(self, key):
+        if self.dims is None:
+            return None if isinstance(key, int) else TensorShape(None)
+        if isinstance(key, slice):
+            return TensorShape(self.dims[key])
+        return self.dims[key]
+
+    def __eq__(self, other):
+        try:
+            return self.dims == TensorShape(other).dims
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self.dims)
+
+    def __repr__(self):
+        return "TensorShape(None)" if self.dims is None else f"TensorShape({list(self.dims)})"
+
+    def __str__(self):
+        if self.dims is None:
+            return "<unknown>"
+        inner = ", ".join("?" if d is None else str(d) for d in self.dims)
+        return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
+
+
+def unknown_shape():
+    return TensorShape(None)
+
+
+def broadcast_static(a, b):
+    """Static shape of broadcasting shapes ``a`` and ``b`` (TensorShape); None if they cannot broadcast."""
+    if a.dims is None or b.dims is None:
+        return TensorShape(None)
+    x, y = a.dims, b.dims
+    n = max(len(x), len(y))
+    x = (1,) * (n - len(x)) + x
+    y = (1,) * (n - len(y)) + y
+    out = []
+    for p, q in zip(x, y):
+        if p == 1:
+            out.append(q)
+        elif q == 1 or q == p:
+            out.append(p)
+        elif p is None or q is None:
+            # ?-by-k broadcasts to k (or fails at run time if ? is not 1 or k).
+            out.append(p if q is None else q)
+        else:
+            return None
+    return TensorShape(out)
+
+
+def reduce_to_shape(grad, shape):
+    """Sum ``grad`` over the axes along which an input of ``shape`` was broadcast.
+
+    If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward
+    pass, then dL/dx is the sum of dL/dy over every copy of ``x``: over the
+    leading axes that broadcasting added, and over each axis where ``x`` had
+    size 1. Returns None if ``grad`` cannot have come from broadcasting ``shape``.
+    """
+    gshape = grad.shape
+    if gshape == shape:
+        return grad
+    extra = len(gshape) - len(shape)
+    if extra < 0:
+        return None
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, d in enumerate(shape) if d == 1 and gshape[extra + i] != 1)
+    if axes:
+        grad = xp.sum(grad, axis=axes, keepdims=True)
+        if extra:
+            grad = grad.reshape(grad.shape[extra:])
+    return grad if grad.shape == tuple(shape) else None

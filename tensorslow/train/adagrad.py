@@ -1,0 +1,18 @@
+"""Adagrad, as TensorFlow 1's ``AdagradOptimizer`` (accumulator starts at 0.1; no epsilon)."""
+from .optimizer import Optimizer
+
+
+class AdagradOptimizer(Optimizer):
+    """accum <- accum + grad^2;  var <- var - lr * grad / sqrt(accum)"""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False, name="Adagrad"):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError(f"initial_accumulator_value must be positive: {initial_accumulator_value}")
+        super().__init__(use_locking, name)
+        self._lr = learning_rate
+        self._slot_specs = (("accumulator", float(initial_accumulator_value)),)
+
+    def _apply(self, value, grad, slots, lr, shared):
+        (accum,) = slots
+        accum = accum + grad * grad
+        return value - grad * lr / accum ** 0.5, (accum,)

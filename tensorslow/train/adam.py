@@ -1,0 +1,51 @@
+"""Adam, as TensorFlow 1's ``AdamOptimizer`` (``ApplyAdam`` kernel).
+
+Epsilon is added to sqrt(v) *after* the bias correction is folded into the
+step size (``epsilon-hat`` in the paper); Keras's ``Adam`` adds it to the
+bias-corrected sqrt(v-hat), so equal epsilons give slightly different steps.
+"""
+import numpy as np
+
+from ..variables import Variable
+from .optimizer import Optimizer, _store
+
+
+class AdamOptimizer(Optimizer):
+    """t <- t + 1;  alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+    m <- m + (grad - m) * (1 - beta1);  v <- v + (grad^2 - v) * (1 - beta2)
+    var <- var - alpha * m / (sqrt(v) + epsilon)
+    """
+
+    _slot_specs = (("m", 0.0), ("v", 0.0))
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, use_locking=False, name="Adam"):
+        super().__init__(use_locking, name)
+        self._lr = learning_rate
+        self._beta1, self._beta2, self._epsilon = beta1, beta2, epsilon
+        self._powers = None  # (beta1_power, beta2_power) Variables, as in TensorFlow
+
+    def _create_shared(self, first_var):
+        if self._powers is None:
+            dtype = first_var.dtype.as_numpy_dtype
+            self._powers = (Variable(np.asarray(self._beta1, dtype), trainable=False, name="beta1_power"),
+                            Variable(np.asarray(self._beta2, dtype), trainable=False, name="beta2_power"))
+
+    def _shared_variables(self):
+        return list(self._powers or ())
+
+    def _read_shared(self, store):
+        return store[self._powers[0]], store[self._powers[1]]
+
+    def _apply(self, value, grad, slots, lr, shared):
+        m, v = slots
+        b1p, b2p = (p.astype(value.dtype) for p in shared)
+        one = value.dtype.type(1)
+        alpha = lr * np.sqrt(one - b2p) / (one - b1p)
+        m = m + (grad - m) * (one - value.dtype.type(self._beta1))
+        v = v + (grad * grad - v) * (one - value.dtype.type(self._beta2))
+        return value - (m * alpha) / (np.sqrt(v) + self._epsilon), (m, v)
+
+    def _after_apply(self, store):
+        b1, b2 = self._powers
+        _store(store, b1, store[b1] * store[b1].dtype.type(self._beta1), store[b1].dtype)
+        _store(store, b2, store[b2] * store[b2].dtype.type(self._beta2), store[b2].dtype)

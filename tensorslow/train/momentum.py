@@ -1,0 +1,28 @@
+"""Momentum, as TensorFlow 1's ``ApplyMomentum`` kernel.
+
+Note: Keras's ``SGD(momentum=m)`` keeps ``velocity = m * velocity - lr * grad``
+and adds it; with a constant learning rate both give the same trajectory.
+"""
+from .optimizer import Optimizer
+
+
+class MomentumOptimizer(Optimizer):
+    """accum <- momentum * accum + grad;
+    var <- var - lr * accum                          (classic)
+    var <- var - lr * grad - lr * momentum * accum   (use_nesterov=True)
+    """
+
+    _slot_specs = (("momentum", 0.0),)
+
+    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False):
+        super().__init__(use_locking, name)
+        self._lr = learning_rate
+        self._momentum = momentum
+        self._nesterov = bool(use_nesterov)
+
+    def _apply(self, value, grad, slots, lr, shared):
+        (accum,) = slots
+        accum = accum * self._momentum + grad
+        if self._nesterov:
+            return value - (grad * lr + accum * self._momentum * lr), (accum,)
+        return value - accum * lr, (accum,)

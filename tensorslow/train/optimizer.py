@@ -1,0 +1,142 @@
+"""The optimizer base class: ``compute_gradients``, ``apply_gradients``, ``minimize``.
+
+``minimize(loss)`` builds ``gradients(loss, var_list)`` and one op that applies
+them. Running that op runs the forward pass for the feed given with it, the
+backward pass, then the updates: nothing is taken from an earlier run.
+
+A subclass defines ``_slot_specs`` (the per-variable accumulators it needs,
+created as non-trainable Variables as in TensorFlow) and ``_apply``, the
+update of one variable written with NumPy on this run's values.
+"""
+import numpy as np
+
+from ..gradients import gradients
+from ..graph import NoValueOp, Tensor
+from ..variables import Variable, trainable_variables
+
+
+class Optimizer:
+    """Base class. Subclasses implement ``_apply(value, grad, slots, lr, shared) -> (new value, new slots)``."""
+
+    _slot_specs = ()  # (slot name, initial fill value)
+
+    def __init__(self, use_locking=False, name="Optimizer"):
+        self._name = name
+        self._slots = {}  # var -> {slot name: slot Variable}
+
+    # -- TF1 API -----------------------------------------------------------------------------
+    def compute_gradients(self, loss, var_list=None, gate_gradients=None, aggregation_method=None,
+                          colocate_gradients_with_ops=False, grad_loss=None):
+        """[(gradient node or None, variable)] for each variable in ``var_list`` (default: trainable)."""
+        if not isinstance(loss, Tensor):
+            raise TypeError(f"{self._name}: loss must be a graph node, got {loss!r}")
+        if var_list is None:
+            with loss.graph.as_default():
+                var_list = trainable_variables()
+        var_list = list(var_list)
+        if not var_list:
+            raise ValueError(f"{self._name}: no variables to optimize")
+        for v in var_list:
+            if not isinstance(v, Variable):
+                raise TypeError(f"{self._name}: var_list must hold Variables, got {v!r}")
+        grads = gradients(loss, var_list, grad_ys=grad_loss)
+        return list(zip(grads, var_list))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """One op that updates every variable from its gradient (and increments ``global_step``)."""
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise ValueError(f"No gradients provided for any variable: "
+                             f"{[v.name for _, v in grads_and_vars]}. Does the loss depend on them?")
+        graph = pairs[0][1].graph
+        with graph.as_default():
+            for _, var in pairs:
+                self._create_slots(var)
+            self._create_shared(pairs[0][1])
+        lr = self._lr if isinstance(getattr(self, "_lr", None), Tensor) else None
+        inputs = [g for g, _ in pairs] + ([lr] if lr is not None else [])
+        variables = [v for _, v in pairs]
+        slots = [[self._slots[v][s] for s, _ in self._slot_specs] for v in variables]
+        n = len(pairs)
+
+        def compute(state, *values):
+            store = state.variables
+            rate = values[n] if lr is not None else self._lr
+            shared = self._read_shared(store)
+            for var, grad, var_slots in zip(variables, values[:n], slots):
+                old = store[var]
+                new, new_slots = self._apply(old, grad, [store[s] for s in var_slots], rate, shared)
+                _store(store, var, new, old.dtype)
+                for s, value in zip(var_slots, new_slots):
+                    _store(store, s, value, old.dtype)
+            self._after_apply(store)
+            if global_step is not None:
+                store[global_step] = _frozen(store[global_step] + 1)
+        with graph.as_default():
+            op = NoValueOp("ApplyGradients", inputs, compute=compute, name=name or self._name, stateful=True)
+        return op
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=None, aggregation_method=None,
+                 colocate_gradients_with_ops=False, name=None, grad_loss=None):
+        """``apply_gradients(compute_gradients(loss, var_list), global_step)``"""
+        return self.apply_gradients(self.compute_gradients(loss, var_list, grad_loss=grad_loss),
+                                    global_step=global_step, name=name)
+
+    def get_slot(self, var, name):
+        return self._slots.get(var, {}).get(name)
+
+    def get_slot_names(self):
+        return [s for s, _ in self._slot_specs]
+
+    def variables(self):
+        return [s for slots in self._slots.values() for s in slots.values()] + self._shared_variables()
+
+    def get_name(self):
+        return self._name
+
+    # -- for subclasses ----------------------------------------------------------------------
+    def _create_slots(self, var):
+        if var in self._slots:
+            return
+        self._slots[var] = {}
+        for slot_name, fill in self._slot_specs:
+            suffix = self._name if not self._slots[var] else f"{self._name}_{len(self._slots[var])}"
+            initial = np.full(var.shape.as_list(), fill, dtype=var.dtype.as_numpy_dtype) \
+                if var.shape.is_fully_defined() else _fill_like(var, fill)
+            self._slots[var][slot_name] = Variable(initial, trainable=False, name=f"{var.op_name}/{suffix}")
+
+    def _create_shared(self, first_var):
+        """Variables shared by all updated variables (Adam's beta powers)."""
+
+    def _shared_variables(self):
+        return []
+
+    def _read_shared(self, store):
+        """Values shared by all updates of one step (Adam's beta powers); passed to ``_apply``."""
+        return None
+
+    def _after_apply(self, store):
+        """Hook run after the updates of one step (Adam advances its beta powers here)."""
+
+    def _apply(self, value, grad, slots, lr, shared):
+        raise NotImplementedError
+
+
+def _frozen(array):
+    array = np.asarray(array)
+    array.flags.writeable = False
+    return array
+
+
+def _store(store, var, value, dtype):
+    # Updates create new arrays, never write into old ones: a value fetched earlier stays as it was.
+    if value.dtype != dtype:
+        value = value.astype(dtype)
+    value.flags.writeable = False
+    store[var] = value
+
+
+def _fill_like(var, fill):
+    from ..ops.array_ops import ones_like, zeros_like
+    from ..ops.math_ops import multiply
+    return zeros_like(var) if fill == 0 else multiply(ones_like(var), fill)

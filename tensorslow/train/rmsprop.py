@@ -1,0 +1,31 @@
+"""RMSProp, as TensorFlow 1's ``RMSPropOptimizer`` (mean-square slot starts at ONE, not zero)."""
+from .optimizer import Optimizer
+
+
+class RMSPropOptimizer(Optimizer):
+    """ms <- ms + (grad^2 - ms) * (1 - decay)
+    mom <- momentum * mom + lr * grad / sqrt(ms + epsilon)
+    var <- var - mom
+    centered=True: mg <- mg + (grad - mg) * (1 - decay), and ms - mg^2 replaces ms.
+    """
+
+    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False, centered=False,
+                 name="RMSProp"):
+        super().__init__(use_locking, name)
+        self._lr, self._decay, self._momentum, self._epsilon = learning_rate, decay, momentum, epsilon
+        self._centered = bool(centered)
+        self._slot_specs = (("rms", 1.0), ("momentum", 0.0)) + ((("mg", 0.0),) if centered else ())
+
+    def _apply(self, value, grad, slots, lr, shared):
+        one = value.dtype.type(1)
+        rho = one - value.dtype.type(self._decay)
+        ms, mom = slots[0], slots[1]
+        ms = ms + (grad * grad - ms) * rho
+        if self._centered:
+            mg = slots[2] + (grad - slots[2]) * rho
+            denom = (ms - mg * mg) + self._epsilon
+        else:
+            denom = ms + self._epsilon
+        mom = mom * self._momentum + (grad * lr) / denom ** 0.5
+        new_slots = (ms, mom, mg) if self._centered else (ms, mom)
+        return value - mom, new_slots

@@ -1,0 +1,234 @@
+"""Placeholders and Variables: the two kinds of graph inputs.
+
+A placeholder's value comes from ``feed_dict``; a Variable's value lives in the
+session (each session has its own copy) and persists across runs. As in the
+course, a Variable is usable at once: a session initializes it from its
+initial value the first time it is read, so calling
+``global_variables_initializer()`` is optional (it resets every variable).
+"""
+import numpy as np
+
+from . import dtypes as _dtypes
+from .graph import NoValueOp, Tensor, convert_to_tensor, get_default_graph
+
+GLOBAL_VARIABLES = "variables"
+TRAINABLE_VARIABLES = "trainable_variables"
+
+
+class GraphKeys:
+    """Standard collection names (``tf.GraphKeys``)."""
+
+    GLOBAL_VARIABLES = GLOBAL_VARIABLES
+    TRAINABLE_VARIABLES = TRAINABLE_VARIABLES
+    LOCAL_VARIABLES = "local_variables"
+    UPDATE_OPS = "update_ops"
+    TRAIN_OP = "train_op"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    GLOBAL_STEP = "global_step"
+
+
+class Placeholder(Tensor):
+    """A graph input whose value must be given in ``feed_dict``.
+
+    ``dtype`` and ``shape`` are optional (the course gives neither); when given,
+    a fed value must be convertible to ``dtype`` and fit ``shape`` (``None``
+    marks a dimension of any size).
+    """
+
+    def __init__(self, dtype=None, shape=None, name=None):
+        super().__init__("Placeholder", (), dtype=dtype, shape=shape, name=name or "Placeholder",
+                         graph=get_default_graph())
+
+    def compute(self):
+        from .errors import InvalidArgumentError
+        dtype = self.dtype.name if self.dtype is not None else "any dtype"
+        raise InvalidArgumentError(
+            self, f"You must feed a value for placeholder {self.op_name!r} ({dtype}, shape {self.shape})")
+
+
+def placeholder(dtype=None, shape=None, name=None):
+    """A node fed at run time: ``x = placeholder(tf.float32, [None, 2], name="x")``."""
+    return Placeholder(dtype, shape, name)
+
+
+class placeholder_with_default(Tensor):  # noqa: N801  (TensorFlow's name)
+    """A placeholder that takes ``input``'s value when it is not fed."""
+
+    def __init__(self, input, shape, name=None):  # noqa: A002
+        (default,) = [convert_to_tensor(input)]
+        super().__init__("PlaceholderWithDefault", (default,), compute=lambda v: v, dtype=default.dtype,
+                         shape=shape, name=name or "PlaceholderWithDefault")
+
+
+class Variable(Tensor):
+    """A trainable value that lives in the session and persists across runs.
+
+    ``Variable(initial_value, trainable=True, name=None, dtype=None)``: the
+    initial value may be a NumPy array, a nested list (floats become float32
+    as in TensorFlow; NumPy arrays keep their dtype) or a graph node such as
+    ``tf.random_normal([2, 3])``.
+    """
+
+    stateful = True
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, validate_shape=True,
+                 collections=None, **_ignored):
+        if initial_value is None:
+            raise ValueError("Variable needs an initial_value")
+        if callable(initial_value) and not isinstance(initial_value, Tensor):
+            initial_value = initial_value()
+        graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
+        with graph.as_default():
+            init = convert_to_tensor(initial_value, dtype=dtype if not isinstance(initial_value, Tensor) else None)
+        if dtype is not None and init.dtype is not None and init.dtype != dtype:
+            from .ops.math_ops import cast
+            init = cast(init, dtype)
+        super().__init__("VariableV2", (), dtype=init.dtype, shape=init.shape if validate_shape else None,
+                         name=name or "Variable", graph=graph)
+        self.initial_value = init
+        self.trainable = bool(trainable)
+        self.initializer = _Assign(self, init, name=f"{self.op_name}/Assign", op_type="Assign")
+        for key in collections or ([GLOBAL_VARIABLES] + ([TRAINABLE_VARIABLES] if trainable else [])):
+            graph.add_to_collection(key, self)
+
+    def compute(self, state):
+        return state.variables[self]
+
+    # -- TF1 Variable methods ------------------------------------------------------------
+    def value(self):
+        return self
+
+    read_value = value
+
+    def initialized_value(self):
+        return self.initial_value
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        return assign(self, value, name=name)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        return assign_add(self, delta, name=name)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        return assign_sub(self, delta, name=name)
+
+    def load(self, value, session=None):
+        """Write ``value`` into this variable in ``session`` (default session if None)."""
+        from .graph import _session_for
+        _session_for(self, session)._state.write(self, value)
+
+    def __repr__(self):
+        dtype = self.dtype.name if self.dtype is not None else "?"
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={dtype}>"
+
+
+class _Assign(Tensor):
+    """``ref = value`` (or ``ref += value``, ``ref -= value``) in the session; yields the new value."""
+
+    stateful = True
+
+    def __init__(self, ref, value, name=None, op_type="Assign", combine=None):
+        if not isinstance(ref, Variable):
+            raise TypeError(f"{op_type}: can only assign to a Variable, got {ref!r}")
+        value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph) if not isinstance(value, Tensor) \
+            else value
+        if ref.shape.dims is not None and value.shape.dims is not None \
+                and not ref.shape.is_compatible_with(value.shape):
+            raise ValueError(f"{op_type}: cannot assign a value of shape {value.shape} to variable "
+                             f"{ref.op_name!r} of shape {ref.shape}")
+        self.ref = ref
+        self.combine = combine
+        super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=name or op_type)
+
+    def compute(self, state, value):
+        if self.combine is not None:
+            value = self.combine(state.variables[self.ref], value)
+        return state.write(self.ref, value)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Set variable ``ref`` to ``value``; the node's value is the new value."""
+    return _Assign(ref, value, name=name, op_type="Assign")
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    """``ref += value``"""
+    return _Assign(ref, value, name=name, op_type="AssignAdd", combine=lambda old, v: old + v)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    """``ref -= value``"""
+    return _Assign(ref, value, name=name, op_type="AssignSub", combine=lambda old, v: old - v)
+
+
+# -- collections and initializers ------------------------------------------------------
+
+def global_variables(scope=None):
+    return get_default_graph().get_collection(GLOBAL_VARIABLES, scope)
+
+
+all_variables = global_variables
+
+
+def trainable_variables(scope=None):
+    return get_default_graph().get_collection(TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """One op that (re)sets every variable in ``var_list`` to its initial value."""
+    return group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables())
+
+
+initialize_all_variables = global_variables_initializer
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="init_local")
+
+
+def report_uninitialized_variables(var_list=None):
+    raise NotImplementedError("TensorSlow initializes variables on first use; nothing is ever uninitialized")
+
+
+def group(*inputs, name=None):
+    """An op with no output that runs all ``inputs``."""
+    from .graph import control_dependencies
+    nodes = [n for n in inputs if n is not None]
+    graph = nodes[0].graph if nodes else get_default_graph()
+    with control_dependencies(nodes):
+        return NoValueOp("NoOp", (), compute=lambda: None, name=name or "group_deps", graph=graph)
+
+
+def no_op(name=None):
+    return NoValueOp("NoOp", (), compute=lambda: None, name=name or "NoOp", graph=get_default_graph())
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """A node with a fixed value."""
+    from .graph import constant_node
+    return constant_node(value, dtype=dtype, shape=shape, name=name)
+
+
+def is_variable_initialized(variable):
+    return True
+
+
+def _as_array(var, value):
+    """``value`` as an array of ``var``'s dtype and shape; ValueError naming the variable otherwise."""
+    dtype = var.dtype.as_numpy_dtype if var.dtype is not None else None
+    array = np.asarray(value, dtype=dtype)
+    if not var.shape.is_compatible_with(array.shape):
+        raise ValueError(f"Cannot assign a value of shape {array.shape} to variable {var.op_name!r} "
+                         f"of shape {var.shape}")
+    return array
+
+
