@@ -1,0 +1,146 @@
+"""The perceptron on red and blue points, as in "Deep Learning From Scratch" (deepideas.net).
+
+Part 1 evaluates the course's hand-set perceptron; part 2 learns the weights
+by gradient descent on the cross-entropy loss. Runs headless and writes a CSV
+of the data plus two PNG plots:
+
+    python examples/perceptron.py [--out DIR] [--steps N] [--seed S]
+"""
+import argparse
+import csv
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # render to files only, so the script runs without a display (CI, SSH)
+import matplotlib.pyplot as plt  # noqa: E402  (must come after choosing the backend)
+from matplotlib.lines import Line2D  # noqa: E402
+import numpy as np  # noqa: E402
+
+import tensorslow as ts  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "output",
+                        help="directory for the CSV and PNG files (default: examples/output/)")
+    parser.add_argument("--steps", type=int, default=100, help="gradient descent steps (default: 100)")
+    parser.add_argument("--seed", type=int, default=0, help="NumPy random seed (default: 0)")
+    args = parser.parse_args()
+    if args.steps < 0:
+        parser.error("--steps must be 0 or more")
+    return args
+
+
+def make_data(n=50):
+    """Two Gaussian blobs, exactly as in the course: red around (-2, -2), blue around (2, 2)."""
+    red_points = np.random.randn(n, 2) - 2 * np.ones((n, 2))
+    blue_points = np.random.randn(n, 2) + 2 * np.ones((n, 2))
+    return red_points, blue_points
+
+
+def accuracy(probabilities, c):
+    """Fraction of points whose most probable class is their true class (c is one-hot)."""
+    return np.mean(np.argmax(probabilities, axis=1) == np.argmax(c, axis=1))
+
+
+def hand_set_perceptron(points, c):
+    """Part 1: the course's perceptron with weights chosen by hand, no training."""
+    ts.Graph().as_default()
+    X = ts.placeholder()
+    # Column 0 scores x1 + x2 (large for blue), column 1 scores -(x1 + x2) (large for red).
+    W = ts.Variable([[1, -1], [1, -1]])
+    b = ts.Variable([0, 0])
+    p = ts.softmax(ts.add(ts.matmul(X, W), b))
+    probabilities = ts.Session().run(p, {X: points})
+    print("Hand-set perceptron, [P(blue), P(red)] of the first blue and the first red point:")
+    print(np.round(probabilities[[0, -1]], 4))
+    print(f"Hand-set perceptron accuracy: {accuracy(probabilities, c):.1%}\n")
+
+
+def build_trainable_perceptron():
+    """Part 2: random initial weights, summed cross-entropy loss J, and a gradient descent step."""
+    ts.Graph().as_default()
+    X = ts.placeholder()
+    c = ts.placeholder()  # one-hot true classes: [1, 0] for blue, [0, 1] for red
+    W = ts.Variable(np.random.randn(2, 2))
+    b = ts.Variable(np.random.randn(2))
+    p = ts.softmax(ts.add(ts.matmul(X, W), b))
+    J = ts.negative(ts.reduce_sum(ts.reduce_sum(ts.multiply(c, ts.log(p)), axis=1)))
+    minimization_op = ts.train.GradientDescentOptimizer(learning_rate=0.01).minimize(J)
+    return X, c, W, b, p, J, minimization_op
+
+
+def train(session, J, minimization_op, feed_dict, steps):
+    """Take `steps` gradient descent steps, printing the loss every tenth of the way."""
+    log_every = max(1, steps // 10)  # every 10 steps for the default 100, as in the course
+    for step in range(steps):
+        if step % log_every == 0:
+            print(f"Step: {step:4d}  Loss: {session.run(J, feed_dict):.4f}")
+        session.run(minimization_op, feed_dict)
+    print(f"Step: {steps:4d}  Loss: {session.run(J, feed_dict):.4f}  (final)")
+
+
+def save_csv(path, red_points, blue_points):
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["x1", "x2", "label"])
+        for label, points in (("red", red_points), ("blue", blue_points)):
+            writer.writerows([f"{x1:.6f}", f"{x2:.6f}", label] for x1, x2 in points)
+
+
+def plot(path, title, red_points, blue_points, predict_blue=None):
+    """Scatter the points; given `predict_blue`, first colour the plane by the model's P(blue)."""
+    fig, ax = plt.subplots(figsize=(7, 5))
+    extra_handles = []
+    if predict_blue is not None:
+        points = np.concatenate((red_points, blue_points))
+        lo, hi = points.min(axis=0) - 1, points.max(axis=0) + 1
+        xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
+        p_blue = predict_blue(np.column_stack((xx.ravel(), yy.ravel()))).reshape(xx.shape)
+        filled = ax.contourf(xx, yy, p_blue, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6)
+        ax.contour(xx, yy, p_blue, levels=[0.5], colors="k", linewidths=2)
+        fig.colorbar(filled, ax=ax, label="P(blue)")
+        extra_handles.append(Line2D([], [], color="k", linewidth=2, label="decision boundary, P(blue) = 0.5"))
+    ax.scatter(red_points[:, 0], red_points[:, 1], color="red", edgecolor="k", label="red points")
+    ax.scatter(blue_points[:, 0], blue_points[:, 1], color="blue", edgecolor="k", label="blue points")
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    # Below the axes, so that the legend never hides points or the boundary.
+    ax.legend(handles=ax.get_legend_handles_labels()[0] + extra_handles,
+              loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
+def main():
+    args = parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.random.seed(args.seed)  # same data and initial weights on every run
+    red_points, blue_points = make_data()
+    points = np.concatenate((blue_points, red_points))
+    classes = [[1, 0]] * len(blue_points) + [[0, 1]] * len(red_points)  # a plain list, as in the course
+
+    hand_set_perceptron(points, classes)
+
+    X, c, W, b, p, J, minimization_op = build_trainable_perceptron()
+    feed_dict = {X: points, c: classes}
+    session = ts.Session()
+    train(session, J, minimization_op, feed_dict, args.steps)
+    print("Weight matrix:\n", session.run(W))
+    print("Bias:\n", session.run(b))
+    final_accuracy = accuracy(session.run(p, feed_dict), classes)
+    print(f"Final accuracy: {final_accuracy:.1%}")
+
+    files = [args.out / "perceptron_data.csv", args.out / "perceptron_data.png",
+             args.out / "perceptron_decision_boundary.png"]
+    save_csv(files[0], red_points, blue_points)
+    plot(files[1], "Perceptron data: two Gaussian blobs", red_points, blue_points)
+    # The decision boundary comes from running the trained graph on every point of a grid.
+    plot(files[2], f"Trained perceptron ({args.steps} steps, accuracy {final_accuracy:.0%})",
+         red_points, blue_points, predict_blue=lambda grid: session.run(p, {X: grid})[:, 0])
+    for path in files:
+        print(f"Wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
