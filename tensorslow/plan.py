@@ -1,89 +1,68 @@
 """Execution plans: a graph compiled, once, for one set of fetches and feeds.
 
-``Session.run`` looks its plan up by (fetched nodes, fed nodes). Building it
-walks the graph once: an iterative topological order of the nodes the
-fetches need (fed nodes are sources; what they depend on is not run), one
-slot per node in a flat list of values, and one small step function per
-node. Running it is then a loop over steps that reads and writes slots: no
-graph walk, no per-node lookups, nothing stored on the nodes. A run's values
-live in its own list, so concurrent runs never share intermediate values.
+``Session.run`` looks its plan up by (fetched nodes, fed nodes). Building a
+plan walks the graph once, in an iterative topological order of the nodes
+the fetches need (fed nodes are sources: what they depend on is not run),
+and writes that order down as one straight-line Python function, one line
+per node, each value held in a local variable::
+
+    v2 = k2(v0, v1)          # MatMul 'MatMul'
+    v4 = k4(v2, v3)          # Add 'Add'
+
+and, when gradients are fetched, the backward pass after it: for each op in
+reverse topological order, its gradient function applied to this run's
+values, each result summed to its input's shape and accumulated
+(``print(plan.source)`` shows it all). Running a plan is one Python call:
+no graph walk, no per-node lookups, and nothing stored on the nodes, so
+concurrent runs never share intermediate values.
 """
+import re
+
 import numpy as np
 
 from .errors import InvalidArgumentError, OpError
 from .registry import OpValues, check_gradient_count
 from .shapes import reduce_to_shape
 
-_UNSET = object()  # marks a slot whose step has not run (to name the op that failed)
-
 
 class Plan:
-    """Steps that compute ``fetches`` from ``fed`` nodes, the session's state and constants."""
+    """A compiled function computing ``fetches`` from fed values, the session's state and constants."""
 
     def __init__(self, fetches, fed, state, check_numerics=False):
         fed = set(fed)
         self.order = topological_order(fetches, fed)
-        self.slot = {node: i for i, node in enumerate(self.order)}
-        self.fetch_slots = [self.slot[n] for n in fetches]
-        self.fetch_copy = [n.type == "VariableV2" for n in fetches]  # never hand out the session's own array
-        self.feed_slot = {n: self.slot[n] for n in fed if n in self.slot}
-        self.size = len(self.order)
-        self.steps = []
-        self.step_nodes = []
-        emitted_backward = {}
+        self.index = {node: i for i, node in enumerate(self.order)}
+        self.fed = [n for n in self.order if n in fed]
+        self.copy_fetch = [n.type == "VariableV2" for n in fetches]  # never hand out the session's own array
+        writer = _Writer(self, state, check_numerics)
         for node in self.order:
-            if node in fed:
-                continue
-            if node.type == "Placeholder":
-                node.compute()  # raises "You must feed a value for placeholder ..."
             if node.type == "Gradients":
-                if node.backward in emitted_backward:
-                    continue
-                emitted_backward[node.backward] = True
-                step = _backward_step(node.backward, self.slot)
-            else:
-                step = _forward_step(node, self.slot, state)
-            if check_numerics:
-                step = _checked(step, node, self.slot)
-            self.steps.append(step)
-            self.step_nodes.append(node)
+                writer.backward(node.backward)
+            elif node not in fed:
+                writer.forward(node)
+        self.source = writer.finish([self.index[n] for n in fetches])
+        self._run = writer.compile(self.source)
 
     def run(self, feeds):
-        """Run every step; ``feeds`` maps fed nodes to their (already converted) values."""
-        values = [_UNSET] * self.size
-        slot = self.feed_slot
-        for node, value in feeds.items():
-            i = slot.get(node)
-            if i is not None:
-                values[i] = value
-        try:
-            for step in self.steps:
-                step(values)
-        except OpError:
-            raise
-        except Exception as error:  # name the op that failed, with its input shapes
-            raise self._describe(values, error) from error
-        out = [values[i] for i in self.fetch_slots]
-        for k, copy in enumerate(self.fetch_copy):
-            if copy:
-                out[k] = np.array(out[k])
+        """Fetch values for ``feeds`` (fed node -> converted value)."""
+        out = self._run(feeds)
+        if True in self.copy_fetch:
+            out = [np.array(v) if copy else v for v, copy in zip(out, self.copy_fetch)]
         return out
 
-    def _describe(self, values, error):
-        for node in self.step_nodes:
-            if values[self.slot[node]] is _UNSET:
-                shapes = ", ".join(f"{inp.name!r}: {_shape_of(values[self.slot[inp]])}"
-                                   for inp in node.inputs if inp in self.slot)
-                return InvalidArgumentError(
-                    node, f"{node.type} op {node.op_name!r} failed"
-                          f"{' on inputs ' + shapes if shapes else ''}: {type(error).__name__}: {error}")
-        return InvalidArgumentError(None, f"{type(error).__name__}: {error}")
+    def describe_failure(self, at, error, values):
+        """An InvalidArgumentError naming the op at index ``at``, its inputs' shapes and the cause."""
+        node = self.order[at]
+        shapes = ", ".join(f"{inp.name!r}: {_shape_of(values.get(f'v{self.index[inp]}'))}"
+                           for inp in node.inputs if inp in self.index)
+        what = "gradient of " if at in getattr(self, "_backward_at", ()) else ""
+        return InvalidArgumentError(
+            node, f"{what}{node.type} op {node.op_name!r} failed{' on inputs ' + shapes if shapes else ''}: "
+                  f"{type(error).__name__}: {error}")
 
 
 def _shape_of(value):
-    if value is _UNSET:
-        return "not computed"
-    return tuple(np.shape(value)) if value is not None else None
+    return None if value is None else tuple(np.shape(value))
 
 
 def topological_order(fetches, fed=()):
@@ -115,94 +94,144 @@ def topological_order(fetches, fed=()):
     return order
 
 
-def _forward_step(node, slot, state):
-    """A closure ``step(values)`` that stores ``node.compute(*input values)`` in its slot."""
-    compute = node.compute
-    out = slot[node]
-    ins = [slot[i] for i in node.inputs]
-    if node.stateful:
-        def step(v):
-            v[out] = compute(state, *[v[i] for i in ins])
-        return step
-    if not _is_builtin(node):
-        user_compute = compute
+class _Writer:
+    """Writes a plan's Python source, line by line, and the names it refers to."""
 
-        def compute(*args):  # the course allowed compute() to return lists
-            return np.asarray(user_compute(*args))
-    if len(ins) == 1:
-        (a,) = ins
+    def __init__(self, plan, state, check_numerics):
+        self.plan = plan
+        self.index = plan.index
+        self.env = {"state": state, "OpValues": OpValues, "ndarray": np.ndarray, "ones_like": np.ones_like,
+                    "zeros_like": np.zeros_like, "fit": _fit, "normalize": check_gradient_count,
+                    "checked": _check_finite, "OpError": OpError, "plan": plan}
+        self.lines = []
+        self.check = check_numerics
+        plan._backward_at = set()
 
-        def step(v):
-            v[out] = compute(v[a])
-    elif len(ins) == 2:
-        a, b = ins
+    def v(self, node):
+        return f"v{self.index[node]}"
 
-        def step(v):
-            v[out] = compute(v[a], v[b])
-    else:
-        def step(v):
-            v[out] = compute(*[v[i] for i in ins])
-    return step
+    def forward(self, node):
+        i = self.index[node]
+        if node.type == "Placeholder":
+            node.compute()  # raises "You must feed a value for placeholder ..."
+        self.env[f"k{i}"] = _kernel(node)
+        args = ["state"] if node.stateful else []
+        args += [self.v(p) for p in node.inputs]
+        self.lines.append(f"at = {i}; v{i} = k{i}({', '.join(args)})  # {node.type} {node.op_name!r}")
+        if self.check:
+            self.env[f"n{i}"] = node
+            self.lines.append(f"checked(v{i}, n{i})")
 
-
-def _is_builtin(node):
-    return "compute" in node.__dict__ or type(node).__module__.startswith("tensorslow.")
-
-
-def _backward_step(backward, slot):
-    """A closure running one backward pass and storing every dL/dx the plan fetches."""
-    acc_index = {node: i for i, node in enumerate(backward.between)}
-    seeds = [(acc_index[y], slot[y], None if g is None else slot[g])
-             for y, g in zip(backward.ys, backward.grad_ys) if y in acc_index]
-    entries = []
-    for node, fn in zip(backward.order, backward.grad_fns):
-        if fn is None:
-            continue
-        targets = [(pos, acc_index[p]) for pos, p in enumerate(node.inputs) if p in acc_index]
-        entries.append((fn, node, acc_index[node], slot[node], [slot[p] for p in node.inputs], targets))
-    outputs = [(slot[g], acc_index.get(x), slot[x])
-               for g in _gradient_nodes(backward, slot) for x in [backward.xs[g.index]]]
-    n = len(acc_index)
-
-    def step(v):
-        grads = [None] * n
-        for acc, y_slot, g_slot in seeds:
-            g = np.ones_like(v[y_slot]) if g_slot is None else v[g_slot]
-            grads[acc] = g if grads[acc] is None else grads[acc] + g
-        for fn, node, acc, out_slot, in_slots, targets in entries:
-            g = grads[acc]
-            if g is None:
-                continue
-            in_values = [v[i] for i in in_slots]
-            try:
-                results = check_gradient_count(node, fn(OpValues(node, in_values, v[out_slot]), g))
-            except OpError:
-                raise
-            except Exception as error:
-                raise InvalidArgumentError(node, f"Gradient of {node.type} op {node.op_name!r} failed: "
-                                                 f"{type(error).__name__}: {error}") from error
-            for pos, target in targets:
-                gi = results[pos]
-                if gi is None:
+    def backward(self, bp):
+        """Emit the backward pass of ``bp`` once, where its first gradient node appears."""
+        key = f"bp{id(bp)}"
+        if key in self.env:
+            return
+        self.env[key] = bp
+        acc = {node: f"g{self.index[node]}_{len(self.env)}" for node in bp.between}
+        self.lines.append(f"# backward pass: d({', '.join(y.op_name for y in bp.ys)}) / d(...)")
+        self.lines.append(" = ".join(acc.values()) + " = None")
+        for y, gy in zip(bp.ys, bp.grad_ys):
+            if y in acc:
+                seed = f"ones_like({self.v(y)})" if gy is None else self.v(gy)
+                self.lines.append(f"{acc[y]} = {seed} if {acc[y]} is None else {acc[y]} + {seed}")
+        for node, fn in zip(bp.order, bp.grad_fns):
+            if fn is None:
+                continue  # declared not differentiable: no gradient flows through it
+            i = self.index[node]
+            self.plan._backward_at.add(i)
+            self.env[f"G{i}"], self.env[f"n{i}"] = fn, node
+            ins = [self.v(p) for p in node.inputs]
+            arity = len(ins)
+            # Which inputs need a gradient: a gradient function may skip the others (op.needs).
+            self.env[f"N{i}"] = tuple(p in acc for p in node.inputs)
+            call = f"G{i}(OpValues(n{i}, ({', '.join(ins)}{',' if arity == 1 else ''}), v{i}, N{i}), {acc[node]})"
+            self.lines += [f"if {acc[node]} is not None:  # {node.type} {node.op_name!r}"]
+            if arity == 1:  # a one-input gradient function may return its gradient bare
+                self.lines += [f"    at = {i}; r = {call}",
+                               f"    if r.__class__ is tuple or r.__class__ is list: r = normalize(n{i}, r)",
+                               f"    else: r = (r,)"]
+            else:
+                self.lines += [f"    at = {i}; r = {call}",
+                               f"    if r.__class__ is not tuple or len(r) != {arity}: r = normalize(n{i}, r)"]
+            for pos, parent in enumerate(node.inputs):
+                if parent not in acc:
                     continue
-                gi = _fit(gi, in_values[pos], node, pos)
-                prev = grads[target]
-                grads[target] = gi if prev is None else prev + gi
-        for out_slot, acc, x_slot in outputs:
-            g = grads[acc] if acc is not None else None
-            v[out_slot] = np.zeros_like(v[x_slot]) if g is None else g
-    return step
+                a, x = acc[parent], ins[pos]
+                self.lines += [
+                    f"    t = r[{pos}]",
+                    f"    if t is not None:",
+                    f"        if t.__class__ is not ndarray or t.shape != {x}.shape: t = fit(t, {x}, n{i}, {pos})",
+                    f"        {a} = t if {a} is None else {a} + t",
+                ]
+        for node in self.plan.order:
+            if node.type == "Gradients" and node.backward is bp:
+                x = bp.xs[node.index]
+                g = acc.get(x, "None")
+                self.lines.append(f"v{self.index[node]} = {g} if {g} is not None else zeros_like({self.v(x)})")
+
+    def finish(self, fetch_indices):
+        params = ", ".join(f"v{self.index[n]}" for n in self.plan.fed)
+        unpack = [f"{params}{',' if len(self.plan.fed) == 1 else ''} = [feeds[n] for n in fed]"] if params else []
+        self.env["fed"] = self.plan.fed
+        lines = _free_after_last_use(self.lines, keep={f"v{i}" for i in fetch_indices})
+        body = unpack + ["at = -1", "try:"] + ["    " + line for line in lines] + [
+            "except OpError:", "    raise",
+            "except Exception as error:",
+            "    raise plan.describe_failure(at, error, locals()) from error",
+            f"return [{', '.join(f'v{i}' for i in fetch_indices)}]",
+        ]
+        return "def run(feeds):\n" + "\n".join("    " + line for line in body) + "\n"
+
+    def compile(self, source):
+        namespace = dict(self.env)
+        exec(compile(source, "<tensorslow plan>", "exec"), namespace)
+        return namespace["run"]
 
 
-def _gradient_nodes(backward, slot):
-    return [n for n in slot if getattr(n, "backward", None) is backward and n.type == "Gradients"]
+_NAME = re.compile(r"\b[vg]\d+(?:_\d+)?\b")
+_TARGET = re.compile(r"\s*(?:at = \d+; )?\w+ = (?!=)")
+
+
+def _free_after_last_use(lines, keep):
+    """Insert ``del name`` after the last line that reads each value, as TensorFlow's executor
+    drops a tensor when its last consumer has run: large intermediates are freed (and their
+    memory reused) during the run instead of all at its end."""
+    last = {}
+    for k, line in enumerate(lines):
+        code = line.split("#")[0]
+        if code.rstrip().endswith(":"):
+            continue  # a block header: the block's own lines read the same names
+        target = _TARGET.match(code)
+        for name in _NAME.findall(code[target.end():] if target else code):
+            last[name] = k
+    frees = {}
+    for name, k in last.items():
+        if name not in keep:
+            frees.setdefault(k, []).append(name)
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if k in frees:
+            indent = line[:len(line) - len(line.lstrip())]
+            out.append(f"{indent}del {', '.join(sorted(frees[k]))}")
+    return out
+
+
+def _kernel(node):
+    compute = node.compute
+    if "compute" in node.__dict__ or type(node).__module__.startswith("tensorslow."):
+        return compute
+
+    def user_compute(*args):  # a course-style Operation subclass may return lists
+        return np.asarray(compute(*args))
+    return user_compute
 
 
 def _fit(grad, value, node, pos):
     """``grad`` summed to the shape of input ``pos`` (broadcasting); error naming the op if impossible."""
     shape = np.shape(value)
-    if not hasattr(grad, "shape"):
-        grad = np.asarray(grad)
+    grad = np.asarray(grad)
     if grad.shape == shape:
         return grad
     reduced = reduce_to_shape(grad, shape)
@@ -213,17 +242,10 @@ def _fit(grad, value, node, pos):
     return reduced
 
 
-def _checked(step, node, slot):
-    """Wrap ``step`` so a NaN or Inf in its output raises an error naming ``node``."""
-    out = slot[node]
-
-    def checked(v):
-        step(v)
-        value = v[out]
-        if value is not None and getattr(value, "dtype", None) is not None and value.dtype.kind == "f" \
-                and not np.all(np.isfinite(value)):
-            kind = "NaN" if np.isnan(value).any() else "Inf"
-            what = "gradients" if node.type == "Gradients" else f"{node.type} op {node.op_name!r}"
-            raise InvalidArgumentError(node, f"check_numerics: {what} produced {kind} "
-                                             f"(inputs: {[i.name for i in node.inputs]})")
-    return checked
+def _check_finite(value, node):
+    """Raise, naming ``node``, if ``value`` holds NaN or Inf."""
+    if value is not None and getattr(value, "dtype", None) is not None and value.dtype.kind == "f" \
+            and not np.isfinite(value).all():
+        kind = "NaN" if np.isnan(value).any() else "Inf"
+        raise InvalidArgumentError(node, f"check_numerics: {node.type} op {node.op_name!r} produced {kind} "
+                                         f"(inputs: {[i.name for i in node.inputs]})")

@@ -8,7 +8,8 @@ during a run, so inside a gradient function:
 * ``op.inputs[i]`` is the *value* of input ``i`` in this run (a NumPy array),
 * ``op.output`` (also ``op.outputs[0]``) is the op's value in this run,
 * ``op.axis``, ``op.transpose_a``... are the op's attributes,
-* ``grad`` is dL/d(output), with the output's shape.
+* ``grad`` is dL/d(output), with the output's shape,
+* ``op.needs[i]`` is False when input ``i`` needs no gradient (it may return None for it).
 
 The engine sums each returned gradient back to its input's shape if the input
 was broadcast (``shapes.reduce_to_shape``), so gradient functions never do it.
@@ -84,12 +85,14 @@ def registered_op_types(differentiable=None):
 class OpValues:
     """What a gradient function sees as ``op``: the node's attributes plus this run's values."""
 
-    __slots__ = ("node", "inputs", "output")
+    __slots__ = ("node", "inputs", "output", "needs")
 
-    def __init__(self, node, inputs, output):
+    def __init__(self, node, inputs, output, needs=None):
         self.node = node
         self.inputs = inputs
         self.output = output
+        # needs[i] is False when input i gets no gradient here, so its computation may be skipped.
+        self.needs = needs if needs is not None else (True,) * len(inputs)
 
     @property
     def outputs(self):
@@ -111,7 +114,8 @@ class OpValues:
         return self.node.attrs[name]
 
     def __getattr__(self, name):
-        return getattr(self.node, name)
+        attrs = self.node.attrs
+        return attrs[name] if name in attrs else getattr(self.node, name)
 
 
 def check_gradient_count(node, grads):

@@ -7,7 +7,6 @@ batch size of a placeholder), or no tuple at all when even the rank is unknown.
 :func:`reduce_to_shape` is the single place where a gradient computed for a
 broadcast result is summed back to the shape of the input that was broadcast.
 """
-from .backend import xp
 
 
 class TensorShape:
@@ -128,10 +127,12 @@ def reduce_to_shape(grad, shape):
     extra = len(gshape) - len(shape)
     if extra < 0:
         return None
+    if gshape[extra:] == tuple(shape):  # common case (a bias): only leading axes were added
+        return grad.sum(axis=tuple(range(extra)))
     axes = tuple(range(extra)) + tuple(
         extra + i for i, d in enumerate(shape) if d == 1 and gshape[extra + i] != 1)
     if axes:
-        grad = xp.sum(grad, axis=axes, keepdims=True)
+        grad = grad.sum(axis=axes, keepdims=True)
         if extra:
             grad = grad.reshape(grad.shape[extra:])
     return grad if grad.shape == tuple(shape) else None

@@ -53,14 +53,18 @@ def _matmul_grad(op, grad):
     """For C = A B: dL/dA = G B^T and dL/dB = A^T G (transposes placed to match op(A), op(B))"""
     a, b = op.inputs
     ta, tb = op.transpose_a, op.transpose_b
+    need_a, need_b = op.needs
     mm = xp.matmul
+    t = _t if op.type == "BatchMatMulV2" else (lambda m: m.T)
     if not ta and not tb:
-        return mm(grad, _t(b)), mm(_t(a), grad)
-    if not ta and tb:
-        return mm(grad, b), mm(_t(grad), a)
-    if ta and not tb:
-        return mm(b, _t(grad)), mm(a, grad)
-    return mm(_t(b), _t(grad)), mm(_t(grad), _t(a))
+        ga, gb = (lambda: mm(grad, t(b))), (lambda: mm(t(a), grad))
+    elif not ta and tb:
+        ga, gb = (lambda: mm(grad, b)), (lambda: mm(t(grad), a))
+    elif ta and not tb:
+        ga, gb = (lambda: mm(b, t(grad))), (lambda: mm(a, grad))
+    else:
+        ga, gb = (lambda: mm(t(b), t(grad))), (lambda: mm(t(grad), t(a)))
+    return (ga() if need_a else None), (gb() if need_b else None)
 
 
 RegisterGradient("MatMul")(_matmul_grad)

@@ -50,7 +50,8 @@ def multiply(x, y):
 def _mul_grad(op, grad):
     """dz/dx = y, dz/dy = x"""
     x, y = op.inputs
-    return grad * y, grad * x
+    need_x, need_y = op.needs
+    return (grad * y if need_x else None), (grad * x if need_y else None)
 
 
 @binary_op("RealDiv")

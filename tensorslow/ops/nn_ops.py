@@ -118,14 +118,14 @@ def _axis_op(op_type, kernel):
 
 def _log_softmax(z, axis):
     """log_softmax(z)_i = z_i - max(z) - log(sum_j e^(z_j - max(z)))"""
-    shifted = z - xp.max(z, axis=axis, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _softmax(z, axis):
     """softmax(z)_i = e^(z_i - max(z)) / sum_j e^(z_j - max(z))"""
-    e = xp.exp(z - xp.max(z, axis=axis, keepdims=True))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    e = xp.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 softmax = _axis_op("Softmax", _softmax)
@@ -136,7 +136,7 @@ log_softmax = _axis_op("LogSoftmax", _log_softmax)
 def _softmax_grad(op, grad):
     """dL/dz = (g - sum(g * y)) * y, the sum along the softmax axis"""
     y = op.output
-    return (grad - xp.sum(grad * y, axis=op.axis, keepdims=True)) * y
+    return (grad - (grad * y).sum(axis=op.axis, keepdims=True)) * y
 
 
 @RegisterGradient("LogSoftmax")

@@ -43,7 +43,7 @@ def _check_axes(op_type, x, axis):
 def _sum(x, axis, keepdims):
     """y = sum of x over axis"""
     # np.sum over float32 keeps float32; integer sums keep the input's width as in TF.
-    return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def _mean(x, axis, keepdims):
@@ -90,16 +90,23 @@ def _keepdims_shape(x_shape, axis):
     return tuple(1 if i in axes else d for i, d in enumerate(x_shape))
 
 
+def _broadcast(value, shape):
+    """``value`` materialized at ``shape`` (a fresh array, cheaper than np.broadcast_to + copy)."""
+    out = xp.empty(shape, dtype=value.dtype)
+    out[...] = value
+    return out
+
+
 def _grad_at_input_shape(op, grad):
     """``grad`` (shape of y) reshaped so it broadcasts against x."""
-    return xp.reshape(grad, _keepdims_shape(op.inputs[0].shape, op.axis))
+    return grad.reshape(_keepdims_shape(op.inputs[0].shape, op.axis))
 
 
 @RegisterGradient("Sum")
 def _sum_grad(op, grad):
     """dy/dx_i = 1 for every x_i summed into y: broadcast grad back over the reduced axes"""
     x = op.inputs[0]
-    return xp.broadcast_to(_grad_at_input_shape(op, grad), x.shape)
+    return _broadcast(_grad_at_input_shape(op, grad), x.shape)
 
 
 @RegisterGradient("Mean")
@@ -107,7 +114,7 @@ def _mean_grad(op, grad):
     """dy/dx_i = 1/N, N the number of elements averaged"""
     x = op.inputs[0]
     n = _count(x.shape, op.axis)
-    return xp.broadcast_to(_grad_at_input_shape(op, grad) / max(n, 1), x.shape)
+    return _broadcast(_grad_at_input_shape(op, grad) / max(n, 1), x.shape)
 
 
 def _extremum_grad(op, grad):
