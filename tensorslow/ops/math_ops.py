@@ -301,14 +301,20 @@ def _reciprocal_grad(op, grad):
 def sigmoid(x):
     """y = 1 / (1 + e^-x)"""
     # For x < -709 (float64) e^-x overflows to inf and y correctly becomes 0.
-    return 1 / (1 + xp.exp(-x))
+    y = xp.exp(-x)
+    y += 1  # in place: y is this kernel's own temporary, so large layers allocate once
+    y **= -1  # 1 / y, in place (NumPy computes a power of -1 as a reciprocal)
+    return y
 
 
 @RegisterGradient("Sigmoid")
 def _sigmoid_grad(op, grad):
     """dy/dx = y (1 - y)"""
     y = op.output
-    return grad * y * (1 - y)
+    d = 1 - y
+    d *= y  # in place on our own temporary, as above
+    d *= grad
+    return d
 
 
 @unary_op("Tanh")
