@@ -130,6 +130,8 @@ def _frozen(array):
 
 def _store(store, var, value, dtype):
     # Updates create new arrays, never write into old ones: a value fetched earlier stays as it was.
+    if value.__class__ is not np.ndarray:  # 0-d results come back as NumPy scalars
+        value = np.asarray(value)
     if value.dtype != dtype:
         value = value.astype(dtype)
     value.flags.writeable = False
