@@ -48,16 +48,18 @@ class Graph:
         """``base`` in the current name scope, numbered ``_1, _2, ...`` if taken (as TensorFlow does)."""
         scope = self.current_scope
         name = f"{scope}/{base_name}" if scope else base_name
-        if name in self._name_counts or name in self._by_name:
-            count = self._name_counts.get(name, 0)
+        key = name.lower()  # TensorFlow compares names case-insensitively: "add" then "Add_1"
+        if key in self._name_counts:
+            count = self._name_counts[key]
             while True:
                 count += 1
                 candidate = f"{name}_{count}"
-                if candidate not in self._by_name:
+                if candidate.lower() not in self._name_counts:
                     break
-            self._name_counts[name] = count
+            self._name_counts[key] = count
+            self._name_counts[candidate.lower()] = 0
             return candidate
-        self._name_counts[name] = 0
+        self._name_counts[key] = 0
         return name
 
     def get_operations(self):
@@ -132,8 +134,8 @@ class _NameScope:
         else:
             base = f"{outer}/{self.name}" if outer else self.name
             # Re-entering the same scope name opens "name_1", as in TensorFlow.
-            scope = self.graph.unique_name(self.name) if base in self.graph._name_counts else base
-            self.graph._name_counts.setdefault(scope, 0)
+            scope = self.graph.unique_name(self.name) if base.lower() in self.graph._name_counts else base
+            self.graph._name_counts.setdefault(scope.lower(), 0)
         self.graph._scope_stack.scope = scope
         return scope + "/" if scope else ""
 

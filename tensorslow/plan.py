@@ -33,7 +33,6 @@ class Plan:
         self.order = topological_order(fetches, fed)
         self.index = {node: i for i, node in enumerate(self.order)}
         self.fed = [n for n in self.order if n in fed]
-        self.copy_fetch = [n.type == "VariableV2" for n in fetches]  # never hand out the session's own array
         writer = _Writer(self, state, check_numerics)
         for node in self.order:
             if node.type == "Gradients":
@@ -46,8 +45,10 @@ class Plan:
     def run(self, feeds):
         """Fetch values for ``feeds`` (fed node -> converted value)."""
         out = self._run(feeds)
-        if True in self.copy_fetch:
-            out = [np.array(v) if copy else v for v, copy in zip(out, self.copy_fetch)]
+        for k, value in enumerate(out):
+            # Variable values and constants are shared, read-only arrays: hand out copies.
+            if value.__class__ is np.ndarray and not value.flags.writeable:
+                out[k] = value.copy()
         return out
 
     def describe_failure(self, at, error, values):
@@ -104,6 +105,7 @@ class _Writer:
                     "zeros_like": np.zeros_like, "fit": _fit, "normalize": check_gradient_count,
                     "checked": _check_finite, "OpError": OpError, "plan": plan}
         self.lines = []
+        self.passes = {}
         self.check = check_numerics
         plan._backward_at = set()
 
@@ -124,11 +126,10 @@ class _Writer:
 
     def backward(self, bp):
         """Emit the backward pass of ``bp`` once, where its first gradient node appears."""
-        key = f"bp{id(bp)}"
-        if key in self.env:
+        if bp in self.passes:
             return
-        self.env[key] = bp
-        acc = {node: f"g{self.index[node]}_{len(self.env)}" for node in bp.between}
+        b = self.passes[bp] = len(self.passes)  # names of this pass end in _b: passes never share them
+        acc = {node: f"g{self.index[node]}_{b}" for node in bp.between}
         self.lines.append(f"# backward pass: d({', '.join(y.op_name for y in bp.ys)}) / d(...)")
         self.lines.append(" = ".join(acc.values()) + " = None")
         for y, gy in zip(bp.ys, bp.grad_ys):
@@ -144,8 +145,9 @@ class _Writer:
             ins = [self.v(p) for p in node.inputs]
             arity = len(ins)
             # Which inputs need a gradient: a gradient function may skip the others (op.needs).
-            self.env[f"N{i}"] = tuple(p in acc for p in node.inputs)
-            call = f"G{i}(OpValues(n{i}, ({', '.join(ins)}{',' if arity == 1 else ''}), v{i}, N{i}), {acc[node]})"
+            self.env[f"N{i}_{b}"] = tuple(p in acc for p in node.inputs)
+            call = f"G{i}(OpValues(n{i}, ({', '.join(ins)}{',' if arity == 1 else ''}), v{i}, N{i}_{b}), " \
+                   f"{acc[node]})"
             self.lines += [f"if {acc[node]} is not None:  # {node.type} {node.op_name!r}"]
             if arity == 1:  # a one-input gradient function may return its gradient bare
                 self.lines += [f"    at = {i}; r = {call}",
@@ -158,8 +160,10 @@ class _Writer:
                 if parent not in acc:
                     continue
                 a, x = acc[parent], ins[pos]
+                self.lines += [f"    t = r[{pos}]"]
+                if self.check:
+                    self.lines += [f"    checked(t, n{i}, 'gradient of ')"]
                 self.lines += [
-                    f"    t = r[{pos}]",
                     f"    if t is not None:",
                     f"        if t.__class__ is not ndarray or t.shape != {x}.shape: t = fit(t, {x}, n{i}, {pos})",
                     f"        {a} = t if {a} is None else {a} + t",
@@ -175,7 +179,7 @@ class _Writer:
         unpack = [f"{params}{',' if len(self.plan.fed) == 1 else ''} = [feeds[n] for n in fed]"] if params else []
         self.env["fed"] = self.plan.fed
         lines = _free_after_last_use(self.lines, keep={f"v{i}" for i in fetch_indices})
-        body = unpack + ["at = -1", "try:"] + ["    " + line for line in lines] + [
+        body = unpack + ["at = -1", "try:"] + ["    " + line for line in lines or ["pass"]] + [
             "except OpError:", "    raise",
             "except Exception as error:",
             "    raise plan.describe_failure(at, error, locals()) from error",
@@ -242,10 +246,10 @@ def _fit(grad, value, node, pos):
     return reduced
 
 
-def _check_finite(value, node):
-    """Raise, naming ``node``, if ``value`` holds NaN or Inf."""
+def _check_finite(value, node, what=""):
+    """Raise, naming ``node`` (or its gradient), if ``value`` holds NaN or Inf."""
     if value is not None and getattr(value, "dtype", None) is not None and value.dtype.kind == "f" \
             and not np.isfinite(value).all():
         kind = "NaN" if np.isnan(value).any() else "Inf"
-        raise InvalidArgumentError(node, f"check_numerics: {node.type} op {node.op_name!r} produced {kind} "
+        raise InvalidArgumentError(node, f"check_numerics: {what}{node.type} op {node.op_name!r} produced {kind} "
                                          f"(inputs: {[i.name for i in node.inputs]})")

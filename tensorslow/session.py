@@ -153,7 +153,8 @@ def _convert_feed_value(node, value):
         raise ValueError(f"Cannot feed {value!r} for {node.name!r}: {e}") from None
     if dtype is not None and array.dtype != dtype.as_numpy_dtype:
         target = dtype.as_numpy_dtype
-        if array.dtype.kind not in "biuf" or not np.can_cast(array.dtype, target, "same_kind"):
+        integral = array.dtype.kind == "f" and target.kind in "iu" and np.array_equal(array, np.trunc(array))
+        if array.dtype.kind not in "biuf" or not (integral or np.can_cast(array.dtype, target, "same_kind")):
             raise TypeError(f"Cannot feed a value of dtype {array.dtype} for {node.name!r}, which has dtype "
                             f"{dtype.name}")
         array = array.astype(target)

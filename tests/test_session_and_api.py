@@ -141,8 +141,10 @@ def test_the_course_perceptron_gradient_descent_step():
     C = np.array(classes, float)
     np.testing.assert_allclose(J0, -np.sum(C * np.log(probs)), rtol=1e-12)
     delta = probs - C  # dJ/dlogits for softmax + cross-entropy
-    np.testing.assert_allclose(session.run(W), W0 - 0.01 * points.T @ delta, rtol=1e-12)
-    np.testing.assert_allclose(session.run(b), b0 - 0.01 * delta.sum(axis=0), rtol=1e-12)
+    # TF1 (and TensorSlow) turn the Python float 0.01 into a float32 tensor before casting it to float64.
+    lr = np.float64(np.float32(0.01))
+    np.testing.assert_allclose(session.run(W), W0 - lr * points.T @ delta, rtol=1e-12)
+    np.testing.assert_allclose(session.run(b), b0 - lr * delta.sum(axis=0), rtol=1e-12)
     assert session.run(J, feed_dict) < J0
 
 
@@ -166,7 +168,8 @@ def test_course_style_custom_operation_with_registered_gradient():
     np.testing.assert_allclose(sess.run(y), 1 - 8 + 27)
     np.testing.assert_allclose(sess.run(g), [3.0, 12.0, 27.0])
     sess.run(step)
-    np.testing.assert_allclose(sess.run(x), [1 - 0.3, -2 - 1.2, 3 - 2.7])
+    lr = np.float64(np.float32(0.1))  # TF1 rounds a Python-float learning rate to float32
+    np.testing.assert_allclose(sess.run(x), np.array([1.0, -2.0, 3.0]) - lr * np.array([3.0, 12.0, 27.0]), rtol=1e-14)
 
 
 # =====================================================================================

@@ -10,7 +10,7 @@ from .. import dtypes as _dtypes
 from ..backend import xp
 from ..graph import Tensor, constant_node
 from ..registry import NotDifferentiable, RegisterGradient
-from ..shapes import TensorShape
+from ..shapes import TensorShape, broadcast_static
 from .core import as_nodes, common_dtype
 
 
@@ -341,6 +341,22 @@ def _pad_grad(op, grad):
     return grad[index]
 
 
+@RegisterGradient("MirrorPad")
+def _mirror_pad_grad(op, grad):
+    """dL/dx_i = sum of dL/dy_j over every j that copies x_i (itself and its mirror images)
+
+    Padding is separable: along each axis, y[j] = x[source[j]] with ``source`` the padded
+    ``arange(n)``, so each axis's gradient is a scatter-add of grad along that axis.
+    """
+    np_mode = {"REFLECT": "reflect", "SYMMETRIC": "symmetric"}[op.mode]
+    for axis, (n, pads) in enumerate(zip(op.inputs[0].shape, op.paddings)):
+        source = xp.pad(xp.arange(n), pads, mode=np_mode)
+        folded = xp.zeros(grad.shape[:axis] + (n,) + grad.shape[axis + 1:], dtype=grad.dtype)
+        xp.add.at(xp.moveaxis(folded, axis, 0), source, xp.moveaxis(grad, axis, 0))
+        grad = folded
+    return grad
+
+
 def gather(params, indices, axis=0, name=None, validate_indices=None, batch_dims=0):
     """y = params[..., indices, ...] taken along ``axis``."""
     (p,) = as_nodes([params])
@@ -398,6 +414,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                   shape=shape, name=name or "one_hot")
 
 
+NotDifferentiable("OneHot")
+
+
 # -- shape queries, identity, where, fill -----------------------------------------------------------
 
 def _query(op_type, kernel, out_shape):
@@ -423,6 +442,7 @@ def identity(input, name=None):  # noqa: A002
 
 
 @RegisterGradient("Identity")
+@RegisterGradient("PlaceholderWithDefault")  # when not fed, it passes its default value through
 def _identity_grad(op, grad):
     """dy/dx = 1"""
     return grad
@@ -441,8 +461,21 @@ NotDifferentiable("StopGradient")
 def where(condition, x=None, y=None, name=None):
     """Elementwise ``x if condition else y``; with only ``condition``, the indices where it is true.
 
-    As in TF1's ``tf.where``, a 1-D condition with rank > 1 operands selects whole rows.
+    TF1's ``tf.where``: a 1-D condition with rank > 1 operands selects whole rows
+    (``condition[i]`` picks row ``i``); otherwise the operands broadcast.
     """
+    return _select(condition, x, y, name, rows=True)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """``tf.where_v2`` (TF2's ``tf.where``): condition, x and y all broadcast, NumPy style.
+
+    Unlike TF1's ``where`` a 1-D condition is broadcast along the *last* axis, not the rows.
+    """
+    return _select(condition, x, y, name, rows=False)
+
+
+def _select(condition, x, y, name, rows):
     if x is None and y is None:
         (c,) = as_nodes([condition])
         return Tensor("Where", (c,), compute=lambda v: xp.argwhere(v).astype(np.int64), dtype=_dtypes.int64,
@@ -452,26 +485,34 @@ def where(condition, x=None, y=None, name=None):
     x, y = as_nodes([x, y])
     (c,) = as_nodes([condition])
     dtype = common_dtype("Select", (x, y))
-    row_select = c.shape.ndims == 1 and (x.shape.ndims or 0) > 1
+    from .core import broadcast_shape
+    if rows and c.shape.ndims == 1 and (x.shape.ndims or 0) > 1:
+        shape = broadcast_shape("Select", x, y, name)
+    else:
+        shape = broadcast_static(c.shape, broadcast_shape("Select", x, y, name))
+        if shape is None:
+            raise ValueError(f"Select{' ' + repr(name) if name else ''}: condition {c.name!r} of shape {c.shape} "
+                             f"does not broadcast with x and y of shapes {x.shape} and {y.shape}")
 
     def compute(cond, a, b):
-        if cond.ndim == 1 and a.ndim > 1 and cond.shape[0] == a.shape[0]:
-            cond = cond.reshape((-1,) + (1,) * (a.ndim - 1))
-        return xp.where(cond, a, b)
-    from .core import broadcast_shape
-    shape = x.shape if row_select else broadcast_shape("Select", x, y, name)
-    return Tensor("Select", (c, x, y), compute=compute, dtype=dtype, shape=shape, name=name or "Select")
+        return xp.where(_row_condition(cond, a) if rows else cond, a, b)
+    return Tensor("Select", (c, x, y), compute=compute, attrs={"rows": rows}, dtype=dtype, shape=shape,
+                  name=name or "Select")
 
 
-where_v2 = where
+def _row_condition(cond, a):
+    """TF1's row selection: a 1-D ``cond`` with one entry per row of ``a`` as shape (n, 1, ..., 1)."""
+    if cond.ndim == 1 and a.ndim > 1 and cond.shape[0] == a.shape[0]:
+        return cond.reshape((-1,) + (1,) * (a.ndim - 1))
+    return cond
 
 
 @RegisterGradient("Select")
 def _select_grad(op, grad):
     """dL/dx = dL/dz where condition, dL/dy = dL/dz elsewhere; the condition gets none"""
     cond, a, _ = op.inputs
-    if cond.ndim == 1 and a.ndim > 1 and cond.shape[0] == a.shape[0]:
-        cond = cond.reshape((-1,) + (1,) * (a.ndim - 1))
+    if op.rows:
+        cond = _row_condition(cond, a)
     zeros = xp.zeros((), dtype=grad.dtype)
     return None, xp.where(cond, grad, zeros), xp.where(cond, zeros, grad)
 
@@ -495,17 +536,31 @@ ones_like = _like("OnesLike", 1)
 
 
 def fill(dims, value, name=None):
-    """A tensor of shape ``dims`` filled with ``value``."""
+    """A tensor of shape ``dims`` filled with the scalar ``value``.
+
+    With static ``dims`` and a literal ``value`` this is a constant; otherwise a Fill
+    op whose gradient reaches ``value``.
+    """
     dims_static = _static_ints(dims, "dims", "Fill")
-    if dims_static is not None:
+    if dims_static is not None and not isinstance(value, Tensor):
         return constant_node(value, shape=dims_static, name=name or "Fill")
-    (d,) = as_nodes([dims])
+    (d,) = as_nodes([dims if dims_static is None else np.asarray(dims_static, dtype=np.int32)])
     (v,) = as_nodes([value])
-    return Tensor("Fill", (d, v), compute=lambda s, val: xp.full(tuple(s), val), dtype=v.dtype,
-                  shape=TensorShape(None), name=name or "Fill")
+    return Tensor("Fill", (d, v), compute=lambda s, val: xp.full(tuple(int(n) for n in s), val, dtype=val.dtype),
+                  dtype=v.dtype, shape=TensorShape(dims_static) if dims_static is not None else TensorShape(None),
+                  name=name or "Fill")
 
 
-NotDifferentiable("Fill")
+@RegisterGradient("Fill")
+def _fill_grad(op, grad):
+    """y = value everywhere, so dL/dvalue = sum of dL/dy; the dims get none.
+
+    ``zeros(shape)``/``ones(shape)`` with a run-time shape are Fill ops of the dims alone (the
+    value is fixed): they pass no gradient.
+    """
+    if len(op.inputs) == 1:
+        return None
+    return None, xp.sum(grad, dtype=grad.dtype)
 
 
 def zeros(shape, dtype=_dtypes.float32, name=None):

@@ -74,7 +74,7 @@ def divide(x, y, name=None):
     if dtype is not None and (dtype.is_integer or dtype.is_bool):
         target = _dtypes.float32 if dtype.size <= 2 else _dtypes.float64
         x, y = cast(x, target), cast(y, target)
-    return _real_div(x, y, name=name)
+    return _real_div(x, y, name=name or "truediv")
 
 
 truediv = divide
@@ -82,7 +82,17 @@ truediv = divide
 
 @binary_op("FloorDiv")
 def floordiv(x, y):
-    """z = floor(x / y)"""
+    """z = floor(x / y)
+
+    For floats this is literally floor(x / y), TensorFlow's kernel; NumPy's ``//``
+    differs where x / y rounds up to an integer (1.0 // 0.1 is 9.0, floor(1.0 / 0.1) is 10.0).
+    """
+    return _floor_div(x, y)
+
+
+def _floor_div(x, y):
+    if x.dtype.kind == "f":
+        return xp.floor(x / y)
     return xp.floor_divide(x, y)
 
 
@@ -96,8 +106,15 @@ def div(x, y, name=None):
 
 @binary_op("FloorMod")
 def floormod(x, y):
-    """z = x mod y, with the sign of y (Python's %)"""
+    """z = x mod y = x - floor(x / y) y, with the sign of y (Python's %)"""
     return xp.mod(x, y)
+
+
+@RegisterGradient("FloorMod")
+def _floormod_grad(op, grad):
+    """dz/dx = 1, dz/dy = -floor(x / y) (away from the jumps where x / y is an integer), as in TensorFlow"""
+    x, y = op.inputs
+    return grad, grad * -_floor_div(x, y)
 
 
 mod = floormod
@@ -354,7 +371,7 @@ def round(x):  # noqa: A001
     return xp.round(x)
 
 
-for _t in ("Sign", "Floor", "Ceil", "Round", "FloorDiv", "FloorMod"):
+for _t in ("Sign", "Floor", "Ceil", "Round", "FloorDiv"):
     NotDifferentiable(_t)
 
 

@@ -43,9 +43,13 @@ def _relu6_grad(op, grad):
 
 
 def leaky_relu(features, alpha=0.2, name=None):
-    """y = x if x > 0 else alpha * x"""
+    """y = x if x > 0 else alpha * x
+
+    ``alpha`` is rounded to float32, as TensorFlow stores it (a ``float`` attribute):
+    in float64, TF's leaky_relu(x, 0.2) multiplies by 0.20000000298..., and so does this.
+    """
     (x,) = as_nodes([features])
-    alpha = float(alpha)
+    alpha = float(np.float32(alpha))
     return Tensor("LeakyRelu", (x,), compute=lambda v: xp.where(v > 0, v, v * v.dtype.type(alpha)),
                   attrs={"alpha": alpha}, dtype=x.dtype, shape=x.shape, name=name or "LeakyRelu")
 
@@ -65,9 +69,9 @@ def elu(x):
 
 @RegisterGradient("Elu")
 def _elu_grad(op, grad):
-    """dy/dx = 1 where x > 0, else e^x = y + 1"""
+    """dy/dx = e^x = y + 1 where y < 0, else 1 (TensorFlow's EluGrad)"""
     y = op.output
-    return xp.where(y > 0, grad, grad * (y + 1))
+    return xp.where(y < 0, grad * (y + 1), grad)
 
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -82,9 +86,9 @@ def selu(x):
 
 @RegisterGradient("Selu")
 def _selu_grad(op, grad):
-    """dy/dx = scale where x > 0, else scale * alpha * e^x = y + scale * alpha"""
+    """dy/dx = scale * alpha * e^x = y + scale * alpha where y < 0, else scale (at x = 0 too, as TF's SeluGrad)"""
     y = op.output
-    return xp.where(y > 0, grad * _SELU_SCALE, grad * (y + _SELU_SCALE * _SELU_ALPHA)).astype(grad.dtype)
+    return xp.where(y < 0, grad * (y + _SELU_SCALE * _SELU_ALPHA), grad * _SELU_SCALE).astype(grad.dtype)
 
 
 @unary_op("Softplus")

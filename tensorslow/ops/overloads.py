@@ -7,22 +7,23 @@ from ..graph import Tensor
 from . import array_ops, linalg_ops, math_ops
 
 
-def _binary(fn):
-    return (lambda self, other: fn(self, other),   # self (op) other
-            lambda self, other: fn(other, self))   # other (op) self
+def _binary(fn, name):
+    # TF1 names operator ops in lower case ("add", "add_1"), the functions in CamelCase ("Add").
+    return (lambda self, other: fn(self, other, name=name),   # self (op) other
+            lambda self, other: fn(other, self, name=name))   # other (op) self
 
 
-Tensor.__add__, Tensor.__radd__ = _binary(math_ops.add)
-Tensor.__sub__, Tensor.__rsub__ = _binary(math_ops.subtract)
-Tensor.__mul__, Tensor.__rmul__ = _binary(math_ops.multiply)
-Tensor.__truediv__, Tensor.__rtruediv__ = _binary(math_ops.divide)
-Tensor.__floordiv__, Tensor.__rfloordiv__ = _binary(math_ops.floordiv)
-Tensor.__mod__, Tensor.__rmod__ = _binary(math_ops.floormod)
-Tensor.__pow__, Tensor.__rpow__ = _binary(math_ops.pow)
-Tensor.__matmul__, Tensor.__rmatmul__ = _binary(linalg_ops.matmul)
-Tensor.__and__, Tensor.__rand__ = _binary(math_ops.logical_and)
-Tensor.__or__, Tensor.__ror__ = _binary(math_ops.logical_or)
-Tensor.__xor__, Tensor.__rxor__ = _binary(math_ops.logical_xor)
+Tensor.__add__, Tensor.__radd__ = _binary(math_ops.add, "add")
+Tensor.__sub__, Tensor.__rsub__ = _binary(math_ops.subtract, "sub")
+Tensor.__mul__, Tensor.__rmul__ = _binary(math_ops.multiply, "mul")
+Tensor.__truediv__, Tensor.__rtruediv__ = _binary(math_ops.divide, "truediv")
+Tensor.__floordiv__, Tensor.__rfloordiv__ = _binary(math_ops.floordiv, "floordiv")
+Tensor.__mod__, Tensor.__rmod__ = _binary(math_ops.floormod, "mod")
+Tensor.__pow__, Tensor.__rpow__ = _binary(math_ops.pow, "pow")
+Tensor.__matmul__, Tensor.__rmatmul__ = _binary(linalg_ops.matmul, "matmul")
+Tensor.__and__, Tensor.__rand__ = _binary(math_ops.logical_and, "LogicalAnd")
+Tensor.__or__, Tensor.__ror__ = _binary(math_ops.logical_or, "LogicalOr")
+Tensor.__xor__, Tensor.__rxor__ = _binary(math_ops.logical_xor, "LogicalXor")
 Tensor.__lt__ = lambda self, other: math_ops.less(self, other)
 Tensor.__le__ = lambda self, other: math_ops.less_equal(self, other)
 Tensor.__gt__ = lambda self, other: math_ops.greater(self, other)

@@ -1,5 +1,5 @@
 """Adagrad, as TensorFlow 1's ``AdagradOptimizer`` (accumulator starts at 0.1; no epsilon)."""
-from .optimizer import Optimizer
+from .optimizer import Optimizer, hyper
 
 
 class AdagradOptimizer(Optimizer):
@@ -9,7 +9,7 @@ class AdagradOptimizer(Optimizer):
         if initial_accumulator_value <= 0.0:
             raise ValueError(f"initial_accumulator_value must be positive: {initial_accumulator_value}")
         super().__init__(use_locking, name)
-        self._lr = learning_rate
+        self._lr = hyper(learning_rate)
         self._slot_specs = (("accumulator", float(initial_accumulator_value)),)
 
     def _apply(self, value, grad, slots, lr, shared):

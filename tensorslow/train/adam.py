@@ -7,7 +7,7 @@ bias-corrected sqrt(v-hat), so equal epsilons give slightly different steps.
 import numpy as np
 
 from ..variables import Variable
-from .optimizer import Optimizer, _store
+from .optimizer import Optimizer, hyper, _store
 
 
 class AdamOptimizer(Optimizer):
@@ -20,15 +20,15 @@ class AdamOptimizer(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
-        self._lr = learning_rate
-        self._beta1, self._beta2, self._epsilon = beta1, beta2, epsilon
+        self._lr = hyper(learning_rate)
+        self._beta1, self._beta2, self._epsilon = hyper(beta1), hyper(beta2), hyper(epsilon)
         self._powers = None  # (beta1_power, beta2_power) Variables, as in TensorFlow
 
     def _create_shared(self, first_var):
         if self._powers is None:
-            dtype = first_var.dtype.as_numpy_dtype
-            self._powers = (Variable(np.asarray(self._beta1, dtype), trainable=False, name="beta1_power"),
-                            Variable(np.asarray(self._beta2, dtype), trainable=False, name="beta2_power"))
+            # float32 whatever the model's dtype, as TF1 creates them from Python floats.
+            self._powers = (Variable(np.asarray(self._beta1, np.float32), trainable=False, name="beta1_power"),
+                            Variable(np.asarray(self._beta2, np.float32), trainable=False, name="beta2_power"))
 
     def _shared_variables(self):
         return list(self._powers or ())
@@ -47,5 +47,5 @@ class AdamOptimizer(Optimizer):
 
     def _after_apply(self, store):
         b1, b2 = self._powers
-        _store(store, b1, store[b1] * store[b1].dtype.type(self._beta1), store[b1].dtype)
-        _store(store, b2, store[b2] * store[b2].dtype.type(self._beta2), store[b2].dtype)
+        _store(store, b1, store[b1] * self._beta1, store[b1].dtype)
+        _store(store, b2, store[b2] * self._beta2, store[b2].dtype)

@@ -1,5 +1,5 @@
 """Plain gradient descent."""
-from .optimizer import Optimizer
+from .optimizer import Optimizer, hyper
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -7,7 +7,7 @@ class GradientDescentOptimizer(Optimizer):
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
-        self._lr = learning_rate
+        self._lr = hyper(learning_rate)
 
     def _apply(self, value, grad, slots, lr, shared):
         return value - lr * grad, ()

@@ -3,7 +3,7 @@
 Note: Keras's ``SGD(momentum=m)`` keeps ``velocity = m * velocity - lr * grad``
 and adds it; with a constant learning rate both give the same trajectory.
 """
-from .optimizer import Optimizer
+from .optimizer import Optimizer, hyper
 
 
 class MomentumOptimizer(Optimizer):
@@ -16,8 +16,8 @@ class MomentumOptimizer(Optimizer):
 
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False):
         super().__init__(use_locking, name)
-        self._lr = learning_rate
-        self._momentum = momentum
+        self._lr = hyper(learning_rate)
+        self._momentum = hyper(momentum)
         self._nesterov = bool(use_nesterov)
 
     def _apply(self, value, grad, slots, lr, shared):

@@ -122,6 +122,12 @@ class Optimizer:
         raise NotImplementedError
 
 
+def hyper(value):
+    """A hyperparameter as TF1 sees it: a Python float becomes a float32 tensor (then cast to the
+    variable's dtype), so a float64 model steps with float64(float32(0.1)), not float64(0.1)."""
+    return value if isinstance(value, Tensor) else np.float32(value)
+
+
 def _frozen(array):
     array = np.asarray(array)
     array.flags.writeable = False
