@@ -1,0 +1,1 @@
+"""Parity tools: run identical models and ops in TensorSlow, TensorFlow and Keras."""
