@@ -89,6 +89,10 @@ class GradientNode(Tensor):
         self.backward = backward
         self.index = index
         super().__init__("Gradients", inputs, dtype=x.dtype, shape=x.shape, name=name)
+        # The backward pass reads the values of the ops it visits and of their inputs: run them
+        # first, even when a fed node cuts them off from the ys in the forward pass.
+        read = {p for op in backward.order for p in op.inputs} | set(backward.order)
+        self.control_inputs += tuple(sorted(read, key=lambda n: n._id))
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **_ignored):

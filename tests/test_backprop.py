@@ -323,10 +323,6 @@ def test_reduce_sum_rejects_axis_and_reduction_indices_together(graph):
 
 # -- known engine bug (tensorslow/plan.py), kept visible -------------------------------------------
 
-@pytest.mark.xfail(raises=KeyError, strict=True,
-                   reason="engine bug in tensorslow/plan.py (_Writer.backward): with an intermediate node fed, "
-                          "the backward pass indexes every node of BackwardPass.between, including nodes upstream "
-                          "of the fed one that topological_order left out of the plan: a bare KeyError")
 def test_gradient_with_a_fed_intermediate_node(graph):
     # TF computes [6, 6] here (the Mul gradient needs only the constant 2), and raises
     # "You must feed a value for placeholder" when the gradient needs x's value.
