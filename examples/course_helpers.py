@@ -1,5 +1,7 @@
 """Shared by the course examples: the training loop, the CSV of points, and the plots."""
+import argparse
 import csv
+from pathlib import Path
 
 import matplotlib
 matplotlib.use("Agg")  # headless: files only, no window
@@ -46,3 +48,17 @@ def plot(path, title, red_points, blue_points, predict_blue=None):
               loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
+
+
+def parse_args(doc, default_steps):
+    """The examples' command line: --out DIR, --steps N, --seed S."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "output",
+                        help="directory for the CSV and PNG files (default: examples/output/)")
+    parser.add_argument("--steps", type=int, default=default_steps,
+                        help=f"gradient descent steps (default: {default_steps})")
+    parser.add_argument("--seed", type=int, default=0, help="NumPy random seed (default: 0)")
+    args = parser.parse_args()
+    if args.steps < 0:
+        parser.error("--steps must be 0 or more")
+    return args

@@ -6,28 +6,14 @@ of the data plus two PNG plots:
 
     python examples/perceptron.py [--out DIR] [--steps N] [--seed S]
 """
-import argparse
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")  # render to files only, so the script runs without a display (CI, SSH)
 import numpy as np  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
-from course_helpers import plot, save_csv, train  # noqa: E402  (this folder's shared helpers)
+from course_helpers import parse_args, plot, save_csv, train  # noqa: E402  (this folder's shared helpers)
 
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "output",
-                        help="directory for the CSV and PNG files (default: examples/output/)")
-    parser.add_argument("--steps", type=int, default=100, help="gradient descent steps (default: 100)")
-    parser.add_argument("--seed", type=int, default=0, help="NumPy random seed (default: 0)")
-    args = parser.parse_args()
-    if args.steps < 0:
-        parser.error("--steps must be 0 or more")
-    return args
 
 
 def make_data(n=50):
@@ -70,7 +56,7 @@ def build_trainable_perceptron():
 
 
 def main():
-    args = parse_args()
+    args = parse_args(__doc__, default_steps=100)
     args.out.mkdir(parents=True, exist_ok=True)
     np.random.seed(args.seed)  # same data and initial weights on every run
     red_points, blue_points = make_data()

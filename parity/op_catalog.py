@@ -25,7 +25,7 @@ itself and its variants uniformly; ``make_inputs`` draws a case's inputs.
 This module depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np

@@ -22,7 +22,7 @@ from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .shapes import TensorShape
 from .variables import (GraphKeys, Placeholder, Variable, all_variables, assign, assign_add, assign_sub, constant,
                         global_variables, global_variables_initializer, group, initialize_all_variables,
-                        is_variable_initialized, local_variables, local_variables_initializer, no_op,
+                        local_variables, local_variables_initializer, no_op,
                         placeholder, placeholder_with_default, trainable_variables, variables_initializer)
 from .ops.math_ops import (abs, add, add_n, cast, ceil, div, divide, equal, exp, floor, floordiv, floormod,  # noqa: A004
                            greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not,

@@ -237,7 +237,7 @@ class Tensor:
         self._consumers = []
         for node in inputs:
             node._consumers.append(self)
-        self.graph._add(self, name or _default_name(op_type))
+        self.graph._add(self, name or op_type)  # TensorFlow names nodes after their op type
 
     # -- identity -------------------------------------------------------------------
     @property
@@ -358,11 +358,6 @@ class NoValueOp(Tensor):
     """A node run for its effect (a training step, an initializer): ``run`` returns None."""
 
     has_value = False
-
-
-def _default_name(op_type):
-    # "MatMul" -> "MatMul"; TensorFlow names nodes after their op type.
-    return op_type
 
 
 def _graph_of(values):

@@ -33,6 +33,7 @@ class Plan:
         self.order = topological_order(fetches, fed)
         self.index = {node: i for i, node in enumerate(self.order)}
         self.fed = [n for n in self.order if n in fed]
+        self.backward_at = set()  # indices of ops whose gradient the plan computes (for error messages)
         writer = _Writer(self, state, check_numerics)
         for node in self.order:
             if node.type == "Gradients":
@@ -56,7 +57,7 @@ class Plan:
         node = self.order[at]
         shapes = ", ".join(f"{inp.name!r}: {_shape_of(values.get(f'v{self.index[inp]}'))}"
                            for inp in node.inputs if inp in self.index)
-        what = "gradient of " if at in getattr(self, "_backward_at", ()) else ""
+        what = "gradient of " if at in self.backward_at else ""
         return InvalidArgumentError(
             node, f"{what}{node.type} op {node.op_name!r} failed{' on inputs ' + shapes if shapes else ''}: "
                   f"{type(error).__name__}: {error}")
@@ -107,7 +108,6 @@ class _Writer:
         self.lines = []
         self.passes = {}
         self.check = check_numerics
-        plan._backward_at = set()
 
     def v(self, node):
         return f"v{self.index[node]}"
@@ -140,7 +140,7 @@ class _Writer:
             if fn is None:
                 continue  # declared not differentiable: no gradient flows through it
             i = self.index[node]
-            self.plan._backward_at.add(i)
+            self.plan.backward_at.add(i)
             self.env[f"G{i}"], self.env[f"n{i}"] = fn, node
             ins = [self.v(p) for p in node.inputs]
             arity = len(ins)
@@ -152,7 +152,7 @@ class _Writer:
             if arity == 1:  # a one-input gradient function may return its gradient bare
                 self.lines += [f"    at = {i}; r = {call}",
                                f"    if r.__class__ is tuple or r.__class__ is list: r = normalize(n{i}, r)",
-                               f"    else: r = (r,)"]
+                               "    else: r = (r,)"]
             else:
                 self.lines += [f"    at = {i}; r = {call}",
                                f"    if r.__class__ is not tuple or len(r) != {arity}: r = normalize(n{i}, r)"]
@@ -164,7 +164,7 @@ class _Writer:
                 if self.check:
                     self.lines += [f"    checked(t, n{i}, 'gradient of ')"]
                 self.lines += [
-                    f"    if t is not None:",
+                    "    if t is not None:",
                     f"        if t.__class__ is not ndarray or t.shape != {x}.shape: t = fit(t, {x}, n{i}, {pos})",
                     f"        {a} = t if {a} is None else {a} + t",
                 ]

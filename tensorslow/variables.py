@@ -6,9 +6,6 @@ course, a Variable is usable at once: a session initializes it from its
 initial value the first time it is read, so calling
 ``global_variables_initializer()`` is optional (it resets every variable).
 """
-import numpy as np
-
-from . import dtypes as _dtypes
 from .graph import NoValueOp, Tensor, convert_to_tensor, get_default_graph
 
 GLOBAL_VARIABLES = "variables"
@@ -195,10 +192,6 @@ def local_variables_initializer():
     return variables_initializer(local_variables(), name="init_local")
 
 
-def report_uninitialized_variables(var_list=None):
-    raise NotImplementedError("TensorSlow initializes variables on first use; nothing is ever uninitialized")
-
-
 def group(*inputs, name=None):
     """An op with no output that runs all ``inputs``."""
     from .graph import control_dependencies
@@ -216,19 +209,3 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A node with a fixed value."""
     from .graph import constant_node
     return constant_node(value, dtype=dtype, shape=shape, name=name)
-
-
-def is_variable_initialized(variable):
-    return True
-
-
-def _as_array(var, value):
-    """``value`` as an array of ``var``'s dtype and shape; ValueError naming the variable otherwise."""
-    dtype = var.dtype.as_numpy_dtype if var.dtype is not None else None
-    array = np.asarray(value, dtype=dtype)
-    if not var.shape.is_compatible_with(array.shape):
-        raise ValueError(f"Cannot assign a value of shape {array.shape} to variable {var.op_name!r} "
-                         f"of shape {var.shape}")
-    return array
-
-

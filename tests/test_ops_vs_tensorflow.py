@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
-from parity.op_catalog import BY_OP_TYPE, CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
+from parity.op_catalog import CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
 from tensorslow.registry import registered_op_types  # noqa: E402
 
 tensorflow = pytest.importorskip("tensorflow")  # imported once per module: it is slow

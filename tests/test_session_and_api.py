@@ -6,21 +6,12 @@ compare what a session returns. Optimizer trajectories are compared in
 float64 to 1e-10.
 """
 import collections
-import os
 import threading
 
 import numpy as np
 import pytest
 
 import tensorslow as ts
-
-
-@pytest.fixture(scope="module")
-def tf1():
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    tensorflow = pytest.importorskip("tensorflow")
-    tensorflow.compat.v1.disable_eager_execution()
-    return tensorflow.compat.v1
 
 
 @pytest.fixture(autouse=True)
@@ -509,7 +500,7 @@ def test_placeholder_dtypes_match_tensorflow(tf1, dtype_name):
             with m.Session() as sess:
                 return sess.run([p, q], {p: value}), p.dtype.name, q.dtype.name
     (ours, ours_p, ours_q), (theirs, theirs_p, theirs_q) = run(ts), run(tf1)
-    assert ours_p == theirs_p == dtype_name and ours_q == dtype_name
+    assert ours_p == theirs_p == dtype_name and ours_q == theirs_q == dtype_name
     _assert_same_structure(ours, theirs)
 
 

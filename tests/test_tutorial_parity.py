@@ -12,7 +12,6 @@ and float64, and the per-step training losses must agree:
 and the final accuracies must agree too.
 """
 import importlib.util
-import os
 import pathlib
 
 import numpy as np
@@ -36,14 +35,6 @@ def _load_tutorial():
 
 
 tutorial = _load_tutorial()
-
-
-@pytest.fixture(scope="module")
-def tf1():
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    tensorflow = pytest.importorskip("tensorflow")
-    tensorflow.compat.v1.disable_eager_execution()
-    return tensorflow.compat.v1
 
 
 def _mismatches(ours, theirs, dtype):

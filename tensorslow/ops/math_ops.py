@@ -143,12 +143,16 @@ def maximum(x, y):
     return xp.maximum(x, y)
 
 
+def _route(x_wins, grad):
+    """The gradient goes to x where x was selected, to y elsewhere."""
+    return xp.where(x_wins, grad, 0), xp.where(x_wins, 0, grad)
+
+
 @RegisterGradient("Maximum")
 def _maximum_grad(op, grad):
     """dz/dx = 1 where x >= y (ties go to x), dz/dy = 1 elsewhere"""
     x, y = op.inputs
-    x_wins = x >= y
-    return xp.where(x_wins, grad, 0), xp.where(x_wins, 0, grad)
+    return _route(x >= y, grad)
 
 
 @binary_op("Minimum")
@@ -161,8 +165,7 @@ def minimum(x, y):
 def _minimum_grad(op, grad):
     """dz/dx = 1 where x <= y (ties go to x), dz/dy = 1 elsewhere"""
     x, y = op.inputs
-    x_wins = x <= y
-    return xp.where(x_wins, grad, 0), xp.where(x_wins, 0, grad)
+    return _route(x <= y, grad)
 
 
 @binary_op("SquaredDifference")

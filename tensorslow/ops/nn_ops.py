@@ -7,7 +7,6 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
-from ..errors import InvalidArgumentError
 from ..graph import Tensor
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
