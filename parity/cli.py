@@ -1,0 +1,46 @@
+"""``tensorslow-parity`` (also ``python -m parity``): the parity suite's command line.
+
+Each subcommand lives in its own module, which provides ``configure(parser)``
+(adds its arguments) and ``main(args) -> int`` (the exit status). Modules are
+imported only when their command runs, so ``--help`` does not import
+TensorFlow.
+"""
+import argparse
+import importlib
+import sys
+
+#: command -> (module, one-line help)
+COMMANDS = {
+    "run": ("parity.runner", "run the model zoo in every framework and compare with the tf1 reference"),
+    "ops": ("parity.ops_parity", "run every op of the gradient registry against TensorFlow"),
+    "models": ("parity.zoo", "list the model zoo"),
+    "bench": ("parity.bench", "time training steps and inference: NumPy, TensorSlow, tf1, tf2, Keras"),
+    "report": ("parity.report", "write report.md, index.html and figures from a results directory"),
+    "migrate": ("parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
+}
+
+
+def build_parser(command=None):
+    parser = argparse.ArgumentParser(
+        prog="tensorslow-parity",
+        description="Run identical models and ops in TensorSlow, tf.compat.v1, TF2 and Keras; report how far apart "
+                    "they are; translate TensorSlow programs to TensorFlow.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_)
+        if name == command:
+            importlib.import_module(module).configure(p)
+    return parser
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.main(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
