@@ -5,9 +5,20 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def tf1():
-    """``tensorflow.compat.v1`` in graph mode, the reference TensorSlow is compared with."""
+def tensorflow():
+    """The ``tensorflow`` module, imported once (slowly) per test process."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     import tensorflow
-    tensorflow.compat.v1.disable_eager_execution()
-    return tensorflow.compat.v1
+    return tensorflow
+
+
+@pytest.fixture
+def tf1(tensorflow):
+    """``tensorflow.compat.v1`` in graph mode, the reference TensorSlow is compared with.
+
+    The test runs inside a fresh ``tf.Graph()`` rather than with eager execution
+    disabled for the whole process, so TF2 and Keras code (the harness, the
+    migration guide's code blocks) can run in the same test process.
+    """
+    with tensorflow.Graph().as_default():
+        yield tensorflow.compat.v1
