@@ -1,0 +1,34 @@
+"""One small module per framework, each behind the interface of :class:`base.FrameworkModel`.
+
+``tensorslow`` and ``tf1`` share one graph-mode builder (TensorSlow mirrors
+``tf.compat.v1``, so the same code builds both); ``tf2`` is eager TensorFlow
+with ``tf.function`` and ``tf.GradientTape``; ``keras`` is a Keras 3
+``Sequential`` model trained with ``train_on_batch``.
+"""
+import importlib
+
+#: framework name -> "module:class"; modules are imported only in the subprocess that runs them.
+FRAMEWORKS = {
+    "tensorslow": "parity.frameworks.graph_mode:TensorSlowModel",
+    "tf1": "parity.frameworks.graph_mode:TF1Model",
+    "tf2": "parity.frameworks.tf2:TF2Model",
+    "keras": "parity.frameworks.keras_model:KerasModel",
+}
+
+#: what each framework is, for results and reports
+DESCRIPTIONS = {
+    "tensorslow": "TensorSlow graph + Session (NumPy)",
+    "tf1": "tf.compat.v1 graph + Session, in its own tf.Graph()",
+    "tf2": "eager TensorFlow 2: tf.Variable, tf.GradientTape, tf.function, tf.keras.optimizers",
+    "keras": "Keras 3 Sequential on the TensorFlow backend, train_on_batch",
+}
+
+
+def load(name):
+    """The model class of framework ``name``."""
+    try:
+        path = FRAMEWORKS[name]
+    except KeyError:
+        raise ValueError(f"unknown framework {name!r}; known: {', '.join(FRAMEWORKS)}") from None
+    module, cls = path.split(":")
+    return getattr(importlib.import_module(module), cls)

@@ -1,0 +1,95 @@
+"""TensorSlow and ``tf.compat.v1``: one graph-mode builder for both (TensorSlow mirrors TF1's API).
+
+The model is built in its own graph with a placeholder pair (x, y), one
+Variable per weight, ``loss = reduce_mean(cross-entropy from logits)``,
+``tf.gradients(loss, variables)`` for the gradient check and
+``optimizer.minimize(loss, var_list=variables)`` for training. A training step
+is ``sess.run([train_op, loss])``: the loss is the one before the update.
+"""
+import contextlib
+
+from parity.frameworks.base import FrameworkModel, activation_name
+
+
+class GraphModel(FrameworkModel):
+    def module(self):
+        raise NotImplementedError
+
+    def device_scope(self, tf):
+        return contextlib.nullcontext()
+
+    def __init__(self, spec, optimizer, weights, dtype, device):
+        super().__init__(spec, optimizer, weights, dtype, device)
+        tf = self.tf = self.module()
+        self.graph = tf.Graph()
+        with self.graph.as_default(), self.device_scope(tf):
+            dt = tf.as_dtype(self.dtype.name)
+            n_layers = len(weights) // 2
+            self.x = tf.placeholder(dt, [None, weights[0].shape[0]], name="x")
+            self.y = tf.placeholder(dt, [None, weights[-1].shape[0]], name="y")
+            self.variables = [tf.Variable(w.astype(self.dtype), name=f"dense_{i // 2}/{'bias' if i % 2 else 'kernel'}")
+                              for i, w in enumerate(weights)]
+            h = self.x
+            for layer in range(n_layers):
+                h = tf.matmul(h, self.variables[2 * layer]) + self.variables[2 * layer + 1]
+                act = activation_name(spec, layer, n_layers)
+                if act is not None:
+                    h = getattr(tf.nn, act)(h)
+            self.logits = h
+            if spec.output == "softmax":
+                xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=self.y, logits=self.logits)
+            else:
+                xent = tf.nn.sigmoid_cross_entropy_with_logits(labels=self.y, logits=self.logits)
+            self.loss = tf.reduce_mean(xent)
+            self.gradients = tf.gradients(self.loss, self.variables)
+            self.train_op = self._optimizer(tf).minimize(self.loss, var_list=self.variables)
+            self.session = tf.Session(graph=self.graph)
+            self.session.run(tf.global_variables_initializer())
+
+    def _optimizer(self, tf):
+        o = self.optimizer
+        if o.name == "sgd":
+            return tf.train.GradientDescentOptimizer(o.learning_rate)
+        if o.name == "momentum":
+            return tf.train.MomentumOptimizer(o.learning_rate, o.momentum)
+        if o.name == "adam":
+            return tf.train.AdamOptimizer(o.learning_rate, o.beta1, o.beta2, o.epsilon)
+        raise ValueError(f"unknown optimizer {o.name!r}")
+
+    def set_weights(self, weights):
+        for var, w in zip(self.variables, weights, strict=True):
+            var.load(w.astype(self.dtype), self.session)
+
+    def get_weights(self):
+        return self.session.run(self.variables)
+
+    def forward(self, x):
+        return self.session.run(self.logits, {self.x: x})
+
+    def loss_and_gradients(self, x, y):
+        return self.session.run([self.loss, self.gradients], {self.x: x, self.y: y})
+
+    def train_step(self, x, y):
+        _, loss = self.session.run([self.train_op, self.loss], {self.x: x, self.y: y})
+        return loss
+
+    def close(self):
+        self.session.close()
+
+
+class TensorSlowModel(GraphModel):
+    def module(self):
+        import tensorslow
+        return tensorslow
+
+
+class TF1Model(GraphModel):
+    devices = ("cpu", "gpu")
+
+    def module(self):
+        import tensorflow
+        return tensorflow.compat.v1
+
+    def device_scope(self, tf):
+        from parity.frameworks.tf_devices import tf_device_name
+        return tf.device(tf_device_name(self.device))

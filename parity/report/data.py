@@ -1,0 +1,164 @@
+"""Reading a results directory for the report: every file that exists, checked and typed.
+
+:func:`load` reads whichever of the files of :mod:`parity.schema` a directory
+holds. Each CSV must have its schema's columns; its cells are then typed: text
+columns become strings (empty string for an empty cell), ``True``/``False``
+columns become ``True``/``False``/``None`` and every other column becomes a
+float (NaN for an empty cell). A cell that does not fit its column, or an
+unknown ``status`` in results.csv, raises :class:`ResultsFileError` naming the
+file, the line and the column.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from parity import schema
+from parity.files import ResultsFileError, read_csv, read_json
+
+COLUMNS = {
+    schema.RESULTS: schema.RESULTS_COLUMNS,
+    schema.GRADIENTS: schema.GRADIENTS_COLUMNS,
+    schema.TRAJECTORIES: schema.TRAJECTORIES_COLUMNS,
+    schema.OPS: schema.OPS_COLUMNS,
+    schema.BENCH: schema.BENCH_COLUMNS,
+}
+
+TEXT_COLUMNS = set(schema.KEY) | {
+    "status", "reason", "note", "variable", "shape", "op_type", "case", "tensorslow", "tf_v1", "tf2", "keras",
+    "shapes", "sweep", "phase", "machine",
+}
+BOOL_COLUMNS = {f"{name}_pass" for name in schema.CHECK_NAMES} | {"pass", "forward_pass", "grad_pass"}
+
+#: The order values are listed in (tables, legends); values not listed follow, sorted.
+ORDER = {
+    "framework": ("numpy",) + schema.FRAMEWORKS + ("keras_fit",),
+    "device": schema.DEVICES,
+    "dtype": schema.DTYPES,
+    "status": ("failed", "error", "passed", "skipped"),
+    "phase": ("train", "forward", "epoch"),
+    "sweep": ("batch", "width", "depth", "model"),
+}
+
+
+@dataclass
+class ResultsDir:
+    """The files of one results directory; a file that is absent is ``None``."""
+
+    directory: Path
+    results: Optional[pd.DataFrame] = None
+    gradients: Optional[pd.DataFrame] = None
+    trajectories: Optional[pd.DataFrame] = None
+    ops: Optional[pd.DataFrame] = None
+    bench: Optional[pd.DataFrame] = None
+    environment: Optional[dict] = None
+
+    @property
+    def files(self):
+        """The names of the files that were found, in schema order."""
+        present = {schema.RESULTS: self.results, schema.GRADIENTS: self.gradients,
+                   schema.TRAJECTORIES: self.trajectories, schema.OPS: self.ops, schema.BENCH: self.bench,
+                   schema.ENVIRONMENT: self.environment}
+        return [name for name, value in present.items() if value is not None]
+
+
+def load(directory):
+    """Read every results file in ``directory``; raise :class:`ResultsFileError` if there is none."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ResultsFileError(f"{directory}: no such directory")
+    found = {}
+    for name, columns in COLUMNS.items():
+        path = directory / name
+        if path.exists():
+            found[name] = _typed(read_csv(path, columns), path)
+    environment = None
+    if (directory / schema.ENVIRONMENT).exists():
+        environment = read_json(directory / schema.ENVIRONMENT)
+    if not found and environment is None:
+        names = ", ".join(list(COLUMNS) + [schema.ENVIRONMENT])
+        raise ResultsFileError(f"{directory}: no results files (expected any of {names})")
+    results = found.get(schema.RESULTS)
+    if results is not None:
+        _check_status(results, directory / schema.RESULTS)
+    return ResultsDir(directory, results, found.get(schema.GRADIENTS), found.get(schema.TRAJECTORIES),
+                      found.get(schema.OPS), found.get(schema.BENCH), environment)
+
+
+def _typed(df, path):
+    df = df.copy()
+    for column in df.columns:
+        if column in TEXT_COLUMNS:
+            df[column] = [_text(v) for v in df[column]]
+        elif column in BOOL_COLUMNS:
+            df[column] = _column(df[column], _flag, path, column, "True, False or empty")
+        else:
+            df[column] = _column(df[column], _number, path, column, "a number")
+    return df
+
+
+def _column(series, convert, path, column, expected):
+    out = []
+    for row, value in enumerate(series):
+        try:
+            out.append(convert(value))
+        except ValueError:
+            # Line 1 is the header, so data row 0 is line 2.
+            raise ResultsFileError(f"{path}: line {row + 2}, column {column}: {value!r} is not {expected}") from None
+    return pd.Series(out, index=series.index, dtype=object if convert is _flag else float)
+
+
+def _text(value):
+    if isinstance(value, float):
+        # pandas reads a text column whose cells all look numeric as numbers: give back "3", not "3.0".
+        return "" if np.isnan(value) else (str(int(value)) if value.is_integer() else repr(value))
+    return str(value)
+
+
+def _flag(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value in ("True", "False"):
+        return value == "True"
+    raise ValueError(value)
+
+
+def _number(value):
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(value)
+    return float(value)  # float("nan") for an empty cell; ValueError for text
+
+
+def _check_status(df, path):
+    for row, status in enumerate(df["status"]):
+        if status not in schema.STATUSES:
+            raise ResultsFileError(f"{path}: line {row + 2}, column status: {status!r} is not one of "
+                                   f"{', '.join(schema.STATUSES)}")
+
+
+def ordered(values, column):
+    """The distinct ``values`` of ``column`` in report order (:data:`ORDER`, then sorted)."""
+    known = ORDER.get(column, ())
+    distinct = list(dict.fromkeys(v for v in values if not (isinstance(v, float) and np.isnan(v))))
+    rest = sorted((v for v in distinct if v not in known), key=lambda v: (isinstance(v, str), v))
+    return [v for v in known if v in distinct] + rest
+
+
+def sort_rows(df, columns):
+    """``df`` sorted by ``columns``, each in report order."""
+    def rank(series):
+        position = {v: i for i, v in enumerate(ordered(series, series.name))}
+        return series.map(position)
+    return df.sort_values(list(columns), key=rank, kind="stable").reset_index(drop=True)
+
+
+def is_reference(df):
+    """Boolean mask: the rows of the reference (tf1, CPU, float64), the baseline every row is compared with."""
+    mask = pd.Series(True, index=df.index)
+    for column, value in schema.REFERENCE.items():
+        mask &= df[column] == value
+    return mask

@@ -1,0 +1,176 @@
+"""The report's figures, drawn with matplotlib's Agg renderer into PNG bytes.
+
+Figures are built as ``matplotlib.figure.Figure`` objects on an Agg canvas
+rather than through pyplot: no global figure state, no GUI backend, nothing to
+close, whatever backend the calling process has chosen.
+"""
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from parity.report.data import ordered
+from parity.scaling import SWEEP_LABEL
+
+DPI = 80
+#: Errors of exactly 0 are drawn at this value, so that a log scale can show them.
+LOG_FLOOR = 1e-17
+#: The colour scale of gradient heat maps: fixed, so colours compare across models.
+HEATMAP_RANGE = (LOG_FLOOR, 1e-1)
+#: The first steps of a trajectory, held to the absolute tolerance trajectory_head_tol.
+HEAD_STEPS = 10
+
+FRAMEWORK_STYLE = {
+    "numpy": dict(color="black", linestyle="--", linewidth=2.0),
+    "tensorslow": dict(color="tab:blue"),
+    "tf1": dict(color="tab:orange"),
+    "tf2": dict(color="tab:green"),
+    "keras": dict(color="tab:red"),
+    "keras_fit": dict(color="tab:purple"),
+}
+DTYPE_LINESTYLE = {"float64": "-", "float32": "--"}
+DEVICE_MARKER = {"cpu": None, "gpu": "o", "tpu": "s"}
+
+
+def style(framework, dtype=None, device=None):
+    """Line style of one series: colour by framework, dash by dtype, marker by device; NumPy dashed black."""
+    kw = dict(FRAMEWORK_STYLE.get(framework, {}))
+    if dtype is not None and framework != "numpy":
+        kw["linestyle"] = DTYPE_LINESTYLE.get(dtype, ":")
+    if device is not None and DEVICE_MARKER.get(device):
+        kw.update(marker=DEVICE_MARKER[device], markevery=0.1, markersize=4)
+    return kw
+
+
+def png(fig):
+    """The figure as PNG bytes (no software-version metadata, so a re-run gives the same file)."""
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _grid(nrows, ncols, width, height):
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    return fig, fig.subplots(nrows, ncols, squeeze=False)
+
+
+def gradient_heatmap(model, values, failed, tolerances):
+    """Heat map of max relative gradient error, variables (rows) x runs (columns), log colour scale.
+
+    ``values`` and ``failed`` are DataFrames indexed by variable with one column per
+    run; ``tolerances`` maps each run to its tolerance, marked on the colour bar.
+    Failing cells are outlined in red.
+    """
+    nrows, ncols = values.shape
+    fig = Figure(figsize=(2.4 + 1.05 * ncols, 1.9 + 0.38 * nrows), layout="constrained")
+    ax = fig.subplots()
+    data = np.clip(values.to_numpy(float), *HEATMAP_RANGE)
+    image = ax.imshow(np.ma.masked_invalid(data), norm=LogNorm(*HEATMAP_RANGE), cmap="viridis", aspect="auto")
+    for i in range(nrows):
+        for j in range(ncols):
+            v = values.iat[i, j]
+            if np.isfinite(v):
+                ax.text(j, i, "0" if v == 0 else f"{v:.0e}", ha="center", va="center", fontsize=7,
+                        color="white" if data[i, j] < 1e-6 else "black")
+            if failed.iat[i, j]:
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2.5))
+    ax.set_xticks(range(ncols), list(values.columns), rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(nrows), list(values.index), fontsize=8)
+    ax.set_xlabel("framework, dtype (device)")
+    ax.set_ylabel("variable")
+    ax.set_title(f"{model}: max relative gradient error")
+    bar = fig.colorbar(image, ax=ax)
+    bar.set_label("max|g - ref| / max|ref| (log scale; 0 drawn at 1e-17)")
+    for tol in sorted(set(t for t in tolerances.values() if np.isfinite(t))):
+        bar.ax.axhline(tol, color="red", linewidth=2)
+    handles = [Line2D([], [], color="red", linewidth=2, label="tolerance (colour bar)"),
+               Rectangle((0, 0), 1, 1, fill=False, edgecolor="red", linewidth=2, label="fails its tolerance")]
+    fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncol=2, frameon=False)
+    return png(fig)
+
+
+def training_figure(model, trajectories, tolerances):
+    """Loss curves (top row) and |loss - reference loss| per step (bottom row, log scale), one column
+    per optimizer of ``model``.
+
+    ``trajectories``: the trajectories.csv rows of the model, reference excluded.
+    ``tolerances``: results.csv rows of the model (optimizer, dtype and the
+    trajectory tolerances), or None: the head tolerance is drawn as a line over
+    the first :data:`HEAD_STEPS` steps, the tail tolerance (relative) as
+    tol * |reference loss| over the later steps.
+    """
+    optimizers = ordered(trajectories["optimizer"], "optimizer")
+    fig, axes = _grid(2, len(optimizers), 4.6, 3.1)
+    for j, optimizer in enumerate(optimizers):
+        rows = trajectories[trajectories["optimizer"] == optimizer]
+        loss_ax, diff_ax = axes[0, j], axes[1, j]
+        reference = rows.drop_duplicates("step").sort_values("step")
+        loss_ax.plot(reference["step"], reference["loss_ref"], color="black", linewidth=2.5, alpha=0.35,
+                     label="tf1 cpu float64 (reference)")
+        for (framework, device, dtype), series in rows.groupby(["framework", "device", "dtype"], sort=False):
+            series = series.sort_values("step")
+            label = f"{framework} {device} {dtype}"
+            loss_ax.plot(series["step"], series["loss"], label=label, **style(framework, dtype, device))
+            diff_ax.plot(series["step"], np.maximum(series["abs_diff"], LOG_FLOOR), label=label,
+                         **style(framework, dtype, device))
+        if tolerances is not None:
+            _trajectory_tolerances(diff_ax, tolerances[tolerances["optimizer"] == optimizer], reference)
+        diff_ax.set_yscale("log")
+        loss_ax.set(title=f"{model}, {optimizer}: training loss", xlabel="training step",
+                    ylabel="loss (before the step's update)")
+        diff_ax.set(title=f"{model}, {optimizer}: |loss - reference loss|", xlabel="training step",
+                    ylabel="absolute difference (floor 1e-17)")
+        diff_ax.legend(fontsize=6, loc="lower right")
+    axes[0, 0].legend(fontsize=6)
+    return png(fig)
+
+
+def _trajectory_tolerances(ax, tolerances, reference):
+    steps = reference["step"].to_numpy(float)
+    tail = steps >= HEAD_STEPS
+    for dtype, rows in tolerances.groupby("dtype", sort=False):
+        dash = DTYPE_LINESTYLE.get(dtype, ":")
+        head_tol = rows["trajectory_head_tol"].max()
+        if np.isfinite(head_tol) and len(steps):
+            ax.hlines(head_tol, steps.min(), min(steps.max(), HEAD_STEPS - 1), color="red", linestyle=dash,
+                      linewidth=1.5, label=f"head tol {dtype} ({head_tol:.0e})")
+        tail_tol = rows["trajectory_tail_tol"].max()
+        if np.isfinite(tail_tol) and tail.any():
+            bound = tail_tol * np.abs(reference["loss_ref"].to_numpy(float)[tail])
+            ax.plot(steps[tail], np.maximum(bound, LOG_FLOOR), color="darkred", linestyle=dash, linewidth=1.5,
+                    label=f"tail tol {dtype} ({tail_tol:.0e} x |ref|)")
+
+
+def sweep_figure(sweep, points):
+    """Log-log time per call against the swept variable, one subplot per phase (rows) and dtype
+    (columns), one line per framework and device with its min-max band; NumPy dashed black.
+
+    ``points``: :func:`parity.scaling.measured` rows of one sweep.
+    """
+    phases, dtypes = ordered(points["phase"], "phase"), ordered(points["dtype"], "dtype")
+    fig, axes = _grid(len(phases), len(dtypes), 4.4, 3.2)
+    for i, phase in enumerate(phases):
+        for j, dtype in enumerate(dtypes):
+            ax = axes[i, j]
+            rows = points[(points["phase"] == phase) & (points["dtype"] == dtype)]
+            for framework in ordered(rows["framework"], "framework"):
+                for device in ordered(rows.loc[rows["framework"] == framework, "device"], "device"):
+                    series = rows[(rows["framework"] == framework) & (rows["device"] == device)].sort_values("x")
+                    kw = style(framework, device=device)
+                    ax.plot(series["x"], series["time_median_s"], label=f"{framework} ({device})",
+                            **{"marker": "o", "markersize": 3, **kw})
+                    ax.fill_between(series["x"], series["time_min_s"], series["time_max_s"],
+                                    color=kw.get("color"), alpha=0.12, linewidth=0)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set(title=f"{sweep} sweep: {phase}, {dtype}", xlabel=SWEEP_LABEL.get(sweep, sweep),
+                   ylabel="time per call (s), median")
+            ax.grid(True, which="major", alpha=0.3)
+            if len(rows):
+                ax.legend(fontsize=7)
+    return png(fig)

@@ -1,0 +1,172 @@
+"""Section 1 of the report: what ran, pass/fail counts and matrices, failed checks, the machine."""
+import json
+
+import pandas as pd
+
+from parity import schema
+from parity.report.data import ordered, sort_rows
+from parity.report.document import Bullets, Paragraph, Section, Table, fmt_err
+
+STATUS_MEANING = {
+    "failed": "ran; at least one check exceeded its tolerance",
+    "error": "the framework crashed, hung or is not installed",
+    "passed": "ran; every check within its tolerance",
+    "skipped": "device absent",
+}
+
+
+def summary_section(data):
+    """The summary: files read, what ran, rows by status, checks, pass/fail matrices (failures first),
+    failed checks, documented differences, machine and versions."""
+    section = Section("Summary")
+    blocks = section.blocks
+    blocks.append(Paragraph(f"Results directory `{data.directory}`; files read: "
+                            + ", ".join(f"`{name}`" for name in data.files) + "."))
+    blocks.append(Bullets(_what_ran(data)))
+    results = data.results
+    if results is None:
+        blocks.append(Paragraph(f"No `{schema.RESULTS}`: no pass/fail summary."))
+    else:
+        blocks += _counts(results)
+        blocks += _matrices(results)
+        blocks += _failed_checks(results)
+        blocks += _notes(results)
+    blocks += environment_blocks(data.environment)
+    return section
+
+
+def _what_ran(data):
+    frames = [f for f in (data.results, data.gradients, data.trajectories) if f is not None]
+    items = []
+    for column, title in (("model", "Models"), ("optimizer", "Optimizers"), ("framework", "Frameworks"),
+                          ("device", "Devices"), ("dtype", "Dtypes")):
+        values = ordered([v for f in frames for v in f[column]], column)
+        if values:
+            items.append(f"{title}: " + ", ".join(values))
+    if data.ops is not None:
+        items.append(f"Op-level parity: {data.ops['op_type'].nunique()} op types, {len(data.ops)} cases")
+    if data.bench is not None:
+        items.append("Benchmark sweeps: " + ", ".join(ordered(data.bench["sweep"], "sweep"))
+                     + "; frameworks: " + ", ".join(ordered(data.bench["framework"], "framework")))
+    reference = ", ".join(f"{k} {v}" for k, v in schema.REFERENCE.items())
+    items.append(f"Reference every row is compared with: {reference}")
+    return items
+
+
+def _counts(results):
+    counts = results["status"].value_counts()
+    status = pd.DataFrame({
+        "status": list(schema.STATUSES),
+        "rows": [str(counts.get(s, 0)) for s in schema.STATUSES],
+        "meaning": [STATUS_MEANING[s] for s in schema.STATUSES],
+    })
+    total = ", ".join(f"{counts.get(s, 0)} {s}" for s in schema.STATUSES)
+    checks = []
+    for check in schema.CHECKS:
+        flags = results[f"{check.name}_pass"]
+        checks.append({"check": check.name, "what it measures": check.error,
+                       "passed": str(sum(f is True for f in flags)), "failed": str(sum(f is False for f in flags)),
+                       "not run": str(sum(f is None for f in flags))})
+    n_pass = sum(int(c["passed"]) for c in checks)
+    n_fail = sum(int(c["failed"]) for c in checks)
+    return [
+        Paragraph(f"{len(results)} rows (model x optimizer x framework x device x dtype): {total}. "
+                  f"Individual checks: {n_pass} passed, {n_fail} failed."),
+        Table(status, "Rows by status"),
+        Table(pd.DataFrame(checks), "Checks: a check passes when its error is at most its tolerance"),
+    ]
+
+
+def _matrices(results):
+    """One model x framework table per device and dtype; a cell counts the optimizers that passed."""
+    tables = []
+    for device in ordered(results["device"], "device"):
+        for dtype in ordered(results["dtype"], "dtype"):
+            rows = results[(results["device"] == device) & (results["dtype"] == dtype)]
+            if len(rows):
+                tables.append((_bad(rows).any(), device, dtype, rows))
+    blocks = [Paragraph("Pass/fail by model and framework, one table per device and dtype; a cell counts the "
+                        "optimizers whose row passed. Tables and models with failures or errors come first.")]
+    for has_failures, device, dtype, rows in sorted(tables, key=lambda t: not t[0]):
+        frameworks = ordered(rows["framework"], "framework")
+        models = ordered(rows["model"], "model")
+        models.sort(key=lambda m: not _bad(rows[rows["model"] == m]).any())
+        cells = [[model] + [_matrix_cell(rows[(rows["model"] == model) & (rows["framework"] == f)])
+                            for f in frameworks] for model in models]
+        mark = " ❌" if has_failures else ""
+        blocks.append(Table(pd.DataFrame(cells, columns=["model"] + frameworks), f"{device}, {dtype}{mark}"))
+    return blocks
+
+
+def _bad(rows):
+    return rows["status"].isin(["failed", "error"])
+
+
+def _matrix_cell(rows):
+    if not len(rows):
+        return ""
+    n_skipped = int((rows["status"] == "skipped").sum())
+    if n_skipped == len(rows):
+        return "skipped"
+    ran = len(rows) - n_skipped
+    passed = int((rows["status"] == "passed").sum())
+    text = f"{passed}/{ran} passed"
+    failed = rows.loc[rows["status"] == "failed", "optimizer"]
+    errors = rows.loc[rows["status"] == "error", "optimizer"]
+    if len(failed):
+        text += "; failed: " + ", ".join(failed)
+    if len(errors):
+        text += "; error: " + ", ".join(errors)
+    if n_skipped:
+        text += f"; {n_skipped} skipped"
+    return ("❌ " if len(failed) or len(errors) else "✅ ") + text
+
+
+def _failed_checks(results):
+    rows = []
+    for check in schema.CHECKS:
+        failed = results[results[f"{check.name}_pass"].map(lambda f: f is False)]
+        for _, r in failed.iterrows():
+            rows.append({**{k: r[k] for k in schema.KEY}, "check": check.name, "error": fmt_err(r[f"{check.name}_err"]),
+                         "tolerance": fmt_err(r[f"{check.name}_tol"]), "note": r["note"]})
+    if not rows:
+        return [Paragraph("No check failed.")]
+    table = sort_rows(pd.DataFrame(rows), schema.KEY)
+    return [Table(table, f"Failed checks ({len(table)})")]
+
+
+def _notes(results):
+    noted = results[results["note"] != ""]
+    if not len(noted):
+        return []
+    items = []
+    for note, rows in noted.groupby("note", sort=False):
+        where = ", ".join(sorted({f"{r.model}/{r.optimizer}/{r.framework}/{r.device}/{r.dtype}"
+                                  for r in rows.itertuples()}))
+        items.append(f"{note} (rows: {where})")
+    return [Paragraph("Documented framework differences that apply to some rows:"), Bullets(items)]
+
+
+def environment_blocks(environment):
+    """The machine and versions of environment.json: a key/value table and a device table."""
+    if environment is None:
+        return [Paragraph(f"No `{schema.ENVIRONMENT}`: machine and versions unknown.")]
+    keys = [k for k in schema.ENVIRONMENT_KEYS if k in environment and k != "devices"]
+    keys += sorted(k for k in environment if k not in schema.ENVIRONMENT_KEYS)
+    table = pd.DataFrame({"key": keys, "value": [_scalar(environment[k]) for k in keys]})
+    blocks = [Table(table, "Machine and versions")]
+    devices = environment.get("devices")
+    if isinstance(devices, dict) and devices:
+        rows = []
+        for name in ordered(devices, "device"):
+            info = devices[name] if isinstance(devices[name], dict) else {"available": devices[name]}
+            rows.append({"device": name, "available": _scalar(info.get("available", "")),
+                         "name or reason": _scalar(info.get("name") or info.get("reason") or "")})
+        blocks.append(Table(pd.DataFrame(rows), "Devices"))
+    elif devices is not None:
+        blocks.append(Paragraph(f"Devices: {_scalar(devices)}"))
+    return blocks
+
+
+def _scalar(value):
+    return value if isinstance(value, str) else json.dumps(value, default=str)

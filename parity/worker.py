@@ -1,0 +1,125 @@
+"""The framework subprocess: runs a list of cells of one framework on one device.
+
+``python -m parity.worker TASKS.json`` reads::
+
+    {"framework": "tf1", "device": "cpu",
+     "cells": [{"id": ..., "model": ..., "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
+
+and talks to the parent on stdout, one JSON object per line: first
+``{"ready": true, "versions": {...}}`` once the framework is imported, then per
+cell ``{"id": ..., "ok": true}`` after its outputs are written to ``out``
+(atomically), or ``{"id": ..., "ok": false, "error": "..."}``. Anything else
+the framework prints goes to stderr, so it cannot corrupt the protocol.
+
+The outputs of a cell (float64 arrays unless stated):
+
+* ``forward``: logits of the first training batch at the initial weights;
+* ``loss0``, ``grad_<i>``: loss and gradients on that batch at the initial weights;
+* ``losses``: the loss before each training step's update; ``step_times``: wall time per step;
+* ``final_<i>``: the weights after training;
+* ``train_accuracy``, ``test_accuracy``: of the final weights on the whole training and test sets.
+"""
+import io
+import json
+import os
+import sys
+import time
+import traceback
+
+import numpy as np
+
+
+def accuracy(logits, y):
+    """Fraction of rows whose predicted class is ``y``: argmax of the logits, or logit > 0 for one output."""
+    logits = np.asarray(logits)
+    predicted = np.argmax(logits, axis=1) if logits.shape[1] > 1 else (logits[:, 0] > 0).astype(np.int64)
+    return float(np.mean(predicted == y))
+
+
+def run_cell(model_class, spec, optimizer, problem, dtype, device):
+    """Run one cell in-process; return its outputs (a dict of arrays, see the module docstring)."""
+    dtype = np.dtype(dtype)
+    model = model_class(spec, optimizer, problem.weights, dtype, device)
+    try:
+        x0, y0 = (a.astype(dtype) for a in problem.batch(0))
+        out = {"forward": model.forward(x0)}
+        loss0, grads = model.loss_and_gradients(x0, y0)
+        out["loss0"] = np.asarray(loss0)
+        out.update({f"grad_{i}": np.asarray(g) for i, g in enumerate(grads)})
+        losses, times = [], []
+        for step in range(len(problem.batches)):
+            x, y = (a.astype(dtype) for a in problem.batch(step))
+            start = time.perf_counter()
+            losses.append(float(model.train_step(x, y)))
+            times.append(time.perf_counter() - start)
+        out["losses"], out["step_times"] = np.array(losses), np.array(times)
+        out.update({f"final_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())})
+        data = problem.data
+        out["train_accuracy"] = np.asarray(accuracy(model.forward(data.x_train.astype(dtype)), data.y_train))
+        out["test_accuracy"] = np.asarray(accuracy(model.forward(data.x_test.astype(dtype)), data.y_test))
+    finally:
+        model.close()
+    return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
+
+
+def load_problem(spec, path):
+    """The :class:`parity.zoo.Problem` saved by the parent at ``path``."""
+    from parity import datasets, zoo
+    with np.load(path) as f:
+        a = {k: f[k] for k in f.files}
+    n_weights = sum(1 for k in a if k.startswith("weight_"))
+    n_classes = int(max(a["y_train"].max(), a["y_test"].max())) + 1
+    data = datasets.Dataset(spec.dataset, "", a["x_train"], a["y_train"], a["x_test"], a["y_test"], n_classes)
+    return zoo.Problem(spec, data, [a[f"weight_{i}"] for i in range(n_weights)], a["batches"])
+
+
+def save_outputs(path, outputs):
+    from parity.files import atomic_write_bytes
+    buf = io.BytesIO()
+    np.savez(buf, **outputs)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _versions(framework):
+    import platform
+    versions = {"python": platform.python_version(), "numpy": np.__version__}
+    if framework != "tensorslow":
+        import keras
+        import tensorflow as tf
+        versions.update(tensorflow=tf.__version__, keras=keras.__version__)
+    return versions
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    with open(argv[0], encoding="utf-8") as f:
+        task = json.load(f)
+    # The protocol owns stdout; whatever the frameworks print goes to stderr.
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def say(**message):
+        protocol.write(json.dumps(message) + "\n")
+        protocol.flush()
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from parity import frameworks, zoo
+    model_class = frameworks.load(task["framework"])
+    say(ready=True, versions=_versions(task["framework"]))
+    for cell in task["cells"]:
+        try:
+            spec = zoo.get(cell["model"])
+            problem = load_problem(spec, cell["problem"])
+            outputs = run_cell(model_class, spec, spec.optimizer(cell["optimizer"]), problem, cell["dtype"],
+                               task["device"])
+            save_outputs(cell["out"], outputs)
+            say(id=cell["id"], ok=True)
+        except Exception as e:  # one cell's failure is recorded; the others still run
+            tail = "".join(traceback.format_exception(e)[-3:]).strip()
+            say(id=cell["id"], ok=False, error=f"{type(e).__name__}: {e}\n{tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
