@@ -40,9 +40,10 @@ def measured(bench_df):
     df = bench_df.copy()
     df["time_median_s"] = pd.to_numeric(df["time_median_s"], errors="coerce")
     df["x"] = np.nan
-    for sweep, column in SWEEP_VARIABLE.items():
-        rows = df["sweep"] == sweep
-        df.loc[rows, "x"] = pd.to_numeric(df.loc[rows, column], errors="coerce")
+    for sweep in df["sweep"].unique():
+        if sweep in SWEEP_VARIABLE:
+            rows = df["sweep"] == sweep
+            df.loc[rows, "x"] = pd.to_numeric(df.loc[rows, SWEEP_VARIABLE[sweep]], errors="coerce")
     ok = (~df["status"].isin(["skipped", "error"]) & (df["time_median_s"] > 0) & (df["x"] > 0)
           & np.isfinite(df["time_median_s"]) & np.isfinite(df["x"]))
     return df[ok].reset_index(drop=True)
@@ -65,10 +66,10 @@ def fit_scaling(bench_df):
     * ``cost_per_unit_s`` (d at k = 1): the least-squares slope of t - c against x
       with c fixed: seconds per extra example / unit of width / layer, averaged
       over the sweep. NaN with one point.
-    * ``slope`` (k): the least-squares slope of log t against log x over the upper
-      half of the sweep (the ceil(n/2) largest x, at least 2), where the cost of the
-      work dominates the overhead. 1 is linear growth, 2 quadratic, near 0 means
-      the overhead still dominates at the largest x. NaN with one point.
+    * ``slope`` (k): the least-squares slope of log(t - c) against log x over the
+      upper half of the sweep (the ceil(n/2) largest x, at least 2) where t > c:
+      how the cost of the work grows once the overhead is taken off. 1 is linear
+      growth, 2 quadratic. NaN with fewer than two such points.
     """
     rows = []
     df = measured(bench_df)
@@ -88,7 +89,9 @@ def _fit(x, t):
     c = float(np.clip(intercept, 0.0, t.min()))
     d = float(np.dot(t - c, x) / np.dot(x, x))
     upper = max(2, -(-len(x) // 2))
-    k = float(np.polyfit(np.log(x[-upper:]), np.log(t[-upper:]), 1)[0])
+    x, work = x[-upper:], t[-upper:] - c
+    x, work = x[work > 0], work[work > 0]
+    k = float(np.polyfit(np.log(x), np.log(work), 1)[0]) if len(x) >= 2 else np.nan
     return c, d, k
 
 

@@ -29,9 +29,9 @@ def check_table(results, checks, columns=None):
     for _, r in ran.iterrows():
         row = {k: r[k] for k in schema.KEY}
         row.update({name: fn(r) for name, fn in (columns or {}).items()})
-        row.update({c: check_cell(r, c) for c in checks})
+        row.update({f"{c} check": check_cell(r, c) for c in checks})
         rows.append(row)
-    return pd.DataFrame(rows, columns=schema.KEY + list(columns or {}) + list(checks))
+    return pd.DataFrame(rows, columns=schema.KEY + list(columns or {}) + [f"{c} check" for c in checks])
 
 
 def _ran(results):
@@ -84,6 +84,8 @@ def gradients_section(data):
 
 def _variable_gradients(gradients):
     rows = gradients[~is_reference(gradients)].copy()
+    if not len(rows):
+        return [Paragraph(f"`{schema.GRADIENTS}` holds no rows besides the reference's: nothing to compare.")]
     multi_device = rows["device"].nunique() > 1
     rows["run"] = rows["framework"] + " " + rows["dtype"] + (" (" + rows["device"] + ")" if multi_device else "")
     runs = [f"{f} {t}" + (f" ({d})" if multi_device else "") for d in ordered(rows["device"], "device")
@@ -140,12 +142,12 @@ def ops_blocks(ops):
     if not rows:
         return [Paragraph(f"`{schema.OPS}` holds no op case that ran.")]
     table = pd.DataFrame(rows)
-    table = sort_rows(table, ["dtype"])
+    table = sort_rows(table, ["op type", "dtype"])
     table = pd.concat([table[table["_failed"]], table[~table["_failed"]]]).drop(columns="_failed")
     n_types = table["op type"].nunique()
     return [
         Paragraph(f"Op-level parity: every op of TensorSlow's gradient registry against its TensorFlow counterpart "
-                  f"({n_types} op types). One row per op type and dtype, the worst case over its cases and input "
+                  f"({n_types} op types ran). One row per op type and dtype, the worst case over its cases and input "
                   "shapes; a case passes when forward output and gradients agree within rtol/atol "
                   "(|a - b| <= atol + rtol |b|). Failures first."),
         Table(table.reset_index(drop=True), "Op-level parity"),
@@ -180,6 +182,11 @@ def training_section(data):
         blocks.append(Paragraph(f"No `{schema.TRAJECTORIES}`: no loss curves."))
         return section
     trajectories = data.trajectories[~is_reference(data.trajectories)]
+    if not len(trajectories):
+        blocks.append(Paragraph(f"`{schema.TRAJECTORIES}` holds no rows besides the reference's: no loss curves."))
+        return section
+    if data.results is None:
+        blocks.append(Paragraph(f"No `{schema.RESULTS}`: the tolerances are unknown and not drawn."))
     blocks.append(Paragraph(
         "Loss per training step (before the step's update) of every framework, overlaid on the reference's loss "
         "(wide grey line), and |loss - reference loss| per step on a log scale. Differences of exactly 0 are "
@@ -187,14 +194,14 @@ def training_section(data):
         f"(`trajectory_head_tol`, absolute, over the first {figures.HEAD_STEPS} steps; `trajectory_tail_tol` is "
         "relative, so it is drawn as tol x |reference loss| over the later steps). Line style: colour = "
         "framework, dashed = float32, markers = GPU/TPU."))
+    results = data.results
+    drawn = ", with tolerances in red" if results is not None else ""
     for model in ordered(trajectories["model"], "model"):
-        tolerances = None
-        if data.results is not None:
-            tolerances = data.results[data.results["model"] == model]
+        tolerances = None if results is None else results[results["model"] == model]
         png = figures.training_figure(model, trajectories[trajectories["model"] == model], tolerances)
         blocks.append(Figure(f"training-{slug(model)}.png", png, f"{model}: loss curves and divergence",
                              f"{model}: loss per step (top) and |loss - reference loss| (bottom, log scale, "
-                             "floor 1e-17) per optimizer, with tolerances in red."))
+                             f"floor 1e-17) per optimizer{drawn}."))
     return section
 
 

@@ -91,7 +91,7 @@ def _typed(df, path):
     df = df.copy()
     for column in df.columns:
         if column in TEXT_COLUMNS:
-            df[column] = [_text(v) for v in df[column]]
+            df[column] = pd.Series([_text(v) for v in df[column]], index=df.index, dtype=object)
         elif column in BOOL_COLUMNS:
             df[column] = _column(df[column], _flag, path, column, "True, False or empty")
         else:

@@ -42,7 +42,7 @@ class Table:
 
     def html_rows(self):
         """Rows of (text, CSS class) pairs; the class marks failed, passed, skipped and error cells."""
-        return [[(cell, _cell_class(cell)) for cell in row] for row in self.frame.itertuples(index=False)]
+        return [[(str(cell), _cell_class(str(cell))) for cell in row] for row in self.frame.itertuples(index=False)]
 
 
 @dataclass

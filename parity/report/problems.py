@@ -28,7 +28,8 @@ def problems_section(data):
     if data.ops is not None:
         blocks += _ops(data.ops)
     if not blocks:
-        blocks.append(Paragraph("Nothing was skipped and nothing failed to run."))
+        blocks.append(Paragraph(f"No `{schema.RESULTS}`, `{schema.BENCH}` or `{schema.OPS}` and no absent device "
+                                f"in `{schema.ENVIRONMENT}`: nothing to list."))
     return section
 
 

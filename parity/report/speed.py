@@ -11,9 +11,9 @@ FIT_DEFINITION = (
     "Scaling fit (`parity.scaling.fit_scaling`): the time per call is modelled as t(x) = c + d x^k over the points "
     "of a sweep. Fixed overhead c = the intercept of the least-squares line t = c + d x through all points, clamped "
     "to [0, fastest time]; cost per unit = d of that line refit with c fixed (seconds per extra example, unit of "
-    "width or layer); slope k = the least-squares slope of log t against log x over the upper half of the sweep "
-    "(the largest x, where the work dominates the overhead): 1 = linear growth, 2 = quadratic, near 0 = the "
-    "overhead still dominates.")
+    "width or layer); slope k = the least-squares slope of log(t - c) against log x over the upper half of the "
+    "sweep (the largest x, where the work dominates the overhead): how the cost of the work grows once the "
+    "overhead is taken off, 1 = linear, 2 = quadratic.")
 
 
 def speed_section(data):

@@ -45,7 +45,7 @@ def _what_ran(data):
             items.append(f"{title}: " + ", ".join(values))
     if data.ops is not None:
         items.append(f"Op-level parity: {data.ops['op_type'].nunique()} op types, {len(data.ops)} cases")
-    if data.bench is not None:
+    if data.bench is not None and len(data.bench):
         items.append("Benchmark sweeps: " + ", ".join(ordered(data.bench["sweep"], "sweep"))
                      + "; frameworks: " + ", ".join(ordered(data.bench["framework"], "framework")))
     reference = ", ".join(f"{k} {v}" for k, v in schema.REFERENCE.items())
@@ -85,6 +85,8 @@ def _matrices(results):
             rows = results[(results["device"] == device) & (results["dtype"] == dtype)]
             if len(rows):
                 tables.append((_bad(rows).any(), device, dtype, rows))
+    if not tables:
+        return []
     blocks = [Paragraph("Pass/fail by model and framework, one table per device and dtype; a cell counts the "
                         "optimizers whose row passed. Tables and models with failures or errors come first.")]
     for has_failures, device, dtype, rows in sorted(tables, key=lambda t: not t[0]):
