@@ -60,9 +60,11 @@ KNOWN_DIFFERENCES = (
     KnownDifference(
         ("tf2", "keras"), ("adam",), ("float64",),
         "Keras Adam computes beta1^t and beta2^t as powers in float64; tf.compat.v1's AdamOptimizer accumulates "
-        "them in float32 variables (one multiplication per step). The step sizes differ by ~1e-7 relative, so "
-        "float64 trajectories agree to ~1e-7, not ~1e-12; trajectory and weight tolerances are set to match.",
-        dict(trajectory_head=1e-6, trajectory_tail=1e-5, weights=1e-5),
+        "them in float32 variables (one rounding per step). 1 - beta2^t cancels early on, so the step sizes "
+        "differ by up to 7e-6 relative (at step 3) and float64 losses agree to ~1e-6, not ~1e-12; trajectory and "
+        "weight tolerances for this row are set to 1e-5 (first 10 steps, absolute), 1e-4 (later steps, relative) "
+        "and 1e-4 (weights).",
+        dict(trajectory_head=1e-5, trajectory_tail=1e-4, weights=1e-4),
     ),
     KnownDifference(
         ("tf2", "keras"), ("momentum",), ("float32", "float64"),

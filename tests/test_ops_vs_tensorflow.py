@@ -12,7 +12,6 @@ Also here, because they need TensorFlow and Keras: the catalog's symbols
 must resolve and its op types must be exactly the gradient registry's.
 """
 import os
-import zlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -21,12 +20,13 @@ import pytest  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
 from parity.op_catalog import CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
+from parity.ops_parity import TOLERANCES as OP_TOLERANCES, case_seed, run_case  # noqa: E402
 from tensorslow.registry import registered_op_types  # noqa: E402
 
 tensorflow = pytest.importorskip("tensorflow")  # imported once per module: it is slow
 tf1 = tensorflow.compat.v1
 
-TOLERANCES = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-10, atol=1e-12)}
+TOLERANCES = {np.float32: OP_TOLERANCES["float32"], np.float64: OP_TOLERANCES["float64"]}
 RELAXED = {
     # op type -> float32 tolerance, with why. (None so far: add with a reason if an op needs it.)
 }
@@ -110,36 +110,6 @@ CASES = all_cases()
 DTYPES = [np.float32, np.float64]
 
 
-def _seed(case, shapes):
-    return zlib.crc32(f"{case.id}{shapes}".encode())
-
-
-def _run(module, case, shapes, floats, extras, dtype, weights_seed):
-    """Build in a fresh graph of ``module`` and run; return (output node, value, gradients).
-
-    Gradients (one per float input, None where there is none) are of reduce_sum(out * w), w drawn
-    from ``weights_seed``; they are None altogether if there are no float inputs or outputs.
-    """
-    graph = module.Graph()
-    with graph.as_default():
-        xs = [module.placeholder(module.as_dtype(dtype), s, name=f"x{i}") for i, s in enumerate(shapes)]
-        out = case.build(module, *xs, *[module.constant(e) for e in extras])
-        sess = module.Session(graph=graph)
-        feed = dict(zip(xs, floats))
-        value = sess.run(out, feed)
-        grads = None
-        if xs and np.asarray(value).dtype.kind == "f":
-            w = np.random.default_rng(weights_seed).standard_normal(np.shape(value)).astype(value.dtype)
-            loss = module.reduce_sum(out * module.constant(w))
-            # convert_to_tensor: TF's gradient of gather is IndexedSlices; make it dense (no-op in TensorSlow)
-            nodes = [None if n is None else module.convert_to_tensor(n) for n in module.gradients(loss, xs)]
-            fetch = [n for n in nodes if n is not None]
-            got = iter(sess.run(fetch, feed)) if fetch else iter(())
-            grads = [None if n is None else next(got) for n in nodes]
-        sess.close()
-    return out, value, grads
-
-
 def _params():
     return [pytest.param(c, d, id=f"{c.id}-{np.dtype(d).name}") for c in CASES for d in DTYPES]
 
@@ -151,11 +121,11 @@ def test_op_matches_tensorflow(case, dtype):
     if dtype is np.float32 and entry.op_type in RELAXED:
         tol = RELAXED[entry.op_type]
     for shapes in case.examples:
-        seed = _seed(case, shapes)
+        seed = case_seed(case, shapes)
         floats, extras = make_inputs(case, shapes, dtype, np.random.default_rng(seed))
         where = f"{case.id} ({np.dtype(dtype).name}, input shapes {list(shapes)})"
-        ts_out, ts_value, ts_grads = _run(ts, case, shapes, floats, extras, dtype, seed)
-        tf_out, tf_value, tf_grads = _run(tf1, case, shapes, floats, extras, dtype, seed)
+        ts_out, ts_value, ts_grads = run_case(ts, case, shapes, floats, extras, dtype, seed)
+        tf_out, tf_value, tf_grads = run_case(tf1, case, shapes, floats, extras, dtype, seed)
         ts_value, tf_value = np.asarray(ts_value), np.asarray(tf_value)
 
         assert ts_out.graph is not None and any(n.type == entry.op_type for n in ts_out.graph.get_operations()), \

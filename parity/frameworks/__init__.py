@@ -24,6 +24,17 @@ DESCRIPTIONS = {
 }
 
 
+#: framework -> {device it cannot run on: why}
+UNSUPPORTED_DEVICES = {
+    "tensorslow": {"gpu": "TensorSlow computes with NumPy, on the CPU only",
+                   "tpu": "TensorSlow computes with NumPy, on the CPU only"},
+    "tf1": {"tpu": "a tf.compat.v1 Session cannot place a graph on a TPU without TPUEstimator; tf1 runs on CPU "
+                   "and GPU"},
+    "tf2": {},
+    "keras": {},
+}
+
+
 def load(name):
     """The model class of framework ``name``."""
     try:

@@ -13,9 +13,6 @@ class FrameworkModel(ABC):
     The loss is the batch mean of the cross-entropy computed from logits.
     """
 
-    #: the devices this framework can run on
-    devices = ("cpu",)
-
     def __init__(self, spec, optimizer, weights, dtype, device):
         self.spec, self.optimizer, self.dtype, self.device = spec, optimizer, np.dtype(dtype), device
 

@@ -84,8 +84,6 @@ class TensorSlowModel(GraphModel):
 
 
 class TF1Model(GraphModel):
-    devices = ("cpu", "gpu")
-
     def module(self):
         import tensorflow
         return tensorflow.compat.v1

@@ -4,7 +4,9 @@ Parity traps handled here:
 
 * Keras computes in ``keras.config.floatx()`` (float32 by default): its
   layers, its loss and the metric that reports the loss would round a float64
-  model to float32. Each model sets floatx to its dtype before it is built.
+  model to float32. Each model sets floatx to its dtype before it is built,
+  and gives its input and layers that dtype explicitly (a layer's dtype
+  policy does not follow later changes of floatx within one process).
 * The loss is ``CategoricalCrossentropy(from_logits=True)`` (or
   ``BinaryCrossentropy``): from logits, Keras does not clip probabilities to
   [1e-7, 1 - 1e-7]; its "sum over batch size" reduction is the batch mean.
@@ -17,8 +19,6 @@ from parity.frameworks.tf_devices import tf_device_name
 
 
 class KerasModel(FrameworkModel):
-    devices = ("cpu", "gpu", "tpu")
-
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         import keras
@@ -28,9 +28,9 @@ class KerasModel(FrameworkModel):
         keras.config.set_floatx(self.dtype.name)
         n_layers = len(weights) // 2
         with tf.device(self.device_name):
-            layers = [keras.Input((weights[0].shape[0],))]
+            layers = [keras.Input((weights[0].shape[0],), dtype=self.dtype.name)]
             for layer in range(n_layers):
-                layers.append(keras.layers.Dense(weights[2 * layer].shape[1], name=f"dense_{layer}",
+                layers.append(keras.layers.Dense(weights[2 * layer].shape[1], name=f"dense_{layer}", dtype=self.dtype.name,
                                                  activation=activation_name(spec, layer, n_layers)))
             self.model = keras.Sequential(layers)
             loss = (keras.losses.CategoricalCrossentropy(from_logits=True) if spec.output == "softmax"

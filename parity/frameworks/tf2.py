@@ -10,8 +10,6 @@ from parity.frameworks.tf_devices import tf_device_name
 
 
 class TF2Model(FrameworkModel):
-    devices = ("cpu", "gpu", "tpu")
-
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         import tensorflow as tf

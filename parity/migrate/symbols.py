@@ -1,0 +1,264 @@
+"""What each TensorSlow symbol becomes in ``tf.compat.v1`` and in TF2.
+
+``SYMBOLS`` maps a path under ``tensorslow`` (``"nn.relu"``, ``"train.AdamOptimizer"``,
+``"float32"``) to a :class:`Symbol`: its name under ``tensorflow.compat.v1``
+(``tf1``) and under ``tensorflow`` (``tf2``), or ``None`` with the reason there
+is none. The table is static, so translating never imports TensorFlow;
+``tests/test_migrate.py`` resolves every name in it against TensorFlow.
+
+Ops come from the op catalog (:mod:`parity.op_catalog`, the single source of
+truth for op symbols). TensorSlow also exposes some ops under other spellings
+(``softmax`` next to ``nn.softmax``, ``math.log`` next to ``log``): those are
+listed here as aliases of a catalog entry, and take the entry's TF2 name. The
+non-op API (graphs, sessions, placeholders, variables, optimizers, dtypes...)
+is listed explicitly.
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+from ..op_catalog import CATALOG
+
+#: kinds of symbol the translator treats specially
+OP, API, NAMESPACE, DTYPE, OPTIMIZER, CUSTOM_OP, STRUCTURAL = (
+    "op", "api", "namespace", "dtype", "optimizer", "custom_op", "structural")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One TensorSlow symbol: its TF1 and TF2 names (``None``: no counterpart, see ``why_*``)."""
+
+    tf1: Optional[str]
+    tf2: Optional[str]
+    kind: str = API
+    why_not_tf1: str = ""
+    why_not_tf2: str = ""
+
+
+def _strip(name, prefix):
+    if name is None:
+        return None
+    if not name.startswith(prefix):
+        raise ValueError(f"op catalog name {name!r} does not start with {prefix!r}")
+    return name[len(prefix):]
+
+
+def _catalog_symbols():
+    out = {}
+    for entry in CATALOG:
+        if entry.tensorslow.startswith("Tensor."):  # operators and methods, not module symbols
+            continue
+        symbol = Symbol(_strip(entry.tf_v1, "tf.compat.v1."), _strip(entry.tf2, "tf."), OP,
+                        why_not_tf2="" if entry.tf2 else f"the op catalog lists no TF2 counterpart for "
+                                                         f"{entry.op_type} ({entry.notes or 'TF1 only'})")
+        previous = out.setdefault(entry.tensorslow, symbol)
+        if previous != symbol:  # one symbol building several op types (matmul, pad, where) must map one way
+            raise ValueError(f"op catalog maps tensorslow.{entry.tensorslow} two ways: {previous} and {symbol}")
+    return out
+
+
+OPS = _catalog_symbols()
+
+# Other TensorSlow spellings of a catalog op that tf.compat.v1 spells the same way.
+SAME_NAME_ALIASES = {
+    "nn.sigmoid": "sigmoid", "nn.tanh": "tanh", "check_numerics": "debugging.check_numerics",
+    "random.normal": "random_normal", "random.uniform": "random_uniform",
+    "random.truncated_normal": "truncated_normal",
+    **{f"math.{name}": name for name in (
+        "abs", "add", "add_n", "argmax", "argmin", "ceil", "divide", "equal", "exp", "floor", "greater",
+        "greater_equal", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
+        "maximum", "minimum", "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_max",
+        "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign", "sqrt",
+        "square", "squared_difference", "subtract", "tanh")},
+    "math.softmax": "nn.softmax", "math.log_softmax": "nn.log_softmax",
+}
+# TensorSlow spellings that tf.compat.v1 lacks: they become the catalog entry's own name.
+RENAMED_ALIASES = {"softmax": "nn.softmax", "log_softmax": "nn.log_softmax"}
+
+_NO_GRAPH = "TF2 runs eagerly: there is no graph to build"
+_STRUCTURAL_TF2 = ("--to tf2 rewrites it only in the simple pattern (module-level placeholders fed in a "
+                   "session.run loop, one minimize op)")
+_CUSTOM_OP = ("the course's custom-op pattern: a TensorSlow op computed by a Python compute() method with a "
+              "gradient registered in Python. TensorFlow graph ops are C++ kernels, and tf.RegisterGradient "
+              "only replaces gradients of those, so this has no translation (it needs a rewrite with "
+              "tf.py_function and tf.custom_gradient, or built-in ops)")
+_TF1_LOSSES = ("tf.compat.v1.losses reduce with SUM_BY_NONZERO_WEIGHTS and add to the LOSSES collection; TF2 has "
+               "no such module (write the formula, or use keras.losses, which average differently)")
+
+
+def _api():
+    S = Symbol
+    table = {
+        # graphs, sessions, placeholders: structural in TF2
+        "Graph": S("Graph", None, STRUCTURAL, why_not_tf2=_NO_GRAPH),
+        "Session": S("Session", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+        "InteractiveSession": S("InteractiveSession", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+        "placeholder": S("placeholder", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+        "global_variables_initializer": S("global_variables_initializer", None, STRUCTURAL,
+                                          why_not_tf2=_STRUCTURAL_TF2),
+        "initialize_all_variables": S("initialize_all_variables", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+        "variables_initializer": S("variables_initializer", None, why_not_tf2=_NO_GRAPH),
+        "local_variables_initializer": S("local_variables_initializer", None, why_not_tf2=_NO_GRAPH),
+        "reset_default_graph": S("reset_default_graph", None, why_not_tf2=_NO_GRAPH),
+        "get_default_graph": S("get_default_graph", None, why_not_tf2=_NO_GRAPH),
+        "get_default_session": S("get_default_session", None, why_not_tf2=_NO_GRAPH),
+        "control_dependencies": S("control_dependencies", None, why_not_tf2=_NO_GRAPH),
+        "group": S("group", None, why_not_tf2=_NO_GRAPH),
+        "no_op": S("no_op", None, why_not_tf2=_NO_GRAPH),
+        "get_collection": S("get_collection", None, why_not_tf2=_NO_GRAPH),
+        "add_to_collection": S("add_to_collection", None, why_not_tf2=_NO_GRAPH),
+        "GraphKeys": S("GraphKeys", None, why_not_tf2=_NO_GRAPH),
+        "global_variables": S("global_variables", None, why_not_tf2=_NO_GRAPH),
+        "all_variables": S("all_variables", None, why_not_tf2=_NO_GRAPH),
+        "trainable_variables": S("trainable_variables", None, why_not_tf2=_NO_GRAPH),
+        "local_variables": S("local_variables", None, why_not_tf2=_NO_GRAPH),
+        "gradients": S("gradients", None, why_not_tf2="TF2 computes gradients with tf.GradientTape"),
+        "add_check_numerics_ops": S("add_check_numerics_ops", None, why_not_tf2=_NO_GRAPH),
+        "disable_eager_execution": S("disable_eager_execution", None,
+                                     why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
+        "disable_v2_behavior": S("disable_v2_behavior", None,
+                                 why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
+        "assign": S("assign", None, why_not_tf2="use Variable.assign"),
+        "assign_add": S("assign_add", None, why_not_tf2="use Variable.assign_add"),
+        "assign_sub": S("assign_sub", None, why_not_tf2="use Variable.assign_sub"),
+        # values and helpers, the same in both
+        "Variable": S("Variable", "Variable"),
+        "constant": S("constant", "constant"),
+        "convert_to_tensor": S("convert_to_tensor", "convert_to_tensor"),
+        "name_scope": S("name_scope", "name_scope"),
+        "clip_by_value": S("clip_by_value", "clip_by_value"),
+        "ones": S("ones", "ones"), "zeros": S("zeros", "zeros"),
+        "range": S("range", "range"), "split": S("split", "split"), "unstack": S("unstack", "unstack"),
+        "where_v2": S("where_v2", "where"),
+        "newaxis": S("newaxis", "newaxis"),
+        "Tensor": S("Tensor", "Tensor"),
+        "TensorShape": S("TensorShape", "TensorShape"),
+        "Operation": S("Operation", "Operation"),
+        "set_random_seed": S("set_random_seed", "random.set_seed"),
+        "random.set_random_seed": S("random.set_random_seed", "random.set_seed"),
+        "random.set_seed": S("random.set_random_seed", "random.set_seed"),
+        "mod": S("mod", "math.floormod"),
+        "truediv": S("truediv", "math.truediv"),
+        "div": S("div", None, why_not_tf2="tf.compat.v1.div floors integer division; TF2 has no div (choose "
+                                          "tf.math.divide or tf.math.floordiv)"),
+        **{f"to_{t}": S(f"to_{t}", None, why_not_tf2="removed in TF2: use tf.cast")
+           for t in ("double", "float", "int32", "int64")},
+        "Placeholder": S(None, None, why_not_tf1="TensorSlow's class of placeholder nodes: TensorFlow's "
+                                                 "placeholders are plain tf.Tensor objects",
+                         why_not_tf2="TensorSlow's class of placeholder nodes; TF2 has no placeholders"),
+        # the course's custom-op API
+        "RegisterGradient": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+        "NotDifferentiable": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+        "NoGradient": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+        # errors
+        **{name: S(name, f"errors.{name}") for name in
+           ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
+        **{f"errors.{name}": S(f"errors.{name}", f"errors.{name}") for name in
+           ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
+        # nn beyond the catalog
+        "nn.dropout": S("nn.dropout", None, why_not_tf2="TF1's dropout takes keep_prob, TF2's takes rate = "
+                                                        "1 - keep_prob"),
+        "nn.moments": S("nn.moments", "nn.moments"),
+        "nn.sigmoid_cross_entropy_with_logits": S("nn.sigmoid_cross_entropy_with_logits",
+                                                  "nn.sigmoid_cross_entropy_with_logits"),
+        "nn.softmax_cross_entropy_with_logits": S(
+            "nn.softmax_cross_entropy_with_logits", None,
+            why_not_tf2="TF1's version stops the gradient to the labels, TF2's does not (use "
+                        "softmax_cross_entropy_with_logits_v2 with tf.stop_gradient on the labels)"),
+        # training
+        "train.GradientDescentOptimizer": S("train.GradientDescentOptimizer", None, OPTIMIZER),
+        "train.MomentumOptimizer": S("train.MomentumOptimizer", None, OPTIMIZER),
+        "train.AdamOptimizer": S("train.AdamOptimizer", None, OPTIMIZER),
+        "train.RMSPropOptimizer": S("train.RMSPropOptimizer", None, OPTIMIZER,
+                                    why_not_tf2="TF1's RMSProp starts its mean square at 1 and has epsilon "
+                                                "1e-10, Keras's RMSprop starts at 0: no exact mapping"),
+        "train.AdagradOptimizer": S("train.AdagradOptimizer", None, OPTIMIZER,
+                                    why_not_tf2="Keras's Adagrad adds epsilon inside the square root, TF1's "
+                                                "has none: no exact mapping"),
+        "train.Optimizer": S("train.Optimizer", None, why_not_tf2="subclass a keras.optimizers.Optimizer"),
+        **{f"train.{name}": S(f"train.{name}", None, why_not_tf2="TF1 global steps and schedules; use "
+                                                                 "keras.optimizers.schedules")
+           for name in ("exponential_decay", "get_global_step", "get_or_create_global_step",
+                        "create_global_step")},
+        # losses
+        **{f"losses.{name}": S(f"losses.{name}", None, why_not_tf2=_TF1_LOSSES) for name in
+           ("Reduction", "log_loss", "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
+            "sparse_softmax_cross_entropy")},
+        # debugging
+        "debugging.enable_check_numerics": S("debugging.enable_check_numerics", "debugging.enable_check_numerics"),
+        "debugging.disable_check_numerics": S("debugging.disable_check_numerics",
+                                              "debugging.disable_check_numerics"),
+        # dtypes
+        "DType": S("DType", "DType", DTYPE), "as_dtype": S("as_dtype", "as_dtype", DTYPE),
+        "dtypes.DType": S("dtypes.DType", "dtypes.DType", DTYPE),
+        "dtypes.as_dtype": S("dtypes.as_dtype", "dtypes.as_dtype", DTYPE),
+    }
+    for name in ("bool", "double", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64",
+                 "uint8"):
+        table[name] = S(name, name, DTYPE)
+        table[f"dtypes.{name}"] = S(f"dtypes.{name}", f"dtypes.{name}", DTYPE)
+    for name in ("nn", "train", "losses", "math", "random", "debugging", "errors", "dtypes"):
+        table[name] = S(name, None if name in ("train", "losses") else name, NAMESPACE,
+                        why_not_tf2="TF2 has no tf.train optimizers or tf.losses module" if name in (
+                            "train", "losses") else "")
+    return table
+
+
+def _build():
+    table = dict(OPS)
+    for alias, op in SAME_NAME_ALIASES.items():
+        table[alias] = Symbol(alias, OPS[op].tf2, OP, why_not_tf2=OPS[op].why_not_tf2)
+    for alias, op in RENAMED_ALIASES.items():
+        table[alias] = OPS[op]
+    for name, symbol in _api().items():
+        if name in table:
+            raise ValueError(f"tensorslow.{name} is listed twice (op catalog and API table)")
+        table[name] = symbol
+    return table
+
+
+SYMBOLS = _build()
+
+#: TF1 optimizer -> (Keras optimizer, [(TF1 argument, default or REQUIRED, Keras argument or None: dropped)])
+REQUIRED = object()
+KERAS_OPTIMIZERS = {
+    "train.GradientDescentOptimizer": ("SGD", [("learning_rate", REQUIRED, "learning_rate"),
+                                              ("use_locking", False, None), ("name", None, None)]),
+    "train.MomentumOptimizer": ("SGD", [("learning_rate", REQUIRED, "learning_rate"),
+                                        ("momentum", REQUIRED, "momentum"), ("use_locking", False, None),
+                                        ("name", None, None), ("use_nesterov", False, "nesterov")]),
+    # Keras's default epsilon is 1e-7, TF1's 1e-8: every hyperparameter is passed explicitly.
+    "train.AdamOptimizer": ("Adam", [("learning_rate", 0.001, "learning_rate"), ("beta1", 0.9, "beta_1"),
+                                     ("beta2", 0.999, "beta_2"), ("epsilon", 1e-08, "epsilon"),
+                                     ("use_locking", False, None), ("name", None, None)]),
+}
+
+#: keyword arguments TensorSlow (like TF1) accepts that TF2 renamed, per op symbol
+TF2_KEYWORDS = {
+    **{name: {"keep_dims": "keepdims", "reduction_indices": "axis"}
+       for base in ("reduce_sum", "reduce_mean", "reduce_prod", "reduce_max", "reduce_min")
+       for name in (base, f"math.{base}")},
+    **{name: {"dimension": "axis"} for name in ("argmax", "argmin", "math.argmax", "math.argmin")},
+    **{name: {"dim": "axis"} for name in ("softmax", "nn.softmax", "math.softmax", "log_softmax",
+                                          "nn.log_softmax", "math.log_softmax")},
+}
+
+
+def resolve(path):
+    """Split a path under ``tensorslow`` into ``(known symbol, rest)``.
+
+    ``"nn.relu"`` -> ``("nn.relu", "")``; ``"GraphKeys.TRAINABLE_VARIABLES"`` ->
+    ``("GraphKeys", ".TRAINABLE_VARIABLES")`` (attributes of a symbol are kept);
+    ``"compat.v1.X"`` is ``"X"``. Returns ``(None, path)`` when no prefix is known,
+    or when the longest known prefix is a namespace and the next name is not in
+    it (``"nn.does_not_exist"``).
+    """
+    if path == "compat.v1" or path.startswith("compat.v1."):
+        path = path[len("compat.v1."):]
+    parts = path.split(".") if path else []
+    for n in range(len(parts), 0, -1):
+        key = ".".join(parts[:n])
+        if key in SYMBOLS:
+            if n < len(parts) and SYMBOLS[key].kind == NAMESPACE:
+                return None, path
+            return key, "".join("." + p for p in parts[n:])
+    return None, path
