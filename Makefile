@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test venv bench examples clean
+REPORT_DIR ?= reports/latest
+
+.PHONY: test venv bench examples report clean
 
 venv: $(STAMP)
 
@@ -19,6 +21,17 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_training_step.py
+
+# The whole parity report: model matrix, op parity, quick speed sweep, then report.md and index.html.
+# A failing check does not stop the later steps (the report shows it); the exit status still says so.
+report: $(STAMP)
+	@status=0; \
+	$(PY) -m parity run --out $(REPORT_DIR) || status=1; \
+	$(PY) -m parity ops --out $(REPORT_DIR) || status=1; \
+	$(PY) -m parity bench --quick --out $(REPORT_DIR) || status=1; \
+	$(PY) -m parity report $(REPORT_DIR) || status=1; \
+	echo; echo "Report: $(REPORT_DIR)/index.html (open it in a browser) and $(REPORT_DIR)/report.md"; \
+	exit $$status
 
 examples: $(STAMP)
 	$(PY) examples/perceptron.py

@@ -1,0 +1,269 @@
+"""The parity harness: a fast subset of the matrix, and its failure paths.
+
+Failures are injected into the framework subprocesses with a ``sitecustomize``
+module on ``PYTHONPATH`` (Python imports it at start-up), so the harness code
+under test is the production code, unchanged: a TensorSlow gradient scaled by
+1.01, a worker that crashes, one that hangs, a framework that cannot be imported.
+"""
+import csv
+import json
+import textwrap
+
+import numpy as np
+import pytest
+
+from parity import compare, runner, schema, zoo
+from parity.cli import main as cli_main
+from parity.files import ResultsFileError, atomic_write_csv, read_csv
+
+CPU_ONLY = {
+    "cpu": {"available": True, "name": "test CPU"},
+    "gpu": {"available": False, "reason": "TensorFlow lists no GPU (test)"},
+    "tpu": {"available": False, "reason": "no TPU found by TPUClusterResolver (test)"},
+}
+
+
+def _run(tmp_path, frameworks, models=("mlp_xor",), optimizers=("sgd",), dtypes=("float64",), devices=("cpu",),
+         steps=12, found=CPU_ONLY, **kwargs):
+    out = tmp_path / "results"
+    rows = runner.run_matrix(list(models), list(optimizers), list(frameworks), list(devices), list(dtypes),
+                             steps=steps, out=out, progress=False, found=found, **kwargs)
+    return out, {(r["model"], r["optimizer"], r["framework"], r["device"], r["dtype"]): r for r in rows}
+
+
+def _read(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _inject(tmp_path, monkeypatch, code):
+    """Make every subprocess of the run import ``code`` first (a sitecustomize module)."""
+    site = tmp_path / "inject"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(textwrap.dedent(code), encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+
+
+# -- the matrix ------------------------------------------------------------------------------------------
+
+def test_fast_matrix_passes_and_writes_every_file(tmp_path):
+    out, rows = _run(tmp_path, ["tensorslow", "tf1", "tf2", "keras"], optimizers=("sgd", "adam"),
+                     dtypes=("float32", "float64"), devices=("cpu", "gpu"))
+    assert len(rows) == 1 * 2 * 4 * 2 * 2
+    ran = {k: r for k, r in rows.items() if k[3] == "cpu"}
+    bad = {k: r["reason"] for k, r in ran.items() if r["status"] != "passed"}
+    assert not bad, bad
+    for key, row in ran.items():
+        for check in schema.CHECK_NAMES:
+            assert row[f"{check}_pass"] is True, (key, check, row[f"{check}_err"], row[f"{check}_tol"])
+            assert row[f"{check}_tol"] == compare.tolerances(key[2], key[1], key[4])[0][check]
+    # TensorSlow and TF1 agree to ~1e-15 in float64: far inside the stated 1e-12 / 1e-10.
+    ts64 = rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]
+    assert ts64["forward_err"] < 1e-14 and ts64["gradients_err"] < 1e-13 and ts64["trajectory_tail_err"] < 1e-12
+    # The reference row is exact against itself.
+    ref = rows[("mlp_xor", "adam", "tf1", "cpu", "float64")]
+    assert ref["forward_err"] == ref["gradients_err"] == ref["trajectory_head_err"] == 0.0
+    # Keras's Adam in float64 carries its documented difference, visibly.
+    keras_adam = rows[("mlp_xor", "adam", "keras", "cpu", "float64")]
+    assert "beta1^t" in keras_adam["note"] and keras_adam["trajectory_head_tol"] == 1e-5
+    assert rows[("mlp_xor", "sgd", "keras", "cpu", "float64")]["note"] == ""
+
+    # An absent device is skipped with its reason, never dropped or passed.
+    for key, row in rows.items():
+        if key[3] == "gpu":
+            assert row["status"] == "skipped" and row["reason"] == "TensorFlow lists no GPU (test)"
+            assert row.get("forward_pass") is None
+
+    results = _read(out / schema.RESULTS)
+    assert list(results[0]) == schema.RESULTS_COLUMNS and len(results) == len(rows)
+    assert list(_read(out / schema.GRADIENTS)[0]) == schema.GRADIENTS_COLUMNS
+    traj = _read(out / schema.TRAJECTORIES)
+    assert list(traj[0]) == schema.TRAJECTORIES_COLUMNS
+    assert len(traj) == 16 * 12  # 16 cells ran, 12 steps each
+    env = json.loads((out / schema.ENVIRONMENT).read_text())
+    assert set(schema.ENVIRONMENT_KEYS) <= set(env)
+    assert env["tensorflow"] and env["keras"] and env["devices"]["gpu"]["available"] is False
+    grads = _read(out / schema.GRADIENTS)
+    assert {g["variable"] for g in grads} == {"dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias"}
+
+
+def test_reference_runs_even_when_tf1_is_not_reported(tmp_path):
+    _, rows = _run(tmp_path, ["tensorslow"], models=("perceptron_blobs",), steps=3)
+    (row,) = rows.values()
+    assert row["status"] == "passed" and row["loss_initial_ref"] == pytest.approx(row["loss_initial"], rel=1e-12)
+    # With 3 steps there is no "later steps" part of the trajectory: that check does not run.
+    assert row["trajectory_tail_err"] is None and row["trajectory_tail_pass"] is None
+
+
+def test_framework_that_cannot_use_a_device_is_skipped_with_why(tmp_path):
+    found = dict(CPU_ONLY, tpu={"available": True, "name": "a TPU"})
+    _, rows = _run(tmp_path, ["tensorslow"], devices=("tpu",), found=found)
+    (row,) = rows.values()
+    assert row["status"] == "skipped" and "NumPy" in row["reason"]
+
+
+# -- failure paths -----------------------------------------------------------------------------------------
+
+def test_gradient_perturbed_by_one_percent_fails_the_gradient_check(tmp_path, monkeypatch):
+    _inject(tmp_path, monkeypatch, """
+        import tensorslow.registry as registry
+        original = registry._gradient_registry["MatMul"]
+        def perturbed(op, grad):
+            return [None if g is None else 1.01 * g for g in original(op, grad)]
+        registry._gradient_registry["MatMul"] = perturbed
+    """)
+    out, rows = _run(tmp_path, ["tensorslow"])
+    row = rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]
+    assert row["status"] == "failed"
+    # 1% per MatMul: the first layer's kernel gradient passes through two of them (1.01^2 - 1 = 2.01%).
+    assert row["gradients_pass"] is False and 0.0099 < row["gradients_err"] < 0.0202
+    assert "gradients" in row["reason"] and "tolerance 1e-10" in row["reason"]
+    assert row["forward_pass"] is True and row["loss_pass"] is True  # the forward pass is untouched
+    kernels = [g for g in _read(out / schema.GRADIENTS) if g["variable"].endswith("kernel")]
+    assert kernels and all(g["pass"] == "False" for g in kernels)
+    assert cli_main(["report", str(out), "--out", str(tmp_path / "report")]) == 0
+    assert "failed" in (tmp_path / "report" / "report.md").read_text()
+
+
+def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeypatch):
+    marker = tmp_path / "crashed-once"
+    _inject(tmp_path, monkeypatch, f"""
+        import os, sys
+        if any("tensorslow-cpu" in a for a in sys.argv):
+            import parity.zoo as zoo
+            original, calls = zoo.get, []
+            def get(name):
+                calls.append(name)
+                if len(calls) == 2 and not os.path.exists({str(marker)!r}):
+                    open({str(marker)!r}, "w").close()
+                    print("simulated crash in the second cell", file=sys.stderr)
+                    os._exit(7)
+                return original(name)
+            zoo.get = get
+    """)
+    _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "momentum", "adam"), steps=3)
+    statuses = [rows[("mlp_xor", o, "tensorslow", "cpu", "float64")]["status"] for o in ("sgd", "momentum", "adam")]
+    assert statuses == ["passed", "error", "passed"]  # a fresh subprocess took over after the crash
+    reason = rows[("mlp_xor", "momentum", "tensorslow", "cpu", "float64")]["reason"]
+    assert "crashed (exit status 7)" in reason and "simulated crash in the second cell" in reason
+
+
+def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
+    _inject(tmp_path, monkeypatch, """
+        import sys, time
+        if any("tensorslow-cpu-1" in a for a in sys.argv):
+            import parity.zoo as zoo
+            original = zoo.get
+            def get(name):
+                time.sleep(60)
+            zoo.get = get
+    """)
+    _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "adam"), steps=3, cell_timeout=2)
+    assert rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["status"] == "error"
+    assert "timed out: no result within 2 s" in rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["reason"]
+    assert rows[("mlp_xor", "adam", "tensorslow", "cpu", "float64")]["status"] == "passed"
+
+
+def test_framework_that_cannot_be_imported_is_an_error_for_its_cells_only(tmp_path, monkeypatch):
+    _inject(tmp_path, monkeypatch, """
+        import sys
+        if any("tensorslow-cpu" in a for a in sys.argv):
+            class NoTensorSlow:
+                def find_spec(self, name, path=None, target=None):
+                    if name == "tensorslow":
+                        raise ModuleNotFoundError("No module named 'tensorslow' (simulated)")
+            sys.meta_path.insert(0, NoTensorSlow())
+    """)
+    _, rows = _run(tmp_path, ["tensorslow", "tf1"], optimizers=("sgd", "adam"), steps=3)
+    for o in ("sgd", "adam"):
+        ts_row, tf_row = rows[("mlp_xor", o, "tensorslow", "cpu", "float64")], rows[("mlp_xor", o, "tf1", "cpu",
+                                                                                      "float64")]
+        assert ts_row["status"] == "error" and "No module named 'tensorslow' (simulated)" in ts_row["reason"]
+        assert tf_row["status"] == "passed"
+
+
+def test_failed_reference_makes_its_rows_errors_naming_the_reference(tmp_path, monkeypatch):
+    _inject(tmp_path, monkeypatch, """
+        import os, sys
+        if any("tf1-cpu" in a for a in sys.argv):
+            os._exit(3)
+    """)
+    _, rows = _run(tmp_path, ["tensorslow"], steps=3)
+    (row,) = rows.values()
+    assert row["status"] == "error" and "the reference (tf1, cpu, float64) failed" in row["reason"]
+
+
+# -- checks, tolerances, files --------------------------------------------------------------------------------
+
+def test_normwise_errors_are_relative_to_the_largest_reference_entry():
+    assert compare.normwise([1.0, 2.0], [1.0, 2.0]) == (0.0, 0.0)
+    assert compare.normwise([1.0, 1e-9], [1.0, 0.0]) == (1e-9, 1e-9)  # a near-zero entry does not blow up
+    assert compare.normwise([0.0], [0.0]) == (0.0, 0.0)
+    assert compare.normwise([1.0], [0.0]) == (1.0, float("inf"))
+    with pytest.raises(ValueError, match="shape"):
+        compare.normwise(np.zeros(2), np.zeros(3))
+
+
+def test_known_differences_change_only_their_rows_tolerances():
+    default, note = compare.tolerances("tensorslow", "adam", "float64")
+    assert default == compare.TOLERANCES["float64"] and note == ""
+    keras, note = compare.tolerances("keras", "adam", "float64")
+    assert keras["trajectory_head"] > default["trajectory_head"] and "float32 variables" in note
+    assert keras["forward"] == default["forward"] and keras["gradients"] == default["gradients"]
+    momentum, note = compare.tolerances("tf2", "momentum", "float32")
+    assert momentum == compare.TOLERANCES["float32"] and "velocity" in note
+
+
+def test_problem_is_deterministic_and_walks_the_training_set():
+    a, b = zoo.make_problem(zoo.get("mlp_iris")), zoo.make_problem(zoo.get("mlp_iris"))
+    assert all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights))
+    assert np.array_equal(a.batches, b.batches)
+    n = len(a.data.x_train)
+    per_epoch = n // a.batches.shape[1]
+    first_epoch = a.batches[:per_epoch].ravel()
+    assert len(set(first_epoch)) == len(first_epoch)  # no example twice within an epoch
+    assert [w.shape for w in a.weights] == [(4, 16), (16,), (16, 3), (3,)]
+    x, y = a.batch(0)
+    assert x.shape == (30, 4) and y.shape == (30, 3) and np.allclose(y.sum(axis=1), 1)
+    logreg = zoo.make_problem(zoo.get("logreg_breast_cancer"), steps=5)
+    assert logreg.batches.shape == (5, 64) and logreg.batch(0)[1].shape == (64, 1)
+    assert abs(logreg.data.x_train.mean()) < 1e-12  # standardized with the training part's statistics
+
+
+def test_zoo_has_the_issue_models_and_every_optimizer():
+    assert set(zoo.MODELS) >= {"perceptron_blobs", "mlp_xor", "softmax_digits", "mlp_digits",
+                               "logreg_breast_cancer", "mlp_iris"}
+    for spec in zoo.MODELS.values():
+        for name in zoo.OPTIMIZER_NAMES:
+            assert spec.optimizer(name).learning_rate > 0
+    with pytest.raises(ValueError, match="unknown model 'nope'"):
+        zoo.get("nope")
+
+
+def test_models_command_lists_the_zoo(capsys):
+    assert cli_main(["models"]) == 0
+    printed = capsys.readouterr().out
+    assert all(name in printed for name in zoo.MODELS) and "64-128-64-10" in printed
+
+
+def test_run_rejects_unknown_names(capsys):
+    with pytest.raises(SystemExit, match="unknown framework pytorch"):
+        cli_main(["run", "--frameworks", "tensorslow,pytorch"])
+
+
+def test_atomic_csv_write_leaves_the_old_file_when_it_fails(tmp_path):
+    path = tmp_path / "results.csv"
+    atomic_write_csv(path, [{"a": 1.0, "b": "x"}], ["a", "b"])
+    with pytest.raises(ValueError):
+        atomic_write_csv(path, [{"a": 2.0, "c": "not a column"}], ["a", "b"])
+    assert path.read_text() == "a,b\n1.0,x\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left behind
+
+
+def test_reading_a_malformed_results_file_names_it(tmp_path):
+    bad = tmp_path / "results.csv"
+    bad.write_text("model,optimizer\nmlp_xor,sgd\n")
+    with pytest.raises(ResultsFileError, match="results.csv: missing column"):
+        read_csv(bad, schema.RESULTS_COLUMNS)
+    with pytest.raises(ResultsFileError, match="nothing.csv: no such file"):
+        read_csv(tmp_path / "nothing.csv")
