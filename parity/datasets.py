@@ -88,6 +88,19 @@ LOADERS = {"blobs": blobs, "xor_clusters": xor_clusters, "digits": digits, "brea
            "iris": iris}
 
 
+def register(name, loader):
+    """Add a dataset of your own: ``loader(seed) -> Dataset`` (see :func:`from_arrays`)."""
+    LOADERS[name] = loader
+
+
+def from_arrays(name, x, y, seed, standardize=False, description=""):
+    """A :class:`Dataset` from features ``x`` (n, d) and class indices ``y`` (n,), split 80/20 by ``seed``."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 2 or y.shape != (len(x),):
+        raise ValueError(f"dataset {name!r}: x must be (n, features) and y (n,), got {x.shape} and {y.shape}")
+    return _split(name, description or f"{len(x)} samples, {x.shape[1]} features", x, y, seed, standardize)
+
+
 def load(name, seed):
     try:
         loader = LOADERS[name]

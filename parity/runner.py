@@ -121,7 +121,7 @@ def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIM
         attempt += 1
         stem = f"{framework}-{device}-{attempt}"
         task = {"framework": framework, "device": device, "cells": [
-            {"id": c.id, "model": c.model, "optimizer": c.optimizer, "dtype": c.dtype,
+            {"id": c.id, "spec": zoo.spec_to_dict(zoo.get(c.model)), "optimizer": c.optimizer, "dtype": c.dtype,
              "problem": str(problems[c.model]), "out": str(workdir / f"{c.id.replace('/', '__')}.npz")}
             for c in remaining]}
         out_paths = {c["id"]: c["out"] for c in task["cells"]}

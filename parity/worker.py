@@ -3,7 +3,10 @@
 ``python -m parity.worker TASKS.json`` reads::
 
     {"framework": "tf1", "device": "cpu",
-     "cells": [{"id": ..., "model": ..., "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
+     "cells": [{"id": ..., "spec": {...}, "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
+
+(``spec`` is the model's :class:`parity.zoo.ModelSpec` as a dict, so models
+registered in the parent process need no registration here)
 
 and talks to the parent on stdout, one JSON object per line: first
 ``{"ready": true, "versions": {...}}`` once the framework is imported, then per
@@ -109,7 +112,7 @@ def main(argv=None):
     say(ready=True, versions=_versions(task["framework"]))
     for cell in task["cells"]:
         try:
-            spec = zoo.get(cell["model"])
+            spec = zoo.spec_from_dict(cell["spec"])
             problem = load_problem(spec, cell["problem"])
             outputs = run_cell(model_class, spec, spec.optimizer(cell["optimizer"]), problem, cell["dtype"],
                                task["device"])

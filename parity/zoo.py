@@ -97,6 +97,28 @@ def get(name):
         raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}") from None
 
 
+def register(spec):
+    """Add a model of your own to the zoo (in this process); the framework subprocesses receive its spec."""
+    if not isinstance(spec, ModelSpec):
+        raise TypeError(f"expected a ModelSpec, got {type(spec).__name__}")
+    missing = [o for o in OPTIMIZER_NAMES if o not in spec.learning_rates]
+    if missing:
+        raise ValueError(f"model {spec.name!r}: no learning rate for optimizer(s) {', '.join(missing)}")
+    if spec.output not in ("softmax", "sigmoid"):
+        raise ValueError(f"model {spec.name!r}: output must be 'softmax' or 'sigmoid', not {spec.output!r}")
+    MODELS[spec.name] = spec
+    return spec
+
+
+def spec_to_dict(spec):
+    """A JSON-ready dict of ``spec`` (how a framework subprocess receives it)."""
+    return {**spec.__dict__, "hidden": list(spec.hidden)}
+
+
+def spec_from_dict(d):
+    return ModelSpec(**{**d, "hidden": tuple(d["hidden"])})
+
+
 @dataclass
 class Problem:
     """Everything that makes runs identical: data, initial weights, batch order (all float64/int64)."""

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from parity import compare, runner, schema, zoo
+from parity import datasets as parity_datasets
 from parity.cli import main as cli_main
 from parity.files import ResultsFileError, atomic_write_csv, read_csv
 
@@ -131,15 +132,15 @@ def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeyp
         import os, sys
         if any("tensorslow-cpu" in a for a in sys.argv):
             import parity.zoo as zoo
-            original, calls = zoo.get, []
-            def get(name):
-                calls.append(name)
+            original, calls = zoo.spec_from_dict, []
+            def spec_from_dict(d):
+                calls.append(d)
                 if len(calls) == 2 and not os.path.exists({str(marker)!r}):
                     open({str(marker)!r}, "w").close()
                     print("simulated crash in the second cell", file=sys.stderr)
                     os._exit(7)
-                return original(name)
-            zoo.get = get
+                return original(d)
+            zoo.spec_from_dict = spec_from_dict
     """)
     _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "momentum", "adam"), steps=3)
     statuses = [rows[("mlp_xor", o, "tensorslow", "cpu", "float64")]["status"] for o in ("sgd", "momentum", "adam")]
@@ -153,10 +154,9 @@ def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
         import sys, time
         if any("tensorslow-cpu-1" in a for a in sys.argv):
             import parity.zoo as zoo
-            original = zoo.get
-            def get(name):
+            def spec_from_dict(d):
                 time.sleep(60)
-            zoo.get = get
+            zoo.spec_from_dict = spec_from_dict
     """)
     _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "adam"), steps=3, cell_timeout=2)
     assert rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["status"] == "error"
@@ -238,6 +238,21 @@ def test_zoo_has_the_issue_models_and_every_optimizer():
             assert spec.optimizer(name).learning_rate > 0
     with pytest.raises(ValueError, match="unknown model 'nope'"):
         zoo.get("nope")
+
+
+def test_a_registered_model_of_your_own_runs_in_every_subprocess(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((120, 3))
+    y = (x[:, 0] * x[:, 1] > 0).astype(int)
+    monkeypatch.setitem(parity_datasets.LOADERS, "quadrants", lambda seed: parity_datasets.from_arrays(
+        "quadrants", x, y, seed))
+    spec = zoo.ModelSpec("mlp_quadrants", "a 3-8-2 tanh MLP on sign quadrants", "quadrants", (8,), "tanh",
+                         "softmax", batch_size=16, steps=12, learning_rates={"sgd": 0.1, "momentum": 0.1, "adam": 0.01})
+    monkeypatch.setitem(zoo.MODELS, spec.name, spec)
+    _, rows = _run(tmp_path, ["tensorslow", "keras"], models=(spec.name,), optimizers=("momentum",))
+    assert {r["status"] for r in rows.values()} == {"passed"}
+    with pytest.raises(ValueError, match="no learning rate for optimizer"):
+        zoo.register(zoo.ModelSpec("broken", "", "quadrants", (), "tanh", "softmax", 8, 2, {"sgd": 0.1}))
 
 
 def test_models_command_lists_the_zoo(capsys):
