@@ -179,7 +179,9 @@ def _softmax_xent(labels, logits, axis, name, op_type):
         [d for i, d in enumerate(logits.shape.dims) if i != ax % len(logits.shape.dims)])
 
     def compute(z, p):
-        return -xp.sum(p * _log_softmax(z, ax), axis=ax)
+        # sum(p * -log_softmax), not -sum(p * log_softmax): a row whose loss is 0 gives +0.0, as TensorFlow's
+        # kernel does, rather than -0.0.
+        return xp.sum(p * -_log_softmax(z, ax), axis=ax)
     return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
                   name=name or op_type)
 
