@@ -150,7 +150,7 @@ def _api():
         "NotDifferentiable": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
         "NoGradient": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
         # errors
-        **{name: S(name, f"errors.{name}") for name in
+        **{name: S(name if name == "OpError" else f"errors.{name}", f"errors.{name}") for name in
            ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
         **{f"errors.{name}": S(f"errors.{name}", f"errors.{name}") for name in
            ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},

@@ -1,0 +1,135 @@
+"""``migrate --check``: run the original and the translated program, compare what they print.
+
+Both run with ``sys.executable`` in a subprocess (with a timeout) whose working
+directory is the original script's folder, so relative paths and imports of
+sibling modules work alike. Their standard outputs are compared line by line:
+the lines must correspond (same count, same text once numbers are taken out)
+and the numbers on each line must agree within a tolerance that depends on the
+precision the program computes in (:data:`TOLERANCES`). Values are compared as
+printed: where a line prints 3 or more decimals, two values may also differ by
+one unit in the last printed digit, as two nearly equal numbers can round apart.
+"""
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|(?<!\w)[-+]?(?:nan|inf)(?!\w)")
+TOLERANCES = {"float32": (1e-5, 1e-6), "float64": (1e-7, 1e-12)}  # (rtol, atol)
+MIN_ROUNDED_DIGITS = 3  # lines printing this many decimals may differ by one unit in the last one
+
+
+@dataclass
+class Run:
+    """One finished (or killed) run of a program."""
+
+    label: str
+    argv: list
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+
+    def stderr_tail(self, lines=20):
+        return "\n".join(self.stderr.rstrip().splitlines()[-lines:])
+
+
+def run_program(label, script, args, cwd, timeout):
+    """Run ``script`` with ``args`` (cwd ``cwd``); ``tensorslow`` and ``cwd`` are importable."""
+    env = dict(os.environ)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env.pop("MPLBACKEND", None)
+    paths = [str(cwd)]
+    spec = find_spec("tensorslow")
+    if spec is not None and spec.origin:
+        paths.append(str(Path(spec.origin).parent.parent))  # tensorslow from a checkout, not installed
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    argv = [sys.executable, str(script), *args]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout or ""
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr or ""
+        return Run(label, argv, -1, out, err, time.perf_counter() - start, timed_out=True)
+    return Run(label, argv, done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+
+
+@dataclass
+class Comparison:
+    agree: bool
+    lines: int
+    numbers: int
+    message: str
+
+
+def tolerance_text(precision):
+    rtol, atol = TOLERANCES[precision]
+    return (f"rtol {rtol:g}, atol {atol:g} ({precision} program), plus one unit in the last digit where a line "
+            f"prints {MIN_ROUNDED_DIGITS} or more decimals (values are compared as printed)")
+
+
+def _numbers(line):
+    return [m.group(0) for m in NUMBER.finditer(line)]
+
+
+def _skeleton(line):
+    return re.sub(r"\s+", "", NUMBER.sub("#", line))
+
+
+def _digits(text):
+    """(fractional digits, decimal exponent) of a printed number."""
+    mantissa, _, exponent = text.lower().partition("e")
+    fraction = mantissa.partition(".")[2] if "." in mantissa else ""
+    return len(fraction), int(exponent) if exponent else 0
+
+
+def compare(original, translated, precision):
+    """Compare two standard outputs line by line; see the module docstring."""
+    rtol, atol = TOLERANCES[precision]
+    a_lines, b_lines = original.splitlines(), translated.splitlines()
+    count = 0
+    for i, (a, b) in enumerate(zip(a_lines, b_lines), start=1):
+        a_numbers, b_numbers = _numbers(a), _numbers(b)
+        if _skeleton(a) != _skeleton(b) or len(a_numbers) != len(b_numbers):
+            return Comparison(False, i - 1, count, f"diverge at line {i}: the text differs\n"
+                                                   f"  original:   {a}\n  translated: {b}")
+        texts = a_numbers + b_numbers
+        digits = max((_digits(t)[0] for t in texts if "nan" not in t.lower() and "inf" not in t.lower()),
+                     default=0)
+        for k, (x_text, y_text) in enumerate(zip(a_numbers, b_numbers), start=1):
+            count += 1
+            x, y = float(x_text), float(y_text)
+            if math.isnan(x) or math.isnan(y) or math.isinf(x) or math.isinf(y):
+                if not (x == y or math.isnan(x) and math.isnan(y)):
+                    return Comparison(False, i - 1, count, _diverge(i, k, a, b, x_text, y_text, None, None))
+                continue
+            exponent = max(_digits(x_text)[1], _digits(y_text)[1])
+            # Values printed with few decimals are compared as they are: "0.5" may be NumPy's shortest
+            # form of 0.50000000, so a difference of one unit there would be a real one.
+            unit = 10.0 ** (exponent - digits) if digits >= MIN_ROUNDED_DIGITS else 0.0
+            allowed = atol + rtol * max(abs(x), abs(y)) + unit * (1 + 1e-9)
+            if abs(x - y) > allowed:
+                return Comparison(False, i - 1, count, _diverge(i, k, a, b, x_text, y_text, abs(x - y), allowed))
+    if len(a_lines) != len(b_lines):
+        i = min(len(a_lines), len(b_lines)) + 1
+        extra = (a_lines if len(a_lines) > len(b_lines) else b_lines)[i - 1]
+        who = "original" if len(a_lines) > len(b_lines) else "translated"
+        return Comparison(False, i - 1, count,
+                          f"diverge at line {i}: the original printed {len(a_lines)} lines, the translated "
+                          f"{len(b_lines)}; the {who} goes on with:\n  {extra}")
+    return Comparison(True, len(a_lines), count, f"agree: {len(a_lines)} lines, {count} numbers")
+
+
+def _diverge(i, k, a, b, x, y, difference, allowed):
+    detail = f" (difference {difference:.3g}, allowed {allowed:.3g})" if difference is not None else ""
+    return (f"diverge at line {i}, number {k}: original {x} vs translated {y}{detail}\n"
+            f"  original:   {a}\n  translated: {b}")
