@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 REPORT_DIR ?= reports/latest
 
-.PHONY: test venv bench examples report clean
+.PHONY: test venv bench examples report reference-report clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ report: $(STAMP)
 	$(PY) -m parity report $(REPORT_DIR) || status=1; \
 	echo; echo "Report: $(REPORT_DIR)/index.html (open it in a browser) and $(REPORT_DIR)/report.md"; \
 	exit $$status
+
+# Regenerate the committed reference report (report.md and figures) from a fresh `make report`.
+reference-report: report
+	$(PY) -m parity report $(REPORT_DIR) --out reports/reference
 
 examples: $(STAMP)
 	$(PY) examples/perceptron.py
