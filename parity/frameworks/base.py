@@ -40,6 +40,16 @@ class FrameworkModel(ABC):
         """Release sessions and graphs."""
 
 
+class EagerTFModel(FrameworkModel):
+    """Shared by the eager TensorFlow models (tf2, keras): ``self._loss_and_gradients`` is a
+    ``tf.function`` returning (loss, gradients); calls run under ``self.device_name``."""
+
+    def loss_and_gradients(self, x, y):
+        with self.tf.device(self.device_name):
+            value, grads = self._loss_and_gradients(x, y)
+        return value.numpy(), [g.numpy() for g in grads]
+
+
 def tf1_hyperparameter(value):
     """``value`` as ``tf.compat.v1.train`` optimizers use it: rounded to float32.
 

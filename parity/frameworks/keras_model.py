@@ -13,12 +13,12 @@ Parity traps handled here:
 * ``set_weights`` takes the kernels as (fan_in, fan_out): the layout of
   ``x @ W + b``, so the zoo's weights load unchanged.
 """
-from parity.frameworks.base import FrameworkModel, activation_name
+from parity.frameworks.base import EagerTFModel, activation_name
 from parity.frameworks.keras_optimizers import keras_optimizer
 from parity.frameworks.tf_devices import tf_device_name
 
 
-class KerasModel(FrameworkModel):
+class KerasModel(EagerTFModel):
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         import keras
@@ -55,11 +55,6 @@ class KerasModel(FrameworkModel):
         with self.tf.device(self.device_name):
             # A direct call: predict_on_batch would retrace its tf.function for every new batch size.
             return self.model(x, training=False).numpy()
-
-    def loss_and_gradients(self, x, y):
-        with self.tf.device(self.device_name):
-            value, grads = self._loss_and_gradients(x, y)
-        return value.numpy(), [g.numpy() for g in grads]
 
     def train_step(self, x, y):
         with self.tf.device(self.device_name):

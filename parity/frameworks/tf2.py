@@ -4,12 +4,12 @@ Every computation is a ``tf.function`` with an input signature of
 ``[None, n]`` so the batch and the full-data evaluation share one trace. The
 optimizer is the Keras optimizer mapped from TF1's (see ``keras_optimizers``).
 """
-from parity.frameworks.base import FrameworkModel, activation_name
+from parity.frameworks.base import EagerTFModel, activation_name
 from parity.frameworks.keras_optimizers import keras_optimizer
 from parity.frameworks.tf_devices import tf_device_name
 
 
-class TF2Model(FrameworkModel):
+class TF2Model(EagerTFModel):
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         import tensorflow as tf
@@ -62,11 +62,6 @@ class TF2Model(FrameworkModel):
     def forward(self, x):
         with self.tf.device(self.device_name):
             return self._logits(x).numpy()
-
-    def loss_and_gradients(self, x, y):
-        with self.tf.device(self.device_name):
-            value, grads = self._loss_and_gradients(x, y)
-        return value.numpy(), [g.numpy() for g in grads]
 
     def train_step(self, x, y):
         with self.tf.device(self.device_name):
