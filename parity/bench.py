@@ -81,7 +81,7 @@ import numpy as np
 from parity import devices as device_probe, frameworks, schema
 from parity.bench_numpy import NumpyMLP
 from parity.files import atomic_write_csv
-from parity.runner import DEFAULT_OUT, _choices
+from parity.runner import DEFAULT_OUT, parse_choices
 from parity.zoo import ModelSpec, OptimizerSpec
 
 #: Every framework the benchmark knows, in table order.
@@ -452,7 +452,7 @@ def summary(rows):
     point."""
     import pandas as pd
 
-    from parity.report.speed import _fit_table, _ratio_table
+    from parity.report.speed import fit_table, ratio_table
     from parity.scaling import fit_scaling, measured
 
     df = pd.DataFrame(rows, columns=schema.BENCH_COLUMNS)
@@ -461,7 +461,7 @@ def summary(rows):
     blocks = []
     with pd.option_context("display.width", 250, "display.max_columns", None, "display.max_colwidth", 40):
         for sweep in dict.fromkeys(df["sweep"]):
-            table = _ratio_table(df, sweep)
+            table = ratio_table(df, sweep)
             if len(table.frame):
                 blocks.append(f"{table.caption}:\n{table.frame.to_string(index=False)}")
         fits = fit_scaling(df)
@@ -469,7 +469,7 @@ def summary(rows):
         if len(fits):
             blocks.append("Scaling fit t(x) = c + d x^k (parity.scaling.fit_scaling): c = fixed overhead per call, "
                           "d = cost per unit of x, k = log-log slope of t - c over the upper half of the sweep:\n"
-                          + _fit_table(fits).to_string(index=False))
+                          + fit_table(fits).to_string(index=False))
     blocks.append("\n".join(headlines(df) + noise_note(df)))
     return "\n\n".join(blocks)
 
@@ -569,11 +569,11 @@ def configure(parser):
 
 def main(args):
     config = quick_config() if args.quick else full_config()
-    sweeps = _choices(args.sweeps, list(config.sweeps), "sweep")
+    sweeps = parse_choices(args.sweeps, list(config.sweeps), "sweep")
     config = replace(config, sweeps={s: config.sweeps[s] for s in sweeps},
-                     frameworks=tuple(_choices(args.frameworks, FRAMEWORKS, "framework")),
-                     dtypes=tuple(_choices(args.dtypes, schema.DTYPES, "dtype")),
-                     devices=tuple(_choices(None if args.devices == "auto" else args.devices, schema.DEVICES,
+                     frameworks=tuple(parse_choices(args.frameworks, FRAMEWORKS, "framework")),
+                     dtypes=tuple(parse_choices(args.dtypes, schema.DTYPES, "dtype")),
+                     devices=tuple(parse_choices(None if args.devices == "auto" else args.devices, schema.DEVICES,
                                             "device")))
     if args.repeats is not None:
         if args.repeats < 1:

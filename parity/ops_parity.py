@@ -75,14 +75,19 @@ def close(actual, expected, tol):
     return bool(np.allclose(actual, expected, equal_nan=True, **tol))
 
 
+def case_columns(case, shapes, dtype):
+    """The ops.csv columns that say which case a row is: op, symbols in each framework, dtype, shapes."""
+    entry = case.entry
+    return dict(op_type=entry.op_type, case=case.id, tensorslow=f"tensorslow.{entry.tensorslow}", tf_v1=entry.tf_v1,
+                tf2=entry.tf2 or "", keras=entry.keras_op or entry.keras_layer or "", dtype=dtype,
+                shapes=" ".join("(" + ",".join(map(str, s)) + ")" for s in shapes))
+
+
 def compare_case(ts, tf1, case, shapes, dtype):
     """One ops.csv row: ``case`` at input ``shapes`` in ``dtype``, TensorSlow against TensorFlow."""
     entry = case.entry
     tol = TOLERANCES[dtype]
-    row = dict(op_type=entry.op_type, case=case.id, tensorslow=f"tensorslow.{entry.tensorslow}", tf_v1=entry.tf_v1,
-               tf2=entry.tf2 or "", keras=entry.keras_op or entry.keras_layer or "", dtype=dtype,
-               shapes=" ".join("(" + ",".join(map(str, s)) + ")" for s in shapes), rtol=tol["rtol"],
-               atol=tol["atol"], reason="")
+    row = dict(case_columns(case, shapes, dtype), rtol=tol["rtol"], atol=tol["atol"], reason="")
     seed = case_seed(case, shapes)
     floats, extras = make_inputs(case, shapes, np.dtype(dtype).type, np.random.default_rng(seed))
     _, ts_value, ts_grads = run_case(ts, case, shapes, floats, extras, dtype, seed)
@@ -145,10 +150,7 @@ def run_ops(out, progress=True):
         try:
             rows.append(compare_case(ts, tf1, case, shapes, dtype))
         except Exception as e:  # one op's crash is recorded; the others still run
-            entry = case.entry
-            rows.append(dict(op_type=entry.op_type, case=case.id, tensorslow=f"tensorslow.{entry.tensorslow}",
-                             tf_v1=entry.tf_v1, tf2=entry.tf2 or "", keras=entry.keras_op or entry.keras_layer or "",
-                             dtype=dtype, shapes=str(shapes), status="error", reason=f"{type(e).__name__}: {e}"))
+            rows.append(dict(case_columns(case, shapes, dtype), status="error", reason=f"{type(e).__name__}: {e}"))
         if bar:
             bar.update(1)
     if bar:

@@ -328,7 +328,8 @@ def summary_table(results):
 
 # -- command line ------------------------------------------------------------------------------------
 
-def _choices(value, known, what):
+def parse_choices(value, known, what):
+    """A comma-separated command-line list checked against ``known``; None or "all" means all of them."""
     if value in (None, "all"):
         return list(known)
     chosen = [v.strip() for v in value.split(",") if v.strip()]
@@ -354,11 +355,11 @@ def configure(parser):
 
 
 def main(args):
-    models = _choices(args.models, list(zoo.MODELS), "model")
-    optimizers = _choices(args.optimizers, zoo.OPTIMIZER_NAMES, "optimizer")
-    framework_names = _choices(args.frameworks, schema.FRAMEWORKS, "framework")
-    device_names = _choices(None if args.devices == "auto" else args.devices, schema.DEVICES, "device")
-    dtypes = _choices(args.dtypes, schema.DTYPES, "dtype")
+    models = parse_choices(args.models, list(zoo.MODELS), "model")
+    optimizers = parse_choices(args.optimizers, zoo.OPTIMIZER_NAMES, "optimizer")
+    framework_names = parse_choices(args.frameworks, schema.FRAMEWORKS, "framework")
+    device_names = parse_choices(None if args.devices == "auto" else args.devices, schema.DEVICES, "device")
+    dtypes = parse_choices(args.dtypes, schema.DTYPES, "dtype")
     if args.steps is not None and args.steps < 1:
         raise SystemExit("error: --steps must be at least 1")
     command = "tensorslow-parity run " + " ".join(shlex.quote(a) for a in sys.argv[2:])

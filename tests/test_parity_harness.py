@@ -282,3 +282,21 @@ def test_reading_a_malformed_results_file_names_it(tmp_path):
         read_csv(bad, schema.RESULTS_COLUMNS)
     with pytest.raises(ResultsFileError, match="nothing.csv: no such file"):
         read_csv(tmp_path / "nothing.csv")
+
+
+def test_ops_rows_name_the_case_and_fail_when_tensorslow_differs(tensorflow, monkeypatch):
+    import tensorslow as ts
+    import tensorslow.registry as registry
+    from parity import ops_parity
+    from parity.op_catalog import BY_OP_TYPE
+    tf1 = tensorflow.compat.v1
+    case = BY_OP_TYPE["Sigmoid"].cases()[0]
+    shapes = case.examples[0]
+    row = ops_parity.compare_case(ts, tf1, case, shapes, "float64")
+    assert set(row) <= set(schema.OPS_COLUMNS) and row["status"] == "passed"
+    assert row["tf_v1"] == "tf.compat.v1.sigmoid" and row["grad_max_rel"] < 1e-12
+    original = registry._gradient_registry["Sigmoid"]
+    monkeypatch.setitem(registry._gradient_registry, "Sigmoid", lambda op, grad: 1.01 * original(op, grad))
+    row = ops_parity.compare_case(ts, tf1, case, shapes, "float64")
+    assert row["status"] == "failed" and row["grad_pass"] is False and "gradients differ" in row["reason"]
+    assert row["forward_pass"] is True

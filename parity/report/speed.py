@@ -45,11 +45,11 @@ def speed_section(data):
         blocks.append(Figure(f"bench-{slug(sweep)}.png", figures.sweep_figure(sweep, of_sweep),
                              f"{sweep} sweep: time per call",
                              f"{sweep} sweep: median time per call against {SWEEP_LABEL[sweep]}, log-log."))
-        blocks.append(_ratio_table(data.bench, sweep))
+        blocks.append(ratio_table(data.bench, sweep))
     fits = fit_scaling(data.bench)
     if len(fits):
         blocks.append(Paragraph(FIT_DEFINITION))
-        blocks.append(Table(_fit_table(fits), "Fixed overhead and growth per sweep"))
+        blocks.append(Table(fit_table(fits), "Fixed overhead and growth per sweep"))
     return section
 
 
@@ -72,7 +72,7 @@ def _step_times(results):
     ]
 
 
-def _ratio_table(bench, sweep):
+def ratio_table(bench, sweep):
     df = ratios(bench, "numpy")
     df["ratio_tf1"] = ratios(bench, "tf1")["ratio_tf1"]
     df = sort_rows(df[df["sweep"] == sweep], ["phase", "dtype", "device", "x", "framework"])
@@ -95,7 +95,7 @@ def _time_with_ratios(row):
     return f"{text} ({fmt_ratio(row['ratio_numpy'])} / {fmt_ratio(row['ratio_tf1'])})"
 
 
-def _fit_table(fits):
+def fit_table(fits):
     fits = sort_rows(fits, ["sweep", "phase", "dtype", "device", "framework"])
     return pd.DataFrame({
         "sweep": fits["sweep"], "phase": fits["phase"], "dtype": fits["dtype"], "device": fits["device"],
