@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from .errors import InvalidArgumentError, OpError
-from .registry import OpValues, check_gradient_count
+from .registry import check_gradient_count, op_values_type
 from .shapes import reduce_to_shape
 
 
@@ -102,7 +102,7 @@ class _Writer:
     def __init__(self, plan, state, check_numerics):
         self.plan = plan
         self.index = plan.index
-        self.env = {"state": state, "OpValues": OpValues, "ndarray": np.ndarray, "ones_like": np.ones_like,
+        self.env = {"state": state, "ndarray": np.ndarray, "ones_like": np.ones_like,
                     "zeros_like": np.zeros_like, "fit": _fit, "normalize": check_gradient_count,
                     "checked": _check_finite, "OpError": OpError, "plan": plan}
         self.lines = []
@@ -132,9 +132,9 @@ class _Writer:
         acc = {node: f"g{self.index[node]}_{b}" for node in bp.between}
         self.lines.append(f"# backward pass: d({', '.join(y.op_name for y in bp.ys)}) / d(...)")
         self.lines.append(" = ".join(acc.values()) + " = None")
-        for y, gy in zip(bp.ys, bp.grad_ys):
+        for k, (y, gy) in enumerate(zip(bp.ys, bp.grad_ys)):
             if y in acc:
-                seed = f"ones_like({self.v(y)})" if gy is None else self.v(gy)
+                seed = self.v(gy) if gy is not None else self._ones(y, f"S{self.index[y]}_{b}_{k}")
                 self.lines.append(f"{acc[y]} = {seed} if {acc[y]} is None else {acc[y]} + {seed}")
         for node, fn in zip(bp.order, bp.grad_fns):
             if fn is None:
@@ -142,17 +142,16 @@ class _Writer:
             i = self.index[node]
             self.plan.backward_at.add(i)
             self.env[f"G{i}"], self.env[f"n{i}"] = fn, node
+            # What the gradient function sees as `op`; which inputs need a gradient (op.needs) is
+            # fixed per pass, so a function may skip computing the others.
+            self.env[f"O{i}_{b}"] = op_values_type(node, [p in acc for p in node.inputs])
             ins = [self.v(p) for p in node.inputs]
             arity = len(ins)
-            # Which inputs need a gradient: a gradient function may skip the others (op.needs).
-            self.env[f"N{i}_{b}"] = tuple(p in acc for p in node.inputs)
-            call = f"G{i}(OpValues(n{i}, ({', '.join(ins)}{',' if arity == 1 else ''}), v{i}, N{i}_{b}), " \
-                   f"{acc[node]})"
+            call = f"G{i}(O{i}_{b}(({', '.join(ins)}{',' if arity == 1 else ''}), v{i}), {acc[node]})"
             self.lines += [f"if {acc[node]} is not None:  # {node.type} {node.op_name!r}"]
-            if arity == 1:  # a one-input gradient function may return its gradient bare
-                self.lines += [f"    at = {i}; r = {call}",
-                               f"    if r.__class__ is tuple or r.__class__ is list: r = normalize(n{i}, r)",
-                               "    else: r = (r,)"]
+            if arity == 1:  # a one-input gradient function may return its gradient bare or in a list
+                self.lines += [f"    at = {i}; t = {call}",
+                               f"    if t.__class__ is tuple or t.__class__ is list: t = normalize(n{i}, t)[0]"]
             else:
                 self.lines += [f"    at = {i}; r = {call}",
                                f"    if r.__class__ is not tuple or len(r) != {arity}: r = normalize(n{i}, r)"]
@@ -160,7 +159,8 @@ class _Writer:
                 if parent not in acc:
                     continue
                 a, x = acc[parent], ins[pos]
-                self.lines += [f"    t = r[{pos}]"]
+                if arity > 1:
+                    self.lines += [f"    t = r[{pos}]"]
                 if self.check:
                     self.lines += [f"    checked(t, n{i}, 'gradient of ')"]
                 self.lines += [
@@ -173,6 +173,17 @@ class _Writer:
                 x = bp.xs[node.index]
                 g = acc.get(x, "None")
                 self.lines.append(f"v{self.index[node]} = {g} if {g} is not None else zeros_like({self.v(x)})")
+
+    def _ones(self, y, name):
+        """Code for dy/dy = ones like y's value: a shared read-only constant when y's static shape
+        and dtype are known (a scalar loss, usually), else a new array of the value's shape."""
+        v = self.v(y)
+        if y.dtype is None or not y.shape.is_fully_defined():
+            return f"ones_like({v})"
+        one = np.ones(y.shape.as_list(), dtype=y.dtype.as_numpy_dtype)
+        one.flags.writeable = False  # gradient functions make new arrays; fetched values are copied
+        self.env[name] = one
+        return f"({name} if {v}.shape == {name}.shape else ones_like({v}))"
 
     def finish(self, fetch_indices):
         params = ", ".join(f"v{self.index[n]}" for n in self.plan.fed)

@@ -147,6 +147,8 @@ class Session:
 def _convert_feed_value(node, value):
     """``value`` as an array of ``node``'s dtype; error naming the node if dtype or shape contradicts it."""
     dtype = node.dtype
+    if value.__class__ is np.ndarray and dtype is not None and value.dtype == dtype.as_numpy_dtype:
+        return _check_feed_shape(node, value)  # the common case: an array of the right dtype
     try:
         array = np.asarray(value)
     except ValueError as e:  # ragged nested lists
@@ -158,12 +160,23 @@ def _convert_feed_value(node, value):
             raise TypeError(f"Cannot feed a value of dtype {array.dtype} for {node.name!r}, which has dtype "
                             f"{dtype.name}")
         array = array.astype(target)
+    return _check_feed_shape(node, array)
+
+
+def _check_feed_shape(node, array):
     dims = node._shape.dims
     if dims is not None:
         shape = array.shape
-        if len(shape) != len(dims) or any(d is not None and d != s for d, s in zip(dims, shape)):
-            raise ValueError(f"Cannot feed value of shape {shape} for {node.name!r}, which has shape {node.shape}")
+        if len(shape) != len(dims):
+            _bad_feed_shape(node, shape)
+        for d, s in zip(dims, shape):
+            if d is not None and d != s:
+                _bad_feed_shape(node, shape)
     return array
+
+
+def _bad_feed_shape(node, shape):
+    raise ValueError(f"Cannot feed value of shape {shape} for {node.name!r}, which has shape {node.shape}")
 
 
 def _first(values):

@@ -11,6 +11,11 @@ def _t(m):
     return xp.swapaxes(m, -1, -2)
 
 
+def _t2(m):
+    """Transpose of a matrix (a view)."""
+    return m.T
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None):
     """C = op(A) @ op(B), op = transpose if asked; batched over leading axes when rank > 2."""
     a, b = as_nodes([a, b])
@@ -20,11 +25,13 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     dtype = common_dtype(op_type, (a, b))
     shape = _matmul_shape(op_type, a, b, ta, tb, name)
 
+    mm = xp.matmul if batched else xp.dot  # the same product for 2-D; dot has less call overhead
+
     if not ta and not tb:
-        compute = xp.matmul
+        compute = mm
     else:
         def compute(x, y):
-            return xp.matmul(_t(x) if ta else x, _t(y) if tb else y)
+            return mm(_t(x) if ta else x, _t(y) if tb else y)
     return Tensor(op_type, (a, b), compute=compute, attrs={"transpose_a": ta, "transpose_b": tb},
                   dtype=dtype, shape=shape, name=name or op_type)
 
@@ -52,19 +59,20 @@ def _matmul_shape(op_type, a, b, ta, tb, name):
 def _matmul_grad(op, grad):
     """For C = A B: dL/dA = G B^T and dL/dB = A^T G (transposes placed to match op(A), op(B))"""
     a, b = op.inputs
-    ta, tb = op.transpose_a, op.transpose_b
     need_a, need_b = op.needs
-    mm = xp.matmul
-    t = _t if op.type == "BatchMatMulV2" else (lambda m: m.T)
-    if not ta and not tb:
-        ga, gb = (lambda: mm(grad, t(b))), (lambda: mm(t(a), grad))
-    elif not ta and tb:
-        ga, gb = (lambda: mm(grad, b)), (lambda: mm(t(grad), a))
-    elif ta and not tb:
-        ga, gb = (lambda: mm(b, t(grad))), (lambda: mm(a, grad))
+    if op.node.type == "MatMul":
+        mm, t = xp.dot, _t2
     else:
-        ga, gb = (lambda: mm(t(b), t(grad))), (lambda: mm(t(grad), t(a)))
-    return (ga() if need_a else None), (gb() if need_b else None)
+        mm, t = xp.matmul, _t
+    if not op.transpose_a:
+        if not op.transpose_b:  # C = A B
+            return (mm(grad, t(b)) if need_a else None), (mm(t(a), grad) if need_b else None)
+        # C = A B^T
+        return (mm(grad, b) if need_a else None), (mm(t(grad), a) if need_b else None)
+    if not op.transpose_b:  # C = A^T B
+        return (mm(b, t(grad)) if need_a else None), (mm(a, grad) if need_b else None)
+    # C = A^T B^T
+    return (mm(t(b), t(grad)) if need_a else None), (mm(t(grad), t(a)) if need_b else None)
 
 
 RegisterGradient("MatMul")(_matmul_grad)

@@ -12,6 +12,7 @@ from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, math_ops, random_ops
 from .core import as_nodes, common_dtype, unary_op
+from .short_axis import amax, asum
 
 
 # -- activations -----------------------------------------------------------------------
@@ -121,14 +122,14 @@ def _axis_op(op_type, kernel):
 
 def _log_softmax(z, axis):
     """log_softmax(z)_i = z_i - max(z) - log(sum_j e^(z_j - max(z)))"""
-    shifted = z - z.max(axis=axis, keepdims=True)
-    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = z - amax(z, axis, keepdims=True)
+    return shifted - xp.log(asum(xp.exp(shifted), axis, keepdims=True))
 
 
 def _softmax(z, axis):
     """softmax(z)_i = e^(z_i - max(z)) / sum_j e^(z_j - max(z))"""
-    e = xp.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = xp.exp(z - amax(z, axis, keepdims=True))
+    return e / asum(e, axis, keepdims=True)
 
 
 softmax = _axis_op("Softmax", _softmax)
@@ -139,13 +140,13 @@ log_softmax = _axis_op("LogSoftmax", _log_softmax)
 def _softmax_grad(op, grad):
     """dL/dz = (g - sum(g * y)) * y, the sum along the softmax axis"""
     y = op.output
-    return (grad - (grad * y).sum(axis=op.axis, keepdims=True)) * y
+    return (grad - asum(grad * y, op.axis, keepdims=True)) * y
 
 
 @RegisterGradient("LogSoftmax")
 def _log_softmax_grad(op, grad):
     """dL/dz = g - sum(g) * softmax(z) = g - sum(g) * e^y"""
-    return grad - xp.sum(grad, axis=op.axis, keepdims=True) * xp.exp(op.output)
+    return grad - asum(grad, op.axis, keepdims=True) * xp.exp(op.output)
 
 
 # -- cross-entropies ------------------------------------------------------------------
@@ -181,7 +182,7 @@ def _softmax_xent(labels, logits, axis, name, op_type):
     def compute(z, p):
         # sum(p * -log_softmax), not -sum(p * log_softmax): a row whose loss is 0 gives +0.0, as TensorFlow's
         # kernel does, rather than -0.0.
-        return xp.sum(p * -_log_softmax(z, ax), axis=ax)
+        return asum(p * -_log_softmax(z, ax), ax)
     return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
                   name=name or op_type)
 

@@ -10,6 +10,7 @@ from ..backend import xp
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
+from .short_axis import amax, amin, asum
 
 
 def _reduction(op_type, kernel):
@@ -42,8 +43,7 @@ def _check_axes(op_type, x, axis):
 
 def _sum(x, axis, keepdims):
     """y = sum of x over axis"""
-    # np.sum over float32 keeps float32; integer sums keep the input's width as in TF.
-    return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return asum(x, axis, keepdims)
 
 
 def _mean(x, axis, keepdims):
@@ -55,12 +55,12 @@ def _mean(x, axis, keepdims):
 
 def _max(x, axis, keepdims):
     """y = max of x over axis"""
-    return xp.max(x, axis=axis, keepdims=keepdims)
+    return amax(xp.asarray(x), axis, keepdims)
 
 
 def _min(x, axis, keepdims):
     """y = min of x over axis"""
-    return xp.min(x, axis=axis, keepdims=keepdims)
+    return amin(xp.asarray(x), axis, keepdims)
 
 
 def _prod(x, axis, keepdims):
@@ -86,8 +86,10 @@ def _keepdims_shape(x_shape, axis):
     """Shape of the reduced value with the reduced axes kept as size 1."""
     if axis is None:
         return (1,) * len(x_shape)
-    axes = {a % len(x_shape) for a in ((axis,) if isinstance(axis, int) else axis)}
-    return tuple(1 if i in axes else d for i, d in enumerate(x_shape))
+    shape = list(x_shape)
+    for a in (axis,) if axis.__class__ is int else axis:
+        shape[a] = 1  # a negative axis counts from the end, as list indices do
+    return shape
 
 
 def _broadcast(value, shape):

@@ -1,4 +1,5 @@
 """Plain gradient descent."""
+from ..graph import Tensor
 from .optimizer import Optimizer, hyper
 
 
@@ -8,6 +9,10 @@ class GradientDescentOptimizer(Optimizer):
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
+        if not isinstance(self._lr, Tensor):
+            # The same value as a Python float: `value - lr * grad` then computes in the variable's
+            # dtype (as TF1 casts lr to it) and NumPy skips the scalar-type promotion.
+            self._lr = float(self._lr)
 
     def _apply(self, value, grad, slots, lr, shared):
         return value - lr * grad, ()

@@ -59,17 +59,24 @@ class Optimizer:
         slots = [[self._slots[v][s] for s, _ in self._slot_specs] for v in variables]
         n = len(pairs)
 
+        apply = self._apply
+        after = self._after_apply if type(self)._after_apply is not Optimizer._after_apply else None
+
         def compute(state, *values):
             store = state.variables
             rate = values[n] if lr is not None else self._lr
             shared = self._read_shared(store)
-            for var, grad, var_slots in zip(variables, values[:n], slots):
+            for var, grad, var_slots in zip(variables, values, slots):  # values[n] (a fed rate) is left out
                 old = store[var]
-                new, new_slots = self._apply(old, grad, [store[s] for s in var_slots], rate, shared)
+                if var_slots:
+                    new, new_slots = apply(old, grad, [store[s] for s in var_slots], rate, shared)
+                    for s, value in zip(var_slots, new_slots):
+                        _store(store, s, value, old.dtype)
+                else:
+                    new = apply(old, grad, (), rate, shared)[0]
                 _store(store, var, new, old.dtype)
-                for s, value in zip(var_slots, new_slots):
-                    _store(store, s, value, old.dtype)
-            self._after_apply(store)
+            if after is not None:
+                after(store)
             if global_step is not None:
                 store[global_step] = _frozen(store[global_step] + 1)
         with graph.as_default():
@@ -136,11 +143,9 @@ def _frozen(array):
 
 def _store(store, var, value, dtype):
     # Updates create new arrays, never write into old ones: a value fetched earlier stays as it was.
-    if value.__class__ is not np.ndarray:  # 0-d results come back as NumPy scalars
-        value = np.asarray(value)
-    if value.dtype != dtype:
-        value = value.astype(dtype)
-    value.flags.writeable = False
+    if value.__class__ is not np.ndarray or value.dtype != dtype:  # 0-d results come back as NumPy scalars
+        value = np.asarray(value, dtype=dtype)
+    value.setflags(write=False)
     store[var] = value
 
 

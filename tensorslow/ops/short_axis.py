@@ -1,0 +1,57 @@
+"""Sum and max along an axis, fast when it is a short last axis (class scores).
+
+NumPy's reduction machinery runs its inner loop once per row when it reduces
+the last axis of an array: reducing a (1024, 2) float64 array of class
+scores along axis -1 costs about 28 µs for ``max`` and 12 µs for ``sum`` on a
+2-core CPU, against 1.5 µs and 1 µs for the same result from k - 1
+elementwise ufunc calls over the k column views ``x[..., j]``. Softmax,
+log-softmax, the cross-entropies and their gradients all reduce over the
+class axis, so this matters to every small classifier.
+
+The unrolled form gives the same bits as NumPy's reduction: ``max`` and
+``min`` do not depend on the order, and a sum of at most four terms is added
+left to right, the order NumPy uses for so few (checked in the tests).
+"""
+from ..backend import xp
+
+_MAX_TERMS = 4  # sums: bitwise equal to NumPy's up to here
+_MAX_EXTREMA = 8  # max/min: equal at any length; beyond 8 columns NumPy's loop is no slower
+
+
+def amax(x, axis=None, keepdims=False):
+    """max of ``x`` over ``axis`` (None: all)"""
+    if _short_last(x, axis, _MAX_EXTREMA):
+        return _unrolled(xp.maximum, x, keepdims)
+    return x.max(axis=axis, keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """min of ``x`` over ``axis`` (None: all)"""
+    if _short_last(x, axis, _MAX_EXTREMA):
+        return _unrolled(xp.minimum, x, keepdims)
+    return x.min(axis=axis, keepdims=keepdims)
+
+
+def asum(x, axis=None, keepdims=False):
+    """sum of ``x`` over ``axis`` (None: all), in ``x``'s dtype (integer sums keep their width, as in TF)"""
+    if _short_last(x, axis, _MAX_TERMS):
+        return _unrolled(xp.add, x, keepdims)
+    return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+def _short_last(x, axis, limit):
+    """Is this a reduction of the last axis, 2..limit long, of a float32/float64 array of rank >= 2?"""
+    if axis.__class__ is tuple and len(axis) == 1:
+        axis = axis[0]
+    if axis.__class__ is not int:
+        return False
+    ndim = x.ndim
+    return ndim >= 2 and (axis == -1 or axis == ndim - 1) and 2 <= x.shape[-1] <= limit \
+        and x.dtype.kind == "f" and x.dtype.itemsize >= 4
+
+
+def _unrolled(ufunc, x, keepdims):
+    out = ufunc(x[..., 0], x[..., 1])
+    for j in range(2, x.shape[-1]):
+        ufunc(out, x[..., j], out=out)  # in place: `out` is this call's own array
+    return out[..., None] if keepdims else out
