@@ -102,7 +102,7 @@ class _Writer:
     def __init__(self, plan, state, check_numerics):
         self.plan = plan
         self.index = plan.index
-        self.env = {"state": state, "ndarray": np.ndarray, "ones_like": np.ones_like,
+        self.env = {"state": state, "ndarray": np.ndarray, "generic": np.generic, "ones_like": np.ones_like,
                     "zeros_like": np.zeros_like, "fit": _fit, "normalize": check_gradient_count,
                     "checked": _check_finite, "OpError": OpError, "plan": plan}
         self.lines = []
@@ -165,7 +165,8 @@ class _Writer:
                     self.lines += [f"    checked(t, n{i}, 'gradient of ')"]
                 self.lines += [
                     "    if t is not None:",
-                    f"        if t.__class__ is not ndarray or t.shape != {x}.shape: t = fit(t, {x}, n{i}, {pos})",
+                    f"        if t.__class__ is not ndarray and not isinstance(t, generic) or t.shape != {x}.shape:",
+                    f"            t = fit(t, {x}, n{i}, {pos})",
                     f"        {a} = t if {a} is None else {a} + t",
                 ]
         for node in self.plan.order:

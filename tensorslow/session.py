@@ -104,10 +104,17 @@ class Session:
             flat, rebuild = [fetches], _first
         else:
             flat, rebuild = _flatten_fetches(fetches, self.graph)
+        graph = self.graph
         for node in flat:
-            if node.graph is not self.graph:
+            if node.graph is not graph:
                 raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
-        feeds = self._convert_feeds(feed_dict) if feed_dict else {}
+        feeds = {}
+        if feed_dict:
+            for key, value in feed_dict.items():
+                # A node of this graph that has a value is a valid key (checked inline: this is per step).
+                node = key if isinstance(key, Tensor) and key.graph is graph and key.has_value \
+                    else self._feed_node(key)
+                feeds[node] = _convert_feed_value(node, value)
         key = (tuple(flat), tuple(feeds), _check_numerics)
         plan = self._plans.get(key)
         if plan is None:
@@ -116,13 +123,6 @@ class Session:
         with np.errstate(all="ignore"):  # inf/nan propagate silently, as in TensorFlow
             values = plan.run(feeds)
         return rebuild(values)
-
-    def _convert_feeds(self, feed_dict):
-        feeds = {}
-        for key, value in feed_dict.items():
-            node = self._feed_node(key)
-            feeds[node] = _convert_feed_value(node, value)
-        return feeds
 
     def _feed_node(self, key):
         if isinstance(key, str):

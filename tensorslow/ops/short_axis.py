@@ -22,21 +22,21 @@ def amax(x, axis=None, keepdims=False):
     """max of ``x`` over ``axis`` (None: all)"""
     if _short_last(x, axis, _MAX_EXTREMA):
         return _unrolled(xp.maximum, x, keepdims)
-    return x.max(axis=axis, keepdims=keepdims)
+    return xp.maximum.reduce(x, axis=axis, keepdims=keepdims)  # what x.max() calls, less a Python layer
 
 
 def amin(x, axis=None, keepdims=False):
     """min of ``x`` over ``axis`` (None: all)"""
     if _short_last(x, axis, _MAX_EXTREMA):
         return _unrolled(xp.minimum, x, keepdims)
-    return x.min(axis=axis, keepdims=keepdims)
+    return xp.minimum.reduce(x, axis=axis, keepdims=keepdims)
 
 
 def asum(x, axis=None, keepdims=False):
     """sum of ``x`` over ``axis`` (None: all), in ``x``'s dtype (integer sums keep their width, as in TF)"""
     if _short_last(x, axis, _MAX_TERMS):
         return _unrolled(xp.add, x, keepdims)
-    return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return xp.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def _short_last(x, axis, limit):

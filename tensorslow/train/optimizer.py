@@ -60,21 +60,25 @@ class Optimizer:
         n = len(pairs)
 
         apply = self._apply
-        after = self._after_apply if type(self)._after_apply is not Optimizer._after_apply else None
+        cls = type(self)  # hooks a subclass does not override are skipped
+        read_shared = self._read_shared if cls._read_shared is not Optimizer._read_shared else None
+        after = self._after_apply if cls._after_apply is not Optimizer._after_apply else None
 
         def compute(state, *values):
             store = state.variables
             rate = values[n] if lr is not None else self._lr
-            shared = self._read_shared(store)
-            for var, grad, var_slots in zip(variables, values, slots):  # values[n] (a fed rate) is left out
+            shared = read_shared(store) if read_shared is not None else None
+            for var, var_slots, grad in zip(variables, slots, values):  # values[n] (a fed rate) is left out
                 old = store[var]
-                if var_slots:
-                    new, new_slots = apply(old, grad, [store[s] for s in var_slots], rate, shared)
-                    for s, value in zip(var_slots, new_slots):
-                        _store(store, s, value, old.dtype)
-                else:
-                    new = apply(old, grad, (), rate, shared)[0]
-                _store(store, var, new, old.dtype)
+                dtype = old.dtype
+                new, new_slots = apply(old, grad, [store[s] for s in var_slots] if var_slots else (), rate, shared)
+                for s, value in zip(var_slots, new_slots):
+                    _store(store, s, value, dtype)
+                # _store inlined: this loop is most of an optimizer step's Python overhead.
+                if new.__class__ is not np.ndarray or new.dtype != dtype:
+                    new = np.asarray(new, dtype=dtype)
+                new.setflags(write=False)
+                store[var] = new
             if after is not None:
                 after(store)
             if global_step is not None:
