@@ -12,7 +12,7 @@ from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, math_ops, random_ops
 from .core import as_nodes, common_dtype, unary_op
-from .short_axis import amax, asum
+from ..reductions import amax, asum
 
 
 # -- activations -----------------------------------------------------------------------

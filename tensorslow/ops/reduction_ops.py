@@ -10,7 +10,7 @@ from ..backend import xp
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
-from .short_axis import amax, amin, asum
+from ..reductions import amax, amin, asum
 
 
 def _reduction(op_type, kernel):

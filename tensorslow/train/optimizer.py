@@ -63,22 +63,27 @@ class Optimizer:
         cls = type(self)  # hooks a subclass does not override are skipped
         read_shared = self._read_shared if cls._read_shared is not Optimizer._read_shared else None
         after = self._after_apply if cls._after_apply is not Optimizer._after_apply else None
+        has_slots = bool(self._slot_specs)
 
         def compute(state, *values):
             store = state.variables
             rate = values[n] if lr is not None else self._lr
             shared = read_shared(store) if read_shared is not None else None
-            for var, var_slots, grad in zip(variables, slots, values):  # values[n] (a fed rate) is left out
-                old = store[var]
-                dtype = old.dtype
-                new, new_slots = apply(old, grad, [store[s] for s in var_slots] if var_slots else (), rate, shared)
-                for s, value in zip(var_slots, new_slots):
-                    _store(store, s, value, dtype)
-                # _store inlined: this loop is most of an optimizer step's Python overhead.
-                if new.__class__ is not np.ndarray or new.dtype != dtype:
-                    new = np.asarray(new, dtype=dtype)
-                new.setflags(write=False)
-                store[var] = new
+            if not has_slots:  # gradient descent: the loop is most of a small model's update time
+                for var, grad in zip(variables, values):  # values[n] (a fed rate) is left out
+                    old = store[var]
+                    new = apply(old, grad, (), rate, shared)[0]
+                    if new.__class__ is not np.ndarray or new.dtype != old.dtype:  # _frozen_as, inlined
+                        new = np.asarray(new, dtype=old.dtype)
+                    new.setflags(write=False)
+                    store[var] = new
+            else:
+                for var, var_slots, grad in zip(variables, slots, values):
+                    old = store[var]
+                    new, new_slots = apply(old, grad, [store[s] for s in var_slots], rate, shared)
+                    store[var] = _frozen_as(new, old.dtype)
+                    for s, value in zip(var_slots, new_slots):
+                        store[s] = _frozen_as(value, old.dtype)
             if after is not None:
                 after(store)
             if global_step is not None:
@@ -145,12 +150,17 @@ def _frozen(array):
     return array
 
 
-def _store(store, var, value, dtype):
-    # Updates create new arrays, never write into old ones: a value fetched earlier stays as it was.
+def _frozen_as(value, dtype):
+    """``value`` as a read-only array of ``dtype``. Updates create new arrays and never write into
+    old ones, so a value fetched earlier stays as it was."""
     if value.__class__ is not np.ndarray or value.dtype != dtype:  # 0-d results come back as NumPy scalars
         value = np.asarray(value, dtype=dtype)
     value.setflags(write=False)
-    store[var] = value
+    return value
+
+
+def _store(store, var, value, dtype):
+    store[var] = _frozen_as(value, dtype)
 
 
 def _fill_like(var, fill):

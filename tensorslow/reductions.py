@@ -1,4 +1,4 @@
-"""Sum and max along an axis, fast when it is a short last axis (class scores).
+"""Sums and extrema over an axis, fast for narrow arrays (class scores, bias gradients).
 
 NumPy's reduction machinery runs its inner loop once per row when it reduces
 the last axis of an array: reducing a (1024, 2) float64 array of class
@@ -11,11 +11,19 @@ class axis, so this matters to every small classifier.
 The unrolled form gives the same bits as NumPy's reduction: ``max`` and
 ``min`` do not depend on the order, and a sum of at most four terms is added
 left to right, the order NumPy uses for so few (checked in the tests).
+
+Summing a narrow (n, k) matrix over its rows (a bias gradient: k outputs,
+n examples) has the same problem the other way round: NumPy adds it row by
+row, an inner loop of k elements per row, 11 µs for (1024, 2). Copying its
+transpose to contiguous memory and summing each of the k rows of that takes
+1.8 µs, and NumPy's pairwise summation along a contiguous row is more
+accurate than adding row after row (the bits differ in the last place).
 """
-from ..backend import xp
+from .backend import xp
 
 _MAX_TERMS = 4  # sums: bitwise equal to NumPy's up to here
 _MAX_EXTREMA = 8  # max/min: equal at any length; beyond 8 columns NumPy's loop is no slower
+_MAX_COLUMNS = 8  # sums over rows: beyond 8 columns the transposed copy stops paying for itself
 
 
 def amax(x, axis=None, keepdims=False):
@@ -36,6 +44,9 @@ def asum(x, axis=None, keepdims=False):
     """sum of ``x`` over ``axis`` (None: all), in ``x``'s dtype (integer sums keep their width, as in TF)"""
     if _short_last(x, axis, _MAX_TERMS):
         return _unrolled(xp.add, x, keepdims)
+    if _rows_of_narrow_matrix(x, axis):
+        out = xp.add.reduce(xp.ascontiguousarray(x.T), axis=1)
+        return out[None, :] if keepdims else out
     return xp.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
@@ -48,6 +59,14 @@ def _short_last(x, axis, limit):
     ndim = x.ndim
     return ndim >= 2 and (axis == -1 or axis == ndim - 1) and 2 <= x.shape[-1] <= limit \
         and x.dtype.kind == "f" and x.dtype.itemsize >= 4
+
+
+def _rows_of_narrow_matrix(x, axis):
+    """Is this a sum over axis 0 of a float32/float64 (n, k) matrix, k <= _MAX_COLUMNS?"""
+    if axis.__class__ is tuple and len(axis) == 1:
+        axis = axis[0]
+    return (axis == 0 or axis == -2) and axis.__class__ is int and x.ndim == 2 and x.shape[1] <= _MAX_COLUMNS \
+        and x.shape[0] > 1 and x.dtype.kind == "f" and x.dtype.itemsize >= 4
 
 
 def _unrolled(ufunc, x, keepdims):

@@ -1,0 +1,192 @@
+"""The speed-ups of a training step give the results of the plain code they replace.
+
+* ``tensorslow.reductions``: unrolled sums and extrema over a short last axis
+  are bitwise equal to NumPy's; row sums of a narrow matrix (bias gradients)
+  agree with NumPy's to rounding and are at least as accurate;
+* what a gradient function sees as ``op`` (a per-node ``OpValues`` type);
+* the shared read-only seed of dy/dy never leaks into fetched values;
+* gradient descent's Python-float learning rate updates in the variable's dtype.
+"""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tensorslow as ts
+from tensorslow import reductions
+from tensorslow.registry import OpValues, op_values_type
+
+FLOATS = st.sampled_from([np.float32, np.float64])
+
+
+def _arrays(dtype, shape):
+    return hnp.arrays(dtype, shape, elements=st.floats(-1e6, 1e6, width=32, allow_subnormal=False))
+
+
+@st.composite
+def short_last_axis(draw, max_k):
+    dtype = draw(FLOATS)
+    lead = draw(hnp.array_shapes(min_dims=1, max_dims=2, max_side=40))
+    shape = lead + (draw(st.integers(1, max_k + 2)),)  # past the limit too: the fallback
+    x = draw(_arrays(dtype, shape))
+    if draw(st.booleans()):  # a non-contiguous view with the same values
+        x = np.swapaxes(np.ascontiguousarray(np.swapaxes(x, -1, -2)), -1, -2)
+    return x
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=short_last_axis(reductions._MAX_TERMS), keepdims=st.booleans(), axis=st.sampled_from([-1, "last", (-1,)]))
+def test_sum_over_a_short_last_axis_is_bitwise_numpy(x, keepdims, axis):
+    axis = x.ndim - 1 if axis == "last" else axis
+    got = reductions.asum(x, axis, keepdims)
+    want = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=short_last_axis(reductions._MAX_EXTREMA), keepdims=st.booleans())
+def test_max_and_min_over_a_short_last_axis_are_bitwise_numpy(x, keepdims):
+    for fast, slow in ((reductions.amax, np.max), (reductions.amin, np.min)):
+        got, want = fast(x, -1, keepdims), slow(x, axis=-1, keepdims=keepdims)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+
+
+def test_max_propagates_nan_like_numpy():
+    x = np.array([[1.0, np.nan], [np.nan, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(reductions.amax(x, -1), np.max(x, axis=-1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(dtype=FLOATS, n=st.integers(2, 300), k=st.integers(1, reductions._MAX_COLUMNS + 3), keepdims=st.booleans(),
+       data=st.data())
+def test_row_sums_of_a_narrow_matrix_match_numpy_and_are_as_accurate(dtype, n, k, keepdims, data):
+    x = data.draw(_arrays(dtype, (n, k)))
+    got = reductions.asum(x, 0, keepdims)
+    want = np.sum(x, axis=0, keepdims=keepdims)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    exact = np.array([math.fsum(col) for col in x.T.astype(np.float64)])
+    eps = np.finfo(dtype).eps
+    bound = n * eps * np.abs(x).sum(axis=0) + np.finfo(dtype).tiny  # the error bound of any summation order
+    assert np.all(np.abs(got.reshape(-1) - exact) <= bound)
+    np.testing.assert_allclose(got, want, rtol=0, atol=2 * bound.max())
+
+
+def test_row_sums_are_more_accurate_than_adding_row_after_row():
+    # 1 followed by many tiny terms: adding row by row loses every tiny term; pairwise keeps them.
+    x = np.full((4097, 2), 1e-16)
+    x[0] = 1.0
+    exact = 1.0 + 4096e-16
+    assert abs(reductions.asum(x, 0)[0] - exact) < abs(np.add.reduce(x, 0)[0] - exact)
+
+
+@pytest.mark.parametrize("x, axis, keepdims", [
+    (np.arange(12, dtype=np.int32).reshape(4, 3), -1, False),  # integers: NumPy's own sum, dtype kept
+    (np.arange(12, dtype=np.int64).reshape(4, 3), 0, True),
+    (np.ones((3, 2), np.float16), -1, False),  # float16: NumPy's own
+    (np.arange(6.0).reshape(2, 3), None, False),
+    (np.arange(6.0).reshape(2, 3), None, True),
+    (np.arange(6.0).reshape(2, 3), (0, 1), False),
+    (np.arange(24.0).reshape(2, 3, 4), 1, True),
+    (np.arange(5.0), 0, False),
+])
+def test_other_reductions_fall_back_to_numpy(x, axis, keepdims):
+    got = reductions.asum(x, axis, keepdims)
+    want = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    assert got.dtype == want.dtype and np.shape(got) == np.shape(want)
+    np.testing.assert_array_equal(got, want)
+
+
+# -- what a gradient function sees -------------------------------------------------------------
+
+def test_op_values_type_exposes_attributes_values_and_the_node():
+    def square(v):
+        return v * v
+
+    g = ts.Graph()
+    with g.as_default():
+        x = ts.placeholder(ts.float64, [2], name="x")
+        node = ts.Tensor("Custom", (x,), compute=square, attrs={"fn": square, "scale": 3.0, "type": "shadowed"},
+                         dtype=ts.float64, shape=[2], name="custom")
+    op = op_values_type(node, [False])((np.array([1.0, 2.0]),), np.array([1.0, 4.0]))
+    assert isinstance(op, OpValues)
+    assert op.fn is square, "a function-valued attribute must come back unbound"
+    assert op.scale == 3.0 and op.get_attr("scale") == 3.0 and op.attrs["scale"] == 3.0
+    assert op.type == "Custom", "an attribute may not shadow the op's own fields"
+    assert op.name == node.name and op.node is node and op.graph is g
+    assert op.needs == (False,)
+    np.testing.assert_array_equal(op.outputs[0], [1.0, 4.0])
+    assert op_values_type(node)((np.zeros(2),), None).needs == (True,)
+
+
+def test_gradient_functions_see_attributes_and_needs_during_a_run():
+    seen = {}
+
+    @ts.RegisterGradient("ScaledMulForTest")
+    def _grad(op, grad):
+        seen.update(scale=op.scale, needs=op.needs, type=op.type)
+        a, b = op.inputs
+        return (grad * b * op.scale if op.needs[0] else None), (grad * a * op.scale if op.needs[1] else None)
+
+    g = ts.Graph()
+    with g.as_default():
+        a = ts.placeholder(ts.float64, [2])
+        b = ts.constant([3.0, 4.0], dtype=ts.float64)
+        y = ts.Tensor("ScaledMulForTest", (a, b), compute=lambda u, v: 2.0 * u * v, attrs={"scale": 2.0},
+                      dtype=ts.float64, shape=[2])
+        (ga,) = ts.gradients(ts.reduce_sum(y), [a])
+        with ts.Session() as sess:
+            np.testing.assert_array_equal(sess.run(ga, {a: [1.0, 1.0]}), [6.0, 8.0])
+    assert seen == {"scale": 2.0, "needs": (True, False), "type": "ScaledMulForTest"}
+
+
+# -- the seed of the backward pass --------------------------------------------------------------
+
+def test_fetched_seed_gradient_is_a_private_writeable_copy():
+    g = ts.Graph()
+    with g.as_default():
+        x = ts.placeholder(ts.float64, [])
+        y = x * 2.0
+        (dy,) = ts.gradients(y, [y])
+        (dx,) = ts.gradients(y, [x])
+        with ts.Session() as sess:
+            first = sess.run(dy, {x: 1.0})
+            first[...] = 42.0  # must not reach the next run
+            assert sess.run(dy, {x: 1.0}) == 1.0
+            assert sess.run(dx, {x: 1.0}) == 2.0
+
+
+def test_seed_follows_a_non_scalar_y_with_an_unknown_batch():
+    g = ts.Graph()
+    with g.as_default():
+        x = ts.placeholder(ts.float64, [None, 2])
+        (dx,) = ts.gradients(x * 3.0, [x])
+        with ts.Session() as sess:
+            for n in (1, 5):
+                np.testing.assert_array_equal(sess.run(dx, {x: np.ones((n, 2))}), np.full((n, 2), 3.0))
+
+
+# -- gradient descent ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_gradient_descent_steps_in_the_variables_dtype_with_tf1s_rounded_rate(dtype):
+    np_dtype = np.dtype(dtype)
+    w0 = np.array([0.1, -0.7, 3.3], dtype=np_dtype)
+    g = ts.Graph()
+    with g.as_default():
+        w = ts.Variable(w0)
+        loss = ts.reduce_sum(w * w)
+        step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with ts.Session() as sess:
+            sess.run(ts.global_variables_initializer())
+            sess.run(step)
+            got = sess.run(w)
+    # TF1: lr is a float32 tensor, cast to the variable's dtype; the update is computed in that dtype.
+    lr = np.float32(0.1).astype(np_dtype)
+    want = w0 - lr * (np_dtype.type(2) * w0)
+    assert got.dtype == np_dtype
+    np.testing.assert_array_equal(got, want)
