@@ -33,7 +33,7 @@ class Plan:
         self.order = topological_order(fetches, fed)
         self.index = {node: i for i, node in enumerate(self.order)}
         self.fed = [n for n in self.order if n in fed]
-        self.backward_at = set()  # indices of ops whose gradient the plan computes (for error messages)
+        self.lines_at = {}  # source line -> (index of the op it runs, whether it runs its gradient)
         writer = _Writer(self, state, check_numerics)
         for node in self.order:
             if node.type == "Gradients":
@@ -41,7 +41,10 @@ class Plan:
             elif node not in fed:
                 writer.forward(node)
         self.source = writer.finish([self.index[n] for n in fetches])
-        self._run = writer.compile(self.source)
+        # inf and nan propagate silently, as in TensorFlow (errstate as a decorator costs half of
+        # entering it as a context each run).
+        self._code, run = writer.compile(self.source)
+        self._run = np.errstate(all="ignore")(run)
 
     def run(self, feeds):
         """Fetch values for ``feeds`` (fed node -> converted value)."""
@@ -52,12 +55,22 @@ class Plan:
                 out[k] = value.copy()
         return out
 
-    def describe_failure(self, at, error, values):
-        """An InvalidArgumentError naming the op at index ``at``, its inputs' shapes and the cause."""
+    def describe_failure(self, error, values):
+        """An InvalidArgumentError naming the op whose kernel or gradient raised ``error``, its
+        inputs' shapes and the cause. The op is found from the line of the plan that raised
+        (the traceback's line number), so a run pays nothing to keep track of where it is."""
+        line, tb = None, error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is self._code:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if line not in self.lines_at:  # not an op's line: report the error as it is
+            return InvalidArgumentError(None, f"{type(error).__name__}: {error}")
+        at, backward = self.lines_at[line]
         node = self.order[at]
         shapes = ", ".join(f"{inp.name!r}: {_shape_of(values.get(f'v{self.index[inp]}'))}"
                            for inp in node.inputs if inp in self.index)
-        what = "gradient of " if at in self.backward_at else ""
+        what = "gradient of " if backward else ""
         return InvalidArgumentError(
             node, f"{what}{node.type} op {node.op_name!r} failed{' on inputs ' + shapes if shapes else ''}: "
                   f"{type(error).__name__}: {error}")
@@ -119,7 +132,7 @@ class _Writer:
         self.env[f"k{i}"] = _kernel(node)
         args = ["state"] if node.stateful else []
         args += [self.v(p) for p in node.inputs]
-        self.lines.append(f"at = {i}; v{i} = k{i}({', '.join(args)})  # {node.type} {node.op_name!r}")
+        self.lines.append(f"v{i} = k{i}({', '.join(args)})  # {node.type} {node.op_name!r}")
         if self.check:
             self.env[f"n{i}"] = node
             self.lines.append(f"checked(v{i}, n{i})")
@@ -140,7 +153,6 @@ class _Writer:
             if fn is None:
                 continue  # declared not differentiable: no gradient flows through it
             i = self.index[node]
-            self.plan.backward_at.add(i)
             self.env[f"G{i}"], self.env[f"n{i}"] = fn, node
             # What the gradient function sees as `op`; which inputs need a gradient (op.needs) is
             # fixed per pass, so a function may skip computing the others.
@@ -150,10 +162,10 @@ class _Writer:
             call = f"G{i}(O{i}_{b}(({', '.join(ins)}{',' if arity == 1 else ''}), v{i}), {acc[node]})"
             self.lines += [f"if {acc[node]} is not None:  # {node.type} {node.op_name!r}"]
             if arity == 1:  # a one-input gradient function may return its gradient bare or in a list
-                self.lines += [f"    at = {i}; t = {call}",
+                self.lines += [f"    t = {call}",
                                f"    if t.__class__ is tuple or t.__class__ is list: t = normalize(n{i}, t)[0]"]
             else:
-                self.lines += [f"    at = {i}; r = {call}",
+                self.lines += [f"    r = {call}",
                                f"    if r.__class__ is not tuple or len(r) != {arity}: r = normalize(n{i}, r)"]
             for pos, parent in enumerate(node.inputs):
                 if parent not in acc:
@@ -191,22 +203,29 @@ class _Writer:
         unpack = [f"{params}{',' if len(self.plan.fed) == 1 else ''} = [feeds[n] for n in fed]"] if params else []
         self.env["fed"] = self.plan.fed
         lines = _free_after_last_use(self.lines, keep={f"v{i}" for i in fetch_indices})
-        body = unpack + ["at = -1", "try:"] + ["    " + line for line in lines or ["pass"]] + [
+        body = unpack + ["try:"] + ["    " + line for line in lines or ["pass"]] + [
             "except OpError:", "    raise",
             "except Exception as error:",
-            "    raise plan.describe_failure(at, error, locals()) from error",
+            "    raise plan.describe_failure(error, locals()) from error",
             f"return [{', '.join(f'v{i}' for i in fetch_indices)}]",
         ]
+        for number, line in enumerate(body, start=2):  # line 1 is `def run(feeds):`
+            call = _CALL.search(line.split("#")[0])
+            if call:
+                self.plan.lines_at[number] = (int(call.group(2)), call.group(1) == "G")
         return "def run(feeds):\n" + "\n".join("    " + line for line in body) + "\n"
 
     def compile(self, source):
+        """(code object of `run`, `run`)"""
         namespace = dict(self.env)
         exec(compile(source, "<tensorslow plan>", "exec"), namespace)
-        return namespace["run"]
+        return namespace["run"].__code__, namespace["run"]
 
+
+_CALL = re.compile(r"\b([kG])(\d+)\(")  # an op's kernel or gradient function called on a line
 
 _NAME = re.compile(r"\b[vg]\d+(?:_\d+)?\b")
-_TARGET = re.compile(r"\s*(?:at = \d+; )?\w+ = (?!=)")
+_TARGET = re.compile(r"\s*\w+ = (?!=)")
 
 
 def _free_after_last_use(lines, keep):

@@ -120,9 +120,7 @@ class Session:
         if plan is None:
             with self._lock:
                 plan = self._plans[key] = Plan(flat, feeds, self._state, _check_numerics)
-        with np.errstate(all="ignore"):  # inf/nan propagate silently, as in TensorFlow
-            values = plan.run(feeds)
-        return rebuild(values)
+        return rebuild(plan.run(feeds))
 
     def _feed_node(self, key):
         if isinstance(key, str):

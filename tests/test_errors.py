@@ -333,3 +333,28 @@ def test_a_training_step_with_nan_in_the_forward_pass_changes_nothing_under_chec
             sess.run(train, {x: [-1.0, 2.0]})
         _assert_clear(err.value, "log_xw")
         assert sess.run(w) == 1.5
+
+
+def test_a_failing_gradient_function_is_named_as_the_gradient_of_its_op():
+    @ts.RegisterGradient("FailsInGradientForTest")
+    def _grad(op, grad):
+        raise ValueError("this gradient is broken")
+
+    x = ts.placeholder(ts.float64, [None], name="x")
+    y = ts.Tensor("FailsInGradientForTest", (x,), compute=lambda v: v * 2.0 if v.size else v.reshape(3),
+                  dtype=ts.float64, shape=[None], name="doubler")
+    (dx,) = ts.gradients(ts.reduce_sum(y), [x])
+    with ts.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [1.0, 2.0]}), [2.0, 4.0])  # the forward pass is fine
+        with pytest.raises(ts.errors.InvalidArgumentError) as err:
+            sess.run(dx, {x: [1.0, 2.0]})
+    assert err.value.op is y
+    _assert_clear(err.value, "gradient of FailsInGradientForTest op 'doubler'", "'x:0': (2,)",
+                  "this gradient is broken")
+
+    with ts.Session() as sess:  # the same op failing in its forward pass is not called its gradient
+        with pytest.raises(ts.errors.InvalidArgumentError) as err:
+            sess.run(dx, {x: np.zeros(0)})
+    assert err.value.op is y
+    _assert_clear(err.value, "FailsInGradientForTest op 'doubler' failed", "'x:0': (0,)")
+    assert "gradient of" not in str(err.value)
