@@ -22,3 +22,21 @@ def tf1(tensorflow):
     """
     with tensorflow.Graph().as_default():
         yield tensorflow.compat.v1
+
+
+@pytest.fixture
+def register_gradient():
+    """``register_gradient(op_type)(fn)``: a gradient for a test's own op type, removed after the
+    test (the registry is global, and the catalog test checks every registered type)."""
+    from tensorslow import RegisterGradient, registry
+    added = []
+
+    def register(op_type):
+        def decorate(fn):
+            RegisterGradient(op_type)(fn)
+            added.append(op_type)
+            return fn
+        return decorate
+    yield register
+    for op_type in added:
+        registry._gradient_registry.pop(op_type, None)

@@ -335,8 +335,8 @@ def test_a_training_step_with_nan_in_the_forward_pass_changes_nothing_under_chec
         assert sess.run(w) == 1.5
 
 
-def test_a_failing_gradient_function_is_named_as_the_gradient_of_its_op():
-    @ts.RegisterGradient("FailsInGradientForTest")
+def test_a_failing_gradient_function_is_named_as_the_gradient_of_its_op(register_gradient):
+    @register_gradient("FailsInGradientForTest")
     def _grad(op, grad):
         raise ValueError("this gradient is broken")
 

@@ -123,10 +123,10 @@ def test_op_values_type_exposes_attributes_values_and_the_node():
     assert op_values_type(node)((np.zeros(2),), None).needs == (True,)
 
 
-def test_gradient_functions_see_attributes_and_needs_during_a_run():
+def test_gradient_functions_see_attributes_and_needs_during_a_run(register_gradient):
     seen = {}
 
-    @ts.RegisterGradient("ScaledMulForTest")
+    @register_gradient("ScaledMulForTest")
     def _grad(op, grad):
         seen.update(scale=op.scale, needs=op.needs, type=op.type)
         a, b = op.inputs
