@@ -6,7 +6,10 @@ descent step. Timings are interleaved (NumPy, TensorSlow, TF, NumPy, ...)
 so that machine noise hits all three alike; the median of the repetitions
 is reported, with ratios and the targets they are checked against.
 
-    python benchmarks/bench_training_step.py [--repeats 7] [--no-tf]
+    python benchmarks/bench_training_step.py [--repeats 7] [--no-tf] [--system-malloc]
+
+Freed memory is kept in the process for reuse (tensorslow.allocator) for all
+three alike unless --system-malloc is given.
 """
 import argparse
 import os
@@ -79,9 +82,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-tf", action="store_true", help="skip tf.compat.v1")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="leave glibc's malloc as it is (default: tensorslow.allocator.hold_freed_memory() "
+                             "for the whole process, so large arrays are not page-faulted in afresh every step)")
     args = parser.parse_args()
 
     import tensorslow as ts
+    if not args.system_malloc:
+        ts.allocator.hold_freed_memory()
+    print(f"malloc: {ts.allocator.describe()}")
     frameworks = {"numpy": None, "tensorslow": (ts, ts.Session)}
     if not args.no_tf:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -52,6 +52,15 @@ the ``numpy`` and ``tensorslow`` rows then show a min far below the median.
 ``--blas-threads 1`` avoids that; the ``machine`` column records the BLAS
 threads of the run.
 
+Memory: unless ``--system-malloc`` is given, the run first calls
+:func:`tensorslow.allocator.hold_freed_memory`, which makes glibc's malloc keep
+freed memory for reuse in the whole process, for every framework alike. With
+malloc's defaults, arrays of a few MB go back to the system when freed and
+every step page-faults them in afresh (about 1 µs per 4 KiB page on a virtual
+machine): that measures the kernel's page handling, not the frameworks, and
+swings from run to run with the state of the heap. The ``machine`` column says
+which was used.
+
 Devices: ``tf1``, ``tf2``, ``keras`` and ``keras_fit`` also run under a GPU
 and a TPU when :func:`parity.devices.detect` finds one; otherwise their rows
 are ``skipped`` with the probe's reason (and tf1 is skipped on a TPU: see
@@ -83,6 +92,7 @@ from parity.bench_numpy import NumpyMLP
 from parity.files import atomic_write_csv
 from parity.runner import DEFAULT_OUT, parse_choices
 from parity.zoo import ModelSpec, OptimizerSpec
+from tensorslow import allocator
 
 #: Every framework the benchmark knows, in table order.
 FRAMEWORKS = ("numpy", "tensorslow", "tf1", "tf2", "keras", "keras_fit")
@@ -362,7 +372,7 @@ def machine_description(found):
         tf = "no TensorFlow"
     blas = blas_description()
     return (f"{cpu}, {platform.system()}, Python {'.'.join(platform.python_version_tuple()[:2])}, {tf}, "
-            f"NumPy {np.__version__}" + (f" ({blas})" if blas else ""))
+            f"NumPy {np.__version__}" + (f" ({blas})" if blas else "") + f", malloc {allocator.describe()}")
 
 
 def bench_rows(config, results, machine):
@@ -565,6 +575,11 @@ def configure(parser):
                         help="limit NumPy's BLAS to this many threads for the run (threadpoolctl; default: the "
                              "library's own, all cores). 1 avoids OpenBLAS's slowdowns when other processes keep "
                              "the cores busy")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="leave glibc's malloc as it is. By default the run first calls "
+                             "tensorslow.allocator.hold_freed_memory(), for every framework alike, so that "
+                             "arrays of a few MB are not page-faulted in afresh at every step (TensorFlow's "
+                             "allocators keep freed memory too); the machine column says which was used")
 
 
 def main(args):
@@ -587,6 +602,8 @@ def main(args):
         if args.blas_threads < 1:
             raise SystemExit("error: --blas-threads must be at least 1")
         config.blas_threads = args.blas_threads
+    if not args.system_malloc:
+        allocator.hold_freed_memory()
     t0 = time.monotonic()
     rows = run_bench(config, out=args.out, log=lambda line: print(line, file=sys.stderr, flush=True))
     print(summary(rows))

@@ -28,49 +28,59 @@ _MAX_COLUMNS = 8  # sums over rows: beyond 8 columns the transposed copy stops p
 
 def amax(x, axis=None, keepdims=False):
     """max of ``x`` over ``axis`` (None: all)"""
-    if _short_last(x, axis, _MAX_EXTREMA):
-        return _unrolled(xp.maximum, x, keepdims)
+    k = _last_axis_length(x, axis)
+    if 2 <= k <= _MAX_EXTREMA:
+        return _unrolled(xp.maximum, x, k, keepdims)
     return xp.maximum.reduce(x, axis=axis, keepdims=keepdims)  # what x.max() calls, less a Python layer
 
 
 def amin(x, axis=None, keepdims=False):
     """min of ``x`` over ``axis`` (None: all)"""
-    if _short_last(x, axis, _MAX_EXTREMA):
-        return _unrolled(xp.minimum, x, keepdims)
+    k = _last_axis_length(x, axis)
+    if 2 <= k <= _MAX_EXTREMA:
+        return _unrolled(xp.minimum, x, k, keepdims)
     return xp.minimum.reduce(x, axis=axis, keepdims=keepdims)
 
 
 def asum(x, axis=None, keepdims=False):
     """sum of ``x`` over ``axis`` (None: all), in ``x``'s dtype (integer sums keep their width, as in TF)"""
-    if _short_last(x, axis, _MAX_TERMS):
-        return _unrolled(xp.add, x, keepdims)
+    k = _last_axis_length(x, axis)
+    if 2 <= k <= _MAX_TERMS:
+        return _unrolled(xp.add, x, k, keepdims)
     if _rows_of_narrow_matrix(x, axis):
         out = xp.add.reduce(xp.ascontiguousarray(x.T), axis=1)
         return out[None, :] if keepdims else out
     return xp.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
-def _short_last(x, axis, limit):
-    """Is this a reduction of the last axis, 2..limit long, of a float32/float64 array of rank >= 2?"""
-    if axis.__class__ is tuple and len(axis) == 1:
+# These run several times per training step: they check as little as they can, as cheaply as they can.
+
+def _last_axis_length(x, axis):
+    """k when ``axis`` is the last axis (of length k) of a float32/float64 array of rank >= 2, else 0."""
+    if axis.__class__ is tuple:
+        if len(axis) != 1:
+            return 0
         axis = axis[0]
-    if axis.__class__ is not int:
-        return False
-    ndim = x.ndim
-    return ndim >= 2 and (axis == -1 or axis == ndim - 1) and 2 <= x.shape[-1] <= limit \
-        and x.dtype.kind == "f" and x.dtype.itemsize >= 4
+    shape = x.shape
+    n = len(shape)
+    if n < 2 or (axis != -1 and axis != n - 1) or x.dtype.char not in "fd":
+        return 0
+    return shape[-1]
 
 
 def _rows_of_narrow_matrix(x, axis):
-    """Is this a sum over axis 0 of a float32/float64 (n, k) matrix, k <= _MAX_COLUMNS?"""
-    if axis.__class__ is tuple and len(axis) == 1:
+    """Is this a sum over axis 0 of a float32/float64 (n, k) matrix, n > 1 and k <= _MAX_COLUMNS?"""
+    if axis.__class__ is tuple:
+        if len(axis) != 1:
+            return False
         axis = axis[0]
-    return (axis == 0 or axis == -2) and axis.__class__ is int and x.ndim == 2 and x.shape[1] <= _MAX_COLUMNS \
-        and x.shape[0] > 1 and x.dtype.kind == "f" and x.dtype.itemsize >= 4
+    shape = x.shape
+    return len(shape) == 2 and (axis == 0 or axis == -2) and shape[1] <= _MAX_COLUMNS and shape[0] > 1 \
+        and x.dtype.char in "fd"
 
 
-def _unrolled(ufunc, x, keepdims):
+def _unrolled(ufunc, x, k, keepdims):
     out = ufunc(x[..., 0], x[..., 1])
-    for j in range(2, x.shape[-1]):
+    for j in range(2, k):
         ufunc(out, x[..., j], out=out)  # in place: `out` is this call's own array
     return out[..., None] if keepdims else out
