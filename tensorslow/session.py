@@ -100,8 +100,12 @@ class Session:
         """
         if self._closed:
             raise FailedPreconditionError(None, "Attempted to use a closed Session.")
-        if isinstance(fetches, Tensor):  # fast path: a single node
+        if isinstance(fetches, Tensor):  # fast paths: a single node, a flat list or tuple of nodes
             flat, rebuild = [fetches], _first
+        elif fetches.__class__ is list and _all_nodes(fetches):
+            flat, rebuild = fetches, _same  # the plan's output list is new at each run
+        elif fetches.__class__ is tuple and _all_nodes(fetches):
+            flat, rebuild = fetches, tuple
         else:
             flat, rebuild = _flatten_fetches(fetches, self.graph)
         graph = self.graph
@@ -179,6 +183,17 @@ def _bad_feed_shape(node, shape):
 
 def _first(values):
     return values[0]
+
+
+def _same(values):
+    return values
+
+
+def _all_nodes(items):
+    for item in items:
+        if not isinstance(item, Tensor):
+            return False
+    return True
 
 
 def _flatten_fetches(fetches, graph):

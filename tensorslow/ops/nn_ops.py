@@ -180,9 +180,10 @@ def _softmax_xent(labels, logits, axis, name, op_type):
         [d for i, d in enumerate(logits.shape.dims) if i != ax % len(logits.shape.dims)])
 
     def compute(z, p):
-        # sum(p * -log_softmax), not -sum(p * log_softmax): a row whose loss is 0 gives +0.0, as TensorFlow's
-        # kernel does, rather than -0.0.
-        return asum(p * -_log_softmax(z, ax), ax)
+        # sum(p * (log(sum e^shifted) - shifted)), TensorFlow's kernel's form: -log_softmax without a
+        # negation pass, and a row whose loss is 0 gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
+        shifted = z - amax(z, ax, keepdims=True)
+        return asum(p * (xp.log(asum(xp.exp(shifted), ax, keepdims=True)) - shifted), ax)
     return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
                   name=name or op_type)
 
@@ -192,8 +193,14 @@ def _softmax_xent_grad(op, grad):
     """dL/dlogits = (softmax(z) - labels) * g (TensorFlow's kernel; exact when each label row sums to 1);
     dL/dlabels = -log_softmax(z) * g"""
     z, p = op.inputs
-    g = xp.expand_dims(grad, op.axis)
-    log_sm = _log_softmax(z, op.axis)
+    axis = op.axis
+    g = grad[..., None] if axis == -1 else xp.expand_dims(grad, axis)
+    if not op.needs[1]:  # the usual case: labels are data. Softmax as TF's kernel computes it, e / sum(e).
+        d = _softmax(z, axis)
+        d -= p  # in place: d is our own array
+        d *= g
+        return d, None
+    log_sm = _log_softmax(z, axis)
     return (xp.exp(log_sm) - p) * g, -log_sm * g
 
 

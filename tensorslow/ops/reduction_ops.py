@@ -3,6 +3,8 @@
 They accept TensorFlow's spellings: ``axis`` or TF1's ``reduction_indices``,
 ``keepdims`` or TF1's ``keep_dims``; negative axes count from the end.
 """
+import math
+
 import numpy as np
 
 from .. import dtypes as _dtypes
@@ -50,7 +52,12 @@ def _mean(x, axis, keepdims):
     """y = mean of x over axis (integer inputs: truncated integer mean, as in TensorFlow)"""
     if x.dtype.kind in "iu":
         return (xp.sum(x, axis=axis, keepdims=keepdims) // _count(x.shape, axis)).astype(x.dtype)
-    return xp.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    # np.mean's arithmetic (the sum in x's dtype, divided by the count as an intp) without its Python layers.
+    total = asum(x, axis, keepdims)
+    count = xp.intp(_count(x.shape, axis))
+    if total.__class__ is xp.ndarray:
+        return xp.true_divide(total, count, out=total, casting="unsafe")  # total is this kernel's own array
+    return total.dtype.type(total / count)
 
 
 def _max(x, axis, keepdims):
@@ -76,10 +83,10 @@ reduce_prod = _reduction("Prod", _prod)
 
 
 def _count(shape, axis):
+    """How many elements of an array of ``shape`` each result of a reduction over ``axis`` combines."""
     if axis is None:
-        return int(np.prod(shape))
-    axes = (axis,) if isinstance(axis, int) else axis
-    return int(np.prod([shape[a] for a in axes]))
+        return math.prod(shape)
+    return math.prod([shape[a] for a in ((axis,) if axis.__class__ is int else axis)])
 
 
 def _keepdims_shape(x_shape, axis):
