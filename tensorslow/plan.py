@@ -33,7 +33,7 @@ class Plan:
         self.order = topological_order(fetches, fed)
         self.index = {node: i for i, node in enumerate(self.order)}
         self.fed = [n for n in self.order if n in fed]
-        self.lines_at = {}  # source line -> (index of the op it runs, whether it runs its gradient)
+        self.lines_at = {}  # source line -> (index of its op, whether it is part of the op's gradient)
         writer = _Writer(self, state, check_numerics)
         for node in self.order:
             if node.type == "Gradients":
@@ -209,10 +209,15 @@ class _Writer:
             "    raise plan.describe_failure(error, locals()) from error",
             f"return [{', '.join(f'v{i}' for i in fetch_indices)}]",
         ]
+        # Each line belongs to the op whose kernel or gradient function was called last: its call,
+        # and what the plan does with the result (summing it to shape, accumulating it).
+        current = None
         for number, line in enumerate(body, start=2):  # line 1 is `def run(feeds):`
             call = _CALL.search(line.split("#")[0])
             if call:
-                self.plan.lines_at[number] = (int(call.group(2)), call.group(1) == "G")
+                current = (int(call.group(2)), call.group(1) == "G")
+            if current is not None:
+                self.plan.lines_at[number] = current
         return "def run(feeds):\n" + "\n".join("    " + line for line in body) + "\n"
 
     def compile(self, source):
