@@ -55,27 +55,26 @@ def asum(x, axis=None, keepdims=False):
 
 # These run several times per training step: they check as little as they can, as cheaply as they can.
 
+def _single_axis(axis):
+    """``axis`` as one int when it names one axis (``1`` or ``(1,)``); None (all axes) or a tuple otherwise."""
+    return axis[0] if axis.__class__ is tuple and len(axis) == 1 else axis
+
+
 def _last_axis_length(x, axis):
     """k when ``axis`` is the last axis (of length k) of a float32/float64 array of rank >= 2, else 0."""
-    if axis.__class__ is tuple:
-        if len(axis) != 1:
-            return 0
-        axis = axis[0]
+    axis = _single_axis(axis)
     shape = x.shape
     n = len(shape)
-    if n < 2 or (axis != -1 and axis != n - 1) or x.dtype.char not in "fd":
+    if n < 2 or axis.__class__ is not int or (axis != -1 and axis != n - 1) or x.dtype.char not in "fd":
         return 0
     return shape[-1]
 
 
 def _rows_of_narrow_matrix(x, axis):
     """Is this a sum over axis 0 of a float32/float64 (n, k) matrix, n > 1 and k <= _MAX_COLUMNS?"""
-    if axis.__class__ is tuple:
-        if len(axis) != 1:
-            return False
-        axis = axis[0]
+    axis = _single_axis(axis)
     shape = x.shape
-    return len(shape) == 2 and (axis == 0 or axis == -2) and shape[1] <= _MAX_COLUMNS and shape[0] > 1 \
+    return len(shape) == 2 and axis.__class__ is int and (axis == 0 or axis == -2) and shape[1] <= _MAX_COLUMNS and shape[0] > 1 \
         and x.dtype.char in "fd"
 
 

@@ -72,11 +72,7 @@ class Optimizer:
             if not has_slots:  # gradient descent: the loop is most of a small model's update time
                 for var, grad in zip(variables, values):  # values[n] (a fed rate) is left out
                     old = store[var]
-                    new = apply(old, grad, (), rate, shared)[0]
-                    if new.__class__ is not np.ndarray or new.dtype != old.dtype:  # _frozen_as, inlined
-                        new = np.asarray(new, dtype=old.dtype)
-                    new.setflags(write=False)
-                    store[var] = new
+                    store[var] = _frozen_as(apply(old, grad, (), rate, shared)[0], old.dtype)
             else:
                 for var, var_slots, grad in zip(variables, slots, values):
                     old = store[var]
