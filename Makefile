@@ -26,16 +26,16 @@ bench: $(STAMP)
 # A failing check does not stop the later steps (the report shows it); the exit status still says so.
 report: $(STAMP)
 	@status=0; \
-	$(PY) -m parity run --out $(REPORT_DIR) || status=1; \
-	$(PY) -m parity ops --out $(REPORT_DIR) || status=1; \
-	$(PY) -m parity bench --quick --out $(REPORT_DIR) || status=1; \
-	$(PY) -m parity report $(REPORT_DIR) || status=1; \
+	$(PY) -m tensorslow_parity run --out $(REPORT_DIR) || status=1; \
+	$(PY) -m tensorslow_parity ops --out $(REPORT_DIR) || status=1; \
+	$(PY) -m tensorslow_parity bench --quick --out $(REPORT_DIR) || status=1; \
+	$(PY) -m tensorslow_parity report $(REPORT_DIR) || status=1; \
 	echo; echo "Report: $(REPORT_DIR)/index.html (open it in a browser) and $(REPORT_DIR)/report.md"; \
 	exit $$status
 
 # Regenerate the committed reference report (report.md and figures) from a fresh `make report`.
 reference-report: report
-	$(PY) -m parity report $(REPORT_DIR) --out reports/reference
+	$(PY) -m tensorslow_parity report $(REPORT_DIR) --out reports/reference
 
 examples: $(STAMP)
 	$(PY) examples/perceptron.py

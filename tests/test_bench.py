@@ -5,11 +5,11 @@ import os
 import numpy as np
 import pytest
 
-from parity import bench, schema
-from parity.bench_numpy import NumpyMLP
-from parity.files import read_csv
-from parity.frameworks.graph_mode import TensorSlowModel
-from parity.zoo import ModelSpec, OptimizerSpec
+from tensorslow_parity import bench, schema
+from tensorslow_parity.bench_numpy import NumpyMLP
+from tensorslow_parity.files import read_csv
+from tensorslow_parity.frameworks.graph_mode import TensorSlowModel
+from tensorslow_parity.zoo import ModelSpec, OptimizerSpec
 from tensorslow import allocator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -164,7 +164,7 @@ def test_sweeps_and_points():
 
 
 def test_cli_quick(tmp_path, capsys):
-    from parity import cli
+    from tensorslow_parity import cli
     status = cli.main(["bench", "--quick", "--frameworks", "numpy,tensorslow", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert status == 0
@@ -180,6 +180,6 @@ def test_cli_quick(tmp_path, capsys):
 
 
 def test_cli_rejects_unknown_framework(tmp_path):
-    from parity import cli
+    from tensorslow_parity import cli
     with pytest.raises(SystemExit, match="unknown framework mxnet"):
         cli.main(["bench", "--quick", "--frameworks", "numpy,mxnet", "--out", str(tmp_path)])

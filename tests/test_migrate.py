@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 import tensorslow
-from parity.cli import main as cli
-from parity.migrate import translator as translator_module
-from parity.migrate.check import compare
-from parity.migrate.symbols import KERAS_OPTIMIZERS, NAMESPACE, SYMBOLS
-from parity.migrate.translator import InputError, translate
+from tensorslow_parity.cli import main as cli
+from tensorslow_parity.migrate import translator as translator_module
+from tensorslow_parity.migrate.check import compare
+from tensorslow_parity.migrate.symbols import KERAS_OPTIMIZERS, NAMESPACE, SYMBOLS
+from tensorslow_parity.migrate.translator import InputError, translate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -288,7 +288,7 @@ def test_tf2_keras_optimizers_get_exact_hyperparameters(folder):
 
 def test_check_reports_where_the_programs_diverge(folder, capsys, monkeypatch):
     # compare() is tested above; here the command's exit status and output, without a TensorFlow run.
-    from parity.migrate import check
+    from tensorslow_parity.migrate import check
 
     outputs = iter(["fixed 1.5\ndrawn [0.1 0.2]\n", "fixed 1.5\ndrawn [0.1 0.3]\n"])
     monkeypatch.setattr(check, "run_program", lambda label, *args: check.Run(label, [], 0, next(outputs), "", 0.1))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_codeblocks import extract_from_file
 
-from parity import api_table
-from parity.op_catalog import CATALOG
+from tensorslow_parity import api_table
+from tensorslow_parity.op_catalog import CATALOG
 
 GUIDE = Path(__file__).resolve().parent.parent / "migration_guide"
 CHAPTERS = [
@@ -89,7 +89,7 @@ def test_readme_gives_the_reading_order():
 
 def test_api_table_is_the_generated_one():
     assert (GUIDE / "api_table.md").read_text(encoding="utf-8") == api_table.render(), \
-        "migration_guide/api_table.md is out of date: run python -m parity.api_table"
+        "migration_guide/api_table.md is out of date: run python -m tensorslow_parity.api_table"
 
 
 def test_api_table_lists_every_op_type():

@@ -12,10 +12,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from parity import compare, runner, schema, zoo
-from parity import datasets as parity_datasets
-from parity.cli import main as cli_main
-from parity.files import ResultsFileError, atomic_write_csv, read_csv
+from tensorslow_parity import compare, runner, schema, zoo
+from tensorslow_parity import datasets as parity_datasets
+from tensorslow_parity.cli import main as cli_main
+from tensorslow_parity.files import ResultsFileError, atomic_write_csv, read_csv
 
 CPU_ONLY = {
     "cpu": {"available": True, "name": "test CPU"},
@@ -131,7 +131,7 @@ def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeyp
     _inject(tmp_path, monkeypatch, f"""
         import os, sys
         if any("tensorslow-cpu" in a for a in sys.argv):
-            import parity.zoo as zoo
+            import tensorslow_parity.zoo as zoo
             original, calls = zoo.spec_from_dict, []
             def spec_from_dict(d):
                 calls.append(d)
@@ -153,7 +153,7 @@ def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import sys, time
         if any("tensorslow-cpu-1" in a for a in sys.argv):
-            import parity.zoo as zoo
+            import tensorslow_parity.zoo as zoo
             def spec_from_dict(d):
                 time.sleep(60)
             zoo.spec_from_dict = spec_from_dict
@@ -287,8 +287,8 @@ def test_reading_a_malformed_results_file_names_it(tmp_path):
 def test_ops_rows_name_the_case_and_fail_when_tensorslow_differs(tensorflow, monkeypatch):
     import tensorslow as ts
     import tensorslow.registry as registry
-    from parity import ops_parity
-    from parity.op_catalog import BY_OP_TYPE
+    from tensorslow_parity import ops_parity
+    from tensorslow_parity.op_catalog import BY_OP_TYPE
     tf1 = tensorflow.compat.v1
     case = BY_OP_TYPE["Sigmoid"].cases()[0]
     shapes = case.examples[0]

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from parity import cli, schema
-from parity.files import atomic_write_csv, atomic_write_json, read_csv
-from parity.scaling import FIT_COLUMNS, fit_scaling
+from tensorslow_parity import cli, schema
+from tensorslow_parity.files import atomic_write_csv, atomic_write_json, read_csv
+from tensorslow_parity.scaling import FIT_COLUMNS, fit_scaling
 
 MODELS = {"logreg": [("W", "64x10"), ("b", "10")], "mlp": [("W1", "64x32"), ("b1", "32"), ("W2", "32x10"),
                                                            ("b2", "10")]}

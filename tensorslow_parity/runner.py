@@ -2,15 +2,15 @@
 
 The matrix is model x optimizer x framework x device x dtype. The parent
 process prepares each model's problem once (data, initial weights, batch
-order: :func:`parity.zoo.make_problem`) and saves it; every cell loads the
+order: :func:`tensorslow_parity.zoo.make_problem`) and saves it; every cell loads the
 same arrays. Each (framework, device) runs in its own subprocess
-(:mod:`parity.worker`) with a timeout per cell: a crash, a hang or a missing
+(:mod:`tensorslow_parity.worker`) with a timeout per cell: a crash, a hang or a missing
 package is recorded as ``error`` with its message and the rest of the matrix
 goes on (a new subprocess picks up the remaining cells). The reference cells
 (tf1, CPU, float64) always run, reported or not. Devices that are absent, and
 devices a framework cannot use, are ``skipped`` with the reason.
 
-Outputs (atomically written, see :mod:`parity.schema`): results.csv,
+Outputs (atomically written, see :mod:`tensorslow_parity.schema`): results.csv,
 gradients.csv, trajectories.csv, environment.json.
 """
 import datetime
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from parity import compare, devices as device_probe, frameworks, schema, zoo
-from parity.files import atomic_write_csv, atomic_write_json
+from tensorslow_parity import compare, devices as device_probe, frameworks, schema, zoo
+from tensorslow_parity.files import atomic_write_csv, atomic_write_json
 
 DEFAULT_OUT = "reports/latest"
 CELL_TIMEOUT_S = 180
@@ -129,7 +129,7 @@ def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIM
         task_path.write_text(json.dumps(task), encoding="utf-8")
         stderr_path = workdir / f"{stem}.stderr"
         with open(stderr_path, "wb") as stderr:
-            proc = subprocess.Popen([sys.executable, "-m", "parity.worker", str(task_path)], stdout=subprocess.PIPE,
+            proc = subprocess.Popen([sys.executable, "-m", "tensorslow_parity.worker", str(task_path)], stdout=subprocess.PIPE,
                                     stderr=stderr, env=env)
         reader, ready = _LineReader(proc.stdout), False
         try:

@@ -3,9 +3,9 @@ import json
 
 import pandas as pd
 
-from parity import schema
-from parity.report.data import ordered, sort_rows
-from parity.report.document import Bullets, Paragraph, Section, Table, fmt_err
+from tensorslow_parity import schema
+from tensorslow_parity.report.data import ordered, sort_rows
+from tensorslow_parity.report.document import Bullets, Paragraph, Section, Table, fmt_err
 
 STATUS_MEANING = {
     "failed": "ran; at least one check exceeded its tolerance",

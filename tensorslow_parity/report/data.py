@@ -1,6 +1,6 @@
 """Reading a results directory for the report: every file that exists, checked and typed.
 
-:func:`load` reads whichever of the files of :mod:`parity.schema` a directory
+:func:`load` reads whichever of the files of :mod:`tensorslow_parity.schema` a directory
 holds. Each CSV must have its schema's columns; its cells are then typed: text
 columns become strings (empty string for an empty cell), ``True``/``False``
 columns become ``True``/``False``/``None`` and every other column becomes a
@@ -15,8 +15,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from parity import schema
-from parity.files import ResultsFileError, read_csv, read_json
+from tensorslow_parity import schema
+from tensorslow_parity.files import ResultsFileError, read_csv, read_json
 
 COLUMNS = {
     schema.RESULTS: schema.RESULTS_COLUMNS,

@@ -1,11 +1,11 @@
 """The framework subprocess: runs a list of cells of one framework on one device.
 
-``python -m parity.worker TASKS.json`` reads::
+``python -m tensorslow_parity.worker TASKS.json`` reads::
 
     {"framework": "tf1", "device": "cpu",
      "cells": [{"id": ..., "spec": {...}, "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
 
-(``spec`` is the model's :class:`parity.zoo.ModelSpec` as a dict, so models
+(``spec`` is the model's :class:`tensorslow_parity.zoo.ModelSpec` as a dict, so models
 registered in the parent process need no registration here)
 
 and talks to the parent on stdout, one JSON object per line: first
@@ -66,8 +66,8 @@ def run_cell(model_class, spec, optimizer, problem, dtype, device):
 
 
 def load_problem(spec, path):
-    """The :class:`parity.zoo.Problem` saved by the parent at ``path``."""
-    from parity import datasets, zoo
+    """The :class:`tensorslow_parity.zoo.Problem` saved by the parent at ``path``."""
+    from tensorslow_parity import datasets, zoo
     with np.load(path) as f:
         a = {k: f[k] for k in f.files}
     n_weights = sum(1 for k in a if k.startswith("weight_"))
@@ -77,7 +77,7 @@ def load_problem(spec, path):
 
 
 def save_outputs(path, outputs):
-    from parity.files import atomic_write_bytes
+    from tensorslow_parity.files import atomic_write_bytes
     buf = io.BytesIO()
     np.savez(buf, **outputs)
     atomic_write_bytes(path, buf.getvalue())
@@ -107,7 +107,7 @@ def main(argv=None):
         protocol.flush()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from parity import frameworks, zoo
+    from tensorslow_parity import frameworks, zoo
     model_class = frameworks.load(task["framework"])
     say(ready=True, versions=_versions(task["framework"]))
     for cell in task["cells"]:

@@ -17,9 +17,9 @@ import sys
 import uuid
 from pathlib import Path
 
-from parity.files import ResultsFileError, atomic_write_text
-from parity.report.data import load
-from parity.report.document import FIGURES, to_html, to_markdown
+from tensorslow_parity.files import ResultsFileError, atomic_write_text
+from tensorslow_parity.report.data import load
+from tensorslow_parity.report.document import FIGURES, to_html, to_markdown
 
 TITLE = "TensorSlow parity report"
 
@@ -49,10 +49,10 @@ def main(args):
 def sections(data):
     """The report's sections, in order, built from a loaded results directory."""
     # Imported here: the section modules import matplotlib, which `--help` need not load.
-    from parity.report.checks import accuracy_section, gradients_section, training_section
-    from parity.report.problems import problems_section
-    from parity.report.speed import speed_section
-    from parity.report.summary import summary_section
+    from tensorslow_parity.report.checks import accuracy_section, gradients_section, training_section
+    from tensorslow_parity.report.problems import problems_section
+    from tensorslow_parity.report.speed import speed_section
+    from tensorslow_parity.report.summary import summary_section
     builders = (summary_section, accuracy_section, gradients_section, training_section, speed_section,
                 problems_section)
     return [build_section(data) for build_section in builders]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from parity.schema import CHECKS
+from tensorslow_parity.schema import CHECKS
 
 HEAD_STEPS = 10
 

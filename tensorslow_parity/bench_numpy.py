@@ -1,7 +1,7 @@
 """Hand-written NumPy of a multi-layer perceptron's training step: the speed limit of a NumPy engine.
 
 :class:`NumpyMLP` computes what the graph-mode adapters build (see
-:mod:`parity.frameworks.graph_mode`), written out by hand with no graph,
+:mod:`tensorslow_parity.frameworks.graph_mode`), written out by hand with no graph,
 no session and no per-op dispatch:
 
 * forward: ``h_{i+1} = act(h_i @ W_i + b_i)`` for the hidden layers, logits
@@ -13,7 +13,7 @@ no session and no per-op dispatch:
   ``db = sum_rows(dz)``, ``dh = (dz @ W.T) * act'(h)``;
 * update: plain gradient descent, ``W <- W - lr * dW``, with the learning
   rate rounded to float32 as ``tf.compat.v1.train`` does
-  (:func:`parity.frameworks.base.tf1_hyperparameter`).
+  (:func:`tensorslow_parity.frameworks.base.tf1_hyperparameter`).
 
 It is the reference of ``tensorslow-parity bench`` (framework ``numpy``): a
 NumPy engine such as TensorSlow does this work plus its own overhead, so the
@@ -22,7 +22,7 @@ implemented, because that is what the benchmark times.
 """
 import numpy as np
 
-from parity.frameworks.base import FrameworkModel, activation_name, tf1_hyperparameter
+from tensorslow_parity.frameworks.base import FrameworkModel, activation_name, tf1_hyperparameter
 
 
 def _sigmoid(a):
@@ -70,7 +70,7 @@ ACTIVATIONS = {"sigmoid": (_sigmoid, _sigmoid_grad), "relu": (_relu, _relu_grad)
 class NumpyMLP(FrameworkModel):
     """An MLP of any depth and width (one activation for all hidden layers) in hand-written NumPy.
 
-    Interface of :class:`parity.frameworks.base.FrameworkModel`: it runs
+    Interface of :class:`tensorslow_parity.frameworks.base.FrameworkModel`: it runs
     wherever a zoo adapter runs, with the same weights and batches. The
     weights are updated in place (this object owns its copies), because a
     NumPy program written for speed would do so.

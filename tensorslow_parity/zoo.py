@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from parity import datasets
+from tensorslow_parity import datasets
 
 
 @dataclass(frozen=True)

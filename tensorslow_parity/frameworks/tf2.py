@@ -4,9 +4,9 @@ Every computation is a ``tf.function`` with an input signature of
 ``[None, n]`` so the batch and the full-data evaluation share one trace. The
 optimizer is the Keras optimizer mapped from TF1's (see ``keras_optimizers``).
 """
-from parity.frameworks.base import EagerTFModel, activation_name
-from parity.frameworks.keras_optimizers import keras_optimizer
-from parity.frameworks.tf_devices import tf_device_name
+from tensorslow_parity.frameworks.base import EagerTFModel, activation_name
+from tensorslow_parity.frameworks.keras_optimizers import keras_optimizer
+from tensorslow_parity.frameworks.tf_devices import tf_device_name
 
 
 class TF2Model(EagerTFModel):

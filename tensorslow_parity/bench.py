@@ -3,10 +3,10 @@
 Frameworks (``framework`` column of bench.csv):
 
 ``numpy``
-    hand-written NumPy of the same math (:class:`parity.bench_numpy.NumpyMLP`):
+    hand-written NumPy of the same math (:class:`tensorslow_parity.bench_numpy.NumpyMLP`):
     the limit for a NumPy engine.
 ``tensorslow``, ``tf1``, ``tf2``, ``keras``
-    the parity adapters of :mod:`parity.frameworks`: ``train`` is one
+    the parity adapters of :mod:`tensorslow_parity.frameworks`: ``train`` is one
     ``train_step`` (one SGD step, fetching the loss: ``Session.run`` for
     tensorslow and tf1, a ``tf.function`` for tf2, ``train_on_batch`` for
     Keras); ``forward`` is one inference call on the batch.
@@ -62,14 +62,14 @@ swings from run to run with the state of the heap. The ``machine`` column says
 which was used.
 
 Devices: ``tf1``, ``tf2``, ``keras`` and ``keras_fit`` also run under a GPU
-and a TPU when :func:`parity.devices.detect` finds one; otherwise their rows
+and a TPU when :func:`tensorslow_parity.devices.detect` finds one; otherwise their rows
 are ``skipped`` with the probe's reason (and tf1 is skipped on a TPU: see
-:data:`parity.frameworks.UNSUPPORTED_DEVICES`). ``numpy`` and ``tensorslow``
+:data:`tensorslow_parity.frameworks.UNSUPPORTED_DEVICES`). ``numpy`` and ``tensorslow``
 are CPU only: skipped elsewhere with that reason. A framework that raises
 gets ``error`` rows holding the message, and the rest of the run goes on (a
 hang is not caught: everything runs in this process).
 
-bench.csv (:data:`parity.schema.BENCH_COLUMNS`) is rewritten atomically after
+bench.csv (:data:`tensorslow_parity.schema.BENCH_COLUMNS`) is rewritten atomically after
 every point, so a run cut short leaves the points it finished.
 """
 import contextlib
@@ -87,11 +87,11 @@ from pathlib import Path
 
 import numpy as np
 
-from parity import devices as device_probe, frameworks, schema
-from parity.bench_numpy import NumpyMLP
-from parity.files import atomic_write_csv
-from parity.runner import DEFAULT_OUT, parse_choices
-from parity.zoo import ModelSpec, OptimizerSpec
+from tensorslow_parity import devices as device_probe, frameworks, schema
+from tensorslow_parity.bench_numpy import NumpyMLP
+from tensorslow_parity.files import atomic_write_csv
+from tensorslow_parity.runner import DEFAULT_OUT, parse_choices
+from tensorslow_parity.zoo import ModelSpec, OptimizerSpec
 from tensorslow import allocator
 
 #: Every framework the benchmark knows, in table order.
@@ -376,7 +376,7 @@ def machine_description(found):
 
 
 def bench_rows(config, results, machine):
-    """bench.csv rows (:data:`parity.schema.BENCH_COLUMNS`) of the points in ``results``, in sweep order.
+    """bench.csv rows (:data:`tensorslow_parity.schema.BENCH_COLUMNS`) of the points in ``results``, in sweep order.
 
     ``results`` maps (Point, dtype) to :func:`time_point`'s outcomes; a point
     in several sweeps gives rows in each.
@@ -402,7 +402,7 @@ def bench_rows(config, results, machine):
 
 
 def _probe_devices(config):
-    """Start :func:`parity.devices.detect` in a thread when a GPU/TPU row could run; return a function that
+    """Start :func:`tensorslow_parity.devices.detect` in a thread when a GPU/TPU row could run; return a function that
     waits for its result. The probe's subprocess imports TensorFlow meanwhile this process does."""
     cpu = {"available": True, "name": f"{device_probe.cpu_name()} ({os.cpu_count()} cores)"}
     if all(d == "cpu" for d in config.devices) or all(f in CPU_ONLY for f in config.frameworks):
@@ -425,7 +425,7 @@ def run_bench(config, out=None, found=None, classes=None, log=None):
     """Time every point of ``config``; return the bench.csv rows, also written to ``out``/bench.csv (when
     ``out`` is given) after every point.
 
-    ``found`` is :func:`parity.devices.detect`'s answer (probed when None);
+    ``found`` is :func:`tensorslow_parity.devices.detect`'s answer (probed when None);
     ``classes`` overrides framework name -> model class (tests inject broken
     frameworks); ``log`` gets one progress line per point.
     """
@@ -462,8 +462,8 @@ def summary(rows):
     point."""
     import pandas as pd
 
-    from parity.report.speed import fit_table, ratio_table
-    from parity.scaling import fit_scaling, measured
+    from tensorslow_parity.report.speed import fit_table, ratio_table
+    from tensorslow_parity.scaling import fit_scaling, measured
 
     df = pd.DataFrame(rows, columns=schema.BENCH_COLUMNS)
     if not len(measured(df)):
@@ -477,7 +477,7 @@ def summary(rows):
         fits = fit_scaling(df)
         fits = fits[fits["n_points"] >= 2]
         if len(fits):
-            blocks.append("Scaling fit t(x) = c + d x^k (parity.scaling.fit_scaling): c = fixed overhead per call, "
+            blocks.append("Scaling fit t(x) = c + d x^k (tensorslow_parity.scaling.fit_scaling): c = fixed overhead per call, "
                           "d = cost per unit of x, k = log-log slope of t - c over the upper half of the sweep:\n"
                           + fit_table(fits).to_string(index=False))
     blocks.append("\n".join(headlines(df) + noise_note(df)))
@@ -489,7 +489,7 @@ def noise_note(df, spread=3.0):
     point (the machine was busy while they ran), with the usual cure; none when every point is steady."""
     import pandas as pd
 
-    from parity.scaling import measured
+    from tensorslow_parity.scaling import measured
 
     df = measured(df)
     noisy = df[pd.to_numeric(df["time_max_s"]) > spread * pd.to_numeric(df["time_min_s"])]
@@ -505,8 +505,8 @@ def noise_note(df, spread=3.0):
 def headlines(df):
     """Lines comparing TensorSlow with NumPy and tf1 at the course MLP (2-2-2 sigmoid, batch 100) and at the
     widest point of the width sweep, per phase and dtype, on the CPU."""
-    from parity.report.document import fmt_ratio, fmt_time
-    from parity.scaling import measured
+    from tensorslow_parity.report.document import fmt_ratio, fmt_time
+    from tensorslow_parity.scaling import measured
 
     df = measured(df)
     df = df[df["device"] == "cpu"]
@@ -558,7 +558,7 @@ def configure(parser):
         f"  --quick: {quick[0]}", f"           {quick[1]}",
         f"  full:    {full[0]}", f"           {full[1]}",
         "",
-        textwrap.fill("GPU and TPU rows run where parity.devices finds one (tf1, tf2, keras, keras_fit) and are "
+        textwrap.fill("GPU and TPU rows run where tensorslow_parity.devices finds one (tf1, tf2, keras, keras_fit) and are "
                       "skipped with the reason otherwise.", 100)])
     parser.add_argument("--quick", action="store_true", help="the small sweep (what make report uses)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"results directory (default: {DEFAULT_OUT})")

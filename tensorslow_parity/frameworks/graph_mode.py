@@ -8,7 +8,7 @@ is ``sess.run([train_op, loss])``: the loss is the one before the update.
 """
 import contextlib
 
-from parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
 
 
 class GraphModel(FrameworkModel):
@@ -89,5 +89,5 @@ class TF1Model(GraphModel):
         return tensorflow.compat.v1
 
     def device_scope(self, tf):
-        from parity.frameworks.tf_devices import tf_device_name
+        from tensorslow_parity.frameworks.tf_devices import tf_device_name
         return tf.device(tf_device_name(self.device))

@@ -6,7 +6,7 @@
 is none. The table is static, so translating never imports TensorFlow;
 ``tests/test_migrate.py`` resolves every name in it against TensorFlow.
 
-Ops come from the op catalog (:mod:`parity.op_catalog`, the single source of
+Ops come from the op catalog (:mod:`tensorslow_parity.op_catalog`, the single source of
 truth for op symbols). TensorSlow also exposes some ops under other spellings
 (``softmax`` next to ``nn.softmax``, ``math.log`` next to ``log``): those are
 listed here as aliases of a catalog entry, and take the entry's TF2 name. The

@@ -1,10 +1,10 @@
 """Sections 2 to 4 of the report: accuracy, gradients (model and op level) and training."""
 import pandas as pd
 
-from parity import schema
-from parity.report import figures
-from parity.report.data import is_reference, ordered, sort_rows
-from parity.report.document import (FAIL, Figure, Paragraph, Section, Table, fmt_err, fmt_flag, fmt_signed,
+from tensorslow_parity import schema
+from tensorslow_parity.report import figures
+from tensorslow_parity.report.data import is_reference, ordered, sort_rows
+from tensorslow_parity.report.document import (FAIL, Figure, Paragraph, Section, Table, fmt_err, fmt_flag, fmt_signed,
                                     missing, slug)
 
 REFERENCE = f"the reference ({', '.join(schema.REFERENCE.values())}) with the same model and optimizer"

@@ -1,6 +1,6 @@
 """``tensorslow-parity ops``: every op of TensorSlow's gradient registry against its TensorFlow counterpart.
 
-Each case of the op catalog (:mod:`parity.op_catalog`: one entry per registry
+Each case of the op catalog (:mod:`tensorslow_parity.op_catalog`: one entry per registry
 op type, plus variants) is built by its builder twice — with ``tensorslow``
 and with ``tensorflow.compat.v1`` in a fresh ``tf.Graph()`` — fed the same
 seeded inputs for each of its example shapes (broadcasting ones among them),
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from parity import schema
-from parity.compare import normwise
-from parity.files import atomic_write_csv
-from parity.op_catalog import all_cases, make_inputs
+from tensorslow_parity import schema
+from tensorslow_parity.compare import normwise
+from tensorslow_parity.files import atomic_write_csv
+from tensorslow_parity.op_catalog import all_cases, make_inputs
 
 TOLERANCES = {"float32": dict(rtol=1e-5, atol=1e-6), "float64": dict(rtol=1e-10, atol=1e-12)}
 DTYPES = ("float32", "float64")

@@ -9,10 +9,10 @@ import importlib
 
 #: framework name -> "module:class"; modules are imported only in the subprocess that runs them.
 FRAMEWORKS = {
-    "tensorslow": "parity.frameworks.graph_mode:TensorSlowModel",
-    "tf1": "parity.frameworks.graph_mode:TF1Model",
-    "tf2": "parity.frameworks.tf2:TF2Model",
-    "keras": "parity.frameworks.keras_model:KerasModel",
+    "tensorslow": "tensorslow_parity.frameworks.graph_mode:TensorSlowModel",
+    "tf1": "tensorslow_parity.frameworks.graph_mode:TF1Model",
+    "tf2": "tensorslow_parity.frameworks.tf2:TF2Model",
+    "keras": "tensorslow_parity.frameworks.keras_model:KerasModel",
 }
 
 #: what each framework is, for results and reports

@@ -1,4 +1,4 @@
-"""``tensorslow-parity`` (also ``python -m parity``): the parity suite's command line.
+"""``tensorslow-parity`` (also ``python -m tensorslow_parity``): the parity suite's command line.
 
 Each subcommand lives in its own module, which provides ``configure(parser)``
 (adds its arguments) and ``main(args) -> int`` (the exit status). Modules are
@@ -11,12 +11,12 @@ import sys
 
 #: command -> (module, one-line help)
 COMMANDS = {
-    "run": ("parity.runner", "run the model zoo in every framework and compare with the tf1 reference"),
-    "ops": ("parity.ops_parity", "run every op of the gradient registry against TensorFlow"),
-    "models": ("parity.zoo", "list the model zoo"),
-    "bench": ("parity.bench", "time training steps and inference: NumPy, TensorSlow, tf1, tf2, Keras"),
-    "report": ("parity.report", "write report.md, index.html and figures from a results directory"),
-    "migrate": ("parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
+    "run": ("tensorslow_parity.runner", "run the model zoo in every framework and compare with the tf1 reference"),
+    "ops": ("tensorslow_parity.ops_parity", "run every op of the gradient registry against TensorFlow"),
+    "models": ("tensorslow_parity.zoo", "list the model zoo"),
+    "bench": ("tensorslow_parity.bench", "time training steps and inference: NumPy, TensorSlow, tf1, tf2, Keras"),
+    "report": ("tensorslow_parity.report", "write report.md, index.html and figures from a results directory"),
+    "migrate": ("tensorslow_parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
 }
 
 

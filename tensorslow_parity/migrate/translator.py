@@ -8,7 +8,7 @@ translated), every change with its line, notes, and errors with their reasons.
 Symbols are resolved through imports and scopes (libcst's qualified names), so
 ``import tensorslow as ts``, ``import tensorslow as tf``, ``from tensorslow
 import nn`` and a local variable that happens to be called ``ts`` are all told
-apart. Every ``tensorslow`` symbol must be in :mod:`parity.migrate.symbols`;
+apart. Every ``tensorslow`` symbol must be in :mod:`tensorslow_parity.migrate.symbols`;
 one that is not, or that has no counterpart in the target, is an error.
 
 ``tf1`` (graph mode, ``tensorflow.compat.v1``) is handled here; ``tf2`` (eager,

@@ -52,7 +52,7 @@ def measured(bench_df):
 def fit_scaling(bench_df):
     """Fit t(x) = c + d * x**k to each sweep/framework/phase/dtype/device group of ``bench_df``.
 
-    ``bench_df`` has the columns of bench.csv (:data:`parity.schema.BENCH_COLUMNS`);
+    ``bench_df`` has the columns of bench.csv (:data:`tensorslow_parity.schema.BENCH_COLUMNS`);
     only :func:`measured` rows count, and several rows at one x count as their
     median. Returns one row per group with at least one point, columns
     :data:`FIT_COLUMNS`:

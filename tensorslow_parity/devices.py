@@ -1,6 +1,6 @@
 """Which devices are present: CPU always; GPUs that TensorFlow lists; a TPU found by ``TPUClusterResolver``.
 
-The probe runs in a subprocess with a timeout (``python -m parity.devices``
+The probe runs in a subprocess with a timeout (``python -m tensorslow_parity.devices``
 prints JSON), because importing TensorFlow is slow and looking for a TPU can
 hang on a machine without one. An absent device comes back with the reason,
 which the results carry as ``skipped``.
@@ -39,7 +39,7 @@ def probe():
                     {"available": False, "reason": "TensorFlow lists no GPU (tf.config.list_physical_devices('GPU') "
                                                    "is empty)"})
     try:
-        from parity.frameworks.tf_devices import connect_tpu
+        from tensorslow_parity.frameworks.tf_devices import connect_tpu
         strategy = connect_tpu()
         found["tpu"] = {"available": True, "name": f"TPU with {strategy.num_replicas_in_sync} cores"}
     except Exception as e:  # noqa: BLE001 (every way of not finding a TPU is a reason to skip it)
@@ -52,7 +52,7 @@ def detect(timeout=PROBE_TIMEOUT_S):
     """Run :func:`probe` in a subprocess; a crash or a timeout makes GPU and TPU absent with that reason."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     try:
-        proc = subprocess.run([sys.executable, "-m", "parity.devices"], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-m", "tensorslow_parity.devices"], capture_output=True, text=True,
                               timeout=timeout, env=env)
         if proc.returncode == 0:
             return json.loads(proc.stdout.strip().splitlines()[-1])

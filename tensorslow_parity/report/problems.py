@@ -1,9 +1,9 @@
 """Section 6 of the report: what did not run, with its reason (skipped devices, errors)."""
 import pandas as pd
 
-from parity import schema
-from parity.report.data import ordered
-from parity.report.document import Bullets, Paragraph, Section, Table
+from tensorslow_parity import schema
+from tensorslow_parity.report.data import ordered
+from tensorslow_parity.report.document import Bullets, Paragraph, Section, Table
 
 NOT_RUN = ("error", "skipped")
 

@@ -15,7 +15,7 @@
 
 All hyperparameters go through :func:`tf1_hyperparameter` (float32 rounding, as TF1 does).
 """
-from parity.frameworks.base import tf1_hyperparameter as r
+from tensorslow_parity.frameworks.base import tf1_hyperparameter as r
 
 
 def keras_optimizer(spec):

@@ -1,0 +1,5 @@
+import sys
+
+from tensorslow_parity.cli import main
+
+sys.exit(main())
