@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
 
+# The engines side by side (NumPy by hand, TensorSlow, JAX, PyTorch, tf1, TF2, Keras), each in its own
+# process, and the speed targets: one PASS/FAIL line each; exits 1 if a target fails. About a minute.
 bench: $(STAMP)
-	$(PY) benchmarks/bench_training_step.py
+	$(PY) -m tensorslow_parity bench --course
 
 # The whole parity report: model matrix, op parity, quick speed sweep, then report.md and index.html.
 # A failing check does not stop the later steps (the report shows it); the exit status still says so.

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from tensorslow_parity.bench.scaling import SWEEP_LABEL
 from tensorslow_parity.report.data import ordered
-from tensorslow_parity.scaling import SWEEP_LABEL
 
 DPI = 80
 #: Errors of exactly 0 are drawn at this value, so that a log scale can show them.

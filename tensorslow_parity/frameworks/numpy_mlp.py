@@ -13,16 +13,17 @@ no session and no per-op dispatch:
   ``db = sum_rows(dz)``, ``dh = (dz @ W.T) * act'(h)``;
 * update: plain gradient descent, ``W <- W - lr * dW``, with the learning
   rate rounded to float32 as ``tf.compat.v1.train`` does
-  (:func:`tensorslow_parity.frameworks.base.tf1_hyperparameter`).
+  (:func:`tensorslow_parity.optimizers.tf1_hyperparameter`).
 
-It is the reference of ``tensorslow-parity bench`` (framework ``numpy``): a
+It is the reference of the benchmark (:mod:`tensorslow_parity.bench`, engine ``numpy``): a
 NumPy engine such as TensorSlow does this work plus its own overhead, so the
 ratio TensorSlow / NumPy is that overhead. Only SGD and a softmax output are
 implemented, because that is what the benchmark times.
 """
 import numpy as np
 
-from tensorslow_parity.frameworks.base import FrameworkModel, activation_name, tf1_hyperparameter
+from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.optimizers import tf1_hyperparameter
 
 
 def _sigmoid(a):

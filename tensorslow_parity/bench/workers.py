@@ -1,0 +1,113 @@
+"""The parent's side of the engines' worker processes (:mod:`tensorslow_parity.bench.worker`).
+
+An :class:`EngineWorker` starts ``python -m tensorslow_parity.bench.worker``
+with the thread-pinning environment, sends it one JSON request per line and
+reads one JSON reply per line, with a timeout: a worker that hangs or dies
+becomes a :class:`WorkerError` naming the engine and the end of its stderr,
+never a hung benchmark. The worker's stderr goes to a temporary file, so that
+a chatty library can never fill a pipe and block it.
+"""
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+from tensorslow_parity.bench.engines import thread_environment
+
+#: seconds a worker may take to import its engine (TensorFlow on two busy cores takes tens of seconds)
+START_TIMEOUT_S = 300
+
+#: seconds a build (model, first step, warm-up) or a timed block may take
+REQUEST_TIMEOUT_S = 300
+
+
+class WorkerError(RuntimeError):
+    """A worker that died, hung or answered something that is not a reply."""
+
+
+class EngineWorker:
+    """One engine's worker process."""
+
+    def __init__(self, engine, threads):
+        self.engine, self.threads = engine, threads
+        self.stderr = tempfile.TemporaryFile()
+        env = dict(os.environ, **thread_environment(threads))
+        self.process = subprocess.Popen([sys.executable, "-m", "tensorslow_parity.bench.worker", engine, str(threads)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
+                                        bufsize=0)
+        self._buffer = b""
+        self.hello = None
+
+    def ready(self, timeout=START_TIMEOUT_S):
+        """The worker's first line: ``{"ok": true, "threads": ..., "versions": ...}`` or the error that kept
+        the engine from loading."""
+        if self.hello is None:
+            self.hello = self.receive(timeout)
+        return self.hello
+
+    def send(self, request):
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+        except (BrokenPipeError, OSError) as e:
+            raise WorkerError(f"{self.engine} worker: cannot send ({e}){self._stderr_tail()}") from None
+
+    def receive(self, timeout=REQUEST_TIMEOUT_S):
+        """The next reply, as a dict."""
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise WorkerError(f"{self.engine} worker: no reply within {timeout:g} s{self._stderr_tail()}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                code = self.process.wait()
+                raise WorkerError(f"{self.engine} worker exited with status {code}{self._stderr_tail()}")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            raise WorkerError(f"{self.engine} worker: not a reply: {line[:200]!r}") from None
+
+    def request(self, request, timeout=REQUEST_TIMEOUT_S):
+        self.send(request)
+        return self.receive(timeout)
+
+    def _stderr_tail(self, chars=600):
+        self.stderr.seek(0, os.SEEK_END)
+        size = self.stderr.tell()
+        self.stderr.seek(max(0, size - chars))
+        tail = " ".join(self.stderr.read().decode(errors="replace").split())
+        return f"; its stderr ends: {tail}" if tail else ""
+
+    def close(self, timeout=10):
+        """Ask the worker to quit; kill it if it does not within ``timeout`` seconds."""
+        if self.process.poll() is None:
+            try:
+                self.send({"cmd": "quit"})
+                self.process.stdin.close()
+                self.process.wait(timeout)
+            except (WorkerError, OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        self.stderr.close()
+
+
+def start_workers(engines, threads):
+    """{engine: EngineWorker}, all started at once (their imports overlap), each waited for; and {engine: why
+    it failed to start} for those whose first line was an error (their processes are closed)."""
+    workers = {engine: EngineWorker(engine, threads) for engine in engines}
+    failed = {}
+    for engine, worker in list(workers.items()):
+        try:
+            hello = worker.ready()
+        except WorkerError as e:
+            hello = {"ok": False, "error": str(e)}
+        if not hello.get("ok"):
+            failed[engine] = hello.get("error", "no reason given")
+            workers.pop(engine).close()
+    return workers, failed
