@@ -3,21 +3,37 @@
 Each subcommand lives in its own module, which provides ``configure(parser)``
 (adds its arguments) and ``main(args) -> int`` (the exit status). Modules are
 imported only when their command runs, so ``--help`` does not import
-TensorFlow.
+TensorFlow. The option helpers the commands share (:data:`DEFAULT_OUT`,
+:func:`parse_choices`) are here too.
 """
 import argparse
 import importlib
 import sys
 
+#: where the commands write and read results unless told otherwise
+DEFAULT_OUT = "reports/latest"
+
 #: command -> (module, one-line help)
 COMMANDS = {
-    "run": ("tensorslow_parity.runner", "run the model zoo in every framework and compare with the tf1 reference"),
-    "ops": ("tensorslow_parity.ops_parity", "run every op of the gradient registry against TensorFlow"),
-    "models": ("tensorslow_parity.zoo", "list the model zoo"),
+    "run": ("tensorslow_parity.run", "run the model zoo in every framework and compare with the tf1 reference"),
+    "ops": ("tensorslow_parity.ops", "run every op of the gradient registry against TensorFlow"),
+    "models": ("tensorslow_parity.models.zoo", "list the model zoo"),
     "bench": ("tensorslow_parity.bench", "time training steps and inference: NumPy, TensorSlow, tf1, tf2, Keras"),
     "report": ("tensorslow_parity.report", "write report.md, index.html and figures from a results directory"),
     "migrate": ("tensorslow_parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
 }
+
+
+def parse_choices(value, known, what):
+    """A comma-separated command-line list checked against ``known``; None or "all" means all of them."""
+    if value in (None, "all"):
+        return list(known)
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in chosen if v not in known]
+    if unknown:
+        raise SystemExit(f"error: unknown {what} {', '.join(unknown)}; known: {', '.join(known)}")
+    return chosen
+
 
 
 def build_parser(command=None):

@@ -1,6 +1,9 @@
-"""Which devices are present: CPU always; GPUs that TensorFlow lists; a TPU found by ``TPUClusterResolver``.
+"""The devices: their kinds, which are present, and their TensorFlow names.
 
-The probe runs in a subprocess with a timeout (``python -m tensorslow_parity.devices``
+:data:`DEVICES` is the list of device kinds every command knows;
+:func:`tf_device_name` gives a kind's TensorFlow name. Which are present: CPU
+always; GPUs that TensorFlow lists; a TPU found by ``TPUClusterResolver``. The
+probe runs in a subprocess with a timeout (``python -m tensorslow_parity.devices``
 prints JSON), because importing TensorFlow is slow and looking for a TPU can
 hang on a machine without one. An absent device comes back with the reason,
 which the results carry as ``skipped``.
@@ -10,6 +13,12 @@ import os
 import platform
 import subprocess
 import sys
+
+#: the device kinds, in table order
+DEVICES = ("cpu", "gpu", "tpu")
+
+#: the TensorFlow name of the first device of a kind (a TPU's comes from :func:`connect_tpu`)
+TF_DEVICE_NAMES = {"cpu": "/CPU:0", "gpu": "/GPU:0"}
 
 PROBE_TIMEOUT_S = 120
 
@@ -39,13 +48,41 @@ def probe():
                     {"available": False, "reason": "TensorFlow lists no GPU (tf.config.list_physical_devices('GPU') "
                                                    "is empty)"})
     try:
-        from tensorslow_parity.frameworks.tf_devices import connect_tpu
         strategy = connect_tpu()
         found["tpu"] = {"available": True, "name": f"TPU with {strategy.num_replicas_in_sync} cores"}
     except Exception as e:  # noqa: BLE001 (every way of not finding a TPU is a reason to skip it)
         found["tpu"] = {"available": False, "reason": f"no TPU found by TPUClusterResolver ({type(e).__name__}: "
                                                       f"{str(e).splitlines()[0] if str(e) else 'no message'})"}
     return found
+
+
+def tf_device_name(device):
+    """The TensorFlow name of the first device of a kind: ``"cpu"`` -> ``"/CPU:0"``, ``"gpu"`` -> ``"/GPU:0"``;
+    ``"tpu"`` connects to the TPU (:func:`connect_tpu`) and names its first core."""
+    if device == "tpu":
+        return connect_tpu().extended.worker_devices[0]
+    try:
+        return TF_DEVICE_NAMES[device]
+    except KeyError:
+        raise ValueError(f"unknown device {device!r}; known: {', '.join(DEVICES)}") from None
+
+
+_tpu_strategy = None
+
+
+def connect_tpu():
+    """Find a TPU with ``TPUClusterResolver``, initialize it and return its ``tf.distribute.TPUStrategy``.
+
+    Raises whatever TensorFlow raises when there is none. Once per process.
+    """
+    global _tpu_strategy
+    if _tpu_strategy is None:
+        import tensorflow as tf
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        _tpu_strategy = tf.distribute.TPUStrategy(resolver)
+    return _tpu_strategy
 
 
 def detect(timeout=PROBE_TIMEOUT_S):

@@ -33,6 +33,8 @@ near-zero entry of the reference does not blow the figure up.
 """
 from dataclasses import dataclass
 
+from tensorslow_parity.devices import DEVICES  # noqa: F401 (the device column's values)
+
 RESULTS = "results.csv"
 GRADIENTS = "gradients.csv"
 TRAJECTORIES = "trajectories.csv"
@@ -45,8 +47,8 @@ STATUSES = ("passed", "failed", "skipped", "error")
 #: The reference every row is compared with.
 REFERENCE = {"framework": "tf1", "device": "cpu", "dtype": "float64"}
 
-FRAMEWORKS = ("tensorslow", "tf1", "tf2", "keras")
-DEVICES = ("cpu", "gpu", "tpu")
+#: the frameworks of results.csv (``tensorslow-parity run``'s matrix); bench.csv adds numpy and keras_fit
+RUN_FRAMEWORKS = ("tensorslow", "tf1", "tf2", "keras")
 DTYPES = ("float32", "float64")
 
 KEY = ["model", "optimizer", "framework", "device", "dtype"]

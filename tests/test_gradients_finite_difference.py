@@ -2,7 +2,7 @@
 
 The parametrization comes from the gradient registry, not from the catalog:
 an op type that gets a gradient function but no entry in
-``tensorslow_parity/op_catalog.py`` fails here. For each case (an entry or one of its
+``tensorslow_parity/ops/catalog/`` fails here. For each case (an entry or one of its
 variants) Hypothesis draws shapes of the entry's shape family (broadcasting
 pairs such as (3, 1) with (4,), scalars where the op allows them) and a seed
 for the input values; the test builds ``loss = reduce_sum(op(inputs) * w)``
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tensorslow as ts
-from tensorslow_parity.op_catalog import BY_OP_TYPE, SHAPE_FAMILIES, make_inputs
+from tensorslow_parity.ops.catalog import BY_OP_TYPE, SHAPE_FAMILIES, make_inputs
 from tensorslow.registry import registered_op_types
 
 STEP = 1e-6
@@ -113,7 +113,7 @@ def _params():
 def _case(op_type, label):
     entry = BY_OP_TYPE.get(op_type)
     if entry is None:
-        pytest.fail(f"op type {op_type!r} has a registered gradient but no entry in tensorslow_parity/op_catalog.py: "
+        pytest.fail(f"op type {op_type!r} has a registered gradient but no entry in tensorslow_parity/ops/catalog/: "
                     f"add one so its gradient is checked")
     if not entry.differentiable:
         pytest.fail(f"op type {op_type!r} has a registered gradient but its catalog entry says differentiable=False")

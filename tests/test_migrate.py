@@ -19,8 +19,9 @@ import tensorslow
 from tensorslow_parity.cli import main as cli
 from tensorslow_parity.migrate import translator as translator_module
 from tensorslow_parity.migrate.check import compare
-from tensorslow_parity.migrate.symbols import KERAS_OPTIMIZERS, NAMESPACE, SYMBOLS
+from tensorslow_parity.migrate.symbols import NAMESPACE, SYMBOLS
 from tensorslow_parity.migrate.translator import InputError, translate
+from tensorslow_parity.optimizers import KERAS_OPTIMIZERS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

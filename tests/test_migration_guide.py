@@ -13,7 +13,7 @@ import pytest
 from pytest_codeblocks import extract_from_file
 
 from tensorslow_parity import api_table
-from tensorslow_parity.op_catalog import CATALOG
+from tensorslow_parity.ops.catalog import CATALOG
 
 GUIDE = Path(__file__).resolve().parent.parent / "migration_guide"
 CHAPTERS = [

@@ -1,6 +1,6 @@
 """Every catalog op against ``tensorflow.compat.v1`` in graph mode: forward values and gradients.
 
-Each case of ``tensorslow_parity/op_catalog.py`` is built by its builder twice, once with
+Each case of ``tensorslow_parity/ops/catalog/`` is built by its builder twice, once with
 ``tensorslow`` and once with ``tensorflow.compat.v1`` in a fresh ``tf.Graph()``,
 fed the same seeded inputs (the entry's example shapes, a broadcasting one
 among them) and run in a Session. Forward values must match; for
@@ -19,8 +19,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
-from tensorslow_parity.op_catalog import CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
-from tensorslow_parity.ops_parity import TOLERANCES as OP_TOLERANCES, case_seed, run_case  # noqa: E402
+from tensorslow_parity.ops.catalog import CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
+from tensorslow_parity.ops.parity import case_seed, run_case  # noqa: E402
+from tensorslow_parity.tolerances import OP_TOLERANCES  # noqa: E402
 from tensorslow.registry import registered_op_types  # noqa: E402
 
 tensorflow = pytest.importorskip("tensorflow")  # imported once per module: it is slow

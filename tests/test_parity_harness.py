@@ -12,8 +12,12 @@ import textwrap
 import numpy as np
 import pytest
 
-from tensorslow_parity import compare, runner, schema, zoo
-from tensorslow_parity import datasets as parity_datasets
+from tensorslow_parity import schema, tolerances
+from tensorslow_parity.models import datasets as parity_datasets, zoo
+from tensorslow_parity.models.problem import make_problem
+from tensorslow_parity.normwise import normwise
+from tensorslow_parity.optimizers import OPTIMIZER_NAMES
+from tensorslow_parity.run.matrix import run_matrix
 from tensorslow_parity.cli import main as cli_main
 from tensorslow_parity.files import ResultsFileError, atomic_write_csv, read_csv
 
@@ -27,7 +31,7 @@ CPU_ONLY = {
 def _run(tmp_path, frameworks, models=("mlp_xor",), optimizers=("sgd",), dtypes=("float64",), devices=("cpu",),
          steps=12, found=CPU_ONLY, **kwargs):
     out = tmp_path / "results"
-    rows = runner.run_matrix(list(models), list(optimizers), list(frameworks), list(devices), list(dtypes),
+    rows = run_matrix(list(models), list(optimizers), list(frameworks), list(devices), list(dtypes),
                              steps=steps, out=out, progress=False, found=found, **kwargs)
     return out, {(r["model"], r["optimizer"], r["framework"], r["device"], r["dtype"]): r for r in rows}
 
@@ -57,7 +61,7 @@ def test_fast_matrix_passes_and_writes_every_file(tmp_path):
     for key, row in ran.items():
         for check in schema.CHECK_NAMES:
             assert row[f"{check}_pass"] is True, (key, check, row[f"{check}_err"], row[f"{check}_tol"])
-            assert row[f"{check}_tol"] == compare.tolerances(key[2], key[1], key[4])[0][check]
+            assert row[f"{check}_tol"] == tolerances.model_check_tolerances(key[2], key[1], key[4])[0][check]
     # TensorSlow and TF1 agree to ~1e-15 in float64: far inside the stated 1e-12 / 1e-10.
     ts64 = rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]
     assert ts64["forward_err"] < 1e-14 and ts64["gradients_err"] < 1e-13 and ts64["trajectory_tail_err"] < 1e-12
@@ -131,7 +135,7 @@ def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeyp
     _inject(tmp_path, monkeypatch, f"""
         import os, sys
         if any("tensorslow-cpu" in a for a in sys.argv):
-            import tensorslow_parity.zoo as zoo
+            import tensorslow_parity.models.zoo as zoo
             original, calls = zoo.spec_from_dict, []
             def spec_from_dict(d):
                 calls.append(d)
@@ -153,7 +157,7 @@ def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import sys, time
         if any("tensorslow-cpu-1" in a for a in sys.argv):
-            import tensorslow_parity.zoo as zoo
+            import tensorslow_parity.models.zoo as zoo
             def spec_from_dict(d):
                 time.sleep(60)
             zoo.spec_from_dict = spec_from_dict
@@ -196,26 +200,26 @@ def test_failed_reference_makes_its_rows_errors_naming_the_reference(tmp_path, m
 # -- checks, tolerances, files --------------------------------------------------------------------------------
 
 def test_normwise_errors_are_relative_to_the_largest_reference_entry():
-    assert compare.normwise([1.0, 2.0], [1.0, 2.0]) == (0.0, 0.0)
-    assert compare.normwise([1.0, 1e-9], [1.0, 0.0]) == (1e-9, 1e-9)  # a near-zero entry does not blow up
-    assert compare.normwise([0.0], [0.0]) == (0.0, 0.0)
-    assert compare.normwise([1.0], [0.0]) == (1.0, float("inf"))
+    assert normwise([1.0, 2.0], [1.0, 2.0]) == (0.0, 0.0)
+    assert normwise([1.0, 1e-9], [1.0, 0.0]) == (1e-9, 1e-9)  # a near-zero entry does not blow up
+    assert normwise([0.0], [0.0]) == (0.0, 0.0)
+    assert normwise([1.0], [0.0]) == (1.0, float("inf"))
     with pytest.raises(ValueError, match="shape"):
-        compare.normwise(np.zeros(2), np.zeros(3))
+        normwise(np.zeros(2), np.zeros(3))
 
 
 def test_known_differences_change_only_their_rows_tolerances():
-    default, note = compare.tolerances("tensorslow", "adam", "float64")
-    assert default == compare.TOLERANCES["float64"] and note == ""
-    keras, note = compare.tolerances("keras", "adam", "float64")
+    default, note = tolerances.model_check_tolerances("tensorslow", "adam", "float64")
+    assert default == tolerances.MODEL_CHECK_TOLERANCES["float64"] and note == ""
+    keras, note = tolerances.model_check_tolerances("keras", "adam", "float64")
     assert keras["trajectory_head"] > default["trajectory_head"] and "float32 variables" in note
     assert keras["forward"] == default["forward"] and keras["gradients"] == default["gradients"]
-    momentum, note = compare.tolerances("tf2", "momentum", "float32")
-    assert momentum == compare.TOLERANCES["float32"] and "velocity" in note
+    momentum, note = tolerances.model_check_tolerances("tf2", "momentum", "float32")
+    assert momentum == tolerances.MODEL_CHECK_TOLERANCES["float32"] and "velocity" in note
 
 
 def test_problem_is_deterministic_and_walks_the_training_set():
-    a, b = zoo.make_problem(zoo.get("mlp_iris")), zoo.make_problem(zoo.get("mlp_iris"))
+    a, b = make_problem(zoo.get("mlp_iris")), make_problem(zoo.get("mlp_iris"))
     assert all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights))
     assert np.array_equal(a.batches, b.batches)
     n = len(a.data.x_train)
@@ -225,7 +229,7 @@ def test_problem_is_deterministic_and_walks_the_training_set():
     assert [w.shape for w in a.weights] == [(4, 16), (16,), (16, 3), (3,)]
     x, y = a.batch(0)
     assert x.shape == (30, 4) and y.shape == (30, 3) and np.allclose(y.sum(axis=1), 1)
-    logreg = zoo.make_problem(zoo.get("logreg_breast_cancer"), steps=5)
+    logreg = make_problem(zoo.get("logreg_breast_cancer"), steps=5)
     assert logreg.batches.shape == (5, 64) and logreg.batch(0)[1].shape == (64, 1)
     assert abs(logreg.data.x_train.mean()) < 1e-12  # standardized with the training part's statistics
 
@@ -234,7 +238,7 @@ def test_zoo_has_the_issue_models_and_every_optimizer():
     assert set(zoo.MODELS) >= {"perceptron_blobs", "mlp_xor", "softmax_digits", "mlp_digits",
                                "logreg_breast_cancer", "mlp_iris"}
     for spec in zoo.MODELS.values():
-        for name in zoo.OPTIMIZER_NAMES:
+        for name in OPTIMIZER_NAMES:
             assert spec.optimizer(name).learning_rate > 0
     with pytest.raises(ValueError, match="unknown model 'nope'"):
         zoo.get("nope")
@@ -287,8 +291,8 @@ def test_reading_a_malformed_results_file_names_it(tmp_path):
 def test_ops_rows_name_the_case_and_fail_when_tensorslow_differs(tensorflow, monkeypatch):
     import tensorslow as ts
     import tensorslow.registry as registry
-    from tensorslow_parity import ops_parity
-    from tensorslow_parity.op_catalog import BY_OP_TYPE
+    from tensorslow_parity.ops import parity as ops_parity
+    from tensorslow_parity.ops.catalog import BY_OP_TYPE
     tf1 = tensorflow.compat.v1
     case = BY_OP_TYPE["Sigmoid"].cases()[0]
     shapes = case.examples[0]

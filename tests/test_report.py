@@ -59,7 +59,7 @@ def make_results_dir(path, failures=False):
     results, gradients, trajectories = [], [], []
     for model in MODELS:
         for optimizer in OPTIMIZERS:
-            for framework in schema.FRAMEWORKS:
+            for framework in schema.RUN_FRAMEWORKS:
                 for dtype in schema.DTYPES:
                     row = _results_row(model, optimizer, framework, "cpu", dtype)
                     if failures and (framework, model, optimizer, dtype) == ("tensorslow", "mlp", "adam", "float32"):

@@ -1,18 +1,18 @@
 """One small module per framework, each behind the interface of :class:`base.FrameworkModel`.
 
-``tensorslow`` and ``tf1`` share one graph-mode builder (TensorSlow mirrors
-``tf.compat.v1``, so the same code builds both); ``tf2`` is eager TensorFlow
+``tensorslow`` and ``tf1`` share one graph-mode builder (:mod:`.graph_mode`:
+TensorSlow mirrors ``tf.compat.v1``, so the same code builds both); ``tf2`` is eager TensorFlow
 with ``tf.function`` and ``tf.GradientTape``; ``keras`` is a Keras 3
 ``Sequential`` model trained with ``train_on_batch``.
 """
 import importlib
 
 #: framework name -> "module:class"; modules are imported only in the subprocess that runs them.
-FRAMEWORKS = {
-    "tensorslow": "tensorslow_parity.frameworks.graph_mode:TensorSlowModel",
-    "tf1": "tensorslow_parity.frameworks.graph_mode:TF1Model",
+MODEL_CLASSES = {
+    "tensorslow": "tensorslow_parity.frameworks.tensorslow:TensorSlowModel",
+    "tf1": "tensorslow_parity.frameworks.tf1:TF1Model",
     "tf2": "tensorslow_parity.frameworks.tf2:TF2Model",
-    "keras": "tensorslow_parity.frameworks.keras_model:KerasModel",
+    "keras": "tensorslow_parity.frameworks.keras:KerasModel",
 }
 
 #: what each framework is, for results and reports
@@ -38,8 +38,8 @@ UNSUPPORTED_DEVICES = {
 def load(name):
     """The model class of framework ``name``."""
     try:
-        path = FRAMEWORKS[name]
+        path = MODEL_CLASSES[name]
     except KeyError:
-        raise ValueError(f"unknown framework {name!r}; known: {', '.join(FRAMEWORKS)}") from None
+        raise ValueError(f"unknown framework {name!r}; known: {', '.join(MODEL_CLASSES)}") from None
     module, cls = path.split(":")
     return getattr(importlib.import_module(module), cls)

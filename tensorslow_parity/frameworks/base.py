@@ -1,4 +1,4 @@
-"""The interface every framework implements, and the hyperparameter rounding they share."""
+"""The interface every framework implements, and the model they all build: a dense MLP with named variables."""
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -50,18 +50,28 @@ class EagerTFModel(FrameworkModel):
         return value.numpy(), [g.numpy() for g in grads]
 
 
-def tf1_hyperparameter(value):
-    """``value`` as ``tf.compat.v1.train`` optimizers use it: rounded to float32.
-
-    TF1 optimizers turn Python-float hyperparameters into float32 constant
-    tensors and cast them to the variable's dtype, so a float64 model trains
-    with learning rate float32(0.1) = 0.10000000149011612. Keras keeps them in
-    its float type. To run the same math, TF2 and Keras are given the rounded
-    values (a parity trap, neutralized here).
-    """
-    return float(np.float32(value))
-
-
 def activation_name(spec, layer, n_layers):
     """The activation of ``layer`` (0-based): the spec's for hidden layers, none for the output logits."""
     return spec.activation if layer < n_layers - 1 else None
+
+
+def variable_names(n_layers):
+    """The variables' names, in the order of the weights: dense_0/kernel, dense_0/bias, dense_1/kernel, ..."""
+    return [f"dense_{i}/{part}" for i in range(n_layers) for part in ("kernel", "bias")]
+
+
+def mlp_logits(tf, x, variables, spec):
+    """The logits of the MLP [W0, b0, W1, b1, ...] for ``x``, built with ``tf``'s ops.
+
+    ``tf`` is any module with TF's ``matmul`` and ``nn.<activation>``:
+    ``tensorslow``, ``tensorflow.compat.v1`` or ``tensorflow``. Each layer is
+    ``h @ W + b`` followed by the spec's activation, except the last (logits).
+    """
+    n_layers = len(variables) // 2
+    h = x
+    for layer in range(n_layers):
+        h = tf.matmul(h, variables[2 * layer]) + variables[2 * layer + 1]
+        act = activation_name(spec, layer, n_layers)
+        if act is not None:
+            h = getattr(tf.nn, act)(h)
+    return h

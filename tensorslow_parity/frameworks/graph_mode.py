@@ -1,4 +1,7 @@
-"""TensorSlow and ``tf.compat.v1``: one graph-mode builder for both (TensorSlow mirrors TF1's API).
+"""The graph-mode builder shared by TensorSlow and ``tf.compat.v1`` (TensorSlow mirrors TF1's API).
+
+:class:`GraphModel` builds the model with whatever module :meth:`GraphModel.module`
+returns; :mod:`.tensorslow` and :mod:`.tf1` each supply theirs.
 
 The model is built in its own graph with a placeholder pair (x, y), one
 Variable per weight, ``loss = reduce_mean(cross-entropy from logits)``,
@@ -8,7 +11,8 @@ is ``sess.run([train_op, loss])``: the loss is the one before the update.
 """
 import contextlib
 
-from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.frameworks.base import FrameworkModel, mlp_logits, variable_names
+from tensorslow_parity.optimizers import tf1_optimizer
 
 
 class GraphModel(FrameworkModel):
@@ -24,37 +28,20 @@ class GraphModel(FrameworkModel):
         self.graph = tf.Graph()
         with self.graph.as_default(), self.device_scope(tf):
             dt = tf.as_dtype(self.dtype.name)
-            n_layers = len(weights) // 2
             self.x = tf.placeholder(dt, [None, weights[0].shape[0]], name="x")
             self.y = tf.placeholder(dt, [None, weights[-1].shape[0]], name="y")
-            self.variables = [tf.Variable(w.astype(self.dtype), name=f"dense_{i // 2}/{'bias' if i % 2 else 'kernel'}")
-                              for i, w in enumerate(weights)]
-            h = self.x
-            for layer in range(n_layers):
-                h = tf.matmul(h, self.variables[2 * layer]) + self.variables[2 * layer + 1]
-                act = activation_name(spec, layer, n_layers)
-                if act is not None:
-                    h = getattr(tf.nn, act)(h)
-            self.logits = h
+            self.variables = [tf.Variable(w.astype(self.dtype), name=name)
+                              for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
+            self.logits = mlp_logits(tf, self.x, self.variables, spec)
             if spec.output == "softmax":
                 xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=self.y, logits=self.logits)
             else:
                 xent = tf.nn.sigmoid_cross_entropy_with_logits(labels=self.y, logits=self.logits)
             self.loss = tf.reduce_mean(xent)
             self.gradients = tf.gradients(self.loss, self.variables)
-            self.train_op = self._optimizer(tf).minimize(self.loss, var_list=self.variables)
+            self.train_op = tf1_optimizer(tf, self.optimizer).minimize(self.loss, var_list=self.variables)
             self.session = tf.Session(graph=self.graph)
             self.session.run(tf.global_variables_initializer())
-
-    def _optimizer(self, tf):
-        o = self.optimizer
-        if o.name == "sgd":
-            return tf.train.GradientDescentOptimizer(o.learning_rate)
-        if o.name == "momentum":
-            return tf.train.MomentumOptimizer(o.learning_rate, o.momentum)
-        if o.name == "adam":
-            return tf.train.AdamOptimizer(o.learning_rate, o.beta1, o.beta2, o.epsilon)
-        raise ValueError(f"unknown optimizer {o.name!r}")
 
     def set_weights(self, weights):
         for var, w in zip(self.variables, weights, strict=True):
@@ -76,18 +63,3 @@ class GraphModel(FrameworkModel):
     def close(self):
         self.session.close()
 
-
-class TensorSlowModel(GraphModel):
-    def module(self):
-        import tensorslow
-        return tensorslow
-
-
-class TF1Model(GraphModel):
-    def module(self):
-        import tensorflow
-        return tensorflow.compat.v1
-
-    def device_scope(self, tf):
-        from tensorslow_parity.frameworks.tf_devices import tf_device_name
-        return tf.device(tf_device_name(self.device))

@@ -2,11 +2,11 @@
 
 Every computation is a ``tf.function`` with an input signature of
 ``[None, n]`` so the batch and the full-data evaluation share one trace. The
-optimizer is the Keras optimizer mapped from TF1's (see ``keras_optimizers``).
+optimizer is the Keras optimizer mapped from TF1's (see :mod:`tensorslow_parity.optimizers`).
 """
-from tensorslow_parity.frameworks.base import EagerTFModel, activation_name
-from tensorslow_parity.frameworks.keras_optimizers import keras_optimizer
-from tensorslow_parity.frameworks.tf_devices import tf_device_name
+from tensorslow_parity.devices import tf_device_name
+from tensorslow_parity.frameworks.base import EagerTFModel, mlp_logits, variable_names
+from tensorslow_parity.optimizers import keras_optimizer
 
 
 class TF2Model(EagerTFModel):
@@ -15,22 +15,15 @@ class TF2Model(EagerTFModel):
         import tensorflow as tf
         self.tf = tf
         self.device_name = tf_device_name(device)
-        n_layers = len(weights) // 2
         with tf.device(self.device_name):
-            self.variables = [tf.Variable(w.astype(self.dtype), name=f"dense_{i // 2}/{'bias' if i % 2 else 'kernel'}")
-                              for i, w in enumerate(weights)]
+            self.variables = [tf.Variable(w.astype(self.dtype), name=name)
+                              for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
             self.keras_optimizer = keras_optimizer(optimizer)
         x_spec = tf.TensorSpec([None, weights[0].shape[0]], self.dtype.name)
         y_spec = tf.TensorSpec([None, weights[-1].shape[0]], self.dtype.name)
 
         def logits(x):
-            h = x
-            for layer in range(n_layers):
-                h = tf.matmul(h, self.variables[2 * layer]) + self.variables[2 * layer + 1]
-                act = activation_name(spec, layer, n_layers)
-                if act is not None:
-                    h = getattr(tf.nn, act)(h)
-            return h
+            return mlp_logits(tf, x, self.variables, spec)
 
         def loss(x, y):
             z = logits(x)

@@ -5,7 +5,8 @@ directory is the original script's folder, so relative paths and imports of
 sibling modules work alike. Their standard outputs are compared line by line:
 the lines must correspond (same count, same text once numbers are taken out)
 and the numbers on each line must agree within a tolerance that depends on the
-precision the program computes in (:data:`TOLERANCES`). Values are compared as
+precision the program computes in
+(:data:`tensorslow_parity.tolerances.PRINTED_NUMBER_TOLERANCES`). Values are compared as
 printed: where a line prints 3 or more decimals, two values may also differ by
 one unit in the last printed digit, as two nearly equal numbers can round apart.
 """
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..tolerances import PRINTED_NUMBER_TOLERANCES
+
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|(?<!\w)[-+]?(?:nan|inf)(?!\w)")
-TOLERANCES = {"float32": (1e-5, 1e-6), "float64": (1e-7, 1e-12)}  # (rtol, atol)
 MIN_ROUNDED_DIGITS = 3  # lines printing this many decimals may differ by one unit in the last one
 
 
@@ -72,7 +74,7 @@ class Comparison:
 
 
 def tolerance_text(precision):
-    rtol, atol = TOLERANCES[precision]
+    rtol, atol = PRINTED_NUMBER_TOLERANCES[precision]
     return (f"rtol {rtol:g}, atol {atol:g} ({precision} program), plus one unit in the last digit where a line "
             f"prints {MIN_ROUNDED_DIGITS} or more decimals (values are compared as printed)")
 
@@ -94,7 +96,7 @@ def _digits(text):
 
 def compare(original, translated, precision):
     """Compare two standard outputs line by line; see the module docstring."""
-    rtol, atol = TOLERANCES[precision]
+    rtol, atol = PRINTED_NUMBER_TOLERANCES[precision]
     a_lines, b_lines = original.splitlines(), translated.splitlines()
     count = 0
     for i, (a, b) in enumerate(zip(a_lines, b_lines), start=1):

@@ -6,7 +6,7 @@
 is none. The table is static, so translating never imports TensorFlow;
 ``tests/test_migrate.py`` resolves every name in it against TensorFlow.
 
-Ops come from the op catalog (:mod:`tensorslow_parity.op_catalog`, the single source of
+Ops come from the op catalog (:mod:`tensorslow_parity.ops.catalog`, the single source of
 truth for op symbols). TensorSlow also exposes some ops under other spellings
 (``softmax`` next to ``nn.softmax``, ``math.log`` next to ``log``): those are
 listed here as aliases of a catalog entry, and take the entry's TF2 name. The
@@ -16,7 +16,7 @@ is listed explicitly.
 from dataclasses import dataclass
 from typing import Optional
 
-from ..op_catalog import CATALOG
+from ..ops.catalog import CATALOG
 
 #: kinds of symbol the translator treats specially
 OP, API, NAMESPACE, DTYPE, OPTIMIZER, CUSTOM_OP, STRUCTURAL = (
@@ -85,121 +85,148 @@ _TF1_LOSSES = ("tf.compat.v1.losses reduce with SUM_BY_NONZERO_WEIGHTS and add t
                "no such module (write the formula, or use keras.losses, which average differently)")
 
 
+#: graphs, sessions, placeholders: structural in TF2
+_GRAPH_API = {
+    "Graph": Symbol("Graph", None, STRUCTURAL, why_not_tf2=_NO_GRAPH),
+    "Session": Symbol("Session", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+    "InteractiveSession": Symbol("InteractiveSession", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+    "placeholder": Symbol("placeholder", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+    "global_variables_initializer": Symbol("global_variables_initializer", None, STRUCTURAL,
+                                           why_not_tf2=_STRUCTURAL_TF2),
+    "initialize_all_variables": Symbol("initialize_all_variables", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
+    "variables_initializer": Symbol("variables_initializer", None, why_not_tf2=_NO_GRAPH),
+    "local_variables_initializer": Symbol("local_variables_initializer", None, why_not_tf2=_NO_GRAPH),
+    "reset_default_graph": Symbol("reset_default_graph", None, why_not_tf2=_NO_GRAPH),
+    "get_default_graph": Symbol("get_default_graph", None, why_not_tf2=_NO_GRAPH),
+    "get_default_session": Symbol("get_default_session", None, why_not_tf2=_NO_GRAPH),
+    "control_dependencies": Symbol("control_dependencies", None, why_not_tf2=_NO_GRAPH),
+    "group": Symbol("group", None, why_not_tf2=_NO_GRAPH),
+    "no_op": Symbol("no_op", None, why_not_tf2=_NO_GRAPH),
+    "get_collection": Symbol("get_collection", None, why_not_tf2=_NO_GRAPH),
+    "add_to_collection": Symbol("add_to_collection", None, why_not_tf2=_NO_GRAPH),
+    "GraphKeys": Symbol("GraphKeys", None, why_not_tf2=_NO_GRAPH),
+    "global_variables": Symbol("global_variables", None, why_not_tf2=_NO_GRAPH),
+    "all_variables": Symbol("all_variables", None, why_not_tf2=_NO_GRAPH),
+    "trainable_variables": Symbol("trainable_variables", None, why_not_tf2=_NO_GRAPH),
+    "local_variables": Symbol("local_variables", None, why_not_tf2=_NO_GRAPH),
+    "gradients": Symbol("gradients", None, why_not_tf2="TF2 computes gradients with tf.GradientTape"),
+    "add_check_numerics_ops": Symbol("add_check_numerics_ops", None, why_not_tf2=_NO_GRAPH),
+    "disable_eager_execution": Symbol("disable_eager_execution", None,
+                                      why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
+    "disable_v2_behavior": Symbol("disable_v2_behavior", None,
+                                  why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
+    "assign": Symbol("assign", None, why_not_tf2="use Variable.assign"),
+    "assign_add": Symbol("assign_add", None, why_not_tf2="use Variable.assign_add"),
+    "assign_sub": Symbol("assign_sub", None, why_not_tf2="use Variable.assign_sub"),
+}
+
+#: values and helpers, the same in both
+_VALUE_API = {
+    "Variable": Symbol("Variable", "Variable"),
+    "constant": Symbol("constant", "constant"),
+    "convert_to_tensor": Symbol("convert_to_tensor", "convert_to_tensor"),
+    "name_scope": Symbol("name_scope", "name_scope"),
+    "clip_by_value": Symbol("clip_by_value", "clip_by_value"),
+    "ones": Symbol("ones", "ones"), "zeros": Symbol("zeros", "zeros"),
+    "range": Symbol("range", "range"), "split": Symbol("split", "split"), "unstack": Symbol("unstack", "unstack"),
+    "where_v2": Symbol("where_v2", "where"),
+    "newaxis": Symbol("newaxis", "newaxis"),
+    "Tensor": Symbol("Tensor", "Tensor"),
+    "TensorShape": Symbol("TensorShape", "TensorShape"),
+    "Operation": Symbol("Operation", "Operation"),
+    "set_random_seed": Symbol("set_random_seed", "random.set_seed"),
+    "random.set_random_seed": Symbol("random.set_random_seed", "random.set_seed"),
+    "random.set_seed": Symbol("random.set_random_seed", "random.set_seed"),
+    "mod": Symbol("mod", "math.floormod"),
+    "truediv": Symbol("truediv", "math.truediv"),
+    "div": Symbol("div", None, why_not_tf2="tf.compat.v1.div floors integer division; TF2 has no div (choose "
+                                           "tf.math.divide or tf.math.floordiv)"),
+    **{f"to_{t}": Symbol(f"to_{t}", None, why_not_tf2="removed in TF2: use tf.cast")
+       for t in ("double", "float", "int32", "int64")},
+    "Placeholder": Symbol(None, None, why_not_tf1="TensorSlow's class of placeholder nodes: TensorFlow's "
+                                                  "placeholders are plain tf.Tensor objects",
+                          why_not_tf2="TensorSlow's class of placeholder nodes; TF2 has no placeholders"),
+}
+
+#: the course's custom-op API
+_CUSTOM_OP_API = {
+    "RegisterGradient": Symbol(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+    "NotDifferentiable": Symbol(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+    "NoGradient": Symbol(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
+}
+
+#: errors
+_ERRORS_API = {
+    **{name: Symbol(name if name == "OpError" else f"errors.{name}", f"errors.{name}") for name in
+       ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
+    **{f"errors.{name}": Symbol(f"errors.{name}", f"errors.{name}") for name in
+       ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
+}
+
+#: nn beyond the catalog
+_NN_API = {
+    "nn.dropout": Symbol("nn.dropout", None, why_not_tf2="TF1's dropout takes keep_prob, TF2's takes rate = "
+                                                         "1 - keep_prob"),
+    "nn.moments": Symbol("nn.moments", "nn.moments"),
+    "nn.sigmoid_cross_entropy_with_logits": Symbol("nn.sigmoid_cross_entropy_with_logits",
+                                                   "nn.sigmoid_cross_entropy_with_logits"),
+    "nn.softmax_cross_entropy_with_logits": Symbol(
+        "nn.softmax_cross_entropy_with_logits", None,
+        why_not_tf2="TF1's version stops the gradient to the labels, TF2's does not (use "
+                    "softmax_cross_entropy_with_logits_v2 with tf.stop_gradient on the labels)"),
+}
+
+#: training
+_TRAINING_API = {
+    "train.GradientDescentOptimizer": Symbol("train.GradientDescentOptimizer", None, OPTIMIZER),
+    "train.MomentumOptimizer": Symbol("train.MomentumOptimizer", None, OPTIMIZER),
+    "train.AdamOptimizer": Symbol("train.AdamOptimizer", None, OPTIMIZER),
+    "train.RMSPropOptimizer": Symbol("train.RMSPropOptimizer", None, OPTIMIZER,
+                                     why_not_tf2="TF1's RMSProp starts its mean square at 1 and has epsilon "
+                                                 "1e-10, Keras's RMSprop starts at 0: no exact mapping"),
+    "train.AdagradOptimizer": Symbol("train.AdagradOptimizer", None, OPTIMIZER,
+                                     why_not_tf2="Keras's Adagrad adds epsilon inside the square root, TF1's "
+                                                 "has none: no exact mapping"),
+    "train.Optimizer": Symbol("train.Optimizer", None, why_not_tf2="subclass a keras.optimizers.Optimizer"),
+    **{f"train.{name}": Symbol(f"train.{name}", None, why_not_tf2="TF1 global steps and schedules; use "
+                                                                  "keras.optimizers.schedules")
+       for name in ("exponential_decay", "get_global_step", "get_or_create_global_step",
+                    "create_global_step")},
+}
+
+#: losses
+_LOSSES_API = {
+    **{f"losses.{name}": Symbol(f"losses.{name}", None, why_not_tf2=_TF1_LOSSES) for name in
+       ("Reduction", "log_loss", "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
+        "sparse_softmax_cross_entropy")},
+}
+
+#: debugging
+_DEBUGGING_API = {
+    "debugging.enable_check_numerics": Symbol("debugging.enable_check_numerics", "debugging.enable_check_numerics"),
+    "debugging.disable_check_numerics": Symbol("debugging.disable_check_numerics",
+                                               "debugging.disable_check_numerics"),
+}
+
+#: dtypes
+_DTYPE_API = {
+    "DType": Symbol("DType", "DType", DTYPE), "as_dtype": Symbol("as_dtype", "as_dtype", DTYPE),
+    "dtypes.DType": Symbol("dtypes.DType", "dtypes.DType", DTYPE),
+    "dtypes.as_dtype": Symbol("dtypes.as_dtype", "dtypes.as_dtype", DTYPE),
+}
+
+
 def _api():
-    S = Symbol
-    table = {
-        # graphs, sessions, placeholders: structural in TF2
-        "Graph": S("Graph", None, STRUCTURAL, why_not_tf2=_NO_GRAPH),
-        "Session": S("Session", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
-        "InteractiveSession": S("InteractiveSession", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
-        "placeholder": S("placeholder", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
-        "global_variables_initializer": S("global_variables_initializer", None, STRUCTURAL,
-                                          why_not_tf2=_STRUCTURAL_TF2),
-        "initialize_all_variables": S("initialize_all_variables", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
-        "variables_initializer": S("variables_initializer", None, why_not_tf2=_NO_GRAPH),
-        "local_variables_initializer": S("local_variables_initializer", None, why_not_tf2=_NO_GRAPH),
-        "reset_default_graph": S("reset_default_graph", None, why_not_tf2=_NO_GRAPH),
-        "get_default_graph": S("get_default_graph", None, why_not_tf2=_NO_GRAPH),
-        "get_default_session": S("get_default_session", None, why_not_tf2=_NO_GRAPH),
-        "control_dependencies": S("control_dependencies", None, why_not_tf2=_NO_GRAPH),
-        "group": S("group", None, why_not_tf2=_NO_GRAPH),
-        "no_op": S("no_op", None, why_not_tf2=_NO_GRAPH),
-        "get_collection": S("get_collection", None, why_not_tf2=_NO_GRAPH),
-        "add_to_collection": S("add_to_collection", None, why_not_tf2=_NO_GRAPH),
-        "GraphKeys": S("GraphKeys", None, why_not_tf2=_NO_GRAPH),
-        "global_variables": S("global_variables", None, why_not_tf2=_NO_GRAPH),
-        "all_variables": S("all_variables", None, why_not_tf2=_NO_GRAPH),
-        "trainable_variables": S("trainable_variables", None, why_not_tf2=_NO_GRAPH),
-        "local_variables": S("local_variables", None, why_not_tf2=_NO_GRAPH),
-        "gradients": S("gradients", None, why_not_tf2="TF2 computes gradients with tf.GradientTape"),
-        "add_check_numerics_ops": S("add_check_numerics_ops", None, why_not_tf2=_NO_GRAPH),
-        "disable_eager_execution": S("disable_eager_execution", None,
-                                     why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
-        "disable_v2_behavior": S("disable_v2_behavior", None,
-                                 why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
-        "assign": S("assign", None, why_not_tf2="use Variable.assign"),
-        "assign_add": S("assign_add", None, why_not_tf2="use Variable.assign_add"),
-        "assign_sub": S("assign_sub", None, why_not_tf2="use Variable.assign_sub"),
-        # values and helpers, the same in both
-        "Variable": S("Variable", "Variable"),
-        "constant": S("constant", "constant"),
-        "convert_to_tensor": S("convert_to_tensor", "convert_to_tensor"),
-        "name_scope": S("name_scope", "name_scope"),
-        "clip_by_value": S("clip_by_value", "clip_by_value"),
-        "ones": S("ones", "ones"), "zeros": S("zeros", "zeros"),
-        "range": S("range", "range"), "split": S("split", "split"), "unstack": S("unstack", "unstack"),
-        "where_v2": S("where_v2", "where"),
-        "newaxis": S("newaxis", "newaxis"),
-        "Tensor": S("Tensor", "Tensor"),
-        "TensorShape": S("TensorShape", "TensorShape"),
-        "Operation": S("Operation", "Operation"),
-        "set_random_seed": S("set_random_seed", "random.set_seed"),
-        "random.set_random_seed": S("random.set_random_seed", "random.set_seed"),
-        "random.set_seed": S("random.set_random_seed", "random.set_seed"),
-        "mod": S("mod", "math.floormod"),
-        "truediv": S("truediv", "math.truediv"),
-        "div": S("div", None, why_not_tf2="tf.compat.v1.div floors integer division; TF2 has no div (choose "
-                                          "tf.math.divide or tf.math.floordiv)"),
-        **{f"to_{t}": S(f"to_{t}", None, why_not_tf2="removed in TF2: use tf.cast")
-           for t in ("double", "float", "int32", "int64")},
-        "Placeholder": S(None, None, why_not_tf1="TensorSlow's class of placeholder nodes: TensorFlow's "
-                                                 "placeholders are plain tf.Tensor objects",
-                         why_not_tf2="TensorSlow's class of placeholder nodes; TF2 has no placeholders"),
-        # the course's custom-op API
-        "RegisterGradient": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
-        "NotDifferentiable": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
-        "NoGradient": S(None, None, CUSTOM_OP, _CUSTOM_OP, _CUSTOM_OP),
-        # errors
-        **{name: S(name if name == "OpError" else f"errors.{name}", f"errors.{name}") for name in
-           ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
-        **{f"errors.{name}": S(f"errors.{name}", f"errors.{name}") for name in
-           ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
-        # nn beyond the catalog
-        "nn.dropout": S("nn.dropout", None, why_not_tf2="TF1's dropout takes keep_prob, TF2's takes rate = "
-                                                        "1 - keep_prob"),
-        "nn.moments": S("nn.moments", "nn.moments"),
-        "nn.sigmoid_cross_entropy_with_logits": S("nn.sigmoid_cross_entropy_with_logits",
-                                                  "nn.sigmoid_cross_entropy_with_logits"),
-        "nn.softmax_cross_entropy_with_logits": S(
-            "nn.softmax_cross_entropy_with_logits", None,
-            why_not_tf2="TF1's version stops the gradient to the labels, TF2's does not (use "
-                        "softmax_cross_entropy_with_logits_v2 with tf.stop_gradient on the labels)"),
-        # training
-        "train.GradientDescentOptimizer": S("train.GradientDescentOptimizer", None, OPTIMIZER),
-        "train.MomentumOptimizer": S("train.MomentumOptimizer", None, OPTIMIZER),
-        "train.AdamOptimizer": S("train.AdamOptimizer", None, OPTIMIZER),
-        "train.RMSPropOptimizer": S("train.RMSPropOptimizer", None, OPTIMIZER,
-                                    why_not_tf2="TF1's RMSProp starts its mean square at 1 and has epsilon "
-                                                "1e-10, Keras's RMSprop starts at 0: no exact mapping"),
-        "train.AdagradOptimizer": S("train.AdagradOptimizer", None, OPTIMIZER,
-                                    why_not_tf2="Keras's Adagrad adds epsilon inside the square root, TF1's "
-                                                "has none: no exact mapping"),
-        "train.Optimizer": S("train.Optimizer", None, why_not_tf2="subclass a keras.optimizers.Optimizer"),
-        **{f"train.{name}": S(f"train.{name}", None, why_not_tf2="TF1 global steps and schedules; use "
-                                                                 "keras.optimizers.schedules")
-           for name in ("exponential_decay", "get_global_step", "get_or_create_global_step",
-                        "create_global_step")},
-        # losses
-        **{f"losses.{name}": S(f"losses.{name}", None, why_not_tf2=_TF1_LOSSES) for name in
-           ("Reduction", "log_loss", "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
-            "sparse_softmax_cross_entropy")},
-        # debugging
-        "debugging.enable_check_numerics": S("debugging.enable_check_numerics", "debugging.enable_check_numerics"),
-        "debugging.disable_check_numerics": S("debugging.disable_check_numerics",
-                                              "debugging.disable_check_numerics"),
-        # dtypes
-        "DType": S("DType", "DType", DTYPE), "as_dtype": S("as_dtype", "as_dtype", DTYPE),
-        "dtypes.DType": S("dtypes.DType", "dtypes.DType", DTYPE),
-        "dtypes.as_dtype": S("dtypes.as_dtype", "dtypes.as_dtype", DTYPE),
-    }
+    table = {**_GRAPH_API, **_VALUE_API, **_CUSTOM_OP_API, **_ERRORS_API, **_NN_API, **_TRAINING_API, **_LOSSES_API,
+             **_DEBUGGING_API, **_DTYPE_API}
     for name in ("bool", "double", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64",
                  "uint8"):
-        table[name] = S(name, name, DTYPE)
-        table[f"dtypes.{name}"] = S(f"dtypes.{name}", f"dtypes.{name}", DTYPE)
+        table[name] = Symbol(name, name, DTYPE)
+        table[f"dtypes.{name}"] = Symbol(f"dtypes.{name}", f"dtypes.{name}", DTYPE)
     for name in ("nn", "train", "losses", "math", "random", "debugging", "errors", "dtypes"):
-        table[name] = S(name, None if name in ("train", "losses") else name, NAMESPACE,
-                        why_not_tf2="TF2 has no tf.train optimizers or tf.losses module" if name in (
-                            "train", "losses") else "")
+        table[name] = Symbol(name, None if name in ("train", "losses") else name, NAMESPACE,
+                             why_not_tf2="TF2 has no tf.train optimizers or tf.losses module" if name in (
+                                 "train", "losses") else "")
     return table
 
 
@@ -217,20 +244,6 @@ def _build():
 
 
 SYMBOLS = _build()
-
-#: TF1 optimizer -> (Keras optimizer, [(TF1 argument, default or REQUIRED, Keras argument or None: dropped)])
-REQUIRED = object()
-KERAS_OPTIMIZERS = {
-    "train.GradientDescentOptimizer": ("SGD", [("learning_rate", REQUIRED, "learning_rate"),
-                                              ("use_locking", False, None), ("name", None, None)]),
-    "train.MomentumOptimizer": ("SGD", [("learning_rate", REQUIRED, "learning_rate"),
-                                        ("momentum", REQUIRED, "momentum"), ("use_locking", False, None),
-                                        ("name", None, None), ("use_nesterov", False, "nesterov")]),
-    # Keras's default epsilon is 1e-7, TF1's 1e-8: every hyperparameter is passed explicitly.
-    "train.AdamOptimizer": ("Adam", [("learning_rate", 0.001, "learning_rate"), ("beta1", 0.9, "beta_1"),
-                                     ("beta2", 0.999, "beta_2"), ("epsilon", 1e-08, "epsilon"),
-                                     ("use_locking", False, None), ("name", None, None)]),
-}
 
 #: keyword arguments TensorSlow (like TF1) accepts that TF2 renamed, per op symbol
 TF2_KEYWORDS = {

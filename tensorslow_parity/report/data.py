@@ -34,7 +34,7 @@ BOOL_COLUMNS = {f"{name}_pass" for name in schema.CHECK_NAMES} | {"pass", "forwa
 
 #: The order values are listed in (tables, legends); values not listed follow, sorted.
 ORDER = {
-    "framework": ("numpy",) + schema.FRAMEWORKS + ("keras_fit",),
+    "framework": ("numpy",) + schema.RUN_FRAMEWORKS + ("keras_fit",),
     "device": schema.DEVICES,
     "dtype": schema.DTYPES,
     "status": ("failed", "error", "passed", "skipped"),

@@ -1,10 +1,11 @@
-"""The model zoo: declarative model specs, and the problem every framework is given.
+"""The model zoo: declarative model specs, and the ``tensorslow-parity models`` command that lists them.
 
 A model is a :class:`ModelSpec` (dataset, hidden widths, activation, output and
 loss, batch size, steps, learning rates, seed); adding a model is adding a
-spec to :data:`MODELS`. :func:`make_problem` turns a spec into the arrays that
-make runs identical across frameworks: the initial weights, drawn once with
-NumPy from the spec's seed, and the sequence of training batches.
+spec to :data:`MODELS` (or :func:`register`). :func:`tensorslow_parity.models.problem.make_problem`
+turns a spec into the arrays that make runs identical across frameworks: the
+initial weights, drawn once with NumPy from the spec's seed, and the sequence
+of training batches.
 
 The loss is always the batch *mean* of the cross-entropy computed *from
 logits* (softmax cross-entropy for several classes, sigmoid cross-entropy for
@@ -18,31 +19,8 @@ one output unit). Two parity traps are neutralized here, by construction:
 """
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from tensorslow_parity import datasets
-
-
-@dataclass(frozen=True)
-class OptimizerSpec:
-    """An optimizer with TF1's hyperparameters (``tf.compat.v1.train`` names and defaults)."""
-
-    name: str  # "sgd", "momentum" or "adam"
-    learning_rate: float
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    epsilon: float = 1e-8
-
-    def describe(self):
-        if self.name == "sgd":
-            return f"GradientDescent(lr={self.learning_rate})"
-        if self.name == "momentum":
-            return f"Momentum(lr={self.learning_rate}, momentum={self.momentum})"
-        return f"Adam(lr={self.learning_rate}, beta1={self.beta1}, beta2={self.beta2}, epsilon={self.epsilon})"
-
-
-OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+from tensorslow_parity.models import datasets
+from tensorslow_parity.optimizers import OPTIMIZER_NAMES, OptimizerSpec
 
 
 @dataclass(frozen=True)
@@ -117,67 +95,6 @@ def spec_to_dict(spec):
 
 def spec_from_dict(d):
     return ModelSpec(**{**d, "hidden": tuple(d["hidden"])})
-
-
-@dataclass
-class Problem:
-    """Everything that makes runs identical: data, initial weights, batch order (all float64/int64)."""
-
-    spec: ModelSpec
-    data: datasets.Dataset
-    weights: list  # [W0, b0, W1, b1, ...]: W (fan_in, fan_out), b (fan_out,)
-    batches: np.ndarray  # (steps, batch_size) indices into the training set, in training order
-
-    @property
-    def variable_names(self):
-        return variable_names(len(self.weights) // 2)
-
-    def targets(self, y):
-        """The loss's labels for class indices ``y``: one-hot rows (softmax) or a (n, 1) column of 0/1 (sigmoid)."""
-        if self.spec.output == "softmax":
-            return np.eye(self.data.n_classes)[y]
-        return y.reshape(-1, 1).astype(np.float64)
-
-    def batch(self, step):
-        idx = self.batches[step]
-        return self.data.x_train[idx], self.targets(self.data.y_train[idx])
-
-    def to_arrays(self):
-        """The problem as a flat dict of arrays (what a framework subprocess loads)."""
-        arrays = {f"weight_{i}": w for i, w in enumerate(self.weights)}
-        arrays.update(x_train=self.data.x_train, y_train=self.data.y_train, x_test=self.data.x_test,
-                      y_test=self.data.y_test, batches=self.batches)
-        return arrays
-
-
-def variable_names(n_layers):
-    return [f"dense_{i}/{part}" for i in range(n_layers) for part in ("kernel", "bias")]
-
-
-def make_problem(spec, steps=None):
-    """Data, Glorot-uniform kernels and small uniform biases from the spec's seed, and the batch order.
-
-    Batches walk through the training set in a seeded permutation, redrawn each
-    epoch; no shuffling happens inside any framework.
-    """
-    data = datasets.load(spec.dataset, spec.seed)
-    rng = np.random.default_rng(spec.seed)
-    widths = spec.widths(data.n_features, data.n_classes)
-    weights = []
-    for fan_in, fan_out in zip(widths[:-1], widths[1:]):
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        weights.append(rng.uniform(-limit, limit, size=(fan_in, fan_out)))
-        # Nonzero biases, so a framework that ignored its bias would show in the forward check.
-        weights.append(rng.uniform(-0.1, 0.1, size=(fan_out,)))
-    steps = spec.steps if steps is None else steps
-    n, b = len(data.x_train), min(spec.batch_size, len(data.x_train))
-    order, batches = np.empty(0, dtype=np.int64), []
-    for _ in range(steps):
-        if len(order) < b:
-            order = np.concatenate([order, rng.permutation(n)])
-        batches.append(order[:b])
-        order = order[b:]
-    return Problem(spec, data, weights, np.array(batches, dtype=np.int64).reshape(steps, b))
 
 
 # -- `tensorslow-parity models` ---------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""``tensorslow-parity ops``: every op of TensorSlow's gradient registry against its TensorFlow counterpart.
+"""Op parity: one case of the op catalog in TensorSlow and in ``tf.compat.v1``, compared; every case, to ops.csv.
 
-Each case of the op catalog (:mod:`tensorslow_parity.op_catalog`: one entry per registry
+Each case of the op catalog (:mod:`tensorslow_parity.ops.catalog`: one entry per registry
 op type, plus variants) is built by its builder twice — with ``tensorslow``
 and with ``tensorflow.compat.v1`` in a fresh ``tf.Graph()`` — fed the same
 seeded inputs for each of its example shapes (broadcasting ones among them),
@@ -10,26 +10,23 @@ random weights ``w``.
 
 A value passes when ``numpy.allclose(ts, tf, rtol, atol)`` holds:
 float32 rtol 1e-5 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12
-(:data:`TOLERANCES`). The errors written are normwise: max|ts - tf| and
+(:data:`tensorslow_parity.tolerances.OP_TOLERANCES`). The errors written are normwise: max|ts - tf| and
 max|ts - tf| / max|tf| over the value (the worst over inputs for gradients).
 Random ops are not comparable value by value (TensorSlow does not reproduce
 TensorFlow's random streams): their row checks the catalog's sanity check
 (distribution) in both frameworks instead.
 """
 import sys
-import time
 import zlib
 from pathlib import Path
 
 import numpy as np
 
 from tensorslow_parity import schema
-from tensorslow_parity.compare import normwise
 from tensorslow_parity.files import atomic_write_csv
-from tensorslow_parity.op_catalog import all_cases, make_inputs
-
-TOLERANCES = {"float32": dict(rtol=1e-5, atol=1e-6), "float64": dict(rtol=1e-10, atol=1e-12)}
-DTYPES = ("float32", "float64")
+from tensorslow_parity.normwise import normwise
+from tensorslow_parity.ops.catalog import all_cases, make_inputs
+from tensorslow_parity.tolerances import OP_TOLERANCES
 
 
 def case_seed(case, shapes):
@@ -86,7 +83,7 @@ def case_columns(case, shapes, dtype):
 def compare_case(ts, tf1, case, shapes, dtype):
     """One ops.csv row: ``case`` at input ``shapes`` in ``dtype``, TensorSlow against TensorFlow."""
     entry = case.entry
-    tol = TOLERANCES[dtype]
+    tol = OP_TOLERANCES[dtype]
     row = dict(case_columns(case, shapes, dtype), rtol=tol["rtol"], atol=tol["atol"], reason="")
     seed = case_seed(case, shapes)
     floats, extras = make_inputs(case, shapes, np.dtype(dtype).type, np.random.default_rng(seed))
@@ -140,7 +137,7 @@ def run_ops(out, progress=True):
     import tensorslow as ts
     tensorflow.get_logger().setLevel("ERROR")  # deprecation notices of the v1 symbols under test
     tf1 = tensorflow.compat.v1
-    jobs = [(case, shapes, dtype) for case in all_cases() for dtype in DTYPES for shapes in case.examples]
+    jobs = [(case, shapes, dtype) for case in all_cases() for dtype in schema.DTYPES for shapes in case.examples]
     rows = []
     bar = None
     if progress:
@@ -157,30 +154,3 @@ def run_ops(out, progress=True):
         bar.close()
     atomic_write_csv(Path(out) / schema.OPS, rows, schema.OPS_COLUMNS)
     return rows
-
-
-def configure(parser):
-    parser.add_argument("--out", default="reports/latest", help="results directory (default: reports/latest)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def main(args):
-    t0 = time.monotonic()
-    rows = run_ops(args.out, progress=not args.no_progress and sys.stderr.isatty())
-    counts = {s: sum(r["status"] == s for r in rows) for s in ("passed", "failed", "error")}
-    op_types = {r["op_type"] for r in rows}
-    for r in rows:
-        if r["status"] != "passed":
-            print(f"{r['status'].upper()}: {r['case']} {r['dtype']} {r['shapes']}: {r['reason']}")
-    worst = {}
-    for r in rows:
-        for key in ("forward_max_rel", "grad_max_rel"):
-            if r.get(key) is not None:
-                worst[(r["dtype"], key)] = max(worst.get((r["dtype"], key), 0.0), r[key])
-    for dtype in DTYPES:
-        print(f"{dtype}: worst forward error {worst.get((dtype, 'forward_max_rel'), 0):.1e}, worst gradient error "
-              f"{worst.get((dtype, 'grad_max_rel'), 0):.1e} (normwise relative; pass = allclose with "
-              f"rtol {TOLERANCES[dtype]['rtol']:g}, atol {TOLERANCES[dtype]['atol']:g})")
-    print(f"{len(op_types)} op types, {len(rows)} comparisons: {counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['error']} errors in {time.monotonic() - t0:.0f} s; written to {Path(args.out) / schema.OPS}")
-    return 0 if counts["failed"] == counts["error"] == 0 else 1

@@ -1,11 +1,11 @@
 """The framework subprocess: runs a list of cells of one framework on one device.
 
-``python -m tensorslow_parity.worker TASKS.json`` reads::
+``python -m tensorslow_parity.run.worker TASKS.json`` reads::
 
     {"framework": "tf1", "device": "cpu",
      "cells": [{"id": ..., "spec": {...}, "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
 
-(``spec`` is the model's :class:`tensorslow_parity.zoo.ModelSpec` as a dict, so models
+(``spec`` is the model's :class:`tensorslow_parity.models.zoo.ModelSpec` as a dict, so models
 registered in the parent process need no registration here)
 
 and talks to the parent on stdout, one JSON object per line: first
@@ -66,14 +66,15 @@ def run_cell(model_class, spec, optimizer, problem, dtype, device):
 
 
 def load_problem(spec, path):
-    """The :class:`tensorslow_parity.zoo.Problem` saved by the parent at ``path``."""
-    from tensorslow_parity import datasets, zoo
+    """The :class:`tensorslow_parity.models.problem.Problem` saved by the parent at ``path``."""
+    from tensorslow_parity.models import datasets
+    from tensorslow_parity.models.problem import Problem
     with np.load(path) as f:
         a = {k: f[k] for k in f.files}
     n_weights = sum(1 for k in a if k.startswith("weight_"))
     n_classes = int(max(a["y_train"].max(), a["y_test"].max())) + 1
     data = datasets.Dataset(spec.dataset, "", a["x_train"], a["y_train"], a["x_test"], a["y_test"], n_classes)
-    return zoo.Problem(spec, data, [a[f"weight_{i}"] for i in range(n_weights)], a["batches"])
+    return Problem(spec, data, [a[f"weight_{i}"] for i in range(n_weights)], a["batches"])
 
 
 def save_outputs(path, outputs):
@@ -107,7 +108,8 @@ def main(argv=None):
         protocol.flush()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from tensorslow_parity import frameworks, zoo
+    from tensorslow_parity import frameworks
+    from tensorslow_parity.models import zoo
     model_class = frameworks.load(task["framework"])
     say(ready=True, versions=_versions(task["framework"]))
     for cell in task["cells"]:

@@ -13,9 +13,9 @@ Parity traps handled here:
 * ``set_weights`` takes the kernels as (fan_in, fan_out): the layout of
   ``x @ W + b``, so the zoo's weights load unchanged.
 """
+from tensorslow_parity.devices import tf_device_name
 from tensorslow_parity.frameworks.base import EagerTFModel, activation_name
-from tensorslow_parity.frameworks.keras_optimizers import keras_optimizer
-from tensorslow_parity.frameworks.tf_devices import tf_device_name
+from tensorslow_parity.optimizers import keras_optimizer
 
 
 class KerasModel(EagerTFModel):

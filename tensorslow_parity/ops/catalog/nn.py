@@ -1,0 +1,77 @@
+"""Activations and ``tf.nn``: relu, relu6, leaky_relu, elu, selu, softplus, softmax, log_softmax, cross-
+entropies, l2_loss, bias_add. One :class:`OpEntry` per op type.
+"""
+from tensorslow_parity.ops.catalog.inputs import CLASS_LABELS, UNARY, UNARY_RANK1
+from tensorslow_parity.ops.catalog.records import at_kinks, OpEntry, Variant
+
+
+ENTRIES = (
+    OpEntry(
+        op_type="Relu", tensorslow="nn.relu", tf_v1="tf.compat.v1.nn.relu", tf2="tf.nn.relu", keras_op="keras.ops.relu",
+        keras_layer="keras.layers.ReLU", build=lambda tf, x: tf.nn.relu(x), n_float=1, family="any", examples=UNARY,
+        domain="nonzero", variants=(at_kinks(lambda tf, x: tf.nn.relu(x)),)),
+    OpEntry(
+        op_type="Relu6", tensorslow="nn.relu6", tf_v1="tf.compat.v1.nn.relu6", tf2="tf.nn.relu6",
+        keras_op="keras.ops.relu6", keras_layer="keras.layers.ReLU", build=lambda tf, x: tf.nn.relu6(x), n_float=1,
+        family="any", examples=UNARY, domain="relu6", variants=(at_kinks(lambda tf, x: tf.nn.relu6(x), "relu6_kinks"),),
+        notes="the layer is ReLU(max_value=6)"),
+    OpEntry(
+        op_type="LeakyRelu", tensorslow="nn.leaky_relu", tf_v1="tf.compat.v1.nn.leaky_relu", tf2="tf.nn.leaky_relu",
+        keras_op="keras.ops.leaky_relu", keras_layer="keras.layers.LeakyReLU", build=lambda tf, x: tf.nn.leaky_relu(x),
+        n_float=1, family="any", examples=UNARY, domain="nonzero",
+        variants=(Variant("alpha", lambda tf, x: tf.nn.leaky_relu(x, alpha=0.05)),
+                  at_kinks(lambda tf, x: tf.nn.leaky_relu(x))),
+        notes="default alpha 0.2 (keras.ops.leaky_relu too); keras.layers.LeakyReLU defaults to 0.3"),
+    OpEntry(
+        op_type="Elu", tensorslow="nn.elu", tf_v1="tf.compat.v1.nn.elu", tf2="tf.nn.elu", keras_op="keras.ops.elu",
+        keras_layer="keras.layers.ELU", build=lambda tf, x: tf.nn.elu(x), n_float=1, family="any", examples=UNARY,
+        domain="nonzero", variants=(at_kinks(lambda tf, x: tf.nn.elu(x)),)),
+    OpEntry(
+        op_type="Selu", tensorslow="nn.selu", tf_v1="tf.compat.v1.nn.selu", tf2="tf.nn.selu", keras_op="keras.ops.selu",
+        keras_layer=None, build=lambda tf, x: tf.nn.selu(x), n_float=1, family="any", examples=UNARY, domain="nonzero",
+        variants=(at_kinks(lambda tf, x: tf.nn.selu(x)),)),
+    OpEntry(
+        op_type="Softplus", tensorslow="nn.softplus", tf_v1="tf.compat.v1.nn.softplus", tf2="tf.nn.softplus",
+        keras_op="keras.ops.softplus", keras_layer=None, build=lambda tf, x: tf.nn.softplus(x), n_float=1, family="any",
+        examples=UNARY),
+    OpEntry(
+        op_type="Softmax", tensorslow="nn.softmax", tf_v1="tf.compat.v1.nn.softmax", tf2="tf.nn.softmax",
+        keras_op="keras.ops.softmax", keras_layer="keras.layers.Softmax", build=lambda tf, x: tf.nn.softmax(x),
+        n_float=1, family="rank1+", examples=UNARY_RANK1,
+        variants=(Variant("axis0", lambda tf, x: tf.nn.softmax(x, axis=0)),
+                  Variant("tf1_dim", lambda tf, x: tf.nn.softmax(x, dim=0)))),
+    OpEntry(
+        op_type="LogSoftmax", tensorslow="nn.log_softmax", tf_v1="tf.compat.v1.nn.log_softmax", tf2="tf.nn.log_softmax",
+        keras_op="keras.ops.log_softmax", keras_layer=None, build=lambda tf, x: tf.nn.log_softmax(x), n_float=1,
+        family="rank1+", examples=UNARY_RANK1,
+        variants=(Variant("axis0", lambda tf, x: tf.nn.log_softmax(x, axis=0)),)),
+    OpEntry(
+        op_type="SoftmaxCrossEntropyWithLogits", tensorslow="nn.softmax_cross_entropy_with_logits_v2",
+        tf_v1="tf.compat.v1.nn.softmax_cross_entropy_with_logits_v2", tf2="tf.nn.softmax_cross_entropy_with_logits",
+        keras_op="keras.ops.categorical_crossentropy", keras_layer=None,
+        build=lambda tf, z, p: tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=z), n_float=2,
+        family="same_rank1+", examples=(((3, 4), (3, 4)), ((5,), (5,)), ((2, 1, 3), (2, 1, 3))),
+        domain=("real", "probabilities"),
+        variants=(Variant("tf1_labels_stopped",
+                          lambda tf, z, p: tf.nn.softmax_cross_entropy_with_logits(labels=p, logits=z),
+                    stopped_inputs=(1,)),),
+        notes="labels are probability rows: the logits gradient is TF's kernel's softmax - labels, exact only "
+              "when rows sum to 1; the _v2 op differentiates labels too, TF1's version stops them. Keras: "
+              "categorical_crossentropy(labels, logits, from_logits=True)"),
+    OpEntry(
+        op_type="SparseSoftmaxCrossEntropyWithLogits", tensorslow="nn.sparse_softmax_cross_entropy_with_logits",
+        tf_v1="tf.compat.v1.nn.sparse_softmax_cross_entropy_with_logits",
+        tf2="tf.nn.sparse_softmax_cross_entropy_with_logits", keras_op="keras.ops.sparse_categorical_crossentropy",
+        keras_layer=None, build=lambda tf, z, k: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=z),
+        n_float=1, family="rank1+", examples=(((3, 4),), ((5,),), ((2, 3, 4),)), extras=(CLASS_LABELS,),
+        notes="labels are class indices (no gradient). Keras: sparse_categorical_crossentropy(..., "
+              "from_logits=True)"),
+    OpEntry(
+        op_type="L2Loss", tensorslow="nn.l2_loss", tf_v1="tf.compat.v1.nn.l2_loss", tf2="tf.nn.l2_loss", keras_op=None,
+        keras_layer=None, build=lambda tf, x: tf.nn.l2_loss(x), n_float=1, family="any", examples=UNARY),
+    OpEntry(
+        op_type="BiasAdd", tensorslow="nn.bias_add", tf_v1="tf.compat.v1.nn.bias_add", tf2="tf.nn.bias_add",
+        keras_op=None, keras_layer=None, build=lambda tf, x, b: tf.nn.bias_add(x, b), n_float=2, family="bias",
+        examples=(((2, 3), (3,)), ((2, 1, 4), (4,))), broadcasts=True,
+        notes="the bias broadcasts along the last axis; Keras adds it inside Dense/Conv layers"),
+)

@@ -1,0 +1,80 @@
+"""``tensorslow-parity run``: the model zoo in every framework, compared with the tf1 CPU float64 reference.
+
+* :mod:`.matrix`: the matrix of cells (:func:`matrix.run_matrix`) and the rows of results.csv;
+* :mod:`.subprocesses`: cells run in framework subprocesses, with timeouts;
+* :mod:`.worker`: the framework subprocess (``python -m tensorslow_parity.run.worker``);
+* :mod:`.checks`: the checks of one run against the reference (tolerances:
+  :mod:`tensorslow_parity.tolerances`).
+"""
+import shlex
+import sys
+import time
+
+from tensorslow_parity import devices, schema
+from tensorslow_parity.cli import DEFAULT_OUT, parse_choices
+from tensorslow_parity.models import zoo
+from tensorslow_parity.optimizers import OPTIMIZER_NAMES
+from tensorslow_parity.run.matrix import run_matrix
+from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S
+
+
+def summary_table(results):
+    """A text table: per framework, device and dtype, the row counts by status and the worst error per check."""
+    import pandas as pd
+    df = pd.DataFrame(results)
+    keys = ["framework", "device", "dtype"]
+    counts = df.groupby(keys)["status"].value_counts().unstack(fill_value=0)
+    for status in schema.STATUSES:
+        if status not in counts:
+            counts[status] = 0
+    table = counts[list(schema.STATUSES)]
+    ran = df[df["status"].isin(["passed", "failed"])]
+    for check in ("forward", "gradients", "trajectory_head", "trajectory_tail"):
+        col = f"{check}_err"
+        if col in ran and len(ran):
+            worst = ran.groupby(keys)[col].max()
+            table[f"worst {check}"] = worst.map(lambda v: f"{v:.1e}" if pd.notna(v) else "")
+    return table.fillna("").to_string()
+
+
+
+def configure(parser):
+    parser.add_argument("--models", help=f"comma-separated (default: all): {', '.join(zoo.MODELS)}")
+    parser.add_argument("--optimizers", help=f"comma-separated (default: all): {', '.join(OPTIMIZER_NAMES)}")
+    parser.add_argument("--frameworks", help=f"comma-separated (default: all): {', '.join(schema.RUN_FRAMEWORKS)}")
+    parser.add_argument("--devices", default="auto",
+                        help="comma-separated from cpu,gpu,tpu, or auto (default): all three, absent ones skipped "
+                             "with the reason")
+    parser.add_argument("--dtypes", help="comma-separated (default: all): float32,float64")
+    parser.add_argument("--steps", type=int, help="training steps per model (default: each model's own)")
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"results directory (default: {DEFAULT_OUT})")
+    parser.add_argument("--timeout", type=float, default=CELL_TIMEOUT_S,
+                        help=f"seconds one cell may take before it is recorded as an error (default: {CELL_TIMEOUT_S})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def main(args):
+    models = parse_choices(args.models, list(zoo.MODELS), "model")
+    optimizers = parse_choices(args.optimizers, OPTIMIZER_NAMES, "optimizer")
+    framework_names = parse_choices(args.frameworks, schema.RUN_FRAMEWORKS, "framework")
+    device_names = parse_choices(None if args.devices == "auto" else args.devices, devices.DEVICES, "device")
+    dtypes = parse_choices(args.dtypes, schema.DTYPES, "dtype")
+    if args.steps is not None and args.steps < 1:
+        raise SystemExit("error: --steps must be at least 1")
+    command = "tensorslow-parity run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    t0 = time.monotonic()
+    results = run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=args.steps, out=args.out,
+                         cell_timeout=args.timeout, progress=not args.no_progress and sys.stderr.isatty(),
+                         command=command)
+    print(summary_table(results))
+    bad = [r for r in results if r["status"] in ("failed", "error")]
+    for r in bad:
+        print(f"{r['status'].upper()}: {r['model']}/{r['optimizer']}/{r['framework']}/{r['device']}/{r['dtype']}: "
+              f"{r['reason']}")
+    print(f"{len(results)} rows ({sum(r['status'] == 'passed' for r in results)} passed, "
+          f"{sum(r['status'] == 'failed' for r in results)} failed, "
+          f"{sum(r['status'] == 'skipped' for r in results)} skipped, "
+          f"{sum(r['status'] == 'error' for r in results)} errors) in {time.monotonic() - t0:.0f} s; "
+          f"results in {args.out}/")
+    return 1 if bad else 0
+

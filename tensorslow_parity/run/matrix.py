@@ -1,0 +1,154 @@
+"""The run matrix: model x optimizer x framework x device x dtype, compared with the tf1 CPU float64 reference.
+
+The parent process prepares each model's problem once (data, initial weights,
+batch order: :func:`tensorslow_parity.models.problem.make_problem`) and saves
+it; every cell loads the same arrays. Cells run in framework subprocesses
+(:mod:`tensorslow_parity.run.subprocesses`). The reference cells (tf1, CPU,
+float64) always run, reported or not. Devices that are absent, and devices a
+framework cannot use, are ``skipped`` with the reason.
+
+Outputs (atomically written, see :mod:`tensorslow_parity.schema`): results.csv,
+gradients.csv, trajectories.csv, environment.json.
+"""
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tensorslow_parity import devices as device_probe, frameworks, schema
+from tensorslow_parity.cli import DEFAULT_OUT
+from tensorslow_parity.files import atomic_write_csv, atomic_write_json
+from tensorslow_parity.models import zoo
+from tensorslow_parity.models.problem import make_problem
+from tensorslow_parity.run import checks
+from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, Cell, run_group
+from tensorslow_parity.tolerances import model_check_tolerances
+
+
+def plan(models, optimizers, framework_names, device_names, dtypes, found):
+    """Split the matrix into cells to run and skipped rows; add the reference cells.
+
+    Returns ``(to_run, skipped, reported)``: cells to run (reference cells
+    included), {cell: reason} for skipped ones, and the cells that appear in
+    results.csv, in matrix order.
+    """
+    reported, skipped = [], {}
+    for m in models:
+        for o in optimizers:
+            for f in framework_names:
+                for d in device_names:
+                    for t in dtypes:
+                        cell = Cell(m, o, f, d, t)
+                        reported.append(cell)
+                        if not found.get(d, {}).get("available"):
+                            skipped[cell] = found.get(d, {}).get("reason", f"device {d} not probed")
+                        elif d in frameworks.UNSUPPORTED_DEVICES.get(f, {}):
+                            skipped[cell] = frameworks.UNSUPPORTED_DEVICES[f][d]
+    to_run = [c for c in reported if c not in skipped]
+    references = [c.reference() for c in to_run]
+    to_run += [r for r in dict.fromkeys(references) if r not in to_run]
+    return to_run, skipped, reported
+
+
+def build_rows(reported, skipped, outcomes, problems_meta):
+    """results.csv, gradients.csv and trajectories.csv rows for the reported cells."""
+    results, gradients, trajectories = [], [], []
+    for cell in reported:
+        meta = problems_meta[cell.model]
+        tol, note = model_check_tolerances(cell.framework, cell.optimizer, cell.dtype)
+        row = dict(cell.key, steps=meta["steps"], batch_size=meta["batch_size"], n_params=meta["n_params"],
+                   note=note, reason="")
+        if cell in skipped:
+            results.append(dict(row, status="skipped", reason=skipped[cell]))
+            continue
+        outcome, ref = outcomes[cell.id], outcomes[cell.reference().id]
+        if outcome.error:
+            results.append(dict(row, status="error", reason=outcome.error))
+            continue
+        if ref.error:
+            results.append(dict(row, status="error",
+                                reason=f"the reference (tf1, cpu, float64) failed, nothing to compare with: "
+                                       f"{ref.error}"))
+            continue
+        try:
+            figures, grad_rows = checks.compare(outcome.outputs, ref.outputs, meta["variables"], tol)
+        except (ValueError, KeyError) as e:
+            results.append(dict(row, status="error", reason=f"outputs not comparable with the reference: {e}"))
+            continue
+        failed = checks.failed_checks(figures)
+        reason = "; ".join(f"{c}: {figures[c + '_err']:.3g} > tolerance {figures[c + '_tol']:g}" for c in failed)
+        results.append(dict(row, **figures, status="failed" if failed else "passed", reason=reason))
+        gradients += [dict(cell.key, **g) for g in grad_rows]
+        ref_losses = ref.outputs["losses"]
+        trajectories += [dict(cell.key, step=i, loss=float(a), loss_ref=float(b), abs_diff=float(abs(a - b)))
+                         for i, (a, b) in enumerate(zip(outcome.outputs["losses"], ref_losses))]
+    return results, gradients, trajectories
+
+
+def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=None, out=DEFAULT_OUT,
+               cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None):
+    """Run the matrix and write the results directory ``out``; return the results rows."""
+    started, t0 = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
+    out = Path(out)
+    found = device_probe.detect() if found is None else found
+    to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found)
+    versions = {}
+    with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
+        workdir = Path(tmp)
+        problems, meta = {}, {}
+        for name in dict.fromkeys(c.model for c in reported):
+            problem = make_problem(zoo.get(name), steps)
+            problems[name] = workdir / f"{name}.npz"
+            np.savez(problems[name], **problem.to_arrays())
+            meta[name] = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
+                              variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
+        bar = _progress(len(to_run), progress)
+        outcomes = {}
+        groups = {}
+        for cell in to_run:
+            groups.setdefault((cell.framework, cell.device), []).append(cell)
+        for (framework, device), cells in groups.items():
+            bar.set_description(f"{framework} on {device}")
+            outcomes.update(run_group(framework, device, cells, problems, workdir, cell_timeout=cell_timeout,
+                                      on_done=lambda cell, outcome: bar.update(1), versions=versions))
+        bar.close()
+        results, gradients, trajectories = build_rows(reported, skipped, outcomes, meta)
+    environment = environment_info(found, versions, started, time.monotonic() - t0, command)
+    atomic_write_csv(out / schema.RESULTS, results, schema.RESULTS_COLUMNS)
+    atomic_write_csv(out / schema.GRADIENTS, gradients, schema.GRADIENTS_COLUMNS)
+    atomic_write_csv(out / schema.TRAJECTORIES, trajectories, schema.TRAJECTORIES_COLUMNS)
+    atomic_write_json(out / schema.ENVIRONMENT, environment)
+    return results
+
+
+def environment_info(found, versions, started, duration, command):
+    import platform
+    env = {"created": started.isoformat(timespec="seconds"), "command": command or "", "duration_s": round(duration, 1),
+           "python": platform.python_version(), "numpy": np.__version__, "tensorflow": None, "keras": None,
+           "platform": platform.platform(), "cpu": device_probe.cpu_name(), "cpu_count": os.cpu_count(),
+           "devices": found}
+    env.update({k: v for k, v in versions.items() if k in ("tensorflow", "keras")})
+    return env
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def set_description(self, text):
+        print(text, file=sys.stderr, flush=True)
+
+    def close(self):
+        pass
+
+
+def _progress(total, enabled):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="cell", file=sys.stderr, dynamic_ncols=True)
+
