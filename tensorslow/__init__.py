@@ -40,7 +40,7 @@ from .ops.random_ops import random_normal, random_uniform, set_random_seed, trun
 from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
 from .gradients import gradients
 from .session import InteractiveSession, Session
-from . import nn, train, losses, debugging, allocator
+from . import nn, train, losses, debugging
 from .debugging import add_check_numerics_ops, check_numerics
 from .graph import get_default_graph as _gdg
 

@@ -35,6 +35,7 @@ class BackwardPass:
         self.order = _reverse_topological(ys, self.between)
         # Looked up now so a missing gradient is reported when the graph is built.
         self.grad_fns = [get_gradient_function(n) for n in self.order]
+        self.outputs = []  # the GradientNodes of this pass (one per x a gradient reaches)
 
 
 def _ancestors(ys):
@@ -89,6 +90,7 @@ class GradientNode(Tensor):
         self.backward = backward
         self.index = index
         super().__init__("Gradients", inputs, dtype=x.dtype, shape=x.shape, name=name)
+        backward.outputs.append(self)
         # The backward pass reads the values of the ops it visits and of their inputs: run them
         # first, even when a fed node cuts them off from the ys in the forward pass.
         read = {p for op in backward.order for p in op.inputs} | set(backward.order)

@@ -85,18 +85,17 @@ def registered_op_types(differentiable=None):
 class OpValues:
     """What a gradient function sees as ``op``: the node's attributes plus this run's values.
 
-    A plan makes one subclass per node (:func:`op_values_type`) that holds the node, which inputs
-    need a gradient and the node's attributes as class attributes, so a run only stores the
-    values and ``op.axis`` costs a plain attribute lookup.
+    ``op.inputs`` and ``op.output`` are values (arrays), ``op.needs[i]`` says whether input i
+    needs a gradient, and anything else (``op.axis``, ``op.type``, ``op.name``) is read from the node.
     """
 
-    __slots__ = ("inputs", "output")
-    node = None
-    needs = ()  # needs[i] is False when input i gets no gradient here, so its computation may be skipped
+    __slots__ = ("node", "inputs", "output", "needs")
 
-    def __init__(self, inputs, output):
+    def __init__(self, node, inputs, output, needs=None):
+        self.node = node
         self.inputs = inputs
         self.output = output
+        self.needs = tuple(needs) if needs is not None else (True,) * len(inputs)
 
     @property
     def outputs(self):
@@ -117,20 +116,9 @@ class OpValues:
     def get_attr(self, name):
         return self.node.attrs[name]
 
-    def __getattr__(self, name):  # anything else the node has (graph, dtype, op_name...)
+    def __getattr__(self, name):  # the node's attributes (op.axis), then anything the node has
         attrs = self.node.attrs
         return attrs[name] if name in attrs else getattr(self.node, name)
-
-
-def op_values_type(node, needs=None):
-    """The :class:`OpValues` subclass for ``node``; ``needs[i]``: input i needs a gradient (default: all)."""
-    namespace = {"__slots__": (), "node": node,
-                 "needs": tuple(needs) if needs is not None else (True,) * len(node.inputs)}
-    for key, value in node.attrs.items():
-        if not hasattr(OpValues, key):
-            # staticmethod: a function-valued attribute must come back as itself, not as a bound method.
-            namespace[key] = staticmethod(value) if hasattr(type(value), "__get__") else value
-    return type(f"OpValues[{node.type}]", (OpValues,), namespace)
 
 
 def check_gradient_count(node, grads):

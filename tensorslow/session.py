@@ -1,8 +1,11 @@
 """Sessions: where graphs run and where variables keep their values.
 
-``Session.run(fetches, feed_dict)`` converts and checks the feeds, finds (or
-builds once) the :class:`~tensorslow.plan.Plan` for this set of fetches and
-fed nodes, runs it, and returns values in the structure of ``fetches``.
+``Session.run(fetches, feed_dict)`` converts and checks the feeds, then runs
+the nodes the fetches need, and returns values in the structure of ``fetches``.
+By default it finds (or builds once) the compiled :class:`~tensorslow.plan.Plan`
+for this set of fetches and fed nodes; ``Session(executor="reference")`` runs
+the reference interpreter of ``executor.py`` instead (same numbers, slower,
+easier to follow and to watch step by step).
 """
 import threading
 
@@ -11,7 +14,10 @@ import numpy as np
 from . import graph as _graph
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Tensor
-from .plan import Plan
+from . import executor as _executor
+from .plan import Plan, topological_order
+
+EXECUTORS = ("compiled", "reference")
 
 _check_numerics = False
 
@@ -68,7 +74,15 @@ class _VariableStore(dict):
 class Session:
     """Runs graphs. ``with Session() as sess:`` also makes it the default for ``eval()``/``run()``."""
 
-    def __init__(self, target="", graph=None, config=None):
+    def __init__(self, target="", graph=None, config=None, *, executor="compiled", watch=None):
+        """``executor``: "compiled" (plans, the default) or "reference" (``executor.py``, one op at a
+        time); ``watch(event, node, value)`` is called at each step of the reference executor."""
+        if executor not in EXECUTORS:
+            raise ValueError(f"Session: executor must be one of {', '.join(map(repr, EXECUTORS))}, got {executor!r}")
+        if watch is not None and executor != "reference":
+            raise ValueError("Session: watch=... needs executor='reference' (compiled plans run as one call)")
+        self.executor = executor
+        self._watch = watch
         self.graph = graph if graph is not None else _graph.get_default_graph()
         self._state = SessionState(self)
         self._plans = {}
@@ -102,9 +116,9 @@ class Session:
             raise FailedPreconditionError(None, "Attempted to use a closed Session.")
         if isinstance(fetches, Tensor):  # fast paths: a single node, a flat list or tuple of nodes
             flat, rebuild = [fetches], _first
-        elif fetches.__class__ is list and _all_nodes(fetches):
+        elif type(fetches) is list and _all_nodes(fetches):
             flat, rebuild = fetches, _same  # the plan's output list is new at each run
-        elif fetches.__class__ is tuple and _all_nodes(fetches):
+        elif type(fetches) is tuple and _all_nodes(fetches):
             flat, rebuild = fetches, tuple
         else:
             flat, rebuild = _flatten_fetches(fetches, self.graph)
@@ -119,12 +133,25 @@ class Session:
                 node = key if isinstance(key, Tensor) and key.graph is graph and key.has_value \
                     else self._feed_node(key)
                 feeds[node] = _convert_feed_value(node, value)
+        if self.executor == "reference":
+            values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)
+            return rebuild([_copy_if_shared(values[node]) for node in flat])
+        return rebuild(self._plan(flat, feeds).run(feeds))
+
+    def _plan(self, flat, feeds):
         key = (tuple(flat), tuple(feeds), _check_numerics)
         plan = self._plans.get(key)
         if plan is None:
             with self._lock:
                 plan = self._plans[key] = Plan(flat, feeds, self._state, _check_numerics)
-        return rebuild(plan.run(feeds))
+        return plan
+
+    def plan(self, fetches, feed_dict=None):
+        """The compiled :class:`~tensorslow.plan.Plan` that ``run(fetches, feed_dict)`` uses: its
+        ``order`` of nodes, its ``steps`` and its generated ``source`` (``print(sess.plan(...))``)."""
+        flat, _ = _flatten_fetches(fetches, self.graph) if not isinstance(fetches, Tensor) else ([fetches], None)
+        feeds = {self._feed_node(key): None for key in (feed_dict or {})}
+        return self._plan(flat, feeds)
 
     def _feed_node(self, key):
         if isinstance(key, str):
@@ -149,7 +176,7 @@ class Session:
 def _convert_feed_value(node, value):
     """``value`` as an array of ``node``'s dtype; error naming the node if dtype or shape contradicts it."""
     dtype = node.dtype
-    if value.__class__ is np.ndarray and dtype is not None and value.dtype == dtype.as_numpy_dtype:
+    if type(value) is np.ndarray and dtype is not None and value.dtype == dtype.as_numpy_dtype:
         return _check_feed_shape(node, value)  # the common case: an array of the right dtype
     try:
         array = np.asarray(value)
@@ -179,6 +206,11 @@ def _check_feed_shape(node, array):
 
 def _bad_feed_shape(node, shape):
     raise ValueError(f"Cannot feed value of shape {shape} for {node.name!r}, which has shape {node.shape}")
+
+
+def _copy_if_shared(value):
+    """Variable values and constants are shared, read-only arrays: a fetch gets a copy."""
+    return value.copy() if isinstance(value, np.ndarray) and not value.flags.writeable else value
 
 
 def _first(values):

@@ -7,7 +7,7 @@ batch size of a placeholder), or no tuple at all when even the rank is unknown.
 :func:`reduce_to_shape` is the single place where a gradient computed for a
 broadcast result is summed back to the shape of the input that was broadcast.
 """
-from .reductions import asum
+from .fast_kernels import sum_along
 
 
 class TensorShape:
@@ -129,7 +129,7 @@ def reduce_to_shape(grad, shape):
     if extra < 0:
         return None
     if gshape[extra:] == tuple(shape):  # common case (a bias): only leading axes were added
-        return asum(grad, 0 if extra == 1 else tuple(range(extra)))
+        return sum_along(grad, 0 if extra == 1 else tuple(range(extra)))
     axes = tuple(range(extra)) + tuple(
         extra + i for i, d in enumerate(shape) if d == 1 and gshape[extra + i] != 1)
     if axes:

@@ -11,6 +11,7 @@ from .. import dtypes as _dtypes
 from ..backend import xp
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
+from ..fast_kernels import sigmoid_into
 from .core import as_nodes, binary_op, unary_op
 
 
@@ -320,15 +321,7 @@ def _reciprocal_grad(op, grad):
 @unary_op("Sigmoid")
 def sigmoid(x):
     """y = 1 / (1 + e^-x)"""
-    # For x < -709 (float64) e^-x overflows to inf and y correctly becomes 0.
-    y = xp.negative(x)
-    if y.__class__ is not xp.ndarray:  # a 0-d input gives a NumPy scalar: nothing to do in place
-        return 1 / (1 + xp.exp(y))
-    # In place from here: y is this kernel's own array, so a large layer allocates once. A division
-    # rather than y **= -1 or reciprocal: NumPy vectorizes it (twice as fast), with the same bits.
-    xp.exp(y, out=y)
-    y += 1
-    return xp.divide(1, y, out=y)
+    return sigmoid_into(x)  # the same, in one array instead of three (fast_kernels.py)
 
 
 @RegisterGradient("Sigmoid")
@@ -336,7 +329,7 @@ def _sigmoid_grad(op, grad):
     """dy/dx = y (1 - y)"""
     y = op.output
     d = 1 - y
-    d *= y  # in place on our own temporary, as above
+    d *= y  # in place: d is this function's own temporary (one array, not three)
     d *= grad
     return d
 

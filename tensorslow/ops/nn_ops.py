@@ -12,7 +12,7 @@ from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, math_ops, random_ops
 from .core import as_nodes, common_dtype, unary_op
-from ..reductions import amax, asum
+from ..fast_kernels import max_along, sum_along
 
 
 # -- activations -----------------------------------------------------------------------
@@ -122,14 +122,14 @@ def _axis_op(op_type, kernel):
 
 def _log_softmax(z, axis):
     """log_softmax(z)_i = z_i - max(z) - log(sum_j e^(z_j - max(z)))"""
-    shifted = z - amax(z, axis, keepdims=True)
-    return shifted - xp.log(asum(xp.exp(shifted), axis, keepdims=True))
+    shifted = z - max_along(z, axis, keepdims=True)
+    return shifted - xp.log(sum_along(xp.exp(shifted), axis, keepdims=True))
 
 
 def _softmax(z, axis):
     """softmax(z)_i = e^(z_i - max(z)) / sum_j e^(z_j - max(z))"""
-    e = xp.exp(z - amax(z, axis, keepdims=True))
-    return e / asum(e, axis, keepdims=True)
+    e = xp.exp(z - max_along(z, axis, keepdims=True))
+    return e / sum_along(e, axis, keepdims=True)
 
 
 softmax = _axis_op("Softmax", _softmax)
@@ -140,13 +140,13 @@ log_softmax = _axis_op("LogSoftmax", _log_softmax)
 def _softmax_grad(op, grad):
     """dL/dz = (g - sum(g * y)) * y, the sum along the softmax axis"""
     y = op.output
-    return (grad - asum(grad * y, op.axis, keepdims=True)) * y
+    return (grad - sum_along(grad * y, op.axis, keepdims=True)) * y
 
 
 @RegisterGradient("LogSoftmax")
 def _log_softmax_grad(op, grad):
     """dL/dz = g - sum(g) * softmax(z) = g - sum(g) * e^y"""
-    return grad - asum(grad, op.axis, keepdims=True) * xp.exp(op.output)
+    return grad - sum_along(grad, op.axis, keepdims=True) * xp.exp(op.output)
 
 
 # -- cross-entropies ------------------------------------------------------------------
@@ -182,8 +182,8 @@ def _softmax_xent(labels, logits, axis, name, op_type):
     def compute(z, p):
         # sum(p * (log(sum e^shifted) - shifted)), TensorFlow's kernel's form: -log_softmax without a
         # negation pass, and a row whose loss is 0 gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
-        shifted = z - amax(z, ax, keepdims=True)
-        return asum(p * (xp.log(asum(xp.exp(shifted), ax, keepdims=True)) - shifted), ax)
+        shifted = z - max_along(z, ax, keepdims=True)
+        return sum_along(p * (xp.log(sum_along(xp.exp(shifted), ax, keepdims=True)) - shifted), ax)
     return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
                   name=name or op_type)
 

@@ -12,7 +12,7 @@ from ..backend import xp
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
-from ..reductions import amax, amin, asum
+from ..fast_kernels import max_along, min_along, sum_along
 
 
 def _reduction(op_type, kernel):
@@ -45,7 +45,7 @@ def _check_axes(op_type, x, axis):
 
 def _sum(x, axis, keepdims):
     """y = sum of x over axis"""
-    return asum(x, axis, keepdims)
+    return sum_along(x, axis, keepdims)
 
 
 def _mean(x, axis, keepdims):
@@ -53,7 +53,7 @@ def _mean(x, axis, keepdims):
     if x.dtype.kind in "iu":
         return (xp.sum(x, axis=axis, keepdims=keepdims) // _count(x.shape, axis)).astype(x.dtype)
     # np.mean's arithmetic (the sum in x's dtype, divided by the count as an intp) without its Python layers.
-    total = asum(x, axis, keepdims)
+    total = sum_along(x, axis, keepdims)
     count = xp.intp(_count(x.shape, axis))
     if total.__class__ is xp.ndarray:
         return xp.true_divide(total, count, out=total, casting="unsafe")  # total is this kernel's own array
@@ -62,12 +62,12 @@ def _mean(x, axis, keepdims):
 
 def _max(x, axis, keepdims):
     """y = max of x over axis"""
-    return amax(xp.asarray(x), axis, keepdims)
+    return max_along(xp.asarray(x), axis, keepdims)
 
 
 def _min(x, axis, keepdims):
     """y = min of x over axis"""
-    return amin(xp.asarray(x), axis, keepdims)
+    return min_along(xp.asarray(x), axis, keepdims)
 
 
 def _prod(x, axis, keepdims):

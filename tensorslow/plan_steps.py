@@ -1,0 +1,240 @@
+"""The records a plan is built from, and the buffer planner.
+
+A :class:`Step` is one top-level statement of a plan's function: one op's
+forward kernel, or one op's part of a backward pass (call its gradient
+function, sum each result to its input's shape, add it to that input's
+gradient), or bookkeeping (seed a pass, free a value). It says which op it
+belongs to and which values it reads and writes, so the planner can tell when
+each value dies without reading any code.
+"""
+import builtins
+import keyword
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import fast_kernels
+from .executor import check_finite, fit
+from .registry import check_gradient_count
+
+
+@dataclass
+class Step:
+    """One statement of a plan and what it touches."""
+
+    node: object  # the op whose kernel or gradient this step runs; None for bookkeeping
+    lines: list  # Python source lines (a block's inner lines indented by 4)
+    reads: tuple = ()  # names of the values it reads
+    writes: tuple = ()  # names of the values it assigns
+    backward: bool = False  # runs the op's gradient function, not its kernel
+    input_names: tuple = ()  # the op's input values, by name (for error messages)
+    takes_buffer: bool = False  # a forward kernel with ``out=``: it may write into a dead value's array
+    aliases_inputs: bool = True  # its results may share memory with what it reads
+    buffer: int = None  # set by plan_buffers: the buffer slot its kernel writes into
+
+    def source_lines(self):
+        """The lines, with the buffer argument of a kernel that takes one (None: no array to reuse)."""
+        if not self.takes_buffer:
+            return self.lines
+        head, comment = self.lines[0].split("  #", 1)
+        buffer = "None" if self.buffer is None else f"buffers[{self.buffer}]"
+        return [f"{head[:-1]}, {buffer})  #{comment}"] + self.lines[1:]
+
+
+class Names:
+    """Python identifiers for a plan's values, made from op names ("layer1/MatMul" -> layer1_MatMul)."""
+
+    def __init__(self):
+        self._of = {}
+        self._taken = set(dir(builtins)) | {"buffers", "fed_values", "state"}
+
+    def new(self, base):
+        name = re.sub(r"\W", "_", base) or "_"
+        if not name[0].isalpha() or keyword.iskeyword(name):
+            name = "v_" + name  # names starting with "_" are the plan's own temporaries
+        candidate, k = name, 1
+        while candidate in self._taken:
+            candidate, k = f"{name}_{k}", k + 1
+        self._taken.add(candidate)
+        return candidate
+
+    def value(self, node):
+        if node not in self._of:
+            self._of[node] = self.new(node.op_name)
+        return self._of[node]
+
+
+class StepWriter:
+    """Writes the steps of a plan for ``order`` (fed nodes are sources) and the names they use."""
+
+    def __init__(self, order, fed, state, check_numerics):
+        self.order, self.fed, self.check = order, fed, check_numerics
+        self.names = Names()
+        self.env = {"state": state, "zeros_like": np.zeros_like, "ones_like": np.ones_like, "fit": fit,
+                    "checked": check_finite}
+        self.steps = []
+        self.passes = {}
+
+    def write(self):
+        for node in self.order:
+            self.names.value(node)  # forward values first: they get the plain names
+        for node in self.order:
+            if node.type == "Gradients":
+                if node.backward not in self.passes:
+                    self.backward(node.backward)
+            elif node not in self.fed:
+                self.forward(node)
+        return self.steps
+
+    def bind(self, prefix, node, obj):
+        """Put ``obj`` in the function's namespace as ``prefix_<value name>``; return that name."""
+        name = self.names.new(f"{prefix}_{self.names.value(node)}")
+        self.env[name] = obj
+        return name
+
+    def forward(self, node):
+        if node.type == "Placeholder":
+            node.compute()  # raises "You must feed a value for placeholder ..."
+        out = fast_kernels.out_kernel(node)
+        kernel = self.bind("kernel", node, out or _kernel(node))
+        v = self.names.value(node)
+        ins = [self.names.value(p) for p in node.inputs]
+        args = (["state"] if node.stateful else []) + ins
+        lines = [f"{v} = {kernel}({', '.join(args)})  # {node.type} {node.op_name!r}"]
+        if self.check:
+            lines.append(f"checked({v}, {self.bind('node', node, node)})")
+        fresh = node.type in fast_kernels.FRESH_OUTPUT_TYPES and not node.stateful
+        self.steps.append(Step(node, lines, tuple(ins), (v,), input_names=tuple(ins), takes_buffer=out is not None,
+                               aliases_inputs=not fresh))
+
+    def backward(self, bp):
+        """The steps of backward pass ``bp``: seed the ys, then each op's gradient, then the results."""
+        b = len(self.passes)
+        prefix = "d" if b == 0 else f"d{b}"
+        acc = self.passes[bp] = {node: self.names.new(f"{prefix}_{self.names.value(node)}") for node in bp.between}
+        ys = ", ".join(y.op_name for y in bp.ys)
+        self.steps.append(Step(None, [f"# backward pass: d({ys}) / d(...)", " = ".join(acc.values()) + " = None"],
+                               writes=tuple(acc.values()), aliases_inputs=False))
+        for k, (y, grad_y) in enumerate(zip(bp.ys, bp.grad_ys)):
+            if y in acc:
+                seed = self.names.value(grad_y) if grad_y is not None else self.ones(y)
+                read = (self.names.value(y if grad_y is None else grad_y), acc[y])
+                self.steps.append(Step(y, [f"{acc[y]} = {seed} if {acc[y]} is None else {acc[y]} + {seed}"],
+                                       read, (acc[y],), backward=True, aliases_inputs=False))
+        for node, grad_fn in zip(bp.order, bp.grad_fns):
+            if grad_fn is not None:  # None: declared not differentiable, no gradient flows through it
+                self.steps.append(self.gradient_step(node, grad_fn, acc))
+        for node in self.order:
+            if node.type == "Gradients" and node.backward is bp:
+                x = bp.xs[node.index]
+                out, g, xv = self.names.value(node), acc.get(x, "None"), self.names.value(x)
+                self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else zeros_like({xv})"],
+                                       (xv,) + ((g,) if x in acc else ()), (out,), aliases_inputs=False))
+
+    def gradient_step(self, node, grad_fn, acc):
+        """``if d_op is not None:`` call the op's gradient function, add each result to its input's gradient."""
+        ins = [self.names.value(p) for p in node.inputs]
+        v, g = self.names.value(node), acc[node]
+        needs = [p in acc for p in node.inputs]
+        if not fast_kernels.is_builtin(grad_fn):  # a user's function: check what it returns
+            grad_fn = _checked(grad_fn, node)
+        fn = self.bind("gradient", node, grad_fn)
+        op = self.bind("op", node, fast_kernels.op_values_type(node, needs))
+        where = self.bind("node", node, node)
+        results = ["_t"] if len(ins) == 1 else [f"_t{pos}" for pos in range(len(ins))]
+        call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}), {g})"
+        lines = [f"if {g} is not None:  # {node.type} {node.op_name!r}", f"    {', '.join(results)} = {call}"]
+        if len(ins) == 1:  # a one-input op's gradient may come back bare or as a one-element list
+            lines.append("    if _t.__class__ is list or _t.__class__ is tuple: (_t,) = _t")
+        reads, writes = [g, v] + ins, []
+        for pos, (parent, t) in enumerate(zip(node.inputs, results)):
+            if not needs[pos]:
+                continue
+            a = acc[parent]
+            lines.append(f"    if {t} is not None:")
+            if self.check:
+                lines.append(f"        checked({t}, {where}, 'gradient of ')")
+            lines += [f"        if {t}.shape != {ins[pos]}.shape: {t} = fit({t}, {ins[pos]}, {where}, {pos})",
+                      f"        {a} = {t} if {a} is None else {a} + {t}"]
+            reads.append(a)
+            writes.append(a)
+        return Step(node, lines, tuple(reads), tuple(writes), backward=True, input_names=tuple(ins),
+                    aliases_inputs=not fast_kernels.is_builtin(grad_fn))
+
+    def ones(self, y):
+        """Code for dy/dy = ones like y's value: a shared read-only constant when y's static shape
+        and dtype are known (a scalar loss, usually), else a new array of the value's shape."""
+        v = self.names.value(y)
+        if y.dtype is None or not y.shape.is_fully_defined():
+            return f"ones_like({v})"
+        one = np.ones(y.shape.as_list(), dtype=y.dtype.as_numpy_dtype)
+        one.flags.writeable = False  # gradient functions make new arrays; fetched values are copied
+        name = self.bind("ones", y, one)
+        return f"({name} if {v}.shape == {name}.shape else ones_like({v}))"
+
+
+def plan_buffers(steps, keep):
+    """``steps`` with a ``del`` after each value's last reader, and buffer slots for the kernels that
+    take ``out=``: when a value they made dies, its array goes to a later result of the same static
+    shape and dtype (and, between runs, to the same result again). Returns (steps, number of slots).
+
+    A value's array is reused only when nothing can still hold it: it is not fetched, and every
+    step that reads it makes new arrays (no view of it, no variable assigned it)."""
+    last_read, made_by, made_at = {}, {}, {}
+    for k, step in enumerate(steps):
+        for name in step.reads:
+            last_read[name] = k
+        for name in step.writes:
+            made_by.setdefault(name, step)
+            made_at.setdefault(name, k)
+    recyclable = {name for name, step in made_by.items() if step.takes_buffer and name not in keep}
+    for step in steps:
+        if step.aliases_inputs:
+            recyclable.difference_update(step.reads)
+    dies_after = {}
+    for name, step in made_by.items():
+        if name not in keep:
+            dies_after.setdefault(last_read.get(name, made_at[name]), []).append(name)
+    out, free, slot_of, n_slots = [], {}, {}, 0
+    for k, step in enumerate(steps):
+        for name in step.writes:
+            if name in recyclable:
+                key = _buffer_key(step.node)
+                slot = free[key].pop() if free.get(key) else None
+                if slot is None:
+                    slot, n_slots = n_slots, n_slots + 1
+                slot_of[name], step.buffer = slot, slot
+        step.lines = step.source_lines()
+        out.append(step)
+        dead = sorted(dies_after.get(k, ()))
+        if dead:
+            lines = [f"buffers[{slot_of[n]}] = {n}  # its array is free for a later result" for n in dead
+                     if n in slot_of]
+            out.append(Step(None, lines + [f"del {', '.join(dead)}"], aliases_inputs=False))
+            for n in dead:
+                if n in slot_of:
+                    free.setdefault(_buffer_key(made_by[n].node), []).append(slot_of[n])
+    return out, n_slots
+
+
+def _buffer_key(node):
+    return node.shape.dims, node.dtype
+
+
+def _kernel(node):
+    compute = node.compute
+    if "compute" in node.__dict__ or type(node).__module__.startswith("tensorslow."):
+        return compute
+
+    def user_compute(*args):  # a course-style Operation subclass may return lists
+        return np.asarray(compute(*args))
+    return user_compute
+
+
+def _checked(grad_fn, node):
+    """A user's gradient function, made to return one array (or None) per input."""
+    def checked(op, grad):
+        results = [None if g is None else np.asarray(g) for g in check_gradient_count(node, grad_fn(op, grad))]
+        return results[0] if len(results) == 1 else results
+    return checked
