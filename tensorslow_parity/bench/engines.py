@@ -85,6 +85,10 @@ def thread_environment(threads):
     return env
 
 
+def _threads(n, kind=""):
+    return f"{n} {kind}{' ' if kind else ''}thread{'s' if n != 1 else ''}"
+
+
 def pin_threads(engine, threads):
     """In the worker: set the thread pools that only an API sets (TensorFlow's, PyTorch's), before any work.
     Returns a description of the engine's threads, for the printed output."""
@@ -92,17 +96,18 @@ def pin_threads(engine, threads):
         import tensorflow as tf
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
-        return (f"TF intra-op {tf.config.threading.get_intra_op_parallelism_threads()}, "
-                f"inter-op {tf.config.threading.get_inter_op_parallelism_threads()}")
+        return (f"TF {_threads(tf.config.threading.get_intra_op_parallelism_threads(), 'intra-op')}, "
+                f"{_threads(tf.config.threading.get_inter_op_parallelism_threads(), 'inter-op')}")
     if engine == "torch":
         import torch
         torch.set_num_threads(threads)
         torch.set_num_interop_threads(1)
-        return f"torch intra-op {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}"
+        return (f"torch {_threads(torch.get_num_threads(), 'intra-op')}, "
+                f"{_threads(torch.get_num_interop_threads(), 'inter-op')}")
     if engine == "jax":
         import jax
         jax.devices()
-        return f"XLA CPU, intra-op {threads}"
+        return f"XLA CPU {_threads(threads, 'intra-op')} (XLA_FLAGS)"
     return blas_threads()
 
 
@@ -113,8 +118,7 @@ def blas_threads():
     except ImportError:
         return "BLAS threads unknown (no threadpoolctl)"
     import numpy  # noqa: F401 (loads the BLAS that threadpoolctl inspects)
-    pools = [f"{p['internal_api']} {p['num_threads']} thread{'s' if p['num_threads'] != 1 else ''}"
-             for p in threadpool_info() if p["user_api"] == "blas"]
+    pools = [f"{p['internal_api']} {_threads(p['num_threads'])}" for p in threadpool_info() if p["user_api"] == "blas"]
     return ", ".join(pools) or "no BLAS found"
 
 
