@@ -27,7 +27,7 @@ from tensorslow.registry import registered_op_types  # noqa: E402
 tensorflow = pytest.importorskip("tensorflow")  # imported once per module: it is slow
 tf1 = tensorflow.compat.v1
 
-TOLERANCES = {np.float32: OP_TOLERANCES["float32"], np.float64: OP_TOLERANCES["float64"]}
+OP_TOLERANCES_BY_TYPE = {np.float32: OP_TOLERANCES["float32"], np.float64: OP_TOLERANCES["float64"]}
 RELAXED = {
     # op type -> float32 tolerance, with why. (None so far: add with a reason if an op needs it.)
 }
@@ -118,7 +118,7 @@ def _params():
 @pytest.mark.parametrize("case, dtype", _params())
 def test_op_matches_tensorflow(case, dtype):
     entry = case.entry
-    tol = TOLERANCES[dtype]
+    tol = OP_TOLERANCES_BY_TYPE[dtype]
     if dtype is np.float32 and entry.op_type in RELAXED:
         tol = RELAXED[entry.op_type]
     for shapes in case.examples:

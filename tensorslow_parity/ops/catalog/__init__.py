@@ -31,9 +31,6 @@ catalog; :func:`make_inputs` draws a case's inputs.
 The catalog depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
-from dataclasses import dataclass
-from typing import Callable, Optional
-
 from tensorslow_parity.ops.catalog import array, linalg, logic, math, nn, random, reductions
 from tensorslow_parity.ops.catalog.inputs import (DOMAINS, SHAPE_FAMILIES, Domain, Extra, make_inputs,
                                                   quotient_away_from_integers)
