@@ -9,14 +9,11 @@ Two promises:
 * it mirrors ``tf.compat.v1``: change ``import tensorflow.compat.v1 as tf`` to
   ``import tensorslow as tf`` and a TF1 tutorial runs with the same numbers.
 """
-import sys as _sys
-import types as _types
-
 from . import dtypes
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,  # noqa: A004
                      int32, int64, uint8)
 from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
-from .graph import (Graph, Operation, Tensor, control_dependencies, convert_to_tensor, get_default_graph,
+from .graph import (Graph, Tensor, control_dependencies, get_default_graph,
                     get_default_session, name_scope, reset_default_graph)
 from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .shapes import TensorShape
@@ -24,6 +21,7 @@ from .variables import (GraphKeys, Placeholder, Variable, all_variables, assign,
                         global_variables, global_variables_initializer, group, initialize_all_variables,
                         local_variables, local_variables_initializer, no_op,
                         placeholder, placeholder_with_default, trainable_variables, variables_initializer)
+from .ops.core import Operation, convert_to_tensor
 from .ops.math_ops import (abs, add, add_n, cast, ceil, div, divide, equal, exp, floor, floordiv, floormod,  # noqa: A004
                            greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not,
                            logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow,
@@ -60,19 +58,17 @@ def disable_v2_behavior():
 disable_eager_execution = disable_v2_behavior
 newaxis = None
 
-random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform, truncated_normal=truncated_normal,
-                                set_random_seed=set_random_seed, set_seed=set_random_seed)
-math = _types.SimpleNamespace(
-    **{n: globals()[n] for n in ("abs", "add", "add_n", "argmax", "argmin", "ceil", "divide", "equal", "exp",
-                                 "floor", "greater", "greater_equal", "less", "less_equal", "log", "log1p",
-                                 "logical_and", "logical_not", "logical_or", "maximum", "minimum", "multiply",
-                                 "negative", "not_equal", "pow", "reciprocal", "reduce_max", "reduce_mean",
-                                 "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign",
-                                 "sqrt", "square", "squared_difference", "subtract", "tanh", "log_softmax",
-                                 "softmax")})
-errors = _types.SimpleNamespace(OpError=OpError, InvalidArgumentError=InvalidArgumentError,
-                                FailedPreconditionError=FailedPreconditionError, NotFoundError=NotFoundError)
-# `tf.compat.v1.X` works too, for code written against TF2's compatibility module.
-compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
+from . import errors, math, random  # noqa: E402  (tf.errors, tf.math, tf.random: real submodules)
 
 __version__ = "0.1.0"
+__all__ = sorted(name for name in globals() if not name.startswith("_"))
+
+
+def __getattr__(name):
+    """``tensorslow.compat`` is imported on first use: ``compat.v1`` is this module's own API."""
+    if name == "compat":
+        import importlib
+        importlib.import_module(".compat.v1", __name__)  # importing it sets this module's `compat`
+        return globals()["compat"]
+    raise AttributeError(f"module 'tensorslow' has no attribute {name!r}")
+

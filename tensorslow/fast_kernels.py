@@ -62,25 +62,30 @@ def sum_along(x, axis=None, keepdims=False):
     return xp.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
+# These run several times per training step: they check as little as they can, as cheaply as they
+# can (`__class__ is` instead of isinstance, no helper calls).
+
 def _single_axis(axis):
     """``axis`` as one int when it names one axis (``1`` or ``(1,)``); None (all axes) or a tuple otherwise."""
-    return axis[0] if isinstance(axis, tuple) and len(axis) == 1 else axis
+    return axis[0] if axis.__class__ is tuple and len(axis) == 1 else axis
 
 
 def _last_axis_length(x, axis):
     """k when ``axis`` is the last axis (of length k) of a float32/float64 array of rank >= 2, else 0."""
     axis = _single_axis(axis)
-    n = x.ndim
-    if n < 2 or not isinstance(axis, int) or axis not in (-1, n - 1) or x.dtype.char not in "fd":
+    shape = x.shape
+    n = len(shape)
+    if n < 2 or axis.__class__ is not int or (axis != -1 and axis != n - 1) or x.dtype.char not in "fd":
         return 0
-    return x.shape[-1]
+    return shape[-1]
 
 
 def _rows_of_narrow_matrix(x, axis):
     """Is this a sum over axis 0 of a float32/float64 (n, k) matrix, n > 1 and k <= _MAX_COLUMNS?"""
     axis = _single_axis(axis)
-    return (x.ndim == 2 and isinstance(axis, int) and axis in (0, -2) and x.shape[1] <= _MAX_COLUMNS
-            and x.shape[0] > 1 and x.dtype.char in "fd")
+    shape = x.shape
+    return len(shape) == 2 and axis.__class__ is int and (axis == 0 or axis == -2) and 1 < shape[0] \
+        and shape[1] <= _MAX_COLUMNS and x.dtype.char in "fd"
 
 
 def _unrolled(ufunc, x, k, keepdims):
@@ -106,22 +111,28 @@ def sigmoid_into(x, out=None):
 
 # -- 4: kernels with out= --------------------------------------------------------------------
 
+#: Below this many bytes a result is made anew: malloc serves small arrays from its free lists
+#: without page faults, and checking a buffer (~0.3 µs) would cost more than it saves.
+MIN_BUFFER_BYTES = 64 * 1024
+
+
 def _fits(buffer, shape, dtype):
     """Can ``buffer`` (a dead value: an array, a NumPy scalar or None) hold a result of ``shape`` and ``dtype``?"""
-    return type(buffer) is xp.ndarray and buffer.shape == shape and buffer.dtype == dtype
+    return buffer.__class__ is xp.ndarray and buffer.shape == shape and buffer.dtype == dtype
 
 
 def _matmul_into(a, b, buffer):
     """a @ b (2-D), written into ``buffer`` when it has the result's shape and dtype."""
-    if _fits(buffer, (a.shape[0], b.shape[1]), a.dtype) and a.dtype == b.dtype:
+    if buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and a.dtype == b.dtype \
+            and _fits(buffer, (a.shape[0], b.shape[1]), a.dtype):
         return xp.dot(a, b, out=buffer)
     return xp.dot(a, b)
 
 
 def _elementwise_into(ufunc):
     def kernel(a, b, buffer):
-        """ufunc(a, b) into ``buffer`` when b broadcasts into a's shape (a bias) or the reverse."""
-        if a.dtype == b.dtype:
+        """ufunc(a, b), into ``buffer`` when it is big and b broadcasts into a's shape (a bias) or the reverse."""
+        if buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and a.dtype == b.dtype:
             if _fits(buffer, a.shape, a.dtype) and _suffix(b.shape, a.shape):
                 return ufunc(a, b, out=buffer)
             if _fits(buffer, b.shape, b.dtype) and _suffix(a.shape, b.shape):
@@ -137,7 +148,7 @@ def _suffix(small, big):
 
 def _unary_into(fn):
     def kernel(x, buffer):
-        if x.ndim and _fits(buffer, x.shape, x.dtype):
+        if buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and x.ndim and _fits(buffer, x.shape, x.dtype):
             return fn(x, out=buffer)
         return fn(x)
     return kernel

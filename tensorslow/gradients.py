@@ -15,7 +15,8 @@ backward pass once.
 """
 from collections import deque
 
-from .graph import Tensor, convert_to_tensor
+from .graph import Tensor
+from .ops.core import convert_to_tensor
 from .registry import get_gradient_function
 
 

@@ -333,27 +333,6 @@ class Tensor:
         return f'Tensor("{self.name}", shape={shape}, dtype={dtype})'
 
 
-class Operation(Tensor):
-    """Base class of computed nodes, as in the course.
-
-    Subclass it and define ``compute(self, *input_values)``::
-
-        class cube(Operation):
-            def __init__(self, x):
-                super().__init__([x])
-            def compute(self, x_value):
-                return x_value ** 3
-
-    then register its gradient with ``@RegisterGradient("cube")``.
-    """
-
-    def __init__(self, input_nodes=(), op_type=None, **kwargs):
-        inputs = [convert_to_tensor(x) for x in input_nodes]
-        if "graph" not in kwargs and not inputs:
-            kwargs["graph"] = get_default_graph()
-        Tensor.__init__(self, op_type or type(self).__name__, inputs, **kwargs)
-
-
 class NoValueOp(Tensor):
     """A node run for its effect (a training step, an initializer): ``run`` returns None."""
 
@@ -392,31 +371,6 @@ def constant_node(value, dtype=None, shape=None, name=None, graph=None):
     node = Tensor("Const", (), compute=compute, attrs={"value": array}, dtype=dt, shape=array.shape,
                   name=name or "Const", graph=graph or get_default_graph())
     return node
-
-
-def convert_to_tensor(value, dtype=None, name=None, graph=None):
-    """Return ``value`` as a node: nodes pass through, anything array-like becomes a ``Const``.
-
-    ``dtype`` is the dtype the caller needs; for Python and NumPy values it is the
-    dtype of the constant (TensorFlow converts literals to the other operand's dtype).
-    """
-    if isinstance(value, Tensor):
-        if dtype is not None and value.dtype is not None and value.dtype != dtype:
-            raise TypeError(f"Expected a {_dtypes.as_dtype(dtype).name} node, got {value.name!r} "
-                            f"of dtype {value.dtype.name}")
-        return value
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value)):
-        from .ops.array_ops import stack
-        return stack(list(value), name=name)
-    return constant_node(value, dtype=dtype, name=name, graph=graph)
-
-
-def _flatten(seq):
-    for item in seq:
-        if isinstance(item, (list, tuple)):
-            yield from _flatten(item)
-        else:
-            yield item
 
 
 # -- default session (used by Tensor.eval and Operation.run) --------------------------

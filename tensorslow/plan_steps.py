@@ -17,6 +17,7 @@ import numpy as np
 from . import fast_kernels
 from .executor import check_finite, fit
 from .registry import check_gradient_count
+from .shapes import reduce_to_shape
 
 
 @dataclass
@@ -71,7 +72,7 @@ class StepWriter:
     def __init__(self, order, fed, state, check_numerics):
         self.order, self.fed, self.check = order, fed, check_numerics
         self.names = Names()
-        self.env = {"state": state, "zeros_like": np.zeros_like, "ones_like": np.ones_like, "fit": fit,
+        self.env = {"state": state, "zeros_like": np.zeros_like, "ones_like": np.ones_like, "fit": _fit,
                     "checked": check_finite}
         self.steps = []
         self.passes = {}
@@ -116,12 +117,13 @@ class StepWriter:
         ys = ", ".join(y.op_name for y in bp.ys)
         self.steps.append(Step(None, [f"# backward pass: d({ys}) / d(...)", " = ".join(acc.values()) + " = None"],
                                writes=tuple(acc.values()), aliases_inputs=False))
-        for k, (y, grad_y) in enumerate(zip(bp.ys, bp.grad_ys)):
+        self.summed = set()  # gradients that something has been added to already in this pass
+        for y, grad_y in zip(bp.ys, bp.grad_ys):
             if y in acc:
                 seed = self.names.value(grad_y) if grad_y is not None else self.ones(y)
                 read = (self.names.value(y if grad_y is None else grad_y), acc[y])
-                self.steps.append(Step(y, [f"{acc[y]} = {seed} if {acc[y]} is None else {acc[y]} + {seed}"],
-                                       read, (acc[y],), backward=True, aliases_inputs=False))
+                self.steps.append(Step(y, [self.add_to(acc[y], seed)], read, (acc[y],), backward=True,
+                                       aliases_inputs=False))
         for node, grad_fn in zip(bp.order, bp.grad_fns):
             if grad_fn is not None:  # None: declared not differentiable, no gradient flows through it
                 self.steps.append(self.gradient_step(node, grad_fn, acc))
@@ -156,11 +158,18 @@ class StepWriter:
             if self.check:
                 lines.append(f"        checked({t}, {where}, 'gradient of ')")
             lines += [f"        if {t}.shape != {ins[pos]}.shape: {t} = fit({t}, {ins[pos]}, {where}, {pos})",
-                      f"        {a} = {t} if {a} is None else {a} + {t}"]
+                      f"        {self.add_to(a, t)}"]
             reads.append(a)
             writes.append(a)
         return Step(node, lines, tuple(reads), tuple(writes), backward=True, input_names=tuple(ins),
                     aliases_inputs=not fast_kernels.is_builtin(grad_fn))
+
+    def add_to(self, total, term):
+        """Code adding ``term`` to the gradient ``total`` (the first term to arrive starts the sum)."""
+        if total not in self.summed:
+            self.summed.add(total)
+            return f"{total} = {term}"
+        return f"{total} = {term} if {total} is None else {total} + {term}"
 
     def ones(self, y):
         """Code for dy/dy = ones like y's value: a shared read-only constant when y's static shape
@@ -238,3 +247,13 @@ def _checked(grad_fn, node):
         results = [None if g is None else np.asarray(g) for g in check_gradient_count(node, grad_fn(op, grad))]
         return results[0] if len(results) == 1 else results
     return checked
+
+
+def _fit(grad, value, node, pos):
+    """``executor.fit`` for a plan, which calls it only when the shapes differ: sum ``grad`` to
+    ``value``'s shape directly, and go through ``fit`` (conversions, the error naming the op) otherwise."""
+    if grad.__class__ is np.ndarray and value.__class__ is np.ndarray:
+        reduced = reduce_to_shape(grad, value.shape)
+        if reduced is not None:
+            return reduced
+    return fit(grad, value, node, pos)

@@ -6,7 +6,8 @@ course, a Variable is usable at once: a session initializes it from its
 initial value the first time it is read, so calling
 ``global_variables_initializer()`` is optional (it resets every variable).
 """
-from .graph import NoValueOp, Tensor, convert_to_tensor, get_default_graph
+from .graph import NoValueOp, Tensor, get_default_graph
+from .ops.core import convert_to_tensor
 
 GLOBAL_VARIABLES = "variables"
 TRAINABLE_VARIABLES = "trainable_variables"

@@ -11,7 +11,7 @@ from ..backend import xp
 from ..graph import Tensor, constant_node
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape, broadcast_static
-from .core import as_nodes, common_dtype
+from .core import as_nodes, common_dtype, pack
 
 
 def _static_ints(value, what, op_type):
@@ -175,26 +175,8 @@ def _concat_grad(op, grad):
 
 
 def stack(values, axis=0, name="stack"):
-    """y = the ``values`` joined along a new ``axis``."""
-    nodes = as_nodes(list(values))
-    ax = int(axis)
-    dtype = common_dtype("Pack", nodes)
-    shape = TensorShape(None)
-    if nodes and all(n.shape.dims is not None for n in nodes):
-        dims = list(nodes[0].shape.dims)
-        for n in nodes[1:]:
-            if not n.shape.is_compatible_with(dims):
-                raise ValueError(f"Pack: shapes differ: {[str(n.shape) for n in nodes]}")
-        dims.insert(ax if ax >= 0 else len(dims) + 1 + ax, len(nodes))
-        shape = TensorShape(dims)
-    return Tensor("Pack", nodes, compute=lambda *vs: xp.stack(vs, axis=ax), attrs={"axis": ax},
-                  dtype=dtype, shape=shape, name=name or "stack")
-
-
-@RegisterGradient("Pack")
-def _pack_grad(op, grad):
-    """dL/dx_i = dL/dy[..., i, ...] along the stacking axis"""
-    return [xp.take(grad, i, axis=op.axis) for i in range(len(op.inputs))]
+    """y = the ``values`` joined along a new ``axis`` (the ``Pack`` op, defined in core.py)."""
+    return pack(as_nodes(list(values)), axis, name)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):

@@ -1,15 +1,88 @@
-"""Helpers that turn a NumPy kernel into a graph-building function.
+"""What every op shares: turning operands into nodes, and a NumPy kernel into a graph-building function.
 
 An op is defined by its kernel (the forward math on arrays) and registered
 gradient; these helpers do the graph bookkeeping every op shares: converting
-Python and NumPy operands to constants of the right dtype, checking that both
-operands of a binary op agree on dtype, and inferring the static shape.
+Python and NumPy operands to constants of the right dtype (``convert_to_tensor``;
+a nested list holding nodes becomes a ``Pack`` of them, which is why ``pack``
+lives here), checking that both operands of a binary op agree on dtype, and
+inferring the static shape. ``Operation`` is the course's base class for ops
+written as classes.
 """
 import functools
 
 from .. import dtypes as _dtypes
-from ..graph import Tensor, convert_to_tensor, _graph_of
+from ..backend import xp
+from ..graph import Tensor, _graph_of, constant_node, get_default_graph
+from ..registry import RegisterGradient
 from ..shapes import TensorShape, broadcast_static
+
+
+def convert_to_tensor(value, dtype=None, name=None, graph=None):
+    """Return ``value`` as a node: nodes pass through, anything array-like becomes a ``Const``.
+
+    ``dtype`` is the dtype the caller needs; for Python and NumPy values it is the
+    dtype of the constant (TensorFlow converts literals to the other operand's dtype).
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype is not None and value.dtype != dtype:
+            raise TypeError(f"Expected a {_dtypes.as_dtype(dtype).name} node, got {value.name!r} "
+                            f"of dtype {value.dtype.name}")
+        return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value)):
+        return pack(as_nodes(list(value)), name=name or "stack")
+    return constant_node(value, dtype=dtype, name=name, graph=graph)
+
+
+def _flatten(seq):
+    for item in seq:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def pack(nodes, axis=0, name="stack"):
+    """y = the ``nodes`` joined along a new ``axis`` (``tf.stack``)."""
+    ax = int(axis)
+    dtype = common_dtype("Pack", nodes)
+    shape = TensorShape(None)
+    if nodes and all(n.shape.dims is not None for n in nodes):
+        dims = list(nodes[0].shape.dims)
+        for n in nodes[1:]:
+            if not n.shape.is_compatible_with(dims):
+                raise ValueError(f"Pack: shapes differ: {[str(n.shape) for n in nodes]}")
+        dims.insert(ax if ax >= 0 else len(dims) + 1 + ax, len(nodes))
+        shape = TensorShape(dims)
+    return Tensor("Pack", nodes, compute=lambda *vs: xp.stack(vs, axis=ax), attrs={"axis": ax},
+                  dtype=dtype, shape=shape, name=name or "stack")
+
+
+@RegisterGradient("Pack")
+def _pack_grad(op, grad):
+    """dL/dx_i = dL/dy[..., i, ...] along the stacking axis"""
+    return [xp.take(grad, i, axis=op.axis) for i in range(len(op.inputs))]
+
+
+class Operation(Tensor):
+    """Base class of computed nodes, as in the course.
+
+    Subclass it and define ``compute(self, *input_values)``::
+
+        class cube(Operation):
+            def __init__(self, x):
+                super().__init__([x])
+            def compute(self, x_value):
+                return x_value ** 3
+
+    then register its gradient with ``@RegisterGradient("cube")``.
+    """
+
+    def __init__(self, input_nodes=(), op_type=None, **kwargs):
+        inputs = [convert_to_tensor(x) for x in input_nodes]
+        if "graph" not in kwargs and not inputs:
+            kwargs["graph"] = get_default_graph()
+        Tensor.__init__(self, op_type or type(self).__name__, inputs, **kwargs)
+
 
 
 def as_nodes(values, dtype_hint=None):
