@@ -29,9 +29,9 @@ from .ops.math_ops import (abs, add, add_n, cast, ceil, div, divide, equal, exp,
                            tanh, to_double, to_float, to_int32, to_int64, truediv)
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
 from .ops.linalg_ops import matmul
-from .ops.array_ops import (concat, expand_dims, fill, gather, identity, one_hot, ones, ones_like, pad, rank,
-                            reshape, shape, size, split, squeeze, stack, stop_gradient, tile, transpose, unstack,
-                            where, where_v2, zeros, zeros_like)
+from .ops.array_ops import (concat, expand_dims, fill, identity, ones, ones_like, rank, reshape, shape, size, split,
+                            squeeze, stack, stop_gradient, transpose, unstack, zeros, zeros_like)
+from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
 from .ops.array_ops import range_ as range  # noqa: A004
 from .ops.nn_ops import softmax, log_softmax
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal

@@ -10,7 +10,7 @@ each value dies without reading any code.
 import builtins
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -10,6 +10,8 @@ written as classes.
 """
 import functools
 
+import numpy as np
+
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..graph import Tensor, _graph_of, constant_node, get_default_graph
@@ -198,3 +200,14 @@ def reduced_shape(shape, axis, keepdims):
 def keep_dims_alias(keepdims, keep_dims):
     """TF1 spells ``keepdims`` as ``keep_dims``; accept either."""
     return bool(keep_dims if keep_dims is not None else keepdims)
+
+
+def static_ints(value, what, op_type):
+    """A shape/perm/axis argument as a tuple of Python ints (graph nodes are not accepted here)."""
+    if isinstance(value, Tensor):
+        if value.type == "Const":
+            return tuple(int(v) for v in np.ravel(value.attrs["value"]))
+        return None
+    if np.ndim(value) == 0:
+        return (int(value),)
+    return tuple(int(v) for v in value)

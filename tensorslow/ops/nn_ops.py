@@ -10,7 +10,7 @@ from ..backend import xp
 from ..graph import Tensor
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from . import array_ops, math_ops, random_ops
+from . import array_ops, indexing_ops, math_ops, random_ops
 from .core import as_nodes, common_dtype, unary_op
 from ..fast_kernels import max_along, sum_along
 
@@ -255,8 +255,8 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     logits, labels = as_nodes([logits, labels])
     zeros = array_ops.zeros_like(logits)
     cond = math_ops.greater_equal(logits, zeros)
-    relu_logits = array_ops.where(cond, logits, zeros)
-    neg_abs_logits = array_ops.where(cond, math_ops.negative(logits), logits)
+    relu_logits = indexing_ops.where(cond, logits, zeros)
+    neg_abs_logits = indexing_ops.where(cond, math_ops.negative(logits), logits)
     return math_ops.add(math_ops.subtract(relu_logits, math_ops.multiply(logits, labels)),
                         math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name or "logistic_loss")
 

@@ -4,7 +4,7 @@
 can key ``feed_dict``; use ``tf.equal`` for elementwise equality.
 """
 from ..graph import Tensor
-from . import array_ops, linalg_ops, math_ops
+from . import indexing_ops, linalg_ops, math_ops
 
 
 def _binary(fn, name):
@@ -31,4 +31,4 @@ Tensor.__ge__ = lambda self, other: math_ops.greater_equal(self, other)
 Tensor.__neg__ = lambda self: math_ops.negative(self)
 Tensor.__abs__ = lambda self: math_ops.abs(self)
 Tensor.__invert__ = lambda self: math_ops.logical_not(self)
-Tensor.__getitem__ = array_ops.getitem
+Tensor.__getitem__ = indexing_ops.getitem
