@@ -1,0 +1,247 @@
+"""TF1 API behaviour compared with ``tf.compat.v1``: collections, assign, name scopes, operator
+overloads, dtypes and casts (each graph built twice, once per library)."""
+
+import numpy as np
+import pytest
+
+import tensorslow as ts
+
+
+@pytest.fixture(autouse=True)
+def fresh_default_graph():
+    """Every test starts with an empty default graph, and whatever it makes default is undone."""
+    with ts.Graph().as_default():
+        yield
+
+
+def _assert_same_structure(ours, theirs, path="fetch"):
+    """Same container types and nesting; leaves equal as arrays with the same dtype."""
+    if theirs is None:
+        assert ours is None, f"{path}: expected None, got {ours!r}"
+        return
+    if isinstance(theirs, dict):
+        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
+        assert list(ours) == list(theirs), f"{path}: keys {list(ours)} vs {list(theirs)}"
+        for k in theirs:
+            _assert_same_structure(ours[k], theirs[k], f"{path}[{k!r}]")
+        return
+    if isinstance(theirs, (list, tuple)):
+        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
+        assert len(ours) == len(theirs), f"{path}: length {len(ours)} vs {len(theirs)}"
+        for k, (a, b) in enumerate(zip(ours, theirs)):
+            _assert_same_structure(a, b, f"{path}[{k}]")
+        return
+    a, b = np.asarray(ours), np.asarray(theirs)
+    assert a.dtype == b.dtype, f"{path}: dtype {a.dtype} vs {b.dtype}"
+    assert a.shape == b.shape, f"{path}: shape {a.shape} vs {b.shape}"
+    np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=path)
+
+
+# =====================================================================================
+# The course's API
+# =====================================================================================
+
+
+def _collections(m, optimizer):
+    with m.Graph().as_default():
+        a = m.Variable(np.ones((2, 2)), name="a")
+        b = m.Variable(np.zeros(2), name="b")
+        m.Variable(np.array(0.5), trainable=False, name="frozen")
+        loss = m.reduce_sum(m.matmul(a, a) + b)
+        optimizer(m).minimize(loss)
+        return (sorted(v.name for v in m.global_variables()), sorted(v.name for v in m.trainable_variables()))
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda m: m.train.GradientDescentOptimizer(0.1),
+    lambda m: m.train.MomentumOptimizer(0.1, 0.9),
+    lambda m: m.train.AdamOptimizer(0.1),
+    lambda m: m.train.RMSPropOptimizer(0.1, centered=True),
+    lambda m: m.train.AdagradOptimizer(0.1),
+], ids=["sgd", "momentum", "adam", "rmsprop-centered", "adagrad"])
+def test_global_and_trainable_variables_match_tensorflow(tf1, optimizer):
+    ours_global, ours_trainable = _collections(ts, optimizer)
+    theirs_global, theirs_trainable = _collections(tf1, optimizer)
+    assert ours_trainable == theirs_trainable == ["a:0", "b:0"]
+    assert ours_global == theirs_global  # optimizer slots are global but not trainable
+
+
+def test_assign_family_matches_tensorflow(tf1):
+    def run(m):
+        with m.Graph().as_default():
+            v = m.Variable(np.array([1.0, 2.0, 3.0]))
+            w = m.Variable(np.array([10, 20], np.int32))
+            ops = [m.assign(v, np.array([4.0, 5.0, 6.0])), m.assign_add(v, np.array([1.0, 1.0, 1.0])),
+                   m.assign_sub(v, np.array([0.5, 0.5, 0.5])), v.assign(v * 2.0), v.assign_add(v),
+                   v.assign_sub(np.array([1.0, 2.0, 3.0])), m.assign_add(w, np.array([1, 2], np.int32)),
+                   w.assign_sub(np.array([5, 5], np.int32))]
+            with m.Session() as sess:
+                sess.run(m.global_variables_initializer())
+                return [(sess.run(op), sess.run(v), sess.run(w)) for op in ops]
+    _assert_same_structure(run(ts), run(tf1))
+
+
+# =====================================================================================
+# Names
+# =====================================================================================
+
+def _scoped_names(m):
+    with m.Graph().as_default():
+        a = m.constant(1.0, name="a")
+        x = m.placeholder(m.float32, [None, 2], name="x")
+        names = [a, x, m.add(a, a), m.add(a, a), m.add(a, a, name="s"), m.add(a, a, name="s")]
+        with m.name_scope("layer1"):
+            W = m.Variable(np.ones((2, 2), np.float32), name="W")
+            names += [W, m.matmul(x, W), m.matmul(x, W), m.nn.relu(x), m.reduce_sum(x), m.sigmoid(x)]
+        with m.name_scope("layer1"):  # re-entering a scope opens layer1_1
+            names += [m.matmul(x, W)]
+        with m.name_scope("outer"):
+            with m.name_scope("inner"):
+                names += [m.add(a, a, name="s"), m.constant(2.0)]
+        return [n.name for n in names]
+
+
+def test_name_scopes_and_unique_names_match_tensorflow(tf1):
+    ours, theirs = _scoped_names(ts), _scoped_names(tf1)
+    assert theirs[:8] == ["a:0", "x:0", "Add:0", "Add_1:0", "s:0", "s_1:0", "layer1/W:0", "layer1/MatMul:0"]
+    assert ours == theirs, f"names: tensorslow {ours} vs tensorflow {theirs}"
+
+
+def _operator_names(m):
+    with m.Graph().as_default():
+        a = m.constant(1.0, name="a")
+        M = m.constant(np.ones((2, 2), np.float32), name="M")
+        nodes = [a + a, a + a, a - a, a * a, a / a, a ** 2.0, M @ M, m.add(a, a)]
+        return [n.name for n in nodes]
+
+
+def test_operator_overloads_name_their_ops_as_tensorflow(tf1):
+    """``a + b`` makes an op named "add" (then "add_1"), ``a * b`` "mul", ``a / b`` "truediv"..."""
+    theirs = _operator_names(tf1)
+    assert theirs[:2] == ["add:0", "add_1:0"]
+    ours = _operator_names(ts)
+    assert ours == theirs, f"op names: tensorslow {ours} vs tensorflow {theirs}"
+
+
+def test_get_tensor_by_name():
+    with ts.name_scope("layer1"):
+        y = ts.add(ts.constant(1.0), ts.constant(2.0), name="y")
+    g = ts.get_default_graph()
+    assert g.get_tensor_by_name("layer1/y:0") is y
+
+
+# =====================================================================================
+# Operators and dtypes
+# =====================================================================================
+
+X_VALUE = np.array([[-2.5, -1.0, 0.5], [1.5, 3.0, 4.25]], np.float32)
+Y_VALUE = np.array([[1.5, 2.0, -0.75], [2.0, -4.0, 1.25]], np.float32)
+I_VALUE = np.array([[-7, -3, 0], [5, 8, 9]], np.int32)
+J_VALUE = np.array([[2, -2, 3], [3, 5, -4]], np.int32)
+ROW = np.array([0.5, -1.0, 2.0], np.float32)
+
+OPERATOR_CASES = {
+    "x + y": lambda x, y, i, j, M: x + y, "x - y": lambda x, y, i, j, M: x - y,
+    "x * y": lambda x, y, i, j, M: x * y, "x / y": lambda x, y, i, j, M: x / y,
+    "x // y": lambda x, y, i, j, M: x // y, "x % y": lambda x, y, i, j, M: x % y,
+    "x ** 2": lambda x, y, i, j, M: x ** 2, "|x| ** y": lambda x, y, i, j, M: abs(x) ** y,
+    "x @ M": lambda x, y, i, j, M: x @ M, "-x": lambda x, y, i, j, M: -x, "abs(x)": lambda x, y, i, j, M: abs(x),
+    "2 + x": lambda x, y, i, j, M: 2 + x, "x + 2": lambda x, y, i, j, M: x + 2,
+    "2.5 - x": lambda x, y, i, j, M: 2.5 - x, "1 / x": lambda x, y, i, j, M: 1 / x,
+    "7.0 // x": lambda x, y, i, j, M: 7.0 // x, "2.0 ** x": lambda x, y, i, j, M: 2.0 ** x,
+    "ROW + x": lambda x, y, i, j, M: ROW + x, "x - ROW": lambda x, y, i, j, M: x - ROW,
+    "ROW * x": lambda x, y, i, j, M: ROW * x, "ROW / x": lambda x, y, i, j, M: ROW / x,
+    "float64 array + x": lambda x, y, i, j, M: np.array([0.5, 1.0, 2.0]) + x,
+    "x * np.float64": lambda x, y, i, j, M: x * np.float64(0.5),
+    "list + x": lambda x, y, i, j, M: [1.0, 2.0, 3.0] + x,
+    "ones @ x": lambda x, y, i, j, M: np.ones((2, 2), np.float32) @ x,
+    "x < 1": lambda x, y, i, j, M: x < 1, "x <= ROW": lambda x, y, i, j, M: x <= ROW,
+    "x > y": lambda x, y, i, j, M: x > y, "x >= 0.5": lambda x, y, i, j, M: x >= 0.5,
+    "ROW < x": lambda x, y, i, j, M: ROW < x, "1.5 > x": lambda x, y, i, j, M: 1.5 > x,
+    "(x > 0) & (y > 0)": lambda x, y, i, j, M: (x > 0) & (y > 0),
+    "(x > 0) | (y > 0)": lambda x, y, i, j, M: (x > 0) | (y > 0), "~(x > 0)": lambda x, y, i, j, M: ~(x > 0),
+    "i + j": lambda x, y, i, j, M: i + j, "i - j": lambda x, y, i, j, M: i - j,
+    "i * j": lambda x, y, i, j, M: i * j, "i / j": lambda x, y, i, j, M: i / j,
+    "i // j": lambda x, y, i, j, M: i // j, "i % j": lambda x, y, i, j, M: i % j,
+    "i ** 2": lambda x, y, i, j, M: i ** 2, "-i": lambda x, y, i, j, M: -i, "abs(i)": lambda x, y, i, j, M: abs(i),
+    "3 - i": lambda x, y, i, j, M: 3 - i, "i * 2": lambda x, y, i, j, M: i * 2,
+    "int array + i": lambda x, y, i, j, M: np.array([1, 2, 3], np.int32) + i,
+    "i < j": lambda x, y, i, j, M: i < j, "i >= 0": lambda x, y, i, j, M: i >= 0,
+}
+
+
+def _operator_values(m):
+    with m.Graph().as_default():
+        x = m.placeholder(m.float32, [None, 3])
+        y = m.constant(Y_VALUE)
+        i = m.placeholder(m.int32, [None, 3])
+        j = m.constant(J_VALUE)
+        M = m.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+        nodes = {k: f(x, y, i, j, M) for k, f in OPERATOR_CASES.items()}
+        static = {k: (n.dtype.name, n.shape.as_list()) for k, n in nodes.items()}
+        with m.Session() as sess:
+            return static, sess.run(nodes, {x: X_VALUE, i: I_VALUE})
+
+
+def test_operator_overloading_matches_tensorflow(tf1):
+    (ours_static, ours), (theirs_static, theirs) = _operator_values(ts), _operator_values(tf1)
+    for k in OPERATOR_CASES:
+        assert ours_static[k] == theirs_static[k], \
+            f"{k}: static (dtype, shape) {ours_static[k]} (tensorslow) vs {theirs_static[k]} (tensorflow)"
+        a, b = np.asarray(ours[k]), np.asarray(theirs[k])
+        assert a.dtype == b.dtype, f"{k}: dtype {a.dtype} (tensorslow) vs {b.dtype} (tensorflow)"
+        np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=k)
+
+
+def test_double_equals_stays_identity_so_nodes_can_key_feed_dicts():
+    x = ts.placeholder(ts.float32)
+    y = ts.placeholder(ts.float32)
+    assert (x == x) is True and (x == y) is False
+    assert {x: 1, y: 2}[y] == 2
+    with pytest.raises(TypeError):
+        bool(x < y)
+
+
+@pytest.mark.parametrize("dtype_name", ["float16", "float32", "float64", "int32", "int64", "bool"])
+def test_placeholder_dtypes_match_tensorflow(tf1, dtype_name):
+    value = {"bool": [True, False, True]}.get(dtype_name, [1, 2, 3])
+
+    def run(m):
+        with m.Graph().as_default():
+            p = m.placeholder(getattr(m, dtype_name), [3])
+            q = m.identity(p)
+            with m.Session() as sess:
+                return sess.run([p, q], {p: value}), p.dtype.name, q.dtype.name
+    (ours, ours_p, ours_q), (theirs, theirs_p, theirs_q) = run(ts), run(tf1)
+    assert ours_p == theirs_p == dtype_name and ours_q == theirs_q == dtype_name
+    _assert_same_structure(ours, theirs)
+
+
+def test_placeholder_dtype_may_be_the_string_float(tf1):
+    def run(m):
+        with m.Graph().as_default():
+            p = m.placeholder("float", [None, 2])
+            with m.Session() as sess:
+                return p.dtype.name, sess.run(p * 2, {p: [[1, 2]]})
+    ours, theirs = run(ts), run(tf1)
+    assert ours[0] == theirs[0] == "float32"
+    _assert_same_structure(ours[1], theirs[1])
+
+
+def test_cast_matches_tensorflow(tf1):
+    def run(m):
+        with m.Graph().as_default():
+            f = m.placeholder(m.float64, [None])
+            b = m.placeholder(m.bool, [None])
+            i = m.placeholder(m.int64, [None])
+            nodes = [m.cast(f, m.int32), m.cast(f, m.float16), m.cast(f, m.float32), m.cast(f, m.bool),
+                     m.cast(b, m.float32), m.cast(b, m.int32), m.cast(i, m.float64), m.cast(i, m.int32),
+                     m.to_float(i), m.to_int32(f)]
+            with m.Session() as sess:
+                return sess.run(nodes, {f: [-1.7, -0.5, 0.0, 0.5, 1.7, 2.5], b: [True, False], i: [3, -4]})
+    _assert_same_structure(run(ts), run(tf1))
+
+
+# =====================================================================================
+# Training steps compute their own forward pass
+# =====================================================================================
