@@ -76,7 +76,8 @@ def configure(parser):
                         help="--course: threads of every engine's pools (BLAS, OpenMP, TensorFlow, PyTorch, XLA; "
                              "default 1)")
     parser.add_argument("--noise-threshold", type=float,
-                        help="--course: max/min over the rounds above which a case is measured again (default 1.5)")
+                        help="--course: upper/lower quartile of the rounds above which a case is measured again "
+                             "(default 1.25)")
     parser.add_argument("--retries", type=int,
                         help="--course: how many times a noisy case is measured again (default 2; 1 with --quick)")
 

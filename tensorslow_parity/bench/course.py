@@ -22,8 +22,8 @@ pinned (``--threads``, default 1). After warm-up the parent runs ``rounds``
 rounds; each round asks every engine in turn, at every case, to time one
 block of about ``block_time`` seconds of steps, the engine order rotating
 from round to round. An engine's figure is the median over the rounds, shown
-with the min and max. A case where some engine's max/min exceeds
-``noise_threshold`` is measured again, all its engines interleaved as before,
+with the min and max. A case where some engine's spread (upper over lower
+quartile of its rounds) exceeds ``noise_threshold`` is measured again, all its engines interleaved as before,
 up to ``retries`` times; the attempt whose worst spread is smallest is kept,
 and an engine still over the threshold is marked noisy, in the table and in
 the verdict of any target that reads it.
@@ -108,7 +108,7 @@ class CourseConfig:
     block_time: float = 0.02  # seconds of steps in one timed block
     warmup: int = 5  # steps after the first, before the block size is set
     threads: int = 1  # every engine's thread pools (BLAS, OpenMP, TensorFlow, PyTorch, XLA)
-    noise_threshold: float = NOISE_THRESHOLD  # max/min over the rounds above which a measurement is noisy
+    noise_threshold: float = NOISE_THRESHOLD  # upper/lower quartile of the rounds above which it is noisy
     retries: int = 2  # extra attempts at a noisy case
     seed: int = 0
     targets: tuple = TARGETS
@@ -245,8 +245,8 @@ def _measure(workers, config, measurements, attempts, log):
         while (_worst_spread(kept, case, measurements) > config.noise_threshold
                and attempts[case.key] <= config.retries and workers):
             if log:
-                log(f"{case.describe()}: max/min {_worst_spread(kept, case, measurements):.2f} over the rounds "
-                    f"> {config.noise_threshold:g}: measuring again")
+                log(f"{case.describe()}: upper/lower quartile {_worst_spread(kept, case, measurements):.2f} over "
+                    f"the rounds > {config.noise_threshold:g}: measuring again")
             again = _time_rounds(workers, [case], config.rounds, config, measurements, offset=attempts[case.key])
             attempts[case.key] += 1
             if again and _worst_spread(again, case, measurements) < _worst_spread(kept, case, measurements):

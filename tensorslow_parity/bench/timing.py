@@ -4,9 +4,11 @@ A *block* is ``calls`` back-to-back calls of one function (one training step,
 one inference call) timed with ``time.perf_counter``; its figure is the time
 per call. A run times one block of every engine in turn, round after round,
 so that machine noise hits all of them alike; the figure of an engine is the
-median over the rounds, with the min and max beside it. The *spread* (max /
-min) says how steady the machine was while the rounds ran: a point whose
-spread exceeds a threshold is *noisy* (re-measured, or marked as such).
+median over the rounds, with the min and max beside it. The *spread*, the
+upper quartile of the rounds over their lower quartile, says how steady the
+machine was while the rounds ran (one disturbed round barely moves it, as it
+barely moves the median): a point whose spread exceeds a threshold is *noisy*
+(re-measured, or marked as such).
 """
 import math
 import statistics
@@ -22,8 +24,8 @@ MAX_CALLS = 10_000
 #: a timed block stops once it has taken this many times its planned time (see :func:`time_block`)
 BLOCK_LIMIT = 4
 
-#: max / min over the rounds above which a measurement is noisy
-NOISE_THRESHOLD = 1.5
+#: upper / lower quartile of the rounds above which a measurement is noisy
+NOISE_THRESHOLD = 1.25
 
 
 def time_block(fn, calls, limit):
@@ -59,17 +61,20 @@ class Spread:
     min: float
     max: float
     rounds: int
+    lower_quartile: float
+    upper_quartile: float
 
     @classmethod
     def of(cls, times):
         if not times:
             raise ValueError("no times to summarize")
-        return cls(statistics.median(times), min(times), max(times), len(times))
+        q1, _, q3 = statistics.quantiles(times, n=4, method="inclusive") if len(times) > 1 else times * 3
+        return cls(statistics.median(times), min(times), max(times), len(times), q1, q3)
 
     @property
     def ratio(self):
-        """max / min over the rounds: 1 on a perfectly steady machine."""
-        return self.max / self.min if self.min > 0 else math.inf
+        """Upper / lower quartile over the rounds: 1 on a perfectly steady machine."""
+        return self.upper_quartile / self.lower_quartile if self.lower_quartile > 0 else math.inf
 
     def noisy(self, threshold=NOISE_THRESHOLD):
         return self.ratio > threshold

@@ -5,7 +5,8 @@ A target's verdict (:func:`judge`) is
 ``PASS`` / ``FAIL``
     from the ratio of the two engines' medians; the line gives both figures,
     the ratio, the ratio of their fastest rounds, and says ``noisy`` when
-    either engine's max/min over the rounds stayed above the threshold;
+    either engine's spread over the rounds (upper over lower quartile)
+    stayed above the threshold;
 ``UNCHECKED``
     an engine it needs was skipped (not installed) or failed: the line says
     which and why. It is no pass: the run's exit status is 1;
@@ -44,7 +45,7 @@ def judge(target, result):
     relation = "<" if target.strict else "<="
     text = (f"{target.engine} {fmt_seconds(ours.median)} / {target.baseline} {fmt_seconds(theirs.median)} = "
             f"{ratio:.2f}x (target {relation} {target.max_ratio:g}x; fastest rounds {ours.min / theirs.min:.2f}x)")
-    noisy = [f"{e} max/min {needed[e].spread.ratio:.2f}" for e in needed
+    noisy = [f"{e} quartiles {needed[e].spread.ratio:.2f}x apart" for e in needed
              if needed[e].spread.noisy(result.config.noise_threshold)]
     if noisy:
         attempts = result.attempts.get(target.case.key, 1)
@@ -105,8 +106,9 @@ def report(result):
     lines = [f"One SGD step (forward, mean softmax cross-entropy from logits, backward, update; the loss fetched), "
              f"same weights and batch in every engine. Each engine in its own process, threads pinned to "
              f"{config.threads}; {config.rounds} rounds of {config.block_time * 1e3:g} ms blocks, engines "
-             f"interleaved; median over the rounds. * noisy: max/min over the rounds > {config.noise_threshold:g} "
-             f"after {config.retries} re-measurement(s).", "", "Engines:"]
+             f"interleaved; median over the rounds. * noisy: the upper quartile of the rounds > "
+             f"{config.noise_threshold:g}x the lower one, after up to {config.retries} re-measurement(s).", "",
+             "Engines:"]
     lines += [f"  {engine:<11} {about}" for engine, about in result.engines.items()]
     attempts = {k: n for k, n in result.attempts.items() if n > 1}
     if attempts:
