@@ -170,7 +170,7 @@ def sweep_figure(sweep, points):
     """Log-log time per call against the swept variable, one subplot per phase (rows) and dtype
     (columns), one line per framework and device with its min-max band; NumPy dashed black.
 
-    ``points``: :func:`tensorslow_parity.scaling.measured` rows of one sweep.
+    ``points``: :func:`tensorslow_parity.bench.scaling.measured` rows of one sweep.
     """
     phases, dtypes = ordered(points["phase"], "phase"), ordered(points["dtype"], "dtype")
     fig, axes = _grid(len(phases), len(dtypes), 4.4, 3.2)
