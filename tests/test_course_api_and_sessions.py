@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tensorslow as ts
+from structures import assert_same_structure
 
 
 @pytest.fixture(autouse=True)
@@ -17,29 +18,6 @@ def fresh_default_graph():
     """Every test starts with an empty default graph, and whatever it makes default is undone."""
     with ts.Graph().as_default():
         yield
-
-
-def _assert_same_structure(ours, theirs, path="fetch"):
-    """Same container types and nesting; leaves equal as arrays with the same dtype."""
-    if theirs is None:
-        assert ours is None, f"{path}: expected None, got {ours!r}"
-        return
-    if isinstance(theirs, dict):
-        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
-        assert list(ours) == list(theirs), f"{path}: keys {list(ours)} vs {list(theirs)}"
-        for k in theirs:
-            _assert_same_structure(ours[k], theirs[k], f"{path}[{k!r}]")
-        return
-    if isinstance(theirs, (list, tuple)):
-        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
-        assert len(ours) == len(theirs), f"{path}: length {len(ours)} vs {len(theirs)}"
-        for k, (a, b) in enumerate(zip(ours, theirs)):
-            _assert_same_structure(a, b, f"{path}[{k}]")
-        return
-    a, b = np.asarray(ours), np.asarray(theirs)
-    assert a.dtype == b.dtype, f"{path}: dtype {a.dtype} vs {b.dtype}"
-    assert a.shape == b.shape, f"{path}: shape {a.shape} vs {b.shape}"
-    np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=path)
 
 
 # =====================================================================================
@@ -185,7 +163,7 @@ def _fetch_structures(m):
 
 def test_fetch_structures_match_tensorflow(tf1):
     for k, (ours, theirs) in enumerate(zip(_fetch_structures(ts), _fetch_structures(tf1))):
-        _assert_same_structure(ours, theirs, path=f"fetch #{k}")
+        assert_same_structure(ours, theirs, path=f"fetch #{k}")
 
 
 def test_fetch_an_operation_gives_none_and_a_fed_node_gives_the_fed_value():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import tensorslow as ts
+from structures import assert_same_structure
 
 
 @pytest.fixture(autouse=True)
@@ -12,29 +13,6 @@ def fresh_default_graph():
     """Every test starts with an empty default graph, and whatever it makes default is undone."""
     with ts.Graph().as_default():
         yield
-
-
-def _assert_same_structure(ours, theirs, path="fetch"):
-    """Same container types and nesting; leaves equal as arrays with the same dtype."""
-    if theirs is None:
-        assert ours is None, f"{path}: expected None, got {ours!r}"
-        return
-    if isinstance(theirs, dict):
-        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
-        assert list(ours) == list(theirs), f"{path}: keys {list(ours)} vs {list(theirs)}"
-        for k in theirs:
-            _assert_same_structure(ours[k], theirs[k], f"{path}[{k!r}]")
-        return
-    if isinstance(theirs, (list, tuple)):
-        assert type(ours) is type(theirs), f"{path}: {type(ours).__name__} vs {type(theirs).__name__}"
-        assert len(ours) == len(theirs), f"{path}: length {len(ours)} vs {len(theirs)}"
-        for k, (a, b) in enumerate(zip(ours, theirs)):
-            _assert_same_structure(a, b, f"{path}[{k}]")
-        return
-    a, b = np.asarray(ours), np.asarray(theirs)
-    assert a.dtype == b.dtype, f"{path}: dtype {a.dtype} vs {b.dtype}"
-    assert a.shape == b.shape, f"{path}: shape {a.shape} vs {b.shape}"
-    np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=path)
 
 
 # =====================================================================================
@@ -78,7 +56,7 @@ def test_assign_family_matches_tensorflow(tf1):
             with m.Session() as sess:
                 sess.run(m.global_variables_initializer())
                 return [(sess.run(op), sess.run(v), sess.run(w)) for op in ops]
-    _assert_same_structure(run(ts), run(tf1))
+    assert_same_structure(run(ts), run(tf1))
 
 
 # =====================================================================================
@@ -214,7 +192,7 @@ def test_placeholder_dtypes_match_tensorflow(tf1, dtype_name):
                 return sess.run([p, q], {p: value}), p.dtype.name, q.dtype.name
     (ours, ours_p, ours_q), (theirs, theirs_p, theirs_q) = run(ts), run(tf1)
     assert ours_p == theirs_p == dtype_name and ours_q == theirs_q == dtype_name
-    _assert_same_structure(ours, theirs)
+    assert_same_structure(ours, theirs)
 
 
 def test_placeholder_dtype_may_be_the_string_float(tf1):
@@ -225,7 +203,7 @@ def test_placeholder_dtype_may_be_the_string_float(tf1):
                 return p.dtype.name, sess.run(p * 2, {p: [[1, 2]]})
     ours, theirs = run(ts), run(tf1)
     assert ours[0] == theirs[0] == "float32"
-    _assert_same_structure(ours[1], theirs[1])
+    assert_same_structure(ours[1], theirs[1])
 
 
 def test_cast_matches_tensorflow(tf1):
@@ -239,7 +217,7 @@ def test_cast_matches_tensorflow(tf1):
                      m.to_float(i), m.to_int32(f)]
             with m.Session() as sess:
                 return sess.run(nodes, {f: [-1.7, -0.5, 0.0, 0.5, 1.7, 2.5], b: [True, False], i: [3, -4]})
-    _assert_same_structure(run(ts), run(tf1))
+    assert_same_structure(run(ts), run(tf1))
 
 
 # =====================================================================================
