@@ -4,10 +4,12 @@ import csv
 from pathlib import Path
 
 import matplotlib
+
 matplotlib.use("Agg")  # headless: files only, no window
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+
 
 def train(session, J, minimization_op, feed_dict, steps):
     """Take `steps` gradient descent steps, printing the loss every tenth of the way."""

@@ -12,8 +12,8 @@ matplotlib.use("Agg")  # render to files only, so the script runs without a disp
 import numpy as np  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
-from course_helpers import parse_args, plot, save_csv, train  # noqa: E402  (this folder's shared helpers)
 
+from course_helpers import parse_args, plot, save_csv, train  # noqa: E402  (this folder's shared helpers)
 
 
 def make_data(n=50):

@@ -9,38 +9,119 @@ Two promises:
 * it mirrors ``tf.compat.v1``: change ``import tensorflow.compat.v1 as tf`` to
   ``import tensorslow as tf`` and a TF1 tutorial runs with the same numbers.
 """
-from . import dtypes
-from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,  # noqa: A004
-                     int32, int64, uint8)
-from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
-from .graph import (Graph, Tensor, control_dependencies, get_default_graph,
-                    get_default_session, name_scope, reset_default_graph)
-from .registry import NoGradient, NotDifferentiable, RegisterGradient
-from .shapes import TensorShape
-from .variables import (GraphKeys, Placeholder, Variable, all_variables, assign, assign_add, assign_sub, constant,
-                        global_variables, global_variables_initializer, group, initialize_all_variables,
-                        local_variables, local_variables_initializer, no_op,
-                        placeholder, placeholder_with_default, trainable_variables, variables_initializer)
-from .ops.core import Operation, convert_to_tensor
-from .ops.math_ops import (abs, add, add_n, cast, ceil, div, divide, equal, exp, floor, floordiv, floormod,  # noqa: A004
-                           greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not,
-                           logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow,
-                           reciprocal, round, rsqrt, sigmoid, sign, sqrt, square, squared_difference, subtract,
-                           tanh, to_double, to_float, to_int32, to_int64, truediv)
-from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
-from .ops.linalg_ops import matmul
-from .ops.array_ops import (concat, expand_dims, fill, identity, ones, ones_like, rank, reshape, shape, size, split,
-                            squeeze, stack, stop_gradient, transpose, unstack, zeros, zeros_like)
-from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
-from .ops.array_ops import range_ as range  # noqa: A004
-from .ops.nn_ops import softmax, log_softmax
-from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
-from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
-from .gradients import gradients
-from .session import InteractiveSession, Session
-from . import nn, train, losses, debugging
+from . import debugging, dtypes, losses, nn, train
 from .debugging import add_check_numerics_ops, check_numerics
+from .dtypes import DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32, int64, uint8
+from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
+from .gradients import gradients
+from .graph import (
+    Graph,
+    Tensor,
+    control_dependencies,
+    get_default_graph,
+    get_default_session,
+    name_scope,
+    reset_default_graph,
+)
 from .graph import get_default_graph as _gdg
+from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
+from .ops.array_ops import (
+    concat,
+    expand_dims,
+    fill,
+    identity,
+    ones,
+    ones_like,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    transpose,
+    unstack,
+    zeros,
+    zeros_like,
+)
+from .ops.array_ops import range_ as range
+from .ops.core import Operation, convert_to_tensor
+from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
+from .ops.linalg_ops import matmul
+from .ops.math_ops import (
+    abs,
+    add,
+    add_n,
+    cast,
+    ceil,
+    div,
+    divide,
+    equal,
+    exp,
+    floor,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    pow,
+    reciprocal,
+    round,
+    rsqrt,
+    sigmoid,
+    sign,
+    sqrt,
+    square,
+    squared_difference,
+    subtract,
+    tanh,
+    to_double,
+    to_float,
+    to_int32,
+    to_int64,
+    truediv,
+)
+from .ops.nn_ops import log_softmax, softmax
+from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
+from .registry import NoGradient, NotDifferentiable, RegisterGradient
+from .session import InteractiveSession, Session
+from .shapes import TensorShape
+from .variables import (
+    GraphKeys,
+    Placeholder,
+    Variable,
+    all_variables,
+    assign,
+    assign_add,
+    assign_sub,
+    constant,
+    global_variables,
+    global_variables_initializer,
+    group,
+    initialize_all_variables,
+    local_variables,
+    local_variables_initializer,
+    no_op,
+    placeholder,
+    placeholder_with_default,
+    trainable_variables,
+    variables_initializer,
+)
 
 get_collection = lambda key, scope=None: _gdg().get_collection(key, scope)  # noqa: E731
 add_to_collection = lambda key, value: _gdg().add_to_collection(key, value)  # noqa: E731

@@ -3,10 +3,11 @@
 A :class:`DType` wraps a NumPy dtype and answers to the names TensorFlow and
 the course use: ``tf.float32``, ``"float"``, ``"float32"``, ``np.float32``.
 """
+import builtins
+
 import numpy as np
 
-
-_pybool = type(True)  # the builtin, before this module shadows `bool`
+_pybool = builtins.bool  # this module shadows `bool` with the TensorFlow dtype
 
 
 class DType:

@@ -363,7 +363,8 @@ def constant_node(value, dtype=None, shape=None, name=None, graph=None):
             try:
                 array = array.reshape(shape)
             except ValueError:
-                raise ValueError(f"Cannot make a constant of shape {shape} from a value of shape {array.shape}") from None
+                raise ValueError(f"Cannot make a constant of shape {shape} "
+                                 f"from a value of shape {array.shape}") from None
     array.setflags(write=False)  # constants are shared by every run: never mutate them
 
     def compute():

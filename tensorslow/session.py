@@ -11,10 +11,10 @@ import threading
 
 import numpy as np
 
+from . import executor as _executor
 from . import graph as _graph
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Tensor
-from . import executor as _executor
 from .plan import Plan, topological_order
 
 EXECUTORS = ("compiled", "reference")
@@ -245,7 +245,7 @@ def _flatten_fetches(fetches, graph):
             return type(item), [walk(v) for v in item]
         if isinstance(item, (list, tuple)):
             return type(item), [walk(v) for v in item]
-        if hasattr(item, "op") and isinstance(getattr(item, "op"), Tensor):
+        if hasattr(item, "op") and isinstance(item.op, Tensor):
             return walk(item.op)
         raise TypeError(f"Fetch argument {item!r} has invalid type {type(item).__name__}: fetches must be "
                         f"graph nodes, tensor names, or lists/tuples/dicts of them")

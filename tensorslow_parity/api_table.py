@@ -18,7 +18,6 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from .files import atomic_write_text
 from .ops.catalog import CATALOG
@@ -34,8 +33,8 @@ class ApiRow:
     concept: str
     tensorslow: str
     tf_v1: str
-    tf2: Optional[str]
-    keras: Optional[str]
+    tf2: str | None
+    keras: str | None
     notes: str = ""
 
 

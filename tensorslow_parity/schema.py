@@ -64,7 +64,8 @@ class Check:
 
 
 CHECKS = (
-    Check("forward", "forward output", "max|out - ref| / max|ref| of the model's output (logits) at the initial weights"),
+    Check("forward", "forward output",
+          "max|out - ref| / max|ref| of the model's output (logits) at the initial weights"),
     Check("loss", "initial loss", "|loss - ref| / |ref| at the initial weights"),
     Check("gradients", "gradients", "max over variables of max|g - ref| / max|ref| at the initial weights"),
     Check("trajectory_head", "loss, first 10 steps", "max |loss - ref| over the first 10 training steps"),

@@ -8,9 +8,9 @@ import collections
 
 import numpy as np
 import pytest
+from structures import assert_same_structure
 
 import tensorslow as ts
-from structures import assert_same_structure
 
 
 @pytest.fixture(autouse=True)

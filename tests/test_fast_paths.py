@@ -17,8 +17,8 @@ from hypothesis.extra import numpy as hnp
 
 import tensorslow as ts
 from tensorslow import fast_kernels as reductions
-from tensorslow.registry import OpValues
 from tensorslow.fast_kernels import op_values_type
+from tensorslow.registry import OpValues
 
 FLOATS = st.sampled_from([np.float32, np.float64])
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tensorslow as ts
-from tensorslow_parity.ops.catalog import BY_OP_TYPE, SHAPE_FAMILIES, make_inputs
 from tensorslow.registry import registered_op_types
+from tensorslow_parity.ops.catalog import BY_OP_TYPE, SHAPE_FAMILIES, make_inputs
 
 STEP = 1e-6
 RTOL, ATOL = 1e-5, 1e-6  # central differences in float64 with h = 1e-6 are good to ~1e-8 here

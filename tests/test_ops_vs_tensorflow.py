@@ -19,10 +19,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import tensorslow as ts  # noqa: E402
+from tensorslow.registry import registered_op_types  # noqa: E402
 from tensorslow_parity.ops.catalog import CATALOG, DOMAINS, SHAPE_FAMILIES, all_cases, make_inputs  # noqa: E402
 from tensorslow_parity.ops.parity import case_seed, run_case  # noqa: E402
 from tensorslow_parity.tolerances import OP_TOLERANCES  # noqa: E402
-from tensorslow.registry import registered_op_types  # noqa: E402
 
 tensorflow = pytest.importorskip("tensorflow")  # imported once per module: it is slow
 tf1 = tensorflow.compat.v1

@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 
 from tensorslow_parity import schema, tolerances
-from tensorslow_parity.models import datasets as parity_datasets, zoo
+from tensorslow_parity.cli import main as cli_main
+from tensorslow_parity.files import ResultsFileError, atomic_write_csv, read_csv
+from tensorslow_parity.models import datasets as parity_datasets
+from tensorslow_parity.models import zoo
 from tensorslow_parity.models.problem import make_problem
 from tensorslow_parity.normwise import normwise
 from tensorslow_parity.optimizers import OPTIMIZER_NAMES
 from tensorslow_parity.run.matrix import run_matrix
-from tensorslow_parity.cli import main as cli_main
-from tensorslow_parity.files import ResultsFileError, atomic_write_csv, read_csv
 
 CPU_ONLY = {
     "cpu": {"available": True, "name": "test CPU"},

@@ -3,9 +3,9 @@ overloads, dtypes and casts (each graph built twice, once per library)."""
 
 import numpy as np
 import pytest
+from structures import assert_same_structure
 
 import tensorslow as ts
-from structures import assert_same_structure
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from ..shapes import TensorShape
 from .core import as_nodes, common_dtype, pack, static_ints
 from .indexing_ops import _strided_slice
 
-
 # -- reshape ------------------------------------------------------------------------------
 
 def reshape(tensor, shape, name=None):

@@ -9,11 +9,10 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
+from ..fast_kernels import sigmoid_into
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
-from ..fast_kernels import sigmoid_into
 from .core import as_nodes, binary_op, unary_op
-
 
 # -- arithmetic ------------------------------------------------------------------------
 

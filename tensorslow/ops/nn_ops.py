@@ -7,13 +7,12 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
+from ..fast_kernels import max_along, sum_along
 from ..graph import Tensor
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, indexing_ops, math_ops, random_ops
 from .core import as_nodes, common_dtype, unary_op
-from ..fast_kernels import max_along, sum_along
-
 
 # -- activations -----------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
+from ..fast_kernels import max_along, min_along, sum_along
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
-from ..fast_kernels import max_along, min_along, sum_along
 
 
 def _reduction(op_type, kernel):

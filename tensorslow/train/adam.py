@@ -7,7 +7,7 @@ bias-corrected sqrt(v-hat), so equal epsilons give slightly different steps.
 import numpy as np
 
 from ..variables import Variable
-from .optimizer import Optimizer, hyper, _store
+from .optimizer import Optimizer, _store, hyper
 
 
 class AdamOptimizer(Optimizer):

@@ -12,7 +12,8 @@ class RMSPropOptimizer(Optimizer):
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False, centered=False,
                  name="RMSProp"):
         super().__init__(use_locking, name)
-        self._lr, self._decay, self._momentum, self._epsilon = (hyper(h) for h in (learning_rate, decay, momentum, epsilon))
+        self._lr, self._decay, self._momentum, self._epsilon = (
+            hyper(h) for h in (learning_rate, decay, momentum, epsilon))
         self._centered = bool(centered)
         self._slot_specs = (("rms", 1.0), ("momentum", 0.0)) + ((("mg", 0.0),) if centered else ())
 

@@ -36,7 +36,7 @@ class FrameworkModel(ABC):
     def train_step(self, x, y):
         """Apply one optimizer step on batch (x, y); return the loss before the update."""
 
-    def close(self):
+    def close(self):  # noqa: B027  (optional hook: most models hold nothing to release)
         """Release sessions and graphs."""
 
 

@@ -30,7 +30,8 @@ class KerasModel(EagerTFModel):
         with tf.device(self.device_name):
             layers = [keras.Input((weights[0].shape[0],), dtype=self.dtype.name)]
             for layer in range(n_layers):
-                layers.append(keras.layers.Dense(weights[2 * layer].shape[1], name=f"dense_{layer}", dtype=self.dtype.name,
+                layers.append(keras.layers.Dense(weights[2 * layer].shape[1], name=f"dense_{layer}",
+                                                 dtype=self.dtype.name,
                                                  activation=activation_name(spec, layer, n_layers)))
             self.model = keras.Sequential(layers)
             loss = (keras.losses.CategoricalCrossentropy(from_logits=True) if spec.output == "softmax"

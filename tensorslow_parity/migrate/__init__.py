@@ -115,7 +115,7 @@ def main(args):
         translation = translate(source, args.target, script)
     except InputError as e:
         return _fail(str(e))
-    except Exception:  # a bug of the translator: exit 2 (not 1, which means "diverge") with the traceback
+    except Exception:  # noqa: BLE001  a bug of the translator: exit 2 (not 1, which means "diverge") with the traceback
         traceback.print_exc()
         return _fail(f"{script}: the translator failed (an internal error, see the traceback above)")
     shown = output if write_program and output is not None else "stdout" if write_program else "not written"

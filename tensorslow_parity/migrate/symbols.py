@@ -14,7 +14,6 @@ non-op API (graphs, sessions, placeholders, variables, optimizers, dtypes...)
 is listed explicitly.
 """
 from dataclasses import dataclass
-from typing import Optional
 
 from ..ops.catalog import CATALOG
 
@@ -27,8 +26,8 @@ OP, API, NAMESPACE, DTYPE, OPTIMIZER, CUSTOM_OP, STRUCTURAL = (
 class Symbol:
     """One TensorSlow symbol: its TF1 and TF2 names (``None``: no counterpart, see ``why_*``)."""
 
-    tf1: Optional[str]
-    tf2: Optional[str]
+    tf1: str | None
+    tf2: str | None
     kind: str = API
     why_not_tf1: str = ""
     why_not_tf2: str = ""

@@ -19,7 +19,6 @@ which restructures the program) :mod:`.tf2`.
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -38,7 +37,7 @@ class Translation:
     """The result of :func:`translate`. ``code`` is ``None`` when there are errors."""
 
     target: str
-    code: Optional[str]
+    code: str | None
     changes: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     errors: list = field(default_factory=list)

@@ -146,7 +146,7 @@ def run_ops(out, progress=True):
     for case, shapes, dtype in jobs:
         try:
             rows.append(compare_case(ts, tf1, case, shapes, dtype))
-        except Exception as e:  # one op's crash is recorded; the others still run
+        except Exception as e:  # noqa: BLE001  one op's crash is recorded; the others still run
             rows.append(dict(case_columns(case, shapes, dtype), status="error", reason=f"{type(e).__name__}: {e}"))
         if bar:
             bar.update(1)

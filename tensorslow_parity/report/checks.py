@@ -4,8 +4,18 @@ import pandas as pd
 from tensorslow_parity import schema
 from tensorslow_parity.report import figures
 from tensorslow_parity.report.data import is_reference, ordered, sort_rows
-from tensorslow_parity.report.document import (FAIL, Figure, Paragraph, Section, Table, fmt_err, fmt_flag, fmt_signed,
-                                    missing, slug)
+from tensorslow_parity.report.document import (
+    FAIL,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    fmt_err,
+    fmt_flag,
+    fmt_signed,
+    missing,
+    slug,
+)
 
 REFERENCE = f"the reference ({', '.join(schema.REFERENCE.values())}) with the same model and optimizer"
 

@@ -10,7 +10,6 @@ file, the line and the column.
 """
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -48,12 +47,12 @@ class ResultsDir:
     """The files of one results directory; a file that is absent is ``None``."""
 
     directory: Path
-    results: Optional[pd.DataFrame] = None
-    gradients: Optional[pd.DataFrame] = None
-    trajectories: Optional[pd.DataFrame] = None
-    ops: Optional[pd.DataFrame] = None
-    bench: Optional[pd.DataFrame] = None
-    environment: Optional[dict] = None
+    results: pd.DataFrame | None = None
+    gradients: pd.DataFrame | None = None
+    trajectories: pd.DataFrame | None = None
+    ops: pd.DataFrame | None = None
+    bench: pd.DataFrame | None = None
+    environment: dict | None = None
 
     @property
     def files(self):

@@ -7,12 +7,12 @@ close, whatever backend the calling process has chosen.
 import io
 
 import numpy as np
-from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from PIL import Image
 
 from tensorslow_parity.bench.scaling import SWEEP_LABEL
 from tensorslow_parity.report.data import ordered

@@ -8,8 +8,9 @@ from tensorslow_parity.report.data import ordered, sort_rows
 from tensorslow_parity.report.document import Figure, Paragraph, Section, Table, fmt_ratio, fmt_time, missing, slug
 
 FIT_DEFINITION = (
-    "Scaling fit (`tensorslow_parity.bench.scaling.fit_scaling`): the time per call is modelled as t(x) = c + d x^k over the points "
-    "of a sweep. Fixed overhead c = the intercept of the least-squares line t = c + d x through all points, clamped "
+    "Scaling fit (`tensorslow_parity.bench.scaling.fit_scaling`): the time per call is modelled as "
+    "t(x) = c + d x^k over the points of a sweep. Fixed overhead c = the intercept of the least-squares line "
+    "t = c + d x through all points, clamped "
     "to [0, fastest time]; cost per unit = d of that line refit with c fixed (seconds per extra example, unit of "
     "width or layer); slope k = the least-squares slope of log(t - c) against log x over the upper half of the "
     "sweep (the largest x, where the work dominates the overhead): how the cost of the work grows once the "

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tensorslow_parity import devices as device_probe, frameworks, schema
+from tensorslow_parity import devices as device_probe
+from tensorslow_parity import frameworks, schema
 from tensorslow_parity.cli import DEFAULT_OUT
 from tensorslow_parity.files import atomic_write_csv, atomic_write_json
 from tensorslow_parity.models import zoo
@@ -92,7 +93,7 @@ def build_rows(reported, skipped, outcomes, problems_meta):
 def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=None, out=DEFAULT_OUT,
                cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None):
     """Run the matrix and write the results directory ``out``; return the results rows."""
-    started, t0 = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
+    started, t0 = datetime.datetime.now(datetime.UTC), time.monotonic()
     out = Path(out)
     found = device_probe.detect() if found is None else found
     to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found)

@@ -120,7 +120,7 @@ def main(argv=None):
                                task["device"])
             save_outputs(cell["out"], outputs)
             say(id=cell["id"], ok=True)
-        except Exception as e:  # one cell's failure is recorded; the others still run
+        except Exception as e:  # noqa: BLE001  one cell's failure is recorded; the others still run
             tail = "".join(traceback.format_exception(e)[-3:]).strip()
             say(id=cell["id"], ok=False, error=f"{type(e).__name__}: {e}\n{tail}")
     return 0

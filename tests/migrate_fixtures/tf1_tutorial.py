@@ -5,6 +5,7 @@ placeholders with a batch dimension, softmax_cross_entropy_with_logits_v2,
 AdamOptimizer, `with tf.Session() as sess:` and `sess.run([train_op, loss])`.
 """
 import numpy as np
+
 import tensorslow as tf
 
 rng = np.random.RandomState(1)
@@ -23,7 +24,7 @@ feed = {x: data_x, y: data_y}
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for step in range(20):
-        _, l = sess.run([train_op, loss], feed)
+        _, l = sess.run([train_op, loss], feed)  # noqa: E741  (the TF1 tutorials' spelling)
         if step % 4 == 0:
             print("step", step, "loss", l)
     print("final loss", sess.run(loss, feed))

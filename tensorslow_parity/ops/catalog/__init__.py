@@ -32,8 +32,14 @@ The catalog depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
 from tensorslow_parity.ops.catalog import array, linalg, logic, math, nn, random, reductions
-from tensorslow_parity.ops.catalog.inputs import (DOMAINS, SHAPE_FAMILIES, Domain, Extra, make_inputs,
-                                                  quotient_away_from_integers)
+from tensorslow_parity.ops.catalog.inputs import (
+    DOMAINS,
+    SHAPE_FAMILIES,
+    Domain,
+    Extra,
+    make_inputs,
+    quotient_away_from_integers,
+)
 from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,

@@ -1,10 +1,19 @@
 """Shapes and indexing: identity, reshape, expand_dims, squeeze, transpose, concat, stack, slicing, tile, pad,
 gather, where, one_hot, shape, fill, ... One :class:`OpEntry` per op type.
 """
-from tensorslow_parity.ops.catalog.inputs import (BINARY, CONDITION, ONE_HOT_INDICES, ROW_CONDITION, SAME2, UNARY,
-                                                  UNARY_RANK1, UNARY_RANK2, WIDE_CONDITION, gather_indices)
+from tensorslow_parity.ops.catalog.inputs import (
+                                                  BINARY,
+                                                  CONDITION,
+                                                  ONE_HOT_INDICES,
+                                                  ROW_CONDITION,
+                                                  SAME2,
+                                                  UNARY,
+                                                  UNARY_RANK1,
+                                                  UNARY_RANK2,
+                                                  WIDE_CONDITION,
+                                                  gather_indices,
+)
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant
-
 
 ENTRIES = (
     OpEntry(

@@ -9,11 +9,10 @@
   shapes most entries share;
 * :func:`make_inputs`: draws a case's inputs.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-
 
 # -- input domains ----------------------------------------------------------------------
 

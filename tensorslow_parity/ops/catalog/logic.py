@@ -4,7 +4,6 @@ gradients. One :class:`OpEntry` per op type.
 from tensorslow_parity.ops.catalog.inputs import BINARY, UNARY
 from tensorslow_parity.ops.catalog.records import OpEntry
 
-
 ENTRIES = (
     *[OpEntry(
           op_type=op, tensorslow=sym, tf_v1=f"tf.compat.v1.{sym}",

@@ -2,8 +2,7 @@
 sqrt, sigmoid, tanh, cast, sign, rounding). One :class:`OpEntry` per op type.
 """
 from tensorslow_parity.ops.catalog.inputs import BINARY, QUOTIENTS, UNARY, quotient_away_from_integers
-from tensorslow_parity.ops.catalog.records import at_kinks, OpEntry, Variant
-
+from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 
 ENTRIES = (
     # -- arithmetic

@@ -2,8 +2,7 @@
 entropies, l2_loss, bias_add. One :class:`OpEntry` per op type.
 """
 from tensorslow_parity.ops.catalog.inputs import CLASS_LABELS, UNARY, UNARY_RANK1
-from tensorslow_parity.ops.catalog.records import at_kinks, OpEntry, Variant
-
+from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 
 ENTRIES = (
     OpEntry(

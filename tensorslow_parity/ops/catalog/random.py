@@ -6,7 +6,6 @@ import numpy as np
 from tensorslow_parity.ops.catalog.records import OpEntry
 
 
-
 def between(low, high):
     return lambda v: bool(np.all((v >= low) & (v < high)))
 

@@ -8,8 +8,8 @@ An entry is written with keyword arguments, e.g.::
 
 ``OpEntry.cases()`` lists the entry itself and its variants uniformly, as :class:`Case`.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,10 @@ class Variant:
 
     label: str
     build: Callable
-    family: Optional[str] = None
-    examples: Optional[tuple] = None
-    extras: Optional[tuple] = None
-    stopped_inputs: Optional[tuple] = None
+    family: str | None = None
+    examples: tuple | None = None
+    extras: tuple | None = None
+    stopped_inputs: tuple | None = None
     domain: object = None
     finite_differences: bool = True
 
@@ -62,9 +62,9 @@ class OpEntry:
     op_type: str
     tensorslow: str                 # symbol under `tensorslow`, e.g. "nn.relu"
     tf_v1: str                      # e.g. "tf.compat.v1.nn.relu"
-    tf2: Optional[str]              # e.g. "tf.nn.relu"; None if TF2 has no public equivalent
-    keras_op: Optional[str]         # e.g. "keras.ops.relu"
-    keras_layer: Optional[str]      # e.g. "keras.layers.ReLU"
+    tf2: str | None              # e.g. "tf.nn.relu"; None if TF2 has no public equivalent
+    keras_op: str | None         # e.g. "keras.ops.relu"
+    keras_layer: str | None      # e.g. "keras.layers.ReLU"
     build: Callable                 # build(tf, *float inputs, *extras) -> output node
     n_float: int                    # number of float inputs (fed, differentiated)
     family: str                     # shape family of the float inputs (see SHAPE_FAMILIES)
@@ -74,9 +74,9 @@ class OpEntry:
     broadcasts: bool = False        # float inputs broadcast against each other
     differentiable: bool = True     # has a gradient function (not declared NotDifferentiable)
     forward_comparable: bool = True  # False: values differ from TF by design (random streams)
-    constraint: Optional[Callable] = None  # predicate on the float inputs; redrawn until true
+    constraint: Callable | None = None  # predicate on the float inputs; redrawn until true
     stopped_inputs: tuple = ()      # float inputs that deliberately get no gradient (None)
-    sanity: Optional[Callable] = None  # property of the output value, for ops not comparable forward
+    sanity: Callable | None = None  # property of the output value, for ops not comparable forward
     variants: tuple = ()
     notes: str = ""
 

@@ -2,27 +2,28 @@
 :class:`OpEntry` per op type.
 """
 from tensorslow_parity.ops.catalog.inputs import UNARY, UNARY_RANK1, UNARY_RANK2
-from tensorslow_parity.ops.catalog.records import at_kinks, OpEntry, Variant
+from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
+
+
+def _reduce(r, **kwargs):
+    """``build`` for ``tf.reduce_<r>(x, **kwargs)``."""
+    return lambda tf, x: getattr(tf, f"reduce_{r}")(x, **kwargs)
 
 
 ENTRIES = (
     *[OpEntry(
           op_type=op, tensorslow=f"reduce_{r}", tf_v1=f"tf.compat.v1.reduce_{r}", tf2=f"tf.reduce_{r}",
           keras_op=f"keras.ops.{k}", keras_layer=None,
-          build=(lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(x, axis=-1))(r), n_float=1, family="rank1+",
+          build=_reduce(r, axis=-1), n_float=1, family="rank1+",
           examples=UNARY_RANK1, domain=dom,
-          variants=(Variant("all", (lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(x))(r), family="any",
-                            examples=UNARY),
-                    Variant("axes_keepdims", (lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(
-                              x, axis=(0, -1), keepdims=True))(r), family="rank2+", examples=UNARY_RANK2),
-                    Variant("tf1_spelling", (lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(
-                              x, reduction_indices=[0], keep_dims=True))(r)),
-                    *([at_kinks((lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(x, axis=-1))(r),
-                                 label="ties")] if dom == "distinct" else []),
+          variants=(Variant("all", _reduce(r), family="any", examples=UNARY),
+                    Variant("axes_keepdims", _reduce(r, axis=(0, -1), keepdims=True), family="rank2+",
+                            examples=UNARY_RANK2),
+                    Variant("tf1_spelling", _reduce(r, reduction_indices=[0], keep_dims=True)),
+                    *([at_kinks(_reduce(r, axis=-1), label="ties")] if dom == "distinct" else []),
                     # The product is smooth at 0, so finite differences hold there: zeros test the
                     # gradient's exclusive products (dividing the product by x would give NaN).
-                    *([Variant("with_zeros", (lambda r: lambda tf, x: getattr(tf, f"reduce_{r}")(x, axis=-1))(r),
-                               domain="small_integers")] if r == "prod" else [])),
+                    *([Variant("with_zeros", _reduce(r, axis=-1), domain="small_integers")] if r == "prod" else [])),
           notes=note)
       for op, r, k, dom, note in [
           ("Sum", "sum", "sum", "real", ""),
