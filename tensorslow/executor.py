@@ -38,6 +38,8 @@ def run(order, feeds, state, watch=None, check_numerics=False):
             continue
         inputs = [values[p] for p in node.inputs]
         value = call_kernel(node, inputs, state)
+        if node.n_outputs > 1:  # outputs kept for the gradient only (TF's xent backprop)
+            value, *values[node, "extra"] = value
         if check_numerics:
             check_finite(value, node)
         if watch is not None:
@@ -76,7 +78,7 @@ def backprop(bp, values, watch=None, check_numerics=False):
             continue
         inputs = tuple(values[p] for p in node.inputs)
         needs = tuple(p in bp.between for p in node.inputs)
-        op = OpValues(node, inputs, values[node], needs)
+        op = OpValues(node, inputs, values[node], needs, values.get((node, "extra"), ()))
         try:
             results = check_gradient_count(node, grad_fn(op, grad))
             for pos, (parent, g) in enumerate(zip(node.inputs, results)):

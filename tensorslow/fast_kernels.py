@@ -188,9 +188,10 @@ FRESH_OUTPUT_TYPES = frozenset(_OUT_KERNELS) | {
 class _FastOpValues(OpValues):
     __slots__ = ()  # node and needs are class attributes of each per-node subclass
 
-    def __init__(self, inputs, output):
+    def __init__(self, inputs, output, extra=()):
         self.inputs = inputs
         self.output = output
+        self.extra = extra
 
 
 def op_values_type(node, needs=None):

@@ -62,26 +62,21 @@ class Plan:
         """Fetch values for ``feeds`` (fed node -> converted value)."""
         values = [feeds[n] for n in self.fed]
         # A run owns the plan's buffers; a concurrent run of the same plan gets fresh ones.
-        if self._buffers_in_use.acquire(blocking=False):
-            try:
-                out = self._call(values, self._buffers)
-            finally:
+        owner = self._buffers_in_use.acquire(blocking=False)
+        try:
+            out = self._run(values, self._buffers if owner else [None] * len(self._buffers))
+        except OpError:
+            raise
+        except Exception as error:
+            raise self._describe_failure(error) from error
+        finally:
+            if owner:
                 self._buffers_in_use.release()
-        else:
-            out = self._call(values, [None] * len(self._buffers))
         for k, value in enumerate(out):
             # Variable values and constants are shared, read-only arrays: hand out copies.
             if isinstance(value, xp.ndarray) and not value.flags.writeable:
                 out[k] = value.copy()
         return out
-
-    def _call(self, values, buffers):
-        try:
-            return self._run(values, buffers)
-        except OpError:
-            raise
-        except Exception as error:
-            raise self._describe_failure(error) from error
 
     def _describe_failure(self, error):
         """An InvalidArgumentError naming the op whose kernel or gradient raised ``error``: the op

@@ -76,6 +76,7 @@ class StepWriter:
                     "checked": check_finite}
         self.steps = []
         self.passes = {}
+        self.extras = {}  # node -> names of its kernel's outputs after the first
 
     def write(self):
         for node in self.order:
@@ -102,11 +103,12 @@ class StepWriter:
         v = self.names.value(node)
         ins = [self.names.value(p) for p in node.inputs]
         args = (["state"] if node.stateful else []) + ins
-        lines = [f"{v} = {kernel}({', '.join(args)})  # {node.type} {node.op_name!r}"]
+        extra = self.extras[node] = [self.names.new(f"{v}_output_{k}") for k in range(1, node.n_outputs)]
+        lines = [f"{', '.join([v, *extra])} = {kernel}({', '.join(args)})  # {node.type} {node.op_name!r}"]
         if self.check:
             lines.append(f"checked({v}, {self.bind('node', node, node)})")
         fresh = node.type in fast_kernels.FRESH_OUTPUT_TYPES and not node.stateful
-        self.steps.append(Step(node, lines, tuple(ins), (v,), input_names=tuple(ins), takes_buffer=out is not None,
+        self.steps.append(Step(node, lines, tuple(ins), (v, *extra), input_names=tuple(ins), takes_buffer=out is not None,
                                aliases_inputs=not fresh))
 
     def backward(self, bp):
@@ -145,11 +147,13 @@ class StepWriter:
         op = self.bind("op", node, fast_kernels.op_values_type(node, needs))
         where = self.bind("node", node, node)
         results = ["_t"] if len(ins) == 1 else [f"_t{pos}" for pos in range(len(ins))]
-        call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}), {g})"
+        extra = self.extras.get(node, [])
+        extra_arg = f", ({', '.join(extra)},)" if extra else ""
+        call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}{extra_arg}), {g})"
         lines = [f"if {g} is not None:  # {node.type} {node.op_name!r}", f"    {', '.join(results)} = {call}"]
         if len(ins) == 1:  # a one-input op's gradient may come back bare or as a one-element list
             lines.append("    if _t.__class__ is list or _t.__class__ is tuple: (_t,) = _t")
-        reads, writes = [g, v] + ins, []
+        reads, writes = [g, v] + ins + extra, []
         for pos, (parent, t) in enumerate(zip(node.inputs, results)):
             if not needs[pos]:
                 continue

@@ -89,17 +89,18 @@ class OpValues:
     needs a gradient, and anything else (``op.axis``, ``op.type``, ``op.name``) is read from the node.
     """
 
-    __slots__ = ("node", "inputs", "output", "needs")
+    __slots__ = ("node", "inputs", "output", "needs", "extra")
 
-    def __init__(self, node, inputs, output, needs=None):
+    def __init__(self, node, inputs, output, needs=None, extra=()):
         self.node = node
         self.inputs = inputs
         self.output = output
         self.needs = tuple(needs) if needs is not None else (True,) * len(inputs)
+        self.extra = extra  # the kernel's outputs after the first, if it has any (node.n_outputs > 1)
 
     @property
     def outputs(self):
-        return [self.output]
+        return [self.output, *self.extra]
 
     @property
     def type(self):

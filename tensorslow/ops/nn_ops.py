@@ -179,26 +179,32 @@ def _softmax_xent(labels, logits, axis, name, op_type):
         [d for i, d in enumerate(logits.shape.dims) if i != ax % len(logits.shape.dims)])
 
     def compute(z, p):
-        # sum(p * (log(sum e^shifted) - shifted)), TensorFlow's kernel's form: -log_softmax without a
-        # negation pass, and a row whose loss is 0 gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
+        """loss = sum(p * (log(sum e^s) - s)), s = z - max(z), and TensorFlow's second output,
+        backprop = softmax(z) - p = e^s / sum(e^s) - p: dloss/dz, which the gradient reuses."""
+        # TensorFlow's kernel's form: -log_softmax without a negation pass, and a row whose loss is 0
+        # gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
         shifted = z - max_along(z, ax, keepdims=True)
-        return sum_along(p * (xp.log(sum_along(xp.exp(shifted), ax, keepdims=True)) - shifted), ax)
-    return Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
+        e = xp.exp(shifted)
+        total = sum_along(e, ax, keepdims=True)
+        loss = sum_along(p * (xp.log(total) - shifted), ax)
+        e /= total  # in place: e is this kernel's own array
+        e -= p
+        return loss, e
+    node = Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
                   name=name or op_type)
+    node.n_outputs = 2  # the loss, and the backprop for the gradient
+    return node
 
 
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")
 def _softmax_xent_grad(op, grad):
-    """dL/dlogits = (softmax(z) - labels) * g (TensorFlow's kernel; exact when each label row sums to 1);
-    dL/dlabels = -log_softmax(z) * g"""
+    """dL/dlogits = (softmax(z) - labels) * g, the kernel's second output times g (as in TensorFlow;
+    exact when each label row sums to 1); dL/dlabels = -log_softmax(z) * g"""
     z, p = op.inputs
     axis = op.axis
     g = grad[..., None] if axis == -1 else xp.expand_dims(grad, axis)
-    if not op.needs[1]:  # the usual case: labels are data. Softmax as TF's kernel computes it, e / sum(e).
-        d = _softmax(z, axis)
-        d -= p  # in place: d is our own array
-        d *= g
-        return d, None
+    if not op.needs[1]:  # the usual case: labels are data
+        return op.outputs[1] * g, None
     log_sm = _log_softmax(z, axis)
     return (xp.exp(log_sm) - p) * g, -log_sm * g
 
