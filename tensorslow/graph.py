@@ -211,6 +211,10 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray + node` defers to node.__radd__
     has_value = True
     stateful = False
+    # A kernel may compute more than the node's value: with n_outputs = 2 it returns (value, extra), and
+    # the extra output is passed to the gradient function only (op.outputs[1]), as TF's ops have outputs
+    # that exist for their gradient (SoftmaxCrossEntropyWithLogits:1, the backprop).
+    n_outputs = 1
     type = None
 
     def __init__(self, op_type, inputs=(), *, compute=None, attrs=None, dtype=None, shape=None,
