@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 REPORT_DIR ?= reports/latest
 
-.PHONY: test venv bench examples report reference-report clean
+.PHONY: test test-fast lint venv bench examples report reference-report clean
 
 venv: $(STAMP)
 
@@ -18,6 +18,15 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
+
+# The inner loop: every test but those marked slow (subprocesses, examples, timed runs).
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -q -m "not slow"
+
+# ruff (configured in pyproject.toml) over the repo, then mypy over tensorslow/.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The engines side by side (NumPy by hand, TensorSlow, JAX, PyTorch, tf1, TF2, Keras), each in its own
 # process, and the speed targets: one PASS/FAIL line each; exits 1 if a target fails. About a minute.
@@ -44,4 +53,4 @@ examples: $(STAMP)
 	$(PY) examples/multi_layer_perceptron.py
 
 clean:
-	rm -rf $(VENV) examples/output .pytest_cache .hypothesis
+	rm -rf $(VENV) examples/output .pytest_cache .hypothesis .ruff_cache .mypy_cache
