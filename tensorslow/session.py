@@ -123,9 +123,6 @@ class Session:
         else:
             flat, rebuild = _flatten_fetches(fetches, self.graph)
         graph = self.graph
-        for node in flat:
-            if node.graph is not graph:
-                raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
         feeds = {}
         if feed_dict:
             for key, value in feed_dict.items():
@@ -134,6 +131,7 @@ class Session:
                     else self._feed_node(key)
                 feeds[node] = _convert_feed_value(node, value)
         if self.executor == "reference":
+            self._check_fetches(flat)
             values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)
             return rebuild([_copy_if_shared(values[node]) for node in flat])
         return rebuild(self._plan(flat, feeds).run(feeds))
@@ -142,9 +140,15 @@ class Session:
         key = (tuple(flat), tuple(feeds), _check_numerics)
         plan = self._plans.get(key)
         if plan is None:
+            self._check_fetches(flat)  # once per plan: a plan's fetches are this graph's nodes
             with self._lock:
                 plan = self._plans[key] = Plan(flat, feeds, self._state, _check_numerics)
         return plan
+
+    def _check_fetches(self, flat):
+        for node in flat:
+            if node.graph is not self.graph:
+                raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
 
     def plan(self, fetches, feed_dict=None):
         """The compiled :class:`~tensorslow.plan.Plan` that ``run(fetches, feed_dict)`` uses: its
