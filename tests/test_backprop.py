@@ -321,7 +321,7 @@ def test_reduce_sum_rejects_axis_and_reduction_indices_together(graph):
         ts.reduce_sum(x, axis=2)
 
 
-# -- known engine bug (tensorslow/plan.py), kept visible -------------------------------------------
+# -- a fed intermediate node cut off from what a gradient reads ---------------------------------------
 
 def test_gradient_with_a_fed_intermediate_node(graph):
     # TF computes [6, 6] here (the Mul gradient needs only the constant 2), and raises
