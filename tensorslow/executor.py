@@ -122,8 +122,9 @@ def fit(grad, value, node, pos):
 
 
 def op_failed(node, inputs, error, what=""):
-    """An InvalidArgumentError naming the op whose kernel (or gradient) raised ``error``."""
-    shapes = ", ".join(f"{p.name!r}: {tuple(xp.shape(v))}" for p, v in zip(node.inputs, inputs))
+    """An InvalidArgumentError naming the op whose kernel (or gradient) raised ``error``, and the shapes
+    of its inputs (those that are None, already freed by a plan, are left out)."""
+    shapes = ", ".join(f"{p.name!r}: {tuple(xp.shape(v))}" for p, v in zip(node.inputs, inputs) if v is not None)
     return InvalidArgumentError(
         node, f"{what}{node.type} op {node.op_name!r} failed{' on inputs ' + shapes if shapes else ''}: "
               f"{type(error).__name__}: {error}")

@@ -89,25 +89,11 @@ class Plan:
             tb = tb.tb_next
         if step is None or step.node is None:
             return InvalidArgumentError(None, f"{type(error).__name__}: {error}")
-        node = step.node
         inputs = [frame_locals.get(name) for name in step.input_names]
-        shown = [(p, v) for p, v in zip(node.inputs, inputs) if v is not None]
-        failure = op_failed(node, [v for _, v in shown], error, "gradient of " if step.backward else "")
-        if len(shown) != len(node.inputs):  # some inputs were already freed: name the ones we have
-            failure = op_failed(_InputsOf(node, [p for p, _ in shown]), [v for _, v in shown], error,
-                                "gradient of " if step.backward else "")
-            failure.node = failure.op = node
-        return failure
+        return op_failed(step.node, inputs, error, "gradient of " if step.backward else "")
 
     def __str__(self):
         return self.source
-
-
-class _InputsOf:
-    """``node`` seen with only some of its inputs (for an error message)."""
-
-    def __init__(self, node, inputs):
-        self.type, self.op_name, self.inputs = node.type, node.op_name, inputs
 
 
 def compile_steps(steps, params, results, env):
