@@ -3,7 +3,10 @@
 A :class:`DType` wraps a NumPy dtype and answers to the names TensorFlow and
 the course use: ``tf.float32``, ``"float"``, ``"float32"``, ``np.float32``.
 """
+from __future__ import annotations
+
 import builtins
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -15,31 +18,31 @@ class DType:
 
     __slots__ = ("name", "as_numpy_dtype")
 
-    def __init__(self, name, numpy_type):
+    def __init__(self, name: str, numpy_type: Any) -> None:
         self.name = name
         self.as_numpy_dtype = np.dtype(numpy_type)
 
     @property
-    def base_dtype(self):
+    def base_dtype(self) -> DType:
         return self
 
     @property
-    def is_floating(self):
+    def is_floating(self) -> builtins.bool:
         return self.as_numpy_dtype.kind == "f"
 
     @property
-    def is_integer(self):
+    def is_integer(self) -> builtins.bool:
         return self.as_numpy_dtype.kind in "iu"
 
     @property
-    def is_bool(self):
+    def is_bool(self) -> builtins.bool:
         return self.as_numpy_dtype.kind == "b"
 
     @property
-    def size(self):
+    def size(self) -> int:
         return self.as_numpy_dtype.itemsize
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> builtins.bool:
         if other is None:
             return False
         try:
@@ -47,7 +50,7 @@ class DType:
         except TypeError:
             return False
 
-    def __ne__(self, other):
+    def __ne__(self, other: Any) -> builtins.bool:
         return not self == other
 
     def __hash__(self):
@@ -79,7 +82,11 @@ _BY_NAME.update({"float": float32, "half": float16, "double": float64, "int": in
 _BY_NUMPY = {d.as_numpy_dtype: d for d in _ALL}
 
 
-def as_dtype(value):
+# What a dtype argument accepts: a DType, its name ("float32", "float"), a NumPy dtype or type, float/int/bool.
+DTypeLike: TypeAlias = "DType | str | type | np.dtype | None"
+
+
+def as_dtype(value: DTypeLike) -> DType:
     """Convert a DType, a name, a NumPy dtype or a Python type to a :class:`DType`."""
     if isinstance(value, DType):
         return value
@@ -99,7 +106,7 @@ def as_dtype(value):
         raise TypeError(f"Cannot convert {value!r} to a TensorSlow dtype") from None
 
 
-def dtype_of_python_value(value):
+def dtype_of_python_value(value: Any) -> DType:
     """The dtype TensorFlow gives a Python literal or nested list.
 
     Floats become float32 and ints int32 (TensorFlow's defaults), unlike NumPy's

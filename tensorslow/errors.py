@@ -3,12 +3,15 @@
 Each carries the node it concerns (when there is one) so that a user sees
 which part of the graph was wrong, not a bare NumPy traceback.
 """
+from __future__ import annotations
+
+from typing import Any
 
 
 class OpError(Exception):
     """Base class of errors raised while running a graph."""
 
-    def __init__(self, node, message):
+    def __init__(self, node: Any, message: str) -> None:
         super().__init__(message)
         self.node = node
         self.op = node
@@ -26,5 +29,5 @@ class FailedPreconditionError(OpError):
 class NotFoundError(OpError, KeyError):
     """A named node does not exist."""
 
-    def __str__(self):  # KeyError would otherwise repr() the message
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.message

@@ -13,9 +13,13 @@ each back to its input's shape (broadcasting) and accumulates it.
 ``gradients`` returns one node per x; fetching several of them runs the
 backward pass once.
 """
-from collections import deque
+from __future__ import annotations
 
-from .graph import Tensor
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+from .graph import Tensor, TensorLike
 from .ops.core import convert_to_tensor
 from .registry import get_gradient_function
 
@@ -98,7 +102,9 @@ class GradientNode(Tensor):
         self.control_inputs += tuple(sorted(read, key=lambda n: n._id))
 
 
-def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **_ignored):
+def gradients(ys: TensorLike | Sequence[TensorLike], xs: Tensor | Sequence[Tensor],
+              grad_ys: TensorLike | Sequence[TensorLike | None] | None = None, name: str = "gradients",
+              stop_gradients: Any = None, **_ignored: Any) -> list[Tensor | None]:
     """Symbolic d(sum of ys)/dx for each x in ``xs``.
 
     Returns a list with one node per x, or None for an x that no y depends on
@@ -133,5 +139,5 @@ def _reaching(backward):
     return alive
 
 
-def _as_list(v):
+def _as_list(v: Any) -> list[Any]:
     return list(v) if isinstance(v, (list, tuple)) else [v]

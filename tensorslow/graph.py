@@ -9,8 +9,12 @@ threads never see each other's numbers.
 Course API: ``Graph().as_default()`` works as a plain statement (the graph
 stays the default) and as ``with`` (the previous default comes back).
 """
+from __future__ import annotations
+
 import re
 import threading
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
@@ -21,17 +25,17 @@ from .shapes import TensorShape
 class Graph:
     """A set of nodes plus naming, collections and the random seed."""
 
-    def __init__(self):
-        self._nodes = []
-        self._by_name = {}
-        self._name_counts = {}
+    def __init__(self) -> None:
+        self._nodes: list[Tensor] = []
+        self._by_name: dict[str, Tensor] = {}
+        self._name_counts: dict[str, int] = {}
         self._scope_stack = threading.local()
-        self._collections = {}
-        self.seed = None
+        self._collections: dict[str, list[Any]] = {}
+        self.seed: int | None = None
         self._lock = threading.Lock()
 
     # -- default graph ---------------------------------------------------------------
-    def as_default(self):
+    def as_default(self) -> _DefaultGraphContext:
         """Make this the default graph. Returns a context manager that restores the previous one."""
         return _DefaultGraphContext(self)
 
@@ -44,7 +48,7 @@ class Graph:
             self._nodes.append(node)
             self._by_name[name] = node
 
-    def unique_name(self, base_name):
+    def unique_name(self, base_name: str) -> str:
         """``base`` in the current name scope, numbered ``_1, _2, ...`` if taken (as TensorFlow does)."""
         scope = self.current_scope
         name = f"{scope}/{base_name}" if scope else base_name
@@ -62,10 +66,10 @@ class Graph:
         self._name_counts[key] = 0
         return name
 
-    def get_operations(self):
+    def get_operations(self) -> list[Tensor]:
         return list(self._nodes)
 
-    def get_tensor_by_name(self, name):
+    def get_tensor_by_name(self, name: str) -> Tensor:
         """The node whose tensor name is ``name`` (``"x:0"``; ``"x"`` is accepted too)."""
         from .errors import NotFoundError
         op_name = name[:-2] if name.endswith(":0") else name
@@ -78,23 +82,23 @@ class Graph:
 
     # -- name scopes -----------------------------------------------------------------
     @property
-    def current_scope(self):
+    def current_scope(self) -> str:
         return getattr(self._scope_stack, "scope", "")
 
-    def name_scope(self, name):
+    def name_scope(self, name: str | None) -> _NameScope:
         return _NameScope(self, name)
 
     # -- collections -----------------------------------------------------------------
-    def add_to_collection(self, key, value):
+    def add_to_collection(self, key: str, value: Any) -> None:
         self._collections.setdefault(key, []).append(value)
 
-    def get_collection(self, key, scope=None):
+    def get_collection(self, key: str, scope: str | None = None) -> list[Any]:
         items = list(self._collections.get(key, []))
         if scope:
             items = [v for v in items if re.match(scope, getattr(v, "op_name", ""))]
         return items
 
-    def get_collection_ref(self, key):
+    def get_collection_ref(self, key: str) -> list[Any]:
         return self._collections.setdefault(key, [])
 
     def __repr__(self):
@@ -104,13 +108,13 @@ class Graph:
 class _DefaultGraphContext:
     """Returned by :meth:`Graph.as_default`: already in effect; ``with`` restores the old default."""
 
-    def __init__(self, graph):
+    def __init__(self, graph: Graph) -> None:
         global _default_graph
         self._previous = _default_graph
         _default_graph = graph
         self.graph = graph
 
-    def __enter__(self):
+    def __enter__(self) -> Graph:
         return self.graph
 
     def __exit__(self, *exc):
@@ -147,18 +151,19 @@ class _NameScope:
 _default_graph = Graph()
 
 
-def get_default_graph():
+def get_default_graph() -> Graph:
     """The graph new nodes go into."""
     return _default_graph
 
 
-def reset_default_graph():
+def reset_default_graph() -> None:
     """Replace the default graph by a new, empty one."""
     global _default_graph
     _default_graph = Graph()
 
 
-def name_scope(name, default_name=None, values=None):
+def name_scope(name: str | None, default_name: str | None = None,
+               values: Sequence[Any] | None = None) -> _NameScope:
     """``with name_scope("layer1"):`` prefixes the names of nodes created inside."""
     graph = _graph_of(values) if values else get_default_graph()
     return graph.name_scope(name if name is not None else default_name)
@@ -171,13 +176,13 @@ _control_stack = threading.local()
 class control_dependencies:  # noqa: N801  (TensorFlow's name)
     """Nodes created inside the block run only after ``control_inputs`` have run."""
 
-    def __init__(self, control_inputs):
+    def __init__(self, control_inputs: Sequence[Tensor | None] | None) -> None:
         self.control_inputs = [c for c in (control_inputs or ()) if c is not None]
         for c in self.control_inputs:
             if not isinstance(c, Tensor):
                 raise TypeError(f"control_dependencies expects graph nodes, got {c!r}")
 
-    def __enter__(self):
+    def __enter__(self) -> control_dependencies:
         stack = getattr(_control_stack, "stack", [])
         _control_stack.stack = stack + [self.control_inputs]
         return self
@@ -217,8 +222,9 @@ class Tensor:
     n_outputs = 1
     type = None
 
-    def __init__(self, op_type, inputs=(), *, compute=None, attrs=None, dtype=None, shape=None,
-                 name=None, graph=None, stateful=None):
+    def __init__(self, op_type: str, inputs: Sequence[Tensor] = (), *, compute: Any = None,
+                 attrs: dict[str, Any] | None = None, dtype: Any = None, shape: Any = None,
+                 name: str | None = None, graph: Graph | None = None, stateful: bool | None = None) -> None:
         inputs = tuple(inputs)
         self.graph = graph if graph is not None else _graph_of(inputs)
         for node in inputs:
@@ -235,43 +241,43 @@ class Tensor:
         self.dtype = None if dtype is None else _dtypes.as_dtype(dtype)
         self._shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
         if compute is not None:
-            self.compute = compute
+            self.compute = compute  # type: ignore[method-assign]  # a node's kernel replaces the default
         if stateful is not None:
             self.stateful = stateful
-        self._consumers = []
+        self._consumers: list[Tensor] = []
         for node in inputs:
             node._consumers.append(self)
         self.graph._add(self, name or op_type)  # TensorFlow names nodes after their op type
 
     # -- identity -------------------------------------------------------------------
     @property
-    def op(self):
+    def op(self) -> Tensor:
         return self
 
     @property
-    def op_name(self):
+    def op_name(self) -> str:
         return self._op_name
 
     @property
-    def name(self):
+    def name(self) -> str:
         return f"{self._op_name}:0" if self.has_value else self._op_name
 
     @property
-    def input_nodes(self):  # the course's name for `inputs`
+    def input_nodes(self) -> tuple[Tensor, ...]:  # the course's name for `inputs`
         return self.inputs
 
     @property
-    def outputs(self):
+    def outputs(self) -> list[Tensor]:
         return [self] if self.has_value else []
 
     @property
-    def shape(self):
+    def shape(self) -> TensorShape:
         return self._shape
 
-    def get_shape(self):
+    def get_shape(self) -> TensorShape:
         return self._shape
 
-    def set_shape(self, shape):
+    def set_shape(self, shape: Any) -> None:
         new = TensorShape(shape)
         if not self._shape.is_compatible_with(new):
             raise ValueError(f"Shape {new} of {self.name!r} is incompatible with its known shape {self._shape}")
@@ -279,28 +285,60 @@ class Tensor:
             known = self._shape.dims or new.dims
             self._shape = TensorShape([a if a is not None else b for a, b in zip(known, new.dims)])
 
-    def consumers(self):
+    def consumers(self) -> list[Tensor]:
         return list(self._consumers)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         # Op attributes read as plain attributes (`op.axis`), as the course's gradients do.
         attrs = self.__dict__.get("attrs")
         if attrs is not None and name in attrs:
             return attrs[name]
         raise AttributeError(f"{type(self).__name__} {self.__dict__.get('_op_name', '?')!r} has no attribute {name!r}")
 
-    def get_attr(self, name):
+    def get_attr(self, name: str) -> Any:
         return self.attrs[name]
 
     def compute(self, *input_values):
         raise NotImplementedError(f"op type {self.type!r} defines no compute()")
 
+    if TYPE_CHECKING:  # the operators, which ops/overloads.py installs at import time
+        def __add__(self, other: TensorLike) -> Tensor: ...
+        def __radd__(self, other: TensorLike) -> Tensor: ...
+        def __sub__(self, other: TensorLike) -> Tensor: ...
+        def __rsub__(self, other: TensorLike) -> Tensor: ...
+        def __mul__(self, other: TensorLike) -> Tensor: ...
+        def __rmul__(self, other: TensorLike) -> Tensor: ...
+        def __truediv__(self, other: TensorLike) -> Tensor: ...
+        def __rtruediv__(self, other: TensorLike) -> Tensor: ...
+        def __floordiv__(self, other: TensorLike) -> Tensor: ...
+        def __rfloordiv__(self, other: TensorLike) -> Tensor: ...
+        def __mod__(self, other: TensorLike) -> Tensor: ...
+        def __rmod__(self, other: TensorLike) -> Tensor: ...
+        def __pow__(self, other: TensorLike) -> Tensor: ...
+        def __rpow__(self, other: TensorLike) -> Tensor: ...
+        def __matmul__(self, other: TensorLike) -> Tensor: ...
+        def __rmatmul__(self, other: TensorLike) -> Tensor: ...
+        def __and__(self, other: TensorLike) -> Tensor: ...
+        def __rand__(self, other: TensorLike) -> Tensor: ...
+        def __or__(self, other: TensorLike) -> Tensor: ...
+        def __ror__(self, other: TensorLike) -> Tensor: ...
+        def __xor__(self, other: TensorLike) -> Tensor: ...
+        def __rxor__(self, other: TensorLike) -> Tensor: ...
+        def __lt__(self, other: TensorLike) -> Tensor: ...
+        def __le__(self, other: TensorLike) -> Tensor: ...
+        def __gt__(self, other: TensorLike) -> Tensor: ...
+        def __ge__(self, other: TensorLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __invert__(self) -> Tensor: ...
+        def __getitem__(self, key: Any) -> Tensor: ...
+
     # -- running --------------------------------------------------------------------
-    def eval(self, feed_dict=None, session=None):
+    def eval(self, feed_dict: dict[Any, Any] | None = None, session: Any = None) -> Any:
         """The value of this node in ``session`` (default: the session of the enclosing ``with``)."""
         return _session_for(self, session).run(self, feed_dict)
 
-    def run(self, feed_dict=None, session=None):
+    def run(self, feed_dict: dict[Any, Any] | None = None, session: Any = None) -> None:
         """Run this node (for ops with no output, such as a training step)."""
         _session_for(self, session).run(self, feed_dict)
 
@@ -317,13 +355,13 @@ class Tensor:
         raise TypeError(f"Using graph node {self.name!r} as a Python bool is not allowed: its value "
                         "exists only inside Session.run. Use tf.cond-free logic or fetch it first.")
 
-    def __len__(self):
+    def __len__(self) -> int:
         dims = self._shape.dims
         if dims is None or not dims or dims[0] is None:
             raise TypeError(f"len() of {self.name!r} is unknown before running (shape {self._shape})")
         return dims[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         dims = self._shape.dims
         if dims is None or not dims or dims[0] is None:
             raise TypeError(f"Cannot iterate over {self.name!r}: its first dimension is unknown")
@@ -343,6 +381,10 @@ class NoValueOp(Tensor):
     has_value = False
 
 
+# What an op takes as an input: a graph node, or a value (array, number, nested list) that it makes a constant of.
+TensorLike: TypeAlias = Tensor | np.ndarray | np.generic | float | int | bool | list | tuple
+
+
 def _graph_of(values):
     for v in values:
         if isinstance(v, Tensor):
@@ -352,7 +394,8 @@ def _graph_of(values):
 
 # -- constants and conversion ----------------------------------------------------------
 
-def constant_node(value, dtype=None, shape=None, name=None, graph=None):
+def constant_node(value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: str | None = None,
+                  graph: Graph | None = None) -> Tensor:
     """A ``Const`` node holding ``value`` as a NumPy array of ``dtype``."""
     dt = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.dtype_of_python_value(value)
     try:
@@ -396,7 +439,7 @@ def _pop_session(session):
         _session_stack.stack = [s for s in stack if s is not session]
 
 
-def get_default_session():
+def get_default_session() -> Any:
     stack = getattr(_session_stack, "stack", None)
     return stack[-1] if stack else None
 

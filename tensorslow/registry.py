@@ -14,9 +14,17 @@ during a run, so inside a gradient function:
 The engine sums each returned gradient back to its input's shape if the input
 was broadcast (``shapes.reduce_to_shape``), so gradient functions never do it.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from .graph import Tensor
+
 from .errors import InvalidArgumentError
 
-_gradient_registry = {}
+_gradient_registry: dict[Any, Any] = {}  # op type -> gradient function, or _NOT_DIFFERENTIABLE
 _NOT_DIFFERENTIABLE = object()
 
 # The course's lower-case op names, so `RegisterGradient("matmul")` keeps working.
@@ -24,6 +32,10 @@ COURSE_OP_TYPES = {
     "add": "Add", "matmul": "MatMul", "sigmoid": "Sigmoid", "softmax": "Softmax", "log": "Log",
     "multiply": "Mul", "reduce_sum": "Sum", "negative": "Neg",
 }
+
+
+# A gradient function: grad_fn(op, grad) -> one gradient (or None) per input of op.
+GradientFunction: TypeAlias = Callable[..., Any]
 
 
 def _canonical(op_type):
@@ -41,17 +53,17 @@ class RegisterGradient:
     ...     return grad * 3 * op.inputs[0] ** 2
     """
 
-    def __init__(self, op_type):
+    def __init__(self, op_type: str) -> None:
         self._op_type = _canonical(op_type)
 
-    def __call__(self, fn):
+    def __call__(self, fn: GradientFunction) -> GradientFunction:
         if self._op_type in _gradient_registry:
             raise KeyError(f"Registering two gradient functions for op type {self._op_type!r}")
         _gradient_registry[self._op_type] = fn
         return fn
 
 
-def NotDifferentiable(op_type):  # noqa: N802  (TensorFlow's name)
+def NotDifferentiable(op_type: str) -> None:  # noqa: N802  (TensorFlow's name)
     """Declare that ops of ``op_type`` pass no gradient to their inputs (argmax, equal, shape...)."""
     op_type = _canonical(op_type)
     if op_type in _gradient_registry:
@@ -62,7 +74,7 @@ def NotDifferentiable(op_type):  # noqa: N802  (TensorFlow's name)
 NoGradient = NotDifferentiable
 
 
-def get_gradient_function(node):
+def get_gradient_function(node: Tensor) -> GradientFunction | None:
     """The gradient function of ``node``'s type; None if declared not differentiable.
 
     Raises LookupError, naming the op type, if nothing is registered.
@@ -75,7 +87,7 @@ def get_gradient_function(node):
     return None if fn is _NOT_DIFFERENTIABLE else fn
 
 
-def registered_op_types(differentiable=None):
+def registered_op_types(differentiable: bool | None = None) -> list[str]:
     """Op types in the registry; ``differentiable=True/False`` filters by kind."""
     if differentiable is None:
         return sorted(_gradient_registry)
@@ -103,26 +115,26 @@ class OpValues:
         return [self.output, *self.extra]
 
     @property
-    def type(self):
+    def type(self) -> str:
         return self.node.type
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.node.name
 
     @property
-    def attrs(self):
+    def attrs(self) -> dict[str, Any]:
         return self.node.attrs
 
-    def get_attr(self, name):
+    def get_attr(self, name: str) -> Any:
         return self.node.attrs[name]
 
-    def __getattr__(self, name):  # the node's attributes (op.axis), then anything the node has
+    def __getattr__(self, name: str) -> Any:  # the node's attributes (op.axis), then anything the node has
         attrs = self.node.attrs
         return attrs[name] if name in attrs else getattr(self.node, name)
 
 
-def check_gradient_count(node, grads):
+def check_gradient_count(node: Tensor, grads: Any) -> Sequence[Any]:
     """Normalize a gradient function's result to a list with one entry per input."""
     n = len(node.inputs)
     if not isinstance(grads, (list, tuple)):

@@ -7,7 +7,11 @@ for this set of fetches and fed nodes; ``Session(executor="reference")`` runs
 the reference interpreter of ``executor.py`` instead (same numbers, slower,
 easier to follow and to watch step by step).
 """
+from __future__ import annotations
+
 import threading
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,13 +26,13 @@ EXECUTORS = ("compiled", "reference")
 _check_numerics = False
 
 
-def enable_check_numerics(*_args, **_kwargs):
+def enable_check_numerics(*_args: Any, **_kwargs: Any) -> None:
     """Make every run check each op's output and name the first op that produced NaN or Inf."""
     global _check_numerics
     _check_numerics = True
 
 
-def disable_check_numerics():
+def disable_check_numerics() -> None:
     global _check_numerics
     _check_numerics = False
 
@@ -74,7 +78,8 @@ class _VariableStore(dict):
 class Session:
     """Runs graphs. ``with Session() as sess:`` also makes it the default for ``eval()``/``run()``."""
 
-    def __init__(self, target="", graph=None, config=None, *, executor="compiled", watch=None):
+    def __init__(self, target: str = "", graph: _graph.Graph | None = None, config: Any = None, *,
+                 executor: str = "compiled", watch: Callable[[str, Tensor, Any], Any] | None = None) -> None:
         """``executor``: "compiled" (plans, the default) or "reference" (``executor.py``, one op at a
         time); ``watch(event, node, value)`` is called at each step of the reference executor."""
         if executor not in EXECUTORS:
@@ -85,12 +90,12 @@ class Session:
         self._watch = watch
         self.graph = graph if graph is not None else _graph.get_default_graph()
         self._state = SessionState(self)
-        self._plans = {}
+        self._plans: dict[Any, Plan] = {}
         self._lock = threading.Lock()
         self._closed = False
 
     # -- context management ----------------------------------------------------------------
-    def __enter__(self):
+    def __enter__(self) -> Session:
         _graph._push_session(self)
         return self
 
@@ -99,14 +104,15 @@ class Session:
         self.close()
         return False
 
-    def as_default(self):
+    def as_default(self) -> _DefaultSession:
         return _DefaultSession(self)
 
-    def close(self):
+    def close(self) -> None:
         self._closed = True
 
     # -- running -------------------------------------------------------------------------
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+    def run(self, fetches: Any, feed_dict: dict[Any, Any] | None = None, options: Any = None,
+            run_metadata: Any = None) -> Any:
         """Evaluate ``fetches`` (a node, a name, or a list/tuple/dict nesting of them).
 
         ``feed_dict`` maps placeholders (or any node, or a tensor name) to values;
@@ -119,7 +125,7 @@ class Session:
         elif type(fetches) is list and _all_nodes(fetches):
             flat, rebuild = fetches, _same  # the plan's output list is new at each run
         elif type(fetches) is tuple and _all_nodes(fetches):
-            flat, rebuild = fetches, tuple
+            flat, rebuild = fetches, tuple  # type: ignore[assignment]  # a tuple of nodes serves as the list
         else:
             flat, rebuild = _flatten_fetches(fetches, self.graph)
         graph = self.graph
@@ -150,7 +156,7 @@ class Session:
             if node.graph is not self.graph:
                 raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
 
-    def plan(self, fetches, feed_dict=None):
+    def plan(self, fetches: Any, feed_dict: dict[Any, Any] | None = None) -> Plan:
         """The compiled :class:`~tensorslow.plan.Plan` that ``run(fetches, feed_dict)`` uses: its
         ``order`` of nodes, its ``steps`` and its generated ``source`` (``print(sess.plan(...))``)."""
         flat, _ = _flatten_fetches(fetches, self.graph) if not isinstance(fetches, Tensor) else ([fetches], None)
@@ -169,11 +175,11 @@ class Session:
             raise TypeError(f"feed_dict key {key.name!r} is an operation with no output; it cannot be fed")
         return key
 
-    def make_callable(self, fetches, feed_list=None):
+    def make_callable(self, fetches: Any, feed_list: Sequence[Any] | None = None) -> Callable[..., Any]:
         feed_list = list(feed_list or [])
         return lambda *values: self.run(fetches, dict(zip(feed_list, values)))
 
-    def list_devices(self):
+    def list_devices(self) -> list[Any]:
         return ["/device:CPU:0"]
 
 
@@ -272,11 +278,11 @@ def _flatten_fetches(fetches, graph):
 class InteractiveSession(Session):
     """A session that makes itself the default on creation (for shells and notebooks)."""
 
-    def __init__(self, target="", graph=None, config=None):
+    def __init__(self, target: str = "", graph: _graph.Graph | None = None, config: Any = None) -> None:
         super().__init__(target, graph, config)
         _graph._push_session(self)
 
-    def close(self):
+    def close(self) -> None:
         _graph._pop_session(self)
         super().close()
 

@@ -7,6 +7,13 @@ batch size of a placeholder), or no tuple at all when even the rank is unknown.
 :func:`reduce_to_shape` is the single place where a gradient computed for a
 broadcast result is summed back to the shape of the input that was broadcast.
 """
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+
 from .fast_kernels import sum_along
 
 
@@ -14,8 +21,9 @@ class TensorShape:
     """Static shape of a tensor: ``dims`` is a tuple of int/None, or None if the rank is unknown."""
 
     __slots__ = ("dims",)
+    dims: Any  # a tuple of int/None, or None
 
-    def __init__(self, dims):
+    def __init__(self, dims: Any) -> None:
         if isinstance(dims, TensorShape):
             dims = dims.dims
         elif dims is not None:
@@ -23,20 +31,20 @@ class TensorShape:
         self.dims = dims
 
     @property
-    def ndims(self):
+    def ndims(self) -> int | None:
         return None if self.dims is None else len(self.dims)
 
     rank = ndims
 
-    def as_list(self):
+    def as_list(self) -> list[int | None]:
         if self.dims is None:
             raise ValueError("as_list() is not defined on an unknown TensorShape.")
         return list(self.dims)
 
-    def is_fully_defined(self):
+    def is_fully_defined(self) -> bool:
         return self.dims is not None and None not in self.dims
 
-    def is_compatible_with(self, shape):
+    def is_compatible_with(self, shape: ShapeLike) -> bool:
         """True if a value of ``shape`` (a tuple of ints or TensorShape) fits this static shape."""
         other = TensorShape(shape).dims
         if self.dims is None or other is None:
@@ -44,7 +52,7 @@ class TensorShape:
         return len(self.dims) == len(other) and all(
             a is None or b is None or a == b for a, b in zip(self.dims, other))
 
-    def num_elements(self):
+    def num_elements(self) -> int | None:
         if not self.is_fully_defined():
             return None
         n = 1
@@ -52,12 +60,12 @@ class TensorShape:
             n *= d
         return n
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.dims is None:
             raise ValueError("Cannot take the length of a shape with unknown rank.")
         return len(self.dims)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int | None]:
         if self.dims is None:
             raise ValueError("Cannot iterate over a shape with unknown rank.")
         return iter(self.dims)
@@ -69,7 +77,7 @@ class TensorShape:
             return TensorShape(self.dims[key])
         return self.dims[key]
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         try:
             return self.dims == TensorShape(other).dims
         except TypeError:
@@ -88,11 +96,15 @@ class TensorShape:
         return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
 
 
-def unknown_shape():
+# What a shape argument accepts: a TensorShape, a sequence of dims (None: unknown), or None (unknown rank).
+ShapeLike: TypeAlias = "TensorShape | Sequence[int | None] | None"
+
+
+def unknown_shape() -> TensorShape:
     return TensorShape(None)
 
 
-def broadcast_static(a, b):
+def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape | None:
     """Static shape of broadcasting shapes ``a`` and ``b`` (TensorShape); None if they cannot broadcast."""
     if a.dims is None or b.dims is None:
         return TensorShape(None)
@@ -114,7 +126,7 @@ def broadcast_static(a, b):
     return TensorShape(out)
 
 
-def reduce_to_shape(grad, shape):
+def reduce_to_shape(grad: np.ndarray, shape: Sequence[int]) -> np.ndarray | None:
     """Sum ``grad`` over the axes along which an input of ``shape`` was broadcast.
 
     If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward

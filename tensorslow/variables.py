@@ -6,8 +6,15 @@ course, a Variable is usable at once: a session initializes it from its
 initial value the first time it is read, so calling
 ``global_variables_initializer()`` is optional (it resets every variable).
 """
-from .graph import NoValueOp, Tensor, get_default_graph
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .dtypes import DTypeLike
+from .graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from .ops.core import convert_to_tensor
+from .shapes import ShapeLike
 
 GLOBAL_VARIABLES = "variables"
 TRAINABLE_VARIABLES = "trainable_variables"
@@ -34,7 +41,7 @@ class Placeholder(Tensor):
     marks a dimension of any size).
     """
 
-    def __init__(self, dtype=None, shape=None, name=None):
+    def __init__(self, dtype: DTypeLike = None, shape: ShapeLike = None, name: str | None = None) -> None:
         super().__init__("Placeholder", (), dtype=dtype, shape=shape, name=name or "Placeholder",
                          graph=get_default_graph())
 
@@ -45,7 +52,7 @@ class Placeholder(Tensor):
             self, f"You must feed a value for placeholder {self.op_name!r} ({dtype}, shape {self.shape})")
 
 
-def placeholder(dtype=None, shape=None, name=None):
+def placeholder(dtype: DTypeLike = None, shape: ShapeLike = None, name: str | None = None) -> Placeholder:
     """A node fed at run time: ``x = placeholder(tf.float32, [None, 2], name="x")``."""
     return Placeholder(dtype, shape, name)
 
@@ -53,7 +60,7 @@ def placeholder(dtype=None, shape=None, name=None):
 class placeholder_with_default(Tensor):  # noqa: N801  (TensorFlow's name)
     """A placeholder that takes ``input``'s value when it is not fed."""
 
-    def __init__(self, input, shape, name=None):  # noqa: A002
+    def __init__(self, input: TensorLike, shape: ShapeLike, name: str | None = None) -> None:  # noqa: A002
         (default,) = [convert_to_tensor(input)]
         super().__init__("PlaceholderWithDefault", (default,), compute=lambda v: v, dtype=default.dtype,
                          shape=shape, name=name or "PlaceholderWithDefault")
@@ -70,8 +77,9 @@ class Variable(Tensor):
 
     stateful = True
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, validate_shape=True,
-                 collections=None, **_ignored):
+    def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
+                 dtype: DTypeLike = None, validate_shape: bool = True, collections: list[str] | None = None,
+                 **_ignored: Any) -> None:
         if initial_value is None:
             raise ValueError("Variable needs an initial_value")
         if callable(initial_value) and not isinstance(initial_value, Tensor):
@@ -94,24 +102,27 @@ class Variable(Tensor):
         return state.variables[self]
 
     # -- TF1 Variable methods ------------------------------------------------------------
-    def value(self):
+    def value(self) -> Variable:
         return self
 
     read_value = value
 
-    def initialized_value(self):
+    def initialized_value(self) -> Tensor:
         return self.initial_value
 
-    def assign(self, value, use_locking=False, name=None, read_value=True):
+    def assign(self, value: TensorLike, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True) -> Tensor:
         return assign(self, value, name=name)
 
-    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_add(self, delta: TensorLike, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Tensor:
         return assign_add(self, delta, name=name)
 
-    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_sub(self, delta: TensorLike, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Tensor:
         return assign_sub(self, delta, name=name)
 
-    def load(self, value, session=None):
+    def load(self, value: Any, session: Any = None) -> None:
         """Write ``value`` into this variable in ``session`` (default session if None)."""
         from .graph import _session_for
         _session_for(self, session)._state.write(self, value)
@@ -145,55 +156,56 @@ class _Assign(Tensor):
         return state.write(self.ref, value)
 
 
-def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+def assign(ref: Variable, value: TensorLike, validate_shape: bool | None = None, use_locking: bool | None = None,
+           name: str | None = None) -> Tensor:
     """Set variable ``ref`` to ``value``; the node's value is the new value."""
     return _Assign(ref, value, name=name, op_type="Assign")
 
 
-def assign_add(ref, value, use_locking=None, name=None):
+def assign_add(ref: Variable, value: TensorLike, use_locking: bool | None = None, name: str | None = None) -> Tensor:
     """``ref += value``"""
     return _Assign(ref, value, name=name, op_type="AssignAdd", combine=lambda old, v: old + v)
 
 
-def assign_sub(ref, value, use_locking=None, name=None):
+def assign_sub(ref: Variable, value: TensorLike, use_locking: bool | None = None, name: str | None = None) -> Tensor:
     """``ref -= value``"""
     return _Assign(ref, value, name=name, op_type="AssignSub", combine=lambda old, v: old - v)
 
 
 # -- collections and initializers ------------------------------------------------------
 
-def global_variables(scope=None):
+def global_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(GLOBAL_VARIABLES, scope)
 
 
 all_variables = global_variables
 
 
-def trainable_variables(scope=None):
+def trainable_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(TRAINABLE_VARIABLES, scope)
 
 
-def local_variables(scope=None):
+def local_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
-def variables_initializer(var_list, name="init"):
+def variables_initializer(var_list: Iterable[Variable], name: str = "init") -> Tensor:
     """One op that (re)sets every variable in ``var_list`` to its initial value."""
     return group(*[v.initializer for v in var_list], name=name)
 
 
-def global_variables_initializer():
+def global_variables_initializer() -> Tensor:
     return variables_initializer(global_variables())
 
 
 initialize_all_variables = global_variables_initializer
 
 
-def local_variables_initializer():
+def local_variables_initializer() -> Tensor:
     return variables_initializer(local_variables(), name="init_local")
 
 
-def group(*inputs, name=None):
+def group(*inputs: Tensor | None, name: str | None = None) -> Tensor:
     """An op with no output that runs all ``inputs``."""
     from .graph import control_dependencies
     nodes = [n for n in inputs if n is not None]
@@ -202,11 +214,12 @@ def group(*inputs, name=None):
         return NoValueOp("NoOp", (), compute=lambda: None, name=name or "group_deps", graph=graph)
 
 
-def no_op(name=None):
+def no_op(name: str | None = None) -> Tensor:
     return NoValueOp("NoOp", (), compute=lambda: None, name=name or "NoOp", graph=get_default_graph())
 
 
-def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+def constant(value: Any, dtype: DTypeLike = None, shape: Sequence[int] | None = None, name: str = "Const",
+             verify_shape: bool = False) -> Tensor:
     """A node with a fixed value."""
     from .graph import constant_node
     return constant_node(value, dtype=dtype, shape=shape, name=name)

@@ -306,6 +306,7 @@ def test_minimize_with_global_step_increments_it():
     w = ts.Variable(np.array(3.0))
     step = ts.train.get_or_create_global_step()
     assert ts.train.get_global_step() is step
+    assert ts.train.get_or_create_global_step() is step  # the second call finds it
     train = ts.train.GradientDescentOptimizer(0.5).minimize(ts.square(w), global_step=step)
     with ts.Session() as sess:
         sess.run(ts.global_variables_initializer())

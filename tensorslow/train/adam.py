@@ -4,8 +4,11 @@ Epsilon is added to sqrt(v) *after* the bias correction is folded into the
 step size (``epsilon-hat`` in the paper); Keras's ``Adam`` adds it to the
 bias-corrected sqrt(v-hat), so equal epsilons give slightly different steps.
 """
+from __future__ import annotations
+
 import numpy as np
 
+from ..graph import Tensor
 from ..variables import Variable
 from .optimizer import Optimizer, _store, hyper
 
@@ -18,7 +21,8 @@ class AdamOptimizer(Optimizer):
 
     _slot_specs = (("m", 0.0), ("v", 0.0))
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, use_locking=False, name="Adam"):
+    def __init__(self, learning_rate: float | Tensor = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float = 1e-8, use_locking: bool = False, name: str = "Adam") -> None:
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
         self._beta1, self._beta2, self._epsilon = hyper(beta1), hyper(beta2), hyper(epsilon)

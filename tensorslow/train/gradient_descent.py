@@ -1,4 +1,6 @@
 """Plain gradient descent."""
+from __future__ import annotations
+
 from ..graph import Tensor
 from .optimizer import Optimizer, hyper
 
@@ -6,7 +8,7 @@ from .optimizer import Optimizer, hyper
 class GradientDescentOptimizer(Optimizer):
     """var <- var - lr * grad"""
 
-    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+    def __init__(self, learning_rate: float | Tensor, use_locking: bool = False, name: str = "GradientDescent") -> None:
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
         if not isinstance(self._lr, Tensor):

@@ -3,6 +3,9 @@
 Note: Keras's ``SGD(momentum=m)`` keeps ``velocity = m * velocity - lr * grad``
 and adds it; with a constant learning rate both give the same trajectory.
 """
+from __future__ import annotations
+
+from ..graph import Tensor
 from .optimizer import Optimizer, hyper
 
 
@@ -14,7 +17,8 @@ class MomentumOptimizer(Optimizer):
 
     _slot_specs = (("momentum", 0.0),)
 
-    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False):
+    def __init__(self, learning_rate: float | Tensor, momentum: float, use_locking: bool = False,
+                 name: str = "Momentum", use_nesterov: bool = False) -> None:
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
         self._momentum = hyper(momentum)

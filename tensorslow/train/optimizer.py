@@ -8,25 +8,32 @@ A subclass defines ``_slot_specs`` (the per-variable accumulators it needs,
 created as non-trainable Variables as in TensorFlow) and ``_apply``, the
 update of one variable written with NumPy on this run's values.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from ..gradients import gradients
-from ..graph import NoValueOp, Tensor
+from ..graph import NoValueOp, Tensor, TensorLike
 from ..variables import Variable, trainable_variables
 
 
 class Optimizer:
     """Base class. Subclasses implement ``_apply(value, grad, slots, lr, shared) -> (new value, new slots)``."""
 
-    _slot_specs = ()  # (slot name, initial fill value)
+    _slot_specs: tuple[tuple[str, float], ...] = ()  # (slot name, initial fill value)
+    _lr: Any  # the learning rate, a number or a node, set by each subclass
 
-    def __init__(self, use_locking=False, name="Optimizer"):
+    def __init__(self, use_locking: bool = False, name: str = "Optimizer") -> None:
         self._name = name
-        self._slots = {}  # var -> {slot name: slot Variable}
+        self._slots: dict[Variable, dict[str, Variable]] = {}  # var -> {slot name: slot Variable}
 
     # -- TF1 API -----------------------------------------------------------------------------
-    def compute_gradients(self, loss, var_list=None, gate_gradients=None, aggregation_method=None,
-                          colocate_gradients_with_ops=False, grad_loss=None):
+    def compute_gradients(self, loss: Tensor, var_list: Iterable[Variable] | None = None, gate_gradients: Any = None,
+                          aggregation_method: Any = None, colocate_gradients_with_ops: bool = False,
+                          grad_loss: TensorLike | None = None) -> list[tuple[Tensor | None, Variable]]:
         """[(gradient node or None, variable)] for each variable in ``var_list`` (default: trainable)."""
         if not isinstance(loss, Tensor):
             raise TypeError(f"{self._name}: loss must be a graph node, got {loss!r}")
@@ -42,7 +49,8 @@ class Optimizer:
         grads = gradients(loss, var_list, grad_ys=grad_loss)
         return list(zip(grads, var_list))
 
-    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Tensor | None, Variable]],
+                        global_step: Variable | None = None, name: str | None = None) -> Tensor:
         """One op that updates every variable from its gradient (and increments ``global_step``)."""
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
@@ -88,22 +96,23 @@ class Optimizer:
             op = NoValueOp("ApplyGradients", inputs, compute=compute, name=name or self._name, stateful=True)
         return op
 
-    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=None, aggregation_method=None,
-                 colocate_gradients_with_ops=False, name=None, grad_loss=None):
+    def minimize(self, loss: Tensor, global_step: Variable | None = None, var_list: Iterable[Variable] | None = None,
+                 gate_gradients: Any = None, aggregation_method: Any = None, colocate_gradients_with_ops: bool = False,
+                 name: str | None = None, grad_loss: TensorLike | None = None) -> Tensor:
         """``apply_gradients(compute_gradients(loss, var_list), global_step)``"""
         return self.apply_gradients(self.compute_gradients(loss, var_list, grad_loss=grad_loss),
                                     global_step=global_step, name=name)
 
-    def get_slot(self, var, name):
+    def get_slot(self, var: Variable, name: str) -> Variable | None:
         return self._slots.get(var, {}).get(name)
 
-    def get_slot_names(self):
+    def get_slot_names(self) -> list[str]:
         return [s for s, _ in self._slot_specs]
 
-    def variables(self):
+    def variables(self) -> list[Variable]:
         return [s for slots in self._slots.values() for s in slots.values()] + self._shared_variables()
 
-    def get_name(self):
+    def get_name(self) -> str:
         return self._name
 
     # -- for subclasses ----------------------------------------------------------------------

@@ -1,4 +1,7 @@
 """RMSProp, as TensorFlow 1's ``RMSPropOptimizer`` (mean-square slot starts at ONE, not zero)."""
+from __future__ import annotations
+
+from ..graph import Tensor
 from .optimizer import Optimizer, hyper
 
 
@@ -9,8 +12,9 @@ class RMSPropOptimizer(Optimizer):
     centered=True: mg <- mg + (grad - mg) * (1 - decay), and ms - mg^2 replaces ms.
     """
 
-    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False, centered=False,
-                 name="RMSProp"):
+    def __init__(self, learning_rate: float | Tensor, decay: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-10,
+                 use_locking: bool = False, centered: bool = False,
+                 name: str = "RMSProp") -> None:
         super().__init__(use_locking, name)
         self._lr, self._decay, self._momentum, self._epsilon = (
             hyper(h) for h in (learning_rate, decay, momentum, epsilon))

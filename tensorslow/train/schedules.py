@@ -1,17 +1,19 @@
 """Global step and learning-rate schedules."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import dtypes
-from ..graph import get_default_graph
+from ..graph import Graph, Tensor, TensorLike, get_default_graph
 from ..variables import GraphKeys, Variable
 
 
-def get_global_step(graph=None):
+def get_global_step(graph: Graph | None = None) -> Variable | None:
     items = (graph or get_default_graph()).get_collection(GraphKeys.GLOBAL_STEP)
     return items[0] if items else None
 
 
-def create_global_step(graph=None):
+def create_global_step(graph: Graph | None = None) -> Variable:
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
         raise ValueError("global_step already exists")
@@ -21,11 +23,13 @@ def create_global_step(graph=None):
     return step
 
 
-def get_or_create_global_step(graph=None):
-    return get_global_step(graph) or create_global_step(graph)
+def get_or_create_global_step(graph: Graph | None = None) -> Variable:
+    step = get_global_step(graph)  # not `or`: a node has no truth value
+    return step if step is not None else create_global_step(graph)
 
 
-def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+def exponential_decay(learning_rate: float, global_step: TensorLike, decay_steps: float, decay_rate: float,
+                      staircase: bool = False, name: str | None = None) -> Tensor:
     """lr * decay_rate ^ (global_step / decay_steps), floored if ``staircase``."""
     from ..ops import math_ops
     step = math_ops.cast(global_step, dtypes.float32)
