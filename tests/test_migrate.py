@@ -248,6 +248,7 @@ def test_compare_says_where_and_what():
 
 # -- the command line: end to end ------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script, steps", [("perceptron.py", 5), ("multi_layer_perceptron.py", 20)])
 def test_examples_translate_to_tf1_and_agree(folder, script, steps, capsys):
     status = migrate(folder / script, "--check", f"--args=--steps {steps} --out {folder / 'out'}")
@@ -258,6 +259,7 @@ def test_examples_translate_to_tf1_and_agree(folder, script, steps, capsys):
     assert not list(folder.glob(".*_check.py"))  # the temporary translation is gone
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["tf1", "tf2"])
 @pytest.mark.parametrize("script", TRAINING_FIXTURES)
 def test_fixtures_translate_and_agree(folder, script, target, capsys):
@@ -299,6 +301,7 @@ def test_check_reports_where_the_programs_diverge(folder, capsys, monkeypatch):
     assert "  original:   drawn [0.1 0.2]\n  translated: drawn [0.1 0.3]" in out
 
 
+@pytest.mark.slow
 def test_check_shows_a_crash(folder, capsys):
     script = write(folder, "unfed.py", "import tensorslow as ts\nx = ts.placeholder()\nprint(ts.Session().run(x))\n")
     assert migrate(script, "--check") == 2

@@ -52,6 +52,7 @@ def _inject(tmp_path, monkeypatch, code):
 
 # -- the matrix ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_fast_matrix_passes_and_writes_every_file(tmp_path):
     out, rows = _run(tmp_path, ["tensorslow", "tf1", "tf2", "keras"], optimizers=("sgd", "adam"),
                      dtypes=("float32", "float64"), devices=("cpu", "gpu"))
@@ -93,6 +94,7 @@ def test_fast_matrix_passes_and_writes_every_file(tmp_path):
     assert {g["variable"] for g in grads} == {"dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias"}
 
 
+@pytest.mark.slow
 def test_reference_runs_even_when_tf1_is_not_reported(tmp_path):
     _, rows = _run(tmp_path, ["tensorslow"], models=("perceptron_blobs",), steps=3)
     (row,) = rows.values()
@@ -110,6 +112,7 @@ def test_framework_that_cannot_use_a_device_is_skipped_with_why(tmp_path):
 
 # -- failure paths -----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gradient_perturbed_by_one_percent_fails_the_gradient_check(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import tensorslow.registry as registry
@@ -131,6 +134,7 @@ def test_gradient_perturbed_by_one_percent_fails_the_gradient_check(tmp_path, mo
     assert "failed" in (tmp_path / "report" / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeypatch):
     marker = tmp_path / "crashed-once"
     _inject(tmp_path, monkeypatch, f"""
@@ -154,6 +158,7 @@ def test_crashing_subprocess_is_an_error_and_the_run_completes(tmp_path, monkeyp
     assert "crashed (exit status 7)" in reason and "simulated crash in the second cell" in reason
 
 
+@pytest.mark.slow
 def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import sys, time
@@ -169,6 +174,7 @@ def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
     assert rows[("mlp_xor", "adam", "tensorslow", "cpu", "float64")]["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_framework_that_cannot_be_imported_is_an_error_for_its_cells_only(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import sys
@@ -187,6 +193,7 @@ def test_framework_that_cannot_be_imported_is_an_error_for_its_cells_only(tmp_pa
         assert tf_row["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_failed_reference_makes_its_rows_errors_naming_the_reference(tmp_path, monkeypatch):
     _inject(tmp_path, monkeypatch, """
         import os, sys
@@ -245,6 +252,7 @@ def test_zoo_has_the_issue_models_and_every_optimizer():
         zoo.get("nope")
 
 
+@pytest.mark.slow
 def test_a_registered_model_of_your_own_runs_in_every_subprocess(tmp_path, monkeypatch):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((120, 3))
