@@ -3,10 +3,8 @@
 A :class:`DType` wraps a NumPy dtype and answers to the names TensorFlow and
 the course use: ``tf.float32``, ``"float"``, ``"float32"``, ``np.float32``.
 """
-from __future__ import annotations
-
 import builtins
-from typing import Any, TypeAlias
+import typing
 
 import numpy as np
 
@@ -18,12 +16,12 @@ class DType:
 
     __slots__ = ("name", "as_numpy_dtype")
 
-    def __init__(self, name: str, numpy_type: Any) -> None:
+    def __init__(self, name: str, numpy_type: typing.Any) -> None:
         self.name = name
         self.as_numpy_dtype = np.dtype(numpy_type)
 
     @property
-    def base_dtype(self) -> DType:
+    def base_dtype(self) -> "DType":
         return self
 
     @property
@@ -42,7 +40,7 @@ class DType:
     def size(self) -> int:
         return self.as_numpy_dtype.itemsize
 
-    def __eq__(self, other: Any) -> builtins.bool:
+    def __eq__(self, other: typing.Any) -> builtins.bool:
         if other is None:
             return False
         try:
@@ -50,7 +48,7 @@ class DType:
         except TypeError:
             return False
 
-    def __ne__(self, other: Any) -> builtins.bool:
+    def __ne__(self, other: typing.Any) -> builtins.bool:
         return not self == other
 
     def __hash__(self):
@@ -83,7 +81,7 @@ _BY_NUMPY = {d.as_numpy_dtype: d for d in _ALL}
 
 
 # What a dtype argument accepts: a DType, its name ("float32", "float"), a NumPy dtype or type, float/int/bool.
-DTypeLike: TypeAlias = "DType | str | type | np.dtype | None"
+DTypeLike: typing.TypeAlias = "DType | str | type | np.dtype | None"
 
 
 def as_dtype(value: DTypeLike) -> DType:
@@ -106,7 +104,7 @@ def as_dtype(value: DTypeLike) -> DType:
         raise TypeError(f"Cannot convert {value!r} to a TensorSlow dtype") from None
 
 
-def dtype_of_python_value(value: Any) -> DType:
+def dtype_of_python_value(value: typing.Any) -> DType:
     """The dtype TensorFlow gives a Python literal or nested list.
 
     Floats become float32 and ints int32 (TensorFlow's defaults), unlike NumPy's

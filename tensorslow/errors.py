@@ -3,15 +3,13 @@
 Each carries the node it concerns (when there is one) so that a user sees
 which part of the graph was wrong, not a bare NumPy traceback.
 """
-from __future__ import annotations
-
-from typing import Any
+import typing
 
 
 class OpError(Exception):
     """Base class of errors raised while running a graph."""
 
-    def __init__(self, node: Any, message: str) -> None:
+    def __init__(self, node: typing.Any, message: str) -> None:
         super().__init__(message)
         self.node = node
         self.op = node

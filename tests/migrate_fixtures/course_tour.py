@@ -4,7 +4,6 @@ A migration fixture: `tensorslow-parity migrate` translates it to tf1 and tf2,
 and the tests check that all three print the same numbers.
 """
 import numpy as np
-
 import tensorslow as ts
 
 np.random.seed(0)  # the same initial weights in every framework

@@ -5,7 +5,6 @@ placeholders with a batch dimension, softmax_cross_entropy_with_logits_v2,
 AdamOptimizer, `with tf.Session() as sess:` and `sess.run([train_op, loss])`.
 """
 import numpy as np
-
 import tensorslow as tf
 
 rng = np.random.RandomState(1)
