@@ -4,11 +4,16 @@ Gradients of these ops move values around without arithmetic: each gradient
 puts ``grad`` back where the forward op took its input from.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
-from ..graph import Tensor, constant_node
+from ..dtypes import DTypeLike
+from ..graph import Tensor, TensorLike, constant_node
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from .core import as_nodes, common_dtype, pack, static_ints
@@ -16,7 +21,7 @@ from .indexing_ops import _strided_slice
 
 # -- reshape ------------------------------------------------------------------------------
 
-def reshape(tensor, shape, name=None):
+def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> Tensor:
     """y = x with a new shape (one entry may be -1: inferred from the element count)."""
     (x,) = as_nodes([tensor])
     dims = static_ints(shape, "shape", "Reshape")
@@ -64,10 +69,10 @@ def _shape_like_grad(op, grad):
     return xp.reshape(grad, op.inputs[0].shape)
 
 
-def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+def expand_dims(input: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:  # noqa: A002
     """y = x with a size-1 axis inserted at ``axis``."""
     (x,) = as_nodes([input])
-    ax = int(dim if axis is None else axis)
+    ax = int(dim if axis is None else axis)  # type: ignore[arg-type]  # None for both: TypeError, as in TF
     shape = TensorShape(None)
     if x.shape.dims is not None:
         dims = list(x.shape.dims)
@@ -78,7 +83,8 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
                   dtype=x.dtype, shape=shape, name=name or "ExpandDims")
 
 
-def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+def squeeze(input: TensorLike, axis: int | Sequence[int] | None = None, name: str | None = None,  # noqa: A002
+            squeeze_dims: int | Sequence[int] | None = None) -> Tensor:
     """y = x without size-1 axes (all of them, or those in ``axis``)."""
     (x,) = as_nodes([input])
     ax = squeeze_dims if axis is None else axis
@@ -104,7 +110,8 @@ RegisterGradient("Squeeze")(_shape_like_grad)
 
 # -- transpose ----------------------------------------------------------------------------
 
-def transpose(a, perm=None, name=None, conjugate=False):
+def transpose(a: TensorLike, perm: Sequence[int] | None = None, name: str | None = None,
+              conjugate: bool = False) -> Tensor:
     """y = x with axes permuted (default: reversed)."""
     (x,) = as_nodes([a])
     perm = None if perm is None else static_ints(perm, "perm", "Transpose")
@@ -128,7 +135,7 @@ def _transpose_grad(op, grad):
 
 # -- concat / stack / unstack / split ----------------------------------------------------------
 
-def concat(values, axis, name="concat"):
+def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Tensor:
     """y = the ``values`` joined along an existing ``axis``."""
     nodes = as_nodes(list(values))
     ax = int(axis)
@@ -163,12 +170,12 @@ def _concat_grad(op, grad):
     return xp.split(grad, np.cumsum(sizes)[:-1], axis=op.axis)
 
 
-def stack(values, axis=0, name="stack"):
+def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
     """y = the ``values`` joined along a new ``axis`` (the ``Pack`` op, defined in core.py)."""
     return pack(as_nodes(list(values)), axis, name)
 
 
-def unstack(value, num=None, axis=0, name="unstack"):
+def unstack(value: TensorLike, num: int | None = None, axis: int = 0, name: str = "unstack") -> list[Tensor]:
     """The slices of ``value`` along ``axis``, as a list of nodes."""
     (x,) = as_nodes([value])
     ax = int(axis)
@@ -185,7 +192,8 @@ def unstack(value, num=None, axis=0, name="unstack"):
     return outs
 
 
-def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+def split(value: TensorLike, num_or_size_splits: int | Sequence[int], axis: int = 0, num: int | None = None,
+          name: str = "split") -> list[Tensor]:
     """``value`` cut along ``axis`` into equal parts (an int) or parts of the given sizes (a list)."""
     (x,) = as_nodes([value])
     ax = int(axis)
@@ -225,7 +233,7 @@ size = _query("Size", lambda v: v.size, lambda x: [])
 rank = _query("Rank", lambda v: v.ndim, lambda x: [])
 
 
-def identity(input, name=None):  # noqa: A002
+def identity(input: TensorLike, name: str | None = None) -> Tensor:  # noqa: A002
     """y = x"""
     (x,) = as_nodes([input])
     return Tensor("Identity", (x,), compute=lambda v: v, dtype=x.dtype, shape=x.shape, name=name or "Identity")
@@ -238,7 +246,7 @@ def _identity_grad(op, grad):
     return grad
 
 
-def stop_gradient(input, name=None):  # noqa: A002
+def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:  # noqa: A002
     """y = x in the forward pass; no gradient flows back through it."""
     (x,) = as_nodes([input])
     return Tensor("StopGradient", (x,), compute=lambda v: v, dtype=x.dtype, shape=x.shape,
@@ -263,7 +271,7 @@ zeros_like = _like("ZerosLike", 0)
 ones_like = _like("OnesLike", 1)
 
 
-def fill(dims, value, name=None):
+def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value``.
 
     With static ``dims`` and a literal ``value`` this is a constant; otherwise a Fill
@@ -291,12 +299,12 @@ def _fill_grad(op, grad):
     return None, xp.sum(grad, dtype=grad.dtype)
 
 
-def zeros(shape, dtype=_dtypes.float32, name=None):
+def zeros(shape: TensorLike, dtype: DTypeLike = _dtypes.float32, name: str | None = None) -> Tensor:
     """A constant of zeros."""
     return _filled(shape, 0, dtype, name or "zeros")
 
 
-def ones(shape, dtype=_dtypes.float32, name=None):
+def ones(shape: TensorLike, dtype: DTypeLike = _dtypes.float32, name: str | None = None) -> Tensor:
     """A constant of ones."""
     return _filled(shape, 1, dtype, name or "ones")
 
@@ -311,7 +319,8 @@ def _filled(shape, value, dtype, name):
     return constant_node(np.full(dims, value, dtype=_dtypes.as_dtype(dtype).as_numpy_dtype), dtype=dtype, name=name)
 
 
-def range_(start, limit=None, delta=1, dtype=None, name="range"):
+def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DTypeLike = None,
+           name: str = "range") -> Tensor:
     """The sequence start, start + delta, ... < limit (``range(n)`` counts from 0)."""
     if limit is None:
         start, limit = 0, start

@@ -8,18 +8,24 @@ lives here), checking that both operands of a binary op agree on dtype, and
 inferring the static shape. ``Operation`` is the course's base class for ops
 written as classes.
 """
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
-from ..graph import Tensor, _graph_of, constant_node, get_default_graph
+from ..dtypes import DTypeLike
+from ..graph import Graph, Tensor, TensorLike, _graph_of, constant_node, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape, broadcast_static
 
 
-def convert_to_tensor(value, dtype=None, name=None, graph=None):
+def convert_to_tensor(value: TensorLike, dtype: DTypeLike = None, name: str | None = None,
+                      graph: Graph | None = None) -> Tensor:
     """Return ``value`` as a node: nodes pass through, anything array-like becomes a ``Const``.
 
     ``dtype`` is the dtype the caller needs; for Python and NumPy values it is the
@@ -87,7 +93,7 @@ class Operation(Tensor):
 
 
 
-def as_nodes(values, dtype_hint=None):
+def as_nodes(values: Sequence[Any], dtype_hint: DTypeLike = None) -> list[Tensor]:
     """Convert ``values`` to nodes of one graph; literals take the dtype of the nodes among them."""
     graph = _graph_of(values)
     if dtype_hint is None:
@@ -133,7 +139,25 @@ def broadcast_shape(op_type, a, b, name=None):
     return shape
 
 
-def unary_op(op_type, dtype_fn=None):
+class UnaryOp(Protocol):
+    """What :func:`unary_op` makes of a kernel: ``op(x, name=None) -> node``."""
+
+    op_type: str
+    kernel: Callable[..., Any]
+
+    def __call__(self, x: TensorLike, name: str | None = None) -> Tensor: ...
+
+
+class BinaryOp(Protocol):
+    """What :func:`binary_op` makes of a kernel: ``op(x, y, name=None) -> node``."""
+
+    op_type: str
+    kernel: Callable[..., Any]
+
+    def __call__(self, x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor: ...
+
+
+def unary_op(op_type: str, dtype_fn: Callable[[Any], Any] | None = None) -> Callable[[Callable[..., Any]], UnaryOp]:
     """Decorator: a kernel ``f(x) -> y`` becomes ``op(x, name=None) -> node`` of ``op_type``.
 
     The output has the input's shape and (unless ``dtype_fn`` says otherwise) its dtype.
@@ -150,7 +174,7 @@ def unary_op(op_type, dtype_fn=None):
     return decorate
 
 
-def binary_op(op_type, out_dtype=None):
+def binary_op(op_type: str, out_dtype: DTypeLike = None) -> Callable[[Callable[..., Any]], BinaryOp]:
     """Decorator: a broadcasting kernel ``f(x, y) -> z`` becomes ``op(x, y, name=None) -> node``.
 
     Both operands must share a dtype; the output dtype is theirs unless ``out_dtype``

@@ -4,11 +4,16 @@ Like the ops of ``array_ops.py``, their gradients move values without
 arithmetic: each gradient puts ``grad`` back where the forward op read its
 input from (and zeros where it read nothing).
 """
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
-from ..graph import Tensor
+from ..dtypes import DTypeLike
+from ..graph import Tensor, TensorLike
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape, broadcast_static
 from .core import as_nodes, broadcast_shape, common_dtype, static_ints
@@ -69,7 +74,7 @@ def _strided_slice_grad(op, grad):
 
 # -- tile, pad, gather, one_hot ---------------------------------------------------------------
 
-def tile(input, multiples, name=None):  # noqa: A002
+def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:  # noqa: A002
     """y = x repeated ``multiples[i]`` times along axis i."""
     (x,) = as_nodes([input])
     reps = static_ints(multiples, "multiples", "Tile")
@@ -93,7 +98,8 @@ def _tile_grad(op, grad):
     return xp.sum(xp.reshape(grad, split_shape), axis=tuple(range(0, 2 * x.ndim, 2)))
 
 
-def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+def pad(tensor: TensorLike, paddings: TensorLike, mode: str = "CONSTANT", name: str | None = None,
+        constant_values: float = 0) -> Tensor:
     """y = x with ``paddings[i] = [before, after]`` values added around axis i."""
     (x,) = as_nodes([tensor])
     pads = tuple(tuple(int(v) for v in p) for p in np.asarray(paddings))
@@ -107,7 +113,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         [None if d is None else d + a + b for d, (a, b) in zip(x.shape.dims, pads)])
     kwargs = {"constant_values": constant_values} if np_mode == "constant" else {}
     return Tensor("Pad" if mode == "CONSTANT" else "MirrorPad", (x,),
-                  compute=lambda v: xp.pad(v, pads, mode=np_mode, **kwargs),
+                  compute=lambda v: xp.pad(v, pads, mode=np_mode, **kwargs),  # type: ignore[call-overload]
                   attrs={"paddings": pads, "mode": mode}, dtype=x.dtype, shape=shape, name=name or "Pad")
 
 
@@ -134,7 +140,8 @@ def _mirror_pad_grad(op, grad):
     return grad
 
 
-def gather(params, indices, axis=0, name=None, validate_indices=None, batch_dims=0):
+def gather(params: TensorLike, indices: TensorLike, axis: int = 0, name: str | None = None,
+           validate_indices: Any = None, batch_dims: int = 0) -> Tensor:
     """y = params[..., indices, ...] taken along ``axis``."""
     (p,) = as_nodes([params])
     (idx,) = as_nodes([indices], dtype_hint=_dtypes.int32)
@@ -168,7 +175,8 @@ def _gather_grad(op, grad):
     return out, None
 
 
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+def one_hot(indices: TensorLike, depth: int, on_value: float | None = None, off_value: float | None = None,
+            axis: int | None = None, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """y[..., i] = on_value if indices[...] == i else off_value (a new last axis of size ``depth``)."""
     (idx,) = as_nodes([indices], dtype_hint=_dtypes.int64)
     depth = int(depth)
@@ -197,7 +205,8 @@ NotDifferentiable("OneHot")
 
 # -- where (select) --------------------------------------------------------------------------
 
-def where(condition, x=None, y=None, name=None):
+def where(condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None,
+          name: str | None = None) -> Tensor:
     """Elementwise ``x if condition else y``; with only ``condition``, the indices where it is true.
 
     TF1's ``tf.where``: a 1-D condition with rank > 1 operands selects whole rows
@@ -206,7 +215,8 @@ def where(condition, x=None, y=None, name=None):
     return _select(condition, x, y, name, rows=True)
 
 
-def where_v2(condition, x=None, y=None, name=None):
+def where_v2(condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None,
+             name: str | None = None) -> Tensor:
     """``tf.where_v2`` (TF2's ``tf.where``): condition, x and y all broadcast, NumPy style.
 
     Unlike TF1's ``where`` a 1-D condition is broadcast along the *last* axis, not the rows.

@@ -1,6 +1,8 @@
 """Matrix multiplication: ``MatMul`` (2-D) and ``BatchMatMulV2`` (rank >= 3, batch dims broadcast)."""
+from __future__ import annotations
+
 from ..backend import xp
-from ..graph import Tensor
+from ..graph import Tensor, TensorLike
 from ..registry import RegisterGradient
 from ..shapes import TensorShape, broadcast_static
 from .core import as_nodes, common_dtype
@@ -16,7 +18,8 @@ def _t2(m):
     return m.T
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None):
+def matmul(a: TensorLike, b: TensorLike, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False,
+           adjoint_b: bool = False, name: str | None = None) -> Tensor:
     """C = op(A) @ op(B), op = transpose if asked; batched over leading axes when rank > 2."""
     a, b = as_nodes([a, b])
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
@@ -30,7 +33,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     if not ta and not tb:
         compute = mm
     else:
-        def compute(x, y):
+        def compute(x, y):  # type: ignore[misc]  # the kernel: the product itself, or this wrapper
             return mm(_t(x) if ta else x, _t(y) if tb else y)
     return Tensor(op_type, (a, b), compute=compute, attrs={"transpose_a": ta, "transpose_b": tb},
                   dtype=dtype, shape=shape, name=name or op_type)

@@ -5,12 +5,17 @@ gradient (the derivative, in the docstring). Gradients of broadcasting binary
 ops are returned at the broadcast shape; the engine reduces them to each
 input's shape with ``shapes.reduce_to_shape``.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
+from ..dtypes import DTypeLike
 from ..fast_kernels import sigmoid_into
-from ..graph import Tensor
+from ..graph import Tensor, TensorLike
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, binary_op, unary_op
 
@@ -67,7 +72,7 @@ def _real_div_grad(op, grad):
     return grad / y, grad * (-x / y / y)
 
 
-def divide(x, y, name=None):
+def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """x / y. Integer operands are cast to float first (float64 for int32/int64), as in TensorFlow."""
     x, y = as_nodes([x, y])
     dtype = x.dtype or y.dtype
@@ -96,7 +101,7 @@ def _floor_div(x, y):
     return xp.floor_divide(x, y)
 
 
-def div(x, y, name=None):
+def div(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """TF1's ``tf.div``: floor division for integers, real division for floats."""
     x, y = as_nodes([x, y])
     if x.dtype is not None and (x.dtype.is_integer):
@@ -183,7 +188,7 @@ def _squared_difference_grad(op, grad):
     return gx, -gx
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: Sequence[TensorLike], name: str | None = None) -> Tensor:
     """Sum of a list of same-shape tensors."""
     nodes = as_nodes(list(inputs))
     if not nodes:
@@ -404,7 +409,7 @@ NotDifferentiable("LogicalNot")
 
 # -- cast --------------------------------------------------------------------------------
 
-def cast(x, dtype, name=None):
+def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """``x`` converted to ``dtype`` (floats to ints truncate toward zero, as in TensorFlow)."""
     (x,) = as_nodes([x])
     target = _dtypes.as_dtype(dtype)

@@ -3,12 +3,17 @@
 Softmax, log-softmax and the cross-entropies subtract the row maximum before
 exponentiating, so logits of +-1000 give finite values and gradients.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..fast_kernels import max_along, sum_along
-from ..graph import Tensor
+from ..graph import Tensor, TensorLike
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, indexing_ops, math_ops, random_ops
@@ -41,7 +46,7 @@ def _relu6_grad(op, grad):
     return grad * ((y > 0) & (y < 6))
 
 
-def leaky_relu(features, alpha=0.2, name=None):
+def leaky_relu(features: TensorLike, alpha: float = 0.2, name: str | None = None) -> Tensor:
     """y = x if x > 0 else alpha * x
 
     ``alpha`` is rounded to float32, as TensorFlow stores it (a ``float`` attribute):
@@ -150,7 +155,8 @@ def _log_softmax_grad(op, grad):
 
 # -- cross-entropies ------------------------------------------------------------------
 
-def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+def softmax_cross_entropy_with_logits_v2(labels: TensorLike, logits: TensorLike, axis: int = -1,
+                                         name: str | None = None, dim: int | None = None) -> Tensor:
     """loss = -sum(labels * log_softmax(logits)) along ``axis``, one value per row.
 
     Gradients flow into both logits and labels (use stop_gradient on labels if unwanted).
@@ -158,7 +164,9 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     return _softmax_xent(labels, logits, dim if dim is not None else axis, name, "SoftmaxCrossEntropyWithLogits")
 
 
-def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+def softmax_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike | None = None,
+                                      logits: TensorLike | None = None, dim: int = -1, name: str | None = None,
+                                      axis: int | None = None) -> Tensor:
     """TF1's version: like ``_v2`` but no gradient flows into ``labels``."""
     if _sentinel is not None or labels is None or logits is None:
         raise ValueError("softmax_cross_entropy_with_logits takes named arguments only: labels=..., logits=...")
@@ -209,7 +217,8 @@ def _softmax_xent_grad(op, grad):
     return (xp.exp(log_sm) - p) * g, -log_sm * g
 
 
-def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+def sparse_softmax_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike | None = None,
+                                             logits: TensorLike | None = None, name: str | None = None) -> Tensor:
     """loss = -log_softmax(logits)[label] per row; ``labels`` are class indices."""
     if _sentinel is not None or labels is None or logits is None:
         raise ValueError("sparse_softmax_cross_entropy_with_logits takes named arguments only: "
@@ -250,7 +259,8 @@ def _sparse_softmax_xent_grad(op, grad):
     return d * grad[..., None], None
 
 
-def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike | None = None,
+                                      logits: TensorLike | None = None, name: str | None = None) -> Tensor:
     """loss = max(z, 0) - z * labels + log(1 + e^-|z|), elementwise (stable for any z).
 
     Built from primitive ops exactly as TensorFlow builds it, so its gradients match too.
@@ -266,7 +276,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
                         math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name or "logistic_loss")
 
 
-def l2_loss(t, name=None):
+def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:
     """loss = sum(t^2) / 2"""
     (x,) = as_nodes([t])
     return Tensor("L2Loss", (x,), compute=lambda v: xp.sum(v * v) / 2, dtype=x.dtype, shape=[],
@@ -279,7 +289,7 @@ def _l2_loss_grad(op, grad):
     return op.inputs[0] * grad
 
 
-def bias_add(value, bias, data_format=None, name=None):
+def bias_add(value: TensorLike, bias: TensorLike, data_format: str | None = None, name: str | None = None) -> Tensor:
     """y = value + bias, ``bias`` a vector added along the last axis."""
     x, b = as_nodes([value, bias])
     if data_format not in (None, "NHWC", "N...C"):
@@ -301,7 +311,8 @@ def _bias_add_grad(op, grad):
     return grad, grad
 
 
-def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+def dropout(x: TensorLike, keep_prob: float | Tensor | None = None, noise_shape: Any = None, seed: int | None = None,
+            name: str | None = None, rate: float | Tensor | None = None) -> Tensor:
     """Zero each element with probability ``rate`` (= 1 - keep_prob), scale the rest by 1/keep_prob.
 
     Built from a seeded uniform draw, a comparison and a multiplication, as in
@@ -311,7 +322,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         raise ValueError("dropout: give exactly one of keep_prob and rate")
     (x,) = as_nodes([x])
     if keep_prob is None:
-        keep_prob = math_ops.subtract(1.0, rate) if isinstance(rate, Tensor) else 1.0 - float(rate)
+        keep_prob = math_ops.subtract(1.0, rate) if isinstance(rate, Tensor) else 1.0 - float(rate)  # type: ignore[arg-type]
     if not isinstance(keep_prob, Tensor) and not 0 < float(keep_prob) <= 1:
         raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep_prob}")
     shape = noise_shape if noise_shape is not None else (
@@ -322,7 +333,8 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     return math_ops.multiply(math_ops.divide(x, kp), keep, name=name or "dropout")
 
 
-def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+def moments(x: TensorLike, axes: Sequence[int], shift: Any = None, name: str | None = None,
+            keep_dims: bool | None = None, keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
     """Mean and variance of ``x`` over ``axes`` (variance uses stop_gradient(mean), as TensorFlow)."""
     from .reduction_ops import reduce_mean
     keep = bool(keepdims if keepdims is not None else keep_dims)

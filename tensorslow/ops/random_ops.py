@@ -6,10 +6,13 @@ lives in the session, so two sessions replay the same sequence and a run
 draws fresh numbers each time. TensorFlow's own random streams are not
 reproduced: parity runs load identical initial values into every framework.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..graph import Tensor, get_default_graph
+from ..dtypes import DTypeLike
+from ..graph import Tensor, TensorLike, get_default_graph
 from ..registry import NotDifferentiable
 from ..shapes import TensorShape
 from .core import as_nodes
@@ -17,7 +20,7 @@ from .core import as_nodes
 DEFAULT_GRAPH_SEED = 87654321
 
 
-def set_random_seed(seed):
+def set_random_seed(seed: int | None) -> None:
     """Set the graph-level seed: random ops without an op seed become reproducible."""
     get_default_graph().seed = None if seed is None else int(seed)
 
@@ -71,19 +74,22 @@ def _uniform(rng, dims, minval, maxval):
     return rng.uniform(minval, maxval, size=dims)
 
 
-def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=None, name=None):
+def random_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
+                  seed: int | None = None, name: str | None = None) -> Tensor:
     """Samples from N(mean, stddev^2)."""
     return _random_op("RandomStandardNormal", _normal, shape, dtype, seed, name,
                       {"mean": float(mean), "stddev": float(stddev)})
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=None, name=None):
+def truncated_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
+                     seed: int | None = None, name: str | None = None) -> Tensor:
     """Samples from N(mean, stddev^2), redrawn when more than 2 stddev from the mean."""
     return _random_op("TruncatedNormal", _truncated, shape, dtype, seed, name,
                       {"mean": float(mean), "stddev": float(stddev)})
 
 
-def random_uniform(shape, minval=0, maxval=None, dtype=_dtypes.float32, seed=None, name=None):
+def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = None,
+                   dtype: DTypeLike = _dtypes.float32, seed: int | None = None, name: str | None = None) -> Tensor:
     """Samples from U[minval, maxval) (integers for integer dtypes)."""
     dtype = _dtypes.as_dtype(dtype)
     if dtype.is_integer:
