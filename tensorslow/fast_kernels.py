@@ -209,4 +209,4 @@ def op_values_type(node, needs=None):
 def is_builtin(grad_fn):
     """Is ``grad_fn`` one of TensorSlow's own gradient functions (which return one array or None per
     input, and never an input's or the output's own array)?"""
-    return getattr(grad_fn, "__module__", "").startswith("tensorslow.ops.")
+    return (getattr(grad_fn, "__module__", None) or "").startswith("tensorslow.ops.")  # exec'd code: None

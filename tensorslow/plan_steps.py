@@ -32,7 +32,7 @@ class Step:
     input_names: tuple = ()  # the op's input values, by name (for error messages)
     takes_buffer: bool = False  # a forward kernel with ``out=``: it may write into a dead value's array
     aliases_inputs: bool = True  # its results may share memory with what it reads
-    buffer: int = None  # set by plan_buffers: the buffer slot its kernel writes into
+    buffer: int | None = None  # set by plan_buffers: the buffer slot its kernel writes into
 
     def source_lines(self):
         """The lines, with the buffer argument of a kernel that takes one (None: no array to reuse)."""
@@ -108,8 +108,8 @@ class StepWriter:
         if self.check:
             lines.append(f"checked({v}, {self.bind('node', node, node)})")
         fresh = node.type in fast_kernels.FRESH_OUTPUT_TYPES and not node.stateful
-        self.steps.append(Step(node, lines, tuple(ins), (v, *extra), input_names=tuple(ins), takes_buffer=out is not None,
-                               aliases_inputs=not fresh))
+        self.steps.append(Step(node, lines, tuple(ins), (v, *extra), input_names=tuple(ins),
+                               takes_buffer=out is not None, aliases_inputs=not fresh))
 
     def backward(self, bp):
         """The steps of backward pass ``bp``: seed the ys, then each op's gradient, then the results."""
@@ -206,7 +206,7 @@ def plan_buffers(steps, keep):
         if step.aliases_inputs:
             recyclable.difference_update(step.reads)
     dies_after = {}
-    for name, step in made_by.items():
+    for name in made_by:
         if name not in keep:
             dies_after.setdefault(last_read.get(name, made_at[name]), []).append(name)
     out, free, slot_of, n_slots = [], {}, {}, 0

@@ -165,7 +165,7 @@ def write_problems(cases, directory, seed):
 
 def _build_all(workers, config, problems, measurements):
     """Send every build request to every worker (their builds overlap), then record each reply."""
-    for engine, worker in workers.items():
+    for worker in workers.values():
         for case in config.cases:
             worker.send({"cmd": "build", "case": case.key, "point": asdict(case.point), "dtype": case.dtype,
                          "problem": problems[case.key], "warmup": config.warmup, "block_time": config.block_time})

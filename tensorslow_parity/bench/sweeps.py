@@ -76,7 +76,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tensorslow_parity import devices as device_probe, frameworks, schema
+from tensorslow_parity import devices as device_probe
+from tensorslow_parity import frameworks, schema
 from tensorslow_parity.bench import engines
 from tensorslow_parity.bench.points import FIT_STEPS, FULL, QUICK
 from tensorslow_parity.bench.timing import BLOCK_LIMIT, WARMUP, calls_per_block, error_message, rotated, time_block
