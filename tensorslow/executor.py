@@ -17,9 +17,9 @@ what sessions use by default, for speed. ``Session(executor="reference")``
 runs this interpreter instead, and ``watch`` shows every step it takes.
 """
 from .backend import xp
+from .broadcasting import reduce_to_shape
 from .errors import InvalidArgumentError, OpError
 from .registry import OpValues, check_gradient_count
-from .shapes import reduce_to_shape
 
 
 def run(order, feeds, state, watch=None, check_numerics=False):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import fast_kernels
+from .broadcasting import reduce_to_shape
 from .executor import check_finite, fit
 from .registry import check_gradient_count
-from .shapes import reduce_to_shape
 
 
 @dataclass

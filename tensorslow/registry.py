@@ -12,7 +12,7 @@ during a run, so inside a gradient function:
 * ``op.needs[i]`` is False when input ``i`` needs no gradient (it may return None for it).
 
 The engine sums each returned gradient back to its input's shape if the input
-was broadcast (``shapes.reduce_to_shape``), so gradient functions never do it.
+was broadcast (``broadcasting.reduce_to_shape``), so gradient functions never do it.
 """
 from __future__ import annotations
 

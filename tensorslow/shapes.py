@@ -1,20 +1,14 @@
-"""Static shapes and the one broadcast-reduction helper.
+"""Static shapes: what graph construction knows about a tensor's shape before it runs.
 
-A :class:`TensorShape` is what graph construction knows about a tensor's shape
-before it runs: a tuple of ints where ``None`` marks an unknown dimension (the
-batch size of a placeholder), or no tuple at all when even the rank is unknown.
-
-:func:`reduce_to_shape` is the single place where a gradient computed for a
-broadcast result is summed back to the shape of the input that was broadcast.
+A :class:`TensorShape` is a tuple of ints where ``None`` marks an unknown
+dimension (the batch size of a placeholder), or no tuple at all when even the
+rank is unknown. :func:`broadcast_static` is the shape broadcasting gives.
+(Summing a gradient back over broadcast axes, at run time, is in ``broadcasting.py``.)
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeAlias
-
-import numpy as np
-
-from .fast_kernels import sum_along
 
 
 class TensorShape:
@@ -124,28 +118,3 @@ def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape | None:
         else:
             return None
     return TensorShape(out)
-
-
-def reduce_to_shape(grad: np.ndarray, shape: Sequence[int]) -> np.ndarray | None:
-    """Sum ``grad`` over the axes along which an input of ``shape`` was broadcast.
-
-    If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward
-    pass, then dL/dx is the sum of dL/dy over every copy of ``x``: over the
-    leading axes that broadcasting added, and over each axis where ``x`` had
-    size 1. Returns None if ``grad`` cannot have come from broadcasting ``shape``.
-    """
-    gshape = grad.shape
-    if gshape == shape:
-        return grad
-    extra = len(gshape) - len(shape)
-    if extra < 0:
-        return None
-    if gshape[extra:] == tuple(shape):  # common case (a bias): only leading axes were added
-        return sum_along(grad, 0 if extra == 1 else tuple(range(extra)))
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, d in enumerate(shape) if d == 1 and gshape[extra + i] != 1)
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-        if extra:
-            grad = grad.reshape(grad.shape[extra:])
-    return grad if grad.shape == tuple(shape) else None

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from tensorslow_parity import cli, schema
-from tensorslow_parity.bench.scaling import FIT_COLUMNS, fit_scaling
 from tensorslow_parity.files import atomic_write_csv, atomic_write_json, read_csv
+from tensorslow_parity.report.scaling import FIT_COLUMNS, fit_scaling
 
 MODELS = {"logreg": [("W", "64x10"), ("b", "10")], "mlp": [("W1", "64x32"), ("b1", "32"), ("W2", "32x10"),
                                                            ("b2", "10")]}

@@ -3,7 +3,7 @@
 Each op is its kernel (the forward math, in the docstring) followed by its
 gradient (the derivative, in the docstring). Gradients of broadcasting binary
 ops are returned at the broadcast shape; the engine reduces them to each
-input's shape with ``shapes.reduce_to_shape``.
+input's shape with ``broadcasting.reduce_to_shape``.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ import pandas as pd
 
 from tensorslow_parity import schema
 from tensorslow_parity.bench.points import COURSE
-from tensorslow_parity.bench.scaling import fit_scaling, measured
+from tensorslow_parity.report.scaling import fit_scaling, measured
 
 
 def summary(rows):
@@ -24,7 +24,7 @@ def summary(rows):
         fits = fit_scaling(df)
         fits = fits[fits["n_points"] >= 2]
         if len(fits):
-            blocks.append("Scaling fit t(x) = c + d x^k (tensorslow_parity.bench.scaling.fit_scaling): "
+            blocks.append("Scaling fit t(x) = c + d x^k (tensorslow_parity.report.scaling.fit_scaling): "
                           "c = fixed overhead per call, "
                           "d = cost per unit of x, k = log-log slope of t - c over the upper half of the sweep:\n"
                           + fit_table(fits).to_string(index=False))

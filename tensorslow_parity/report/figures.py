@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from tensorslow_parity.bench.scaling import SWEEP_LABEL
 from tensorslow_parity.report.data import ordered
+from tensorslow_parity.report.scaling import SWEEP_LABEL
 
 DPI = 80
 #: Errors of exactly 0 are drawn at this value, so that a log scale can show them.
@@ -170,7 +170,7 @@ def sweep_figure(sweep, points):
     """Log-log time per call against the swept variable, one subplot per phase (rows) and dtype
     (columns), one line per framework and device with its min-max band; NumPy dashed black.
 
-    ``points``: :func:`tensorslow_parity.bench.scaling.measured` rows of one sweep.
+    ``points``: :func:`tensorslow_parity.report.scaling.measured` rows of one sweep.
     """
     phases, dtypes = ordered(points["phase"], "phase"), ordered(points["dtype"], "dtype")
     fig, axes = _grid(len(phases), len(dtypes), 4.4, 3.2)

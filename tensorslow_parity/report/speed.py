@@ -2,13 +2,13 @@
 import pandas as pd
 
 from tensorslow_parity import schema
-from tensorslow_parity.bench.scaling import SWEEP_LABEL, SWEEP_VARIABLE, fit_scaling, measured, ratios
 from tensorslow_parity.report import figures
 from tensorslow_parity.report.data import ordered, sort_rows
 from tensorslow_parity.report.document import Figure, Paragraph, Section, Table, fmt_ratio, fmt_time, missing, slug
+from tensorslow_parity.report.scaling import SWEEP_LABEL, SWEEP_VARIABLE, fit_scaling, measured, ratios
 
 FIT_DEFINITION = (
-    "Scaling fit (`tensorslow_parity.bench.scaling.fit_scaling`): the time per call is modelled as "
+    "Scaling fit (`tensorslow_parity.report.scaling.fit_scaling`): the time per call is modelled as "
     "t(x) = c + d x^k over the points of a sweep. Fixed overhead c = the intercept of the least-squares line "
     "t = c + d x through all points, clamped "
     "to [0, fastest time]; cost per unit = d of that line refit with c fixed (seconds per extra example, unit of "
