@@ -181,3 +181,16 @@ def test_buffers_are_reused_between_runs_without_changing_fetched_values():
     plan = sess.plan([train, loss], feed)
     sess.run([train, loss], feed)
     assert any(b is not None for b in plan._buffers), "the plan kept no array for the next run"
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_gradient_through_a_fed_cross_entropy_recomputes_what_its_kernel_would_have_kept(executor):
+    ts.Graph().as_default()
+    z = ts.placeholder(ts.float64, [None, 3], name="z")
+    y = ts.placeholder(ts.float64, [None, 3], name="y")
+    loss = ts.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=z)
+    (g,) = ts.gradients(ts.reduce_sum(loss * 2.0), [z])
+    logits, labels = np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 1.0, 0.0]])
+    softmax = np.exp(logits) / np.exp(logits).sum()
+    got = ts.Session(executor=executor).run(g, {z: logits, y: labels, loss: np.array([5.0])})
+    np.testing.assert_allclose(got, 2.0 * (softmax - labels), rtol=1e-12)

@@ -212,7 +212,9 @@ def _softmax_xent_grad(op, grad):
     axis = op.axis
     g = grad[..., None] if axis == -1 else xp.expand_dims(grad, axis)
     if not op.needs[1]:  # the usual case: labels are data
-        return op.outputs[1] * g, None
+        # The kernel's backprop; recomputed only when no kernel ran (the loss was fed).
+        backprop = op.outputs[1] if len(op.outputs) > 1 else _softmax(z, axis) - p
+        return backprop * g, None
     log_sm = _log_softmax(z, axis)
     return (xp.exp(log_sm) - p) * g, -log_sm * g
 
