@@ -174,6 +174,71 @@ def out_kernel(node):
     return _OUT_KERNELS.get(node.type)
 
 
+# -- 4b: gradients with out= -------------------------------------------------------------------
+# The same for the big arrays a backward pass makes (dL/dx of a layer): the plan gives each of these
+# gradient functions an array of its own, kept from one run to the next.
+
+def _relu_grad_into(op, grad, buffer):
+    """grad * (y > 0) (``nn_ops._relu_grad``), into ``buffer`` when it fits"""
+    if buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and _fits(buffer, grad.shape, grad.dtype):
+        return xp.multiply(grad, op.output > 0, out=buffer)
+    return grad * (op.output > 0)
+
+
+def _sigmoid_grad_into(op, grad, buffer):
+    """(1 - y) * y * grad (``math_ops._sigmoid_grad``), into ``buffer`` when it fits"""
+    y = op.output
+    if buffer is None or buffer.nbytes < MIN_BUFFER_BYTES or not _fits(buffer, y.shape, y.dtype):
+        buffer = None
+    d = xp.subtract(1, y, out=buffer)
+    d *= y
+    d *= grad
+    return d
+
+
+def _tanh_grad_into(op, grad, buffer):
+    """grad * (1 - y * y) (``math_ops._tanh_grad``), into ``buffer`` when it fits"""
+    y = op.output
+    if buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and _fits(buffer, y.shape, grad.dtype):
+        xp.multiply(y, y, out=buffer)
+        xp.subtract(1, buffer, out=buffer)
+        return xp.multiply(grad, buffer, out=buffer)
+    return grad * (1 - y * y)
+
+
+def _matmul_grad_into(op, grad, buffer):
+    """For C = A B: dL/dA = G B^T (into ``buffer`` when it fits), dL/dB = A^T G (``linalg_ops._matmul_grad``)"""
+    a, b = op.inputs
+    need_a, need_b = op.needs
+    da = None
+    if need_a:
+        fits = buffer is not None and buffer.nbytes >= MIN_BUFFER_BYTES and b.dtype == grad.dtype \
+            and _fits(buffer, (grad.shape[0], b.shape[0]), grad.dtype)
+        da = xp.dot(grad, b.T, out=buffer) if fits else xp.dot(grad, b.T)
+    return da, (xp.dot(a.T, grad) if need_b else None)
+
+
+_GRADIENTS_INTO = {"Relu": _relu_grad_into, "Sigmoid": _sigmoid_grad_into, "Tanh": _tanh_grad_into}
+
+
+def gradient_into(node):
+    """A gradient function for ``node`` that also takes a buffer (``fn(op, grad, buffer)``) and gives the
+    same bits as the op's registered one, or None."""
+    if node.dtype is None or not node.dtype.is_floating:
+        return None
+    if node.type == "MatMul":
+        transposed = node.attrs.get("transpose_a") or node.attrs.get("transpose_b")
+        return None if transposed else _matmul_grad_into
+    return _GRADIENTS_INTO.get(node.type)
+
+
+def uses_gradients_transiently(node):
+    """Does ``node`` only read the gradients it gets, keeping none of their arrays? True for the update
+    op of TensorSlow's own optimizers (each makes new arrays for the variables and slots)."""
+    optimizer = node.attrs.get("optimizer")
+    return node.type == "ApplyGradients" and type(optimizer).__module__.startswith("tensorslow.train.")
+
+
 #: Op types whose kernels always return a new array: never an input, a view of one, or shared state.
 #: A value read only by these (and by TensorSlow's own gradient functions) may have its array reused.
 FRESH_OUTPUT_TYPES = frozenset(_OUT_KERNELS) | {

@@ -45,7 +45,7 @@ class Plan:
         fed = set(fed)
         self.order = topological_order(fetches, fed)
         self.fed = [n for n in self.order if n in fed]
-        writer = StepWriter(self.order, fed, state, check_numerics)
+        writer = StepWriter(self.order, fed, state, check_numerics, fetches)
         steps = writer.write()
         keep = {writer.names.value(n) for n in fetches}
         self.steps, n_buffers = plan_buffers(steps, keep)

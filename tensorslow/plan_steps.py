@@ -31,16 +31,14 @@ class Step:
     backward: bool = False  # runs the op's gradient function, not its kernel
     input_names: tuple = ()  # the op's input values, by name (for error messages)
     takes_buffer: bool = False  # a forward kernel with ``out=``: it may write into a dead value's array
+    own_buffer: bool = False  # a gradient function with ``out=``: it gets an array of its own, kept between runs
     aliases_inputs: bool = True  # its results may share memory with what it reads
     buffer: int | None = None  # set by plan_buffers: the buffer slot its kernel writes into
 
     def source_lines(self):
-        """The lines, with the buffer argument of a kernel that takes one (None: no array to reuse)."""
-        if not self.takes_buffer:
-            return self.lines
-        head, comment = self.lines[0].split("  #", 1)
+        """The lines, with ``<buffer>`` replaced by the step's buffer slot (None: no array to reuse)."""
         buffer = "None" if self.buffer is None else f"buffers[{self.buffer}]"
-        return [f"{head[:-1]}, {buffer})  #{comment}"] + self.lines[1:]
+        return [line.replace("<buffer>", buffer) for line in self.lines]
 
 
 class Names:
@@ -69,8 +67,8 @@ class Names:
 class StepWriter:
     """Writes the steps of a plan for ``order`` (fed nodes are sources) and the names they use."""
 
-    def __init__(self, order, fed, state, check_numerics):
-        self.order, self.fed, self.check = order, fed, check_numerics
+    def __init__(self, order, fed, state, check_numerics, fetches=()):
+        self.order, self.fed, self.check, self.fetches = order, fed, check_numerics, set(fetches)
         self.names = Names()
         self.env = {"state": state, "zeros_like": np.zeros_like, "ones_like": np.ones_like, "fit": _fit,
                     "checked": check_finite}
@@ -104,6 +102,7 @@ class StepWriter:
         ins = [self.names.value(p) for p in node.inputs]
         args = (["state"] if node.stateful else []) + ins
         extra = self.extras[node] = [self.names.new(f"{v}_output_{k}") for k in range(1, node.n_outputs)]
+        args += ["<buffer>"] if out is not None else []
         lines = [f"{', '.join([v, *extra])} = {kernel}({', '.join(args)})  # {node.type} {node.op_name!r}"]
         if self.check:
             lines.append(f"checked({v}, {self.bind('node', node, node)})")
@@ -116,6 +115,7 @@ class StepWriter:
         b = len(self.passes)
         prefix = "d" if b == 0 else f"d{b}"
         acc = self.passes[bp] = {node: self.names.new(f"{prefix}_{self.names.value(node)}") for node in bp.between}
+        self.private = self.gradients_stay_inside(bp)
         ys = ", ".join(y.op_name for y in bp.ys)
         self.steps.append(Step(None, [f"# backward pass: d({ys}) / d(...)", " = ".join(acc.values()) + " = None"],
                                writes=tuple(acc.values()), aliases_inputs=False))
@@ -136,21 +136,34 @@ class StepWriter:
                 self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else zeros_like({xv})"],
                                        (xv,) + ((g,) if x in acc else ()), (out,), aliases_inputs=False))
 
+    def gradients_stay_inside(self, bp):
+        """Are this pass's gradients used only inside the run, by steps that keep none of their arrays (no
+        fetch, only TensorSlow's own optimizers)? Then its gradient functions may reuse arrays between runs."""
+        in_plan = set(self.order)
+        return all(out not in self.fetches and all(fast_kernels.uses_gradients_transiently(c)
+                                                   for c in out.consumers() if c in in_plan)
+                   for out in bp.outputs if out in in_plan)
+
     def gradient_step(self, node, grad_fn, acc):
         """``if d_op is not None:`` call the op's gradient function, add each result to its input's gradient."""
         ins = [self.names.value(p) for p in node.inputs]
         v, g = self.names.value(node), acc[node]
         needs = [p in acc for p in node.inputs]
+        into = fast_kernels.gradient_into(node) if self.private and needs[0] and fast_kernels.is_builtin(grad_fn) \
+            else None
         if not fast_kernels.is_builtin(grad_fn):  # a user's function: check what it returns
             grad_fn = _checked(grad_fn, node)
-        fn = self.bind("gradient", node, grad_fn)
+        fn = self.bind("gradient", node, into or grad_fn)
         op = self.bind("op", node, fast_kernels.op_values_type(node, needs))
         where = self.bind("node", node, node)
         results = ["_t"] if len(ins) == 1 else [f"_t{pos}" for pos in range(len(ins))]
         extra = self.extras.get(node, [])
         extra_arg = f", ({', '.join(extra)},)" if extra else ""
-        call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}{extra_arg}), {g})"
+        call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}{extra_arg}), {g}"
+        call += ", <buffer>)" if into else ")"
         lines = [f"if {g} is not None:  # {node.type} {node.op_name!r}", f"    {', '.join(results)} = {call}"]
+        if into:  # its first result, in an array this step keeps for the next run
+            lines.append(f"    <buffer> = {results[0]}")
         if len(ins) == 1:  # a one-input op's gradient may come back bare or as a one-element list
             lines.append("    if _t.__class__ is list or _t.__class__ is tuple: (_t,) = _t")
         reads, writes = [g, v] + ins + extra, []
@@ -166,7 +179,7 @@ class StepWriter:
             reads.append(a)
             writes.append(a)
         return Step(node, lines, tuple(reads), tuple(writes), backward=True, input_names=tuple(ins),
-                    aliases_inputs=not fast_kernels.is_builtin(grad_fn))
+                    own_buffer=into is not None, aliases_inputs=not fast_kernels.is_builtin(grad_fn))
 
     def add_to(self, total, term):
         """Code adding ``term`` to the gradient ``total`` (the first term to arrive starts the sum)."""
@@ -211,6 +224,8 @@ def plan_buffers(steps, keep):
             dies_after.setdefault(last_read.get(name, made_at[name]), []).append(name)
     out, free, slot_of, n_slots = [], {}, {}, 0
     for k, step in enumerate(steps):
+        if step.own_buffer:
+            step.buffer, n_slots = n_slots, n_slots + 1
         for name in step.writes:
             if name in recyclable:
                 key = _buffer_key(step.node)

@@ -116,7 +116,7 @@ def test_the_course_perceptron_gradient_descent_step():
     assert session.run(J, feed_dict) < J0
 
 
-def test_course_style_custom_operation_with_registered_gradient():
+def test_course_style_custom_operation_with_registered_gradient(register_gradient):
     class cube(ts.Operation):  # noqa: N801  (the course's style)
         def __init__(self, x):
             super().__init__([x])
@@ -124,7 +124,7 @@ def test_course_style_custom_operation_with_registered_gradient():
         def compute(self, x_value):
             return x_value ** 3
 
-    @ts.RegisterGradient("cube")
+    @register_gradient("cube")  # ts.RegisterGradient("cube"), undone after the test (the registry is global)
     def _cube_gradient(op, grad):
         return grad * 3 * op.inputs[0] ** 2
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import tensorslow as ts
+from tensorslow import fast_kernels
 from tensorslow.registry import _gradient_registry, registered_op_types
 from tensorslow_parity.frameworks.tensorslow import TensorSlowModel
 from tensorslow_parity.models import zoo
@@ -194,3 +195,53 @@ def test_gradient_through_a_fed_cross_entropy_recomputes_what_its_kernel_would_h
     softmax = np.exp(logits) / np.exp(logits).sum()
     got = ts.Session(executor=executor).run(g, {z: logits, y: labels, loss: np.array([5.0])})
     np.testing.assert_allclose(got, 2.0 * (softmax - labels), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_big_layers_reuse_arrays_and_train_bitwise_equally_in_both_executors(dtype):
+    """Arrays of 64 KiB and more go through the kernels and gradients that write into kept arrays."""
+    rng = np.random.default_rng(3)
+    x_value = rng.standard_normal((512, 32)).astype(dtype)
+    y_value = np.eye(4, dtype=dtype)[rng.integers(0, 4, 512)]
+    weights = [rng.standard_normal(shape).astype(dtype) * 0.2 for shape in [(32, 64), (64,), (64, 64), (64,),
+                                                                             (64, 64), (64,), (64, 4), (4,)]]
+    runs = []
+    for executor in EXECUTORS:
+        ts.Graph().as_default()
+        x = ts.placeholder(dtype, [None, 32])
+        y = ts.placeholder(dtype, [None, 4])
+        w = [ts.Variable(v) for v in weights]
+        h = ts.nn.relu(ts.matmul(x, w[0]) + w[1])
+        h = ts.sigmoid(ts.matmul(h, w[2]) + w[3])
+        h = ts.tanh(ts.matmul(h, w[4]) + w[5])
+        logits = ts.matmul(h, w[6]) + w[7]
+        loss = ts.reduce_mean(ts.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
+        train = ts.train.GradientDescentOptimizer(0.5).minimize(loss)
+        sess = ts.Session(executor=executor)
+        feed = {x: x_value, y: y_value}
+        losses = [sess.run([train, loss], feed)[1] for _ in range(4)]
+        runs.append((losses, sess.run(w)))
+        if executor == "compiled":
+            kept = [b for b in sess.plan([train, loss], feed)._buffers
+                    if isinstance(b, np.ndarray) and b.nbytes >= fast_kernels.MIN_BUFFER_BYTES]
+            assert len(kept) >= 6, "the plan kept fewer big arrays between runs than it has big layers and gradients"
+    (losses_c, w_c), (losses_r, w_r) = runs
+    assert all(_equal(a, b) for a, b in zip(losses_c, losses_r)), f"losses differ: {losses_c} vs {losses_r}"
+    assert all(_equal(a, b) for a, b in zip(w_c, w_r)), "trained weights differ"
+
+
+def test_gradients_that_are_fetched_get_no_kept_arrays():
+    """A fetched gradient must stay as it was after later runs: only gradients that nothing outside the
+    run sees (an optimizer's) are written into arrays kept between runs."""
+    rng = np.random.default_rng(4)
+    ts.Graph().as_default()
+    x = ts.placeholder(ts.float64, [None, 64])
+    w = ts.Variable(rng.standard_normal((64, 64)))
+    h = ts.nn.relu(ts.matmul(x, w))
+    loss = ts.reduce_sum(ts.matmul(h, w))
+    (g,) = ts.gradients(loss, [h])  # fetched: an array the user keeps
+    sess = ts.Session()
+    first = sess.run(g, {x: rng.standard_normal((512, 64))})
+    copy = first.copy()
+    sess.run(g, {x: rng.standard_normal((512, 64))})
+    np.testing.assert_array_equal(first, copy)

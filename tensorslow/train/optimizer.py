@@ -93,7 +93,8 @@ class Optimizer:
             if global_step is not None:
                 store[global_step] = _frozen(store[global_step] + 1)
         with graph.as_default():
-            op = NoValueOp("ApplyGradients", inputs, compute=compute, name=name or self._name, stateful=True)
+            op = NoValueOp("ApplyGradients", inputs, compute=compute, attrs={"optimizer": self},
+                           name=name or self._name, stateful=True)
         return op
 
     def minimize(self, loss: Tensor, global_step: Variable | None = None, var_list: Iterable[Variable] | None = None,
