@@ -108,7 +108,9 @@ class Session:
         return _DefaultSession(self)
 
     def close(self) -> None:
+        """Release the session's plans (and the arrays they keep between runs); later runs raise."""
         self._closed = True
+        self._plans.clear()
 
     # -- running -------------------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: dict[Any, Any] | None = None, options: Any = None,

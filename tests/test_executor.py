@@ -182,6 +182,8 @@ def test_buffers_are_reused_between_runs_without_changing_fetched_values():
     plan = sess.plan([train, loss], feed)
     sess.run([train, loss], feed)
     assert any(b is not None for b in plan._buffers), "the plan kept no array for the next run"
+    sess.close()
+    assert not sess._plans, "a closed session still holds its plans and their arrays"
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)
