@@ -16,3 +16,24 @@ def normwise(x, ref):
     abs_err = float(np.max(np.abs(x - ref)))
     scale = float(np.max(np.abs(ref)))
     return abs_err, abs_err / scale if scale > 0 else (0.0 if abs_err == 0 else float("inf"))
+
+
+def worst(errors):
+    """The largest of ``errors``: NaN if any is NaN (Python's ``max`` skips NaN), 0.0 for none.
+
+    A NaN error means the value or the reference held a NaN; it must fail every
+    check it reaches (``nan <= tol`` is False), never vanish into a maximum.
+    """
+    values = [float(e) for e in errors]
+    if any(np.isnan(v) for v in values):
+        return float("nan")
+    return max(values, default=0.0)
+
+
+def passes(err, tol):
+    """``err <= tol`` for a measured error: NaN, a negative error or a missing tolerance never passes."""
+    try:
+        err, tol = float(err), float(tol)
+    except (TypeError, ValueError):
+        return False
+    return bool(err >= 0 and err <= tol)

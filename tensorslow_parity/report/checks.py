@@ -2,6 +2,7 @@
 import pandas as pd
 
 from tensorslow_parity import schema
+from tensorslow_parity.normwise import worst
 from tensorslow_parity.report import figures
 from tensorslow_parity.report.data import is_reference, ordered, sort_rows
 from tensorslow_parity.report.document import (
@@ -110,7 +111,7 @@ def _variable_gradients(gradients):
         grouped = of_model.groupby(["variable", "run"], sort=False)
         variables = list(dict.fromkeys(of_model["variable"]))
         present = [r for r in runs if r in set(of_model["run"])]
-        values = grouped["max_rel"].max().unstack("run").reindex(index=variables, columns=present)
+        values = grouped["max_rel"].agg(worst).unstack("run").reindex(index=variables, columns=present)
         failed = grouped["pass"].agg(lambda f: any(x is False for x in f)).unstack("run")
         failed = failed.reindex(index=variables, columns=present).fillna(False).astype(bool)
         tolerances = of_model.groupby("run")["tol"].max().reindex(present)

@@ -13,6 +13,7 @@ import time
 from tensorslow_parity import devices, schema
 from tensorslow_parity.cli import DEFAULT_OUT, parse_choices
 from tensorslow_parity.models import zoo
+from tensorslow_parity.normwise import worst
 from tensorslow_parity.optimizers import OPTIMIZER_NAMES
 from tensorslow_parity.run.matrix import run_matrix
 from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S
@@ -32,8 +33,11 @@ def summary_table(results):
     for check in ("forward", "gradients", "trajectory_head", "trajectory_tail"):
         col = f"{check}_err"
         if col in ran and len(ran):
-            worst = ran.groupby(keys)[col].max()
-            table[f"worst {check}"] = worst.map(lambda v: f"{v:.1e}" if pd.notna(v) else "")
+            # normwise.worst, not pandas' max: a NaN error is the worst there is, not one to skip.
+            measured = ran[ran[f"{check}_pass"].notna()]
+            worst_err = measured.groupby(keys)[col].agg(worst)
+            table[f"worst {check}"] = worst_err.reindex(table.index).map(
+                lambda v: f"{v:.1e}" if isinstance(v, float) else "")
     return table.fillna("").to_string()
 
 
