@@ -19,6 +19,7 @@ import tensorslow
 from tensorslow_parity.cli import main as cli
 from tensorslow_parity.migrate import translator as translator_module
 from tensorslow_parity.migrate.check import compare
+from tensorslow_parity.migrate.errors import EXIT_CHECK_FAILED, EXIT_DIVERGE, EXIT_REFUSED, EXIT_USAGE
 from tensorslow_parity.migrate.symbols import NAMESPACE, SYMBOLS
 from tensorslow_parity.migrate.translator import InputError, translate
 from tensorslow_parity.optimizers import KERAS_OPTIMIZERS
@@ -256,7 +257,7 @@ def test_examples_translate_to_tf1_and_agree(folder, script, steps, capsys):
     assert status == 0, out
     assert "tolerance: rtol 1e-07" in out and "check: agree: " in out
     assert not (folder / script.replace(".py", "_tf1.py")).exists()  # --check alone writes no program
-    assert not list(folder.glob(".*_check.py"))  # the temporary translation is gone
+    assert not list(folder.glob(".*_check*.py"))  # the temporary translation is gone
 
 
 @pytest.mark.slow
@@ -295,7 +296,7 @@ def test_check_reports_where_the_programs_diverge(folder, capsys, monkeypatch):
 
     outputs = iter(["fixed 1.5\ndrawn [0.1 0.2]\n", "fixed 1.5\ndrawn [0.1 0.3]\n"])
     monkeypatch.setattr(check, "run_program", lambda label, *args: check.Run(label, [], 0, next(outputs), "", 0.1))
-    assert migrate(folder / "course_tour.py", "--check") == 1
+    assert migrate(folder / "course_tour.py", "--check") == EXIT_DIVERGE
     out = capsys.readouterr().out
     assert "check: diverge at line 2, number 2: original 0.2 vs translated 0.3" in out
     assert "  original:   drawn [0.1 0.2]\n  translated: drawn [0.1 0.3]" in out
@@ -304,7 +305,7 @@ def test_check_reports_where_the_programs_diverge(folder, capsys, monkeypatch):
 @pytest.mark.slow
 def test_check_shows_a_crash(folder, capsys):
     script = write(folder, "unfed.py", "import tensorslow as ts\nx = ts.placeholder()\nprint(ts.Session().run(x))\n")
-    assert migrate(script, "--check") == 2
+    assert migrate(script, "--check") == EXIT_CHECK_FAILED
     err = capsys.readouterr().err
     assert "the original (TensorSlow) program exited with 1" in err and "You must feed a value" in err
 
@@ -322,14 +323,14 @@ def test_bad_input_is_refused_and_nothing_is_written(folder, name, text, message
     script = write(folder, name, text) if text is not None else folder / name
     before = script.read_bytes()
     for target in ("tf1", "tf2"):
-        assert migrate(script, "--to", target) == 2
+        assert migrate(script, "--to", target) == EXIT_REFUSED
         assert message in capsys.readouterr().err
         assert not script.with_name(f"{script.stem}_{target}.py").exists()
     assert script.read_bytes() == before
 
 
 def test_custom_op_report_names_both_constructs(folder, capsys):
-    assert migrate(folder / "custom_op.py") == 2
+    assert migrate(folder / "custom_op.py") == EXIT_REFUSED
     report = (folder / "custom_op_tf1.py.report.txt").read_text()
     assert "output: not written (2 error(s)" in report
     assert "custom_op.py:11: class logistic(ts.Operation)" in report
@@ -338,13 +339,13 @@ def test_custom_op_report_names_both_constructs(folder, capsys):
 
 
 def test_tf2_refusals_give_the_reason(folder, capsys):
-    assert migrate(folder / "perceptron.py", "--to", "tf2") == 2
+    assert migrate(folder / "perceptron.py", "--to", "tf2") == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "perceptron.py:48: error: --to tf2: `ts.placeholder` inside function build_trainable_perceptron()" in err
     fetch = (folder / "course_tour.py").read_text().replace('print("W", session.run(W))',
                                                             'print("p", session.run(p, feed))')
     script = write(folder, "fetch_p.py", fetch)
-    assert migrate(script, "--to", "tf2") == 2
+    assert migrate(script, "--to", "tf2") == EXIT_REFUSED
     assert ("fetch_p.py:29: error: --to tf2: session.run of `p`, a fetch that is not the loss or minimize op"
             in capsys.readouterr().err)
     assert not (folder / "fetch_p_tf2.py").exists()
@@ -367,7 +368,7 @@ def test_tf2_refuses_what_it_cannot_restructure(line, expected):
 def test_local_module_using_tensorslow_is_refused(folder, capsys):
     write(folder, "helpers.py", "import tensorslow as ts\n")
     script = write(folder, "main.py", "import tensorslow as ts\nfrom helpers import build\n")
-    assert migrate(script) == 2
+    assert migrate(script) == EXIT_REFUSED
     assert "imports helpers, a module of the program's folder (helpers.py) that uses tensorslow" in \
         capsys.readouterr().err
 
@@ -379,7 +380,7 @@ def test_output_paths_and_inplace(folder, capsys):
     assert (folder / "course_tour_tf1.py").read_text().startswith('"""The README')
     assert "Changes: " in (folder / "course_tour_tf1.py.report.txt").read_text()
     assert script.read_text() == original
-    assert migrate(script, "-o", script) == 2  # never SCRIPT itself without --inplace
+    assert migrate(script, "-o", script) == EXIT_USAGE  # never SCRIPT itself without --inplace
     assert "use --inplace" in capsys.readouterr().err
     assert script.read_text() == original
     assert migrate(script, "--to", "tf2", "-o", "-") == 0  # stdout

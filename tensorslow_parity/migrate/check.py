@@ -13,14 +13,19 @@ one unit in the last printed digit, as two nearly equal numbers can round apart.
 import math
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
 from ..tolerances import PRINTED_NUMBER_TOLERANCES
+from .errors import EXIT_DIVERGE, EXIT_OK, CheckFailed
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|(?<!\w)[-+]?(?:nan|inf)(?!\w)")
 MIN_ROUNDED_DIGITS = 3  # lines printing this many decimals may differ by one unit in the last one
@@ -43,9 +48,16 @@ class Run:
 
 
 def run_program(label, script, args, cwd, timeout):
-    """Run ``script`` with ``args`` (cwd ``cwd``); ``tensorslow`` and ``cwd`` are importable."""
+    """Run ``script`` with ``args`` (cwd ``cwd``); ``tensorslow`` and ``cwd`` are importable.
+
+    The program gets no standard input (one that reads it sees end of file
+    rather than waiting for ever) and runs in a session of its own: at
+    ``timeout``, on an interrupt, and once it has exited, its whole process
+    group is killed, so nothing it started outlives the check.
+    """
     env = dict(os.environ)
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env["PYTHONIOENCODING"] = "utf-8"  # both programs print in one encoding, whatever the locale
     env.pop("MPLBACKEND", None)
     paths = [str(cwd)]
     spec = find_spec("tensorslow")
@@ -56,13 +68,41 @@ def run_program(label, script, args, cwd, timeout):
     env["PYTHONPATH"] = os.pathsep.join(paths)
     argv = [sys.executable, str(script), *args]
     start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    timed_out = False
     try:
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(process)
+        out, err = _drain(process)
+    finally:
+        _kill_group(process)  # what the program left running; on an interrupt, the program itself
+        if process.returncode is None:
+            process.wait()
+    return Run(label, argv, -1 if timed_out else process.returncode, _text(out), _text(err),
+               time.perf_counter() - start, timed_out=timed_out)
+
+
+def _kill_group(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _drain(process):
+    """What a killed program had printed; pipes a stray grandchild still holds are given up on."""
+    try:
+        return process.communicate(timeout=5)
     except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout or ""
-        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr or ""
-        return Run(label, argv, -1, out, err, time.perf_counter() - start, timed_out=True)
-    return Run(label, argv, done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+        process.kill()
+        return e.stdout, e.stderr
+
+
+def _text(data):
+    return data.decode("utf-8", errors="replace") if data else ""
 
 
 @dataclass
@@ -135,3 +175,51 @@ def _diverge(i, k, a, b, x, y, difference, allowed):
     detail = f" (difference {difference:.3g}, allowed {allowed:.3g})" if difference is not None else ""
     return (f"diverge at line {i}, number {k}: original {x} vs translated {y}{detail}\n"
             f"  original:   {a}\n  translated: {b}")
+
+
+def check(source, translation, program_args, timeout, log):
+    """Run the original and the translation, compare what they print: :data:`EXIT_OK` or
+    :data:`EXIT_DIVERGE`; :class:`CheckFailed` when a program crashes or runs past ``timeout``."""
+    script = source.path.resolve()
+    folder = script.parent
+    runs = []
+    with _translated_file(folder, f".{script.stem}_{translation.target}_check_",
+                          source.encode(translation.code), log) as translated:
+        for label, path in (("original (TensorSlow)", script),
+                            (f"translated (TensorFlow {translation.target})", translated)):
+            run = run_program(label, path, program_args, folder, timeout)
+            runs.append(run)
+            print(f"check: {run.label}: exit {run.returncode}, {len(run.stdout.splitlines())} lines, "
+                  f"{run.seconds:.1f} s", file=log)
+            if run.timed_out or run.returncode != 0:  # the other run could not be compared with anything
+                why = f"ran past --timeout {timeout:g} s" if run.timed_out else f"exited with {run.returncode}"
+                raise CheckFailed(f"--check: the {run.label} program {why}; the end of its stderr:\n"
+                                  f"{run.stderr_tail()}")
+    precision = "float32" if translation.float32 else "float64"
+    print(f"check: tolerance: {tolerance_text(precision)}", file=log)
+    result = compare(runs[0].stdout, runs[1].stdout, precision)
+    print(f"check: {result.message}", file=log)
+    return EXIT_OK if result.agree else EXIT_DIVERGE
+
+
+@contextmanager
+def _translated_file(folder, prefix, data, log):
+    """The translation in a hidden temporary file in SCRIPT's folder (so that ``__file__``-relative
+    paths and sibling imports resolve as they do for the original), removed afterwards; in a
+    temporary folder when SCRIPT's folder is not writable."""
+    scratch = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".py", dir=folder)
+    except OSError as e:
+        scratch = tempfile.mkdtemp(prefix="tensorslow-migrate-check-")
+        fd, name = tempfile.mkstemp(prefix=prefix.lstrip("."), suffix=".py", dir=scratch)
+        print(f"check: cannot write in {folder} ({e.strerror or e}); the translation runs from {scratch} "
+              f"(its __file__ points there)", file=log)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
