@@ -8,7 +8,11 @@ TensorFlow. The option helpers the commands share (:data:`DEFAULT_OUT`,
 """
 import argparse
 import importlib
+import math
+import signal
 import sys
+
+from tensorslow_parity.files import ResultsFileError
 
 #: where the commands write and read results unless told otherwise
 DEFAULT_OUT = "reports/latest"
@@ -24,15 +28,54 @@ COMMANDS = {
 }
 
 
+class UsageError(SystemExit):
+    """A bad command line: :func:`main` prints it as one ``error:`` line and exits with status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt, so every ``finally`` cleans up."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
 def parse_choices(value, known, what):
-    """A comma-separated command-line list checked against ``known``; None or "all" means all of them."""
+    """A comma-separated command-line list checked against ``known``; None or "all" means all of them.
+
+    An empty list (``--models ,``) or an unknown name is a :class:`UsageError`.
+    """
     if value in (None, "all"):
         return list(known)
-    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    chosen = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not chosen:
+        raise UsageError(f"error: empty list of {what}s {value!r}; known: {', '.join(known)}")
     unknown = [v for v in chosen if v not in known]
     if unknown:
-        raise SystemExit(f"error: unknown {what} {', '.join(unknown)}; known: {', '.join(known)}")
+        raise UsageError(f"error: unknown {what} {', '.join(unknown)}; known: {', '.join(known)}")
     return chosen
+
+
+def seconds(text):
+    """argparse type: a finite number of seconds greater than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number of seconds greater than 0")
+    return value
+
+
+def positive_int(text):
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return value
 
 
 
@@ -55,8 +98,37 @@ def main(argv=None):
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     module = importlib.import_module(COMMANDS[args.command][0])
+    previous = _handle_termination()
     try:
         return int(module.main(args) or 0)
+    except UsageError as e:
+        print(f"{parser.prog} {args.command}: {e}", file=sys.stderr)
+        return 2
+    except ResultsFileError as e:
+        print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated as e:
+        print(f"terminated by signal {e.signum}", file=sys.stderr)
+        return 128 + e.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _handle_termination():
+    """Turn SIGTERM and SIGHUP (what CI, ``timeout`` and a closed terminal send) into :class:`Terminated`."""
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            try:
+                previous[signum] = signal.signal(signum, terminate)
+            except ValueError:  # not the main thread: leave the signals alone
+                pass
+    return previous

@@ -11,12 +11,12 @@ import sys
 import time
 
 from tensorslow_parity import devices, schema
-from tensorslow_parity.cli import DEFAULT_OUT, parse_choices
+from tensorslow_parity.cli import DEFAULT_OUT, parse_choices, positive_int, seconds
 from tensorslow_parity.models import zoo
 from tensorslow_parity.normwise import worst
 from tensorslow_parity.optimizers import OPTIMIZER_NAMES
 from tensorslow_parity.run.matrix import run_matrix
-from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S
+from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, STARTUP_TIMEOUT_S
 
 
 def summary_table(results):
@@ -35,9 +35,8 @@ def summary_table(results):
         if col in ran and len(ran):
             # normwise.worst, not pandas' max: a NaN error is the worst there is, not one to skip.
             measured = ran[ran[f"{check}_pass"].notna()]
-            worst_err = measured.groupby(keys)[col].agg(worst)
-            table[f"worst {check}"] = worst_err.reindex(table.index).map(
-                lambda v: f"{v:.1e}" if isinstance(v, float) else "")
+            worst_err = dict(measured.groupby(keys)[col].agg(worst).items()) if len(measured) else {}
+            table[f"worst {check}"] = [f"{worst_err[k]:.1e}" if k in worst_err else "" for k in table.index]
     return table.fillna("").to_string()
 
 
@@ -50,10 +49,13 @@ def configure(parser):
                         help="comma-separated from cpu,gpu,tpu, or auto (default): all three, absent ones skipped "
                              "with the reason")
     parser.add_argument("--dtypes", help="comma-separated (default: all): float32,float64")
-    parser.add_argument("--steps", type=int, help="training steps per model (default: each model's own)")
+    parser.add_argument("--steps", type=positive_int, help="training steps per model (default: each model's own)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"results directory (default: {DEFAULT_OUT})")
-    parser.add_argument("--timeout", type=float, default=CELL_TIMEOUT_S,
+    parser.add_argument("--timeout", type=seconds, default=CELL_TIMEOUT_S,
                         help=f"seconds one cell may take before it is recorded as an error (default: {CELL_TIMEOUT_S})")
+    parser.add_argument("--startup-timeout", type=seconds, default=STARTUP_TIMEOUT_S,
+                        help="extra seconds a framework subprocess may take to start (import its framework) before "
+                             f"its cells are recorded as errors (default: {STARTUP_TIMEOUT_S})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -63,13 +65,11 @@ def main(args):
     framework_names = parse_choices(args.frameworks, schema.RUN_FRAMEWORKS, "framework")
     device_names = parse_choices(None if args.devices == "auto" else args.devices, devices.DEVICES, "device")
     dtypes = parse_choices(args.dtypes, schema.DTYPES, "dtype")
-    if args.steps is not None and args.steps < 1:
-        raise SystemExit("error: --steps must be at least 1")
     command = "tensorslow-parity run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     t0 = time.monotonic()
     results = run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=args.steps, out=args.out,
-                         cell_timeout=args.timeout, progress=not args.no_progress and sys.stderr.isatty(),
-                         command=command)
+                         cell_timeout=args.timeout, startup_timeout=args.startup_timeout,
+                         progress=not args.no_progress and sys.stderr.isatty(), command=command)
     print(summary_table(results))
     bad = [r for r in results if r["status"] in ("failed", "error")]
     for r in bad:

@@ -7,26 +7,27 @@ it; every cell loads the same arrays. Cells run in framework subprocesses
 float64) always run, reported or not. Devices that are absent, and devices a
 framework cannot use, are ``skipped`` with the reason.
 
-Outputs (atomically written, see :mod:`tensorslow_parity.schema`): results.csv,
-gradients.csv, trajectories.csv, environment.json.
+Outputs (see :mod:`tensorslow_parity.schema`): results.csv, gradients.csv,
+trajectories.csv and environment.json, written as one set once every cell has
+run (:func:`write_results`), under a lock on the directory held for the whole
+run, so a second run into the same directory fails at once.
 """
 import datetime
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
 from tensorslow_parity import devices as device_probe
 from tensorslow_parity import frameworks, schema
 from tensorslow_parity.cli import DEFAULT_OUT
-from tensorslow_parity.files import atomic_write_csv, atomic_write_json
+from tensorslow_parity.files import DirectoryLock, csv_text, prepare_out_dir, write_set
 from tensorslow_parity.models import zoo
 from tensorslow_parity.models.problem import make_problem
 from tensorslow_parity.run import checks
-from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, Cell, run_group
+from tensorslow_parity.run.scratch import scratch_dir
+from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, STARTUP_TIMEOUT_S, WORKER, Cell, run_group
 from tensorslow_parity.tolerances import model_check_tolerances
 
 
@@ -77,7 +78,7 @@ def build_rows(reported, skipped, outcomes, problems_meta):
             continue
         try:
             figures, grad_rows = checks.compare(outcome.outputs, ref.outputs, meta["variables"], tol)
-        except (ValueError, KeyError) as e:
+        except Exception as e:  # noqa: BLE001  a worker's odd outputs are this row's error, not the run's
             results.append(dict(row, status="error", reason=f"outputs not comparable with the reference: {e}"))
             continue
         failed = checks.failed_checks(figures)
@@ -91,39 +92,72 @@ def build_rows(reported, skipped, outcomes, problems_meta):
 
 
 def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=None, out=DEFAULT_OUT,
-               cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None):
-    """Run the matrix and write the results directory ``out``; return the results rows."""
+               cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None,
+               startup_timeout=STARTUP_TIMEOUT_S, worker=WORKER):
+    """Run the matrix and write the results directory ``out``; return the results rows.
+
+    ``out`` is checked and locked before anything runs (:class:`ResultsFileError`
+    when it cannot be written or another run holds it); the results are written
+    as one set at the end (:func:`write_results`), never before.
+    """
+    for what, items in (("model", models), ("optimizer", optimizers), ("framework", framework_names),
+                        ("device", device_names), ("dtype", dtypes)):
+        if not items:
+            raise ValueError(f"no {what} selected: nothing to run")
     started, t0 = datetime.datetime.now(datetime.UTC), time.monotonic()
-    out = Path(out)
-    found = device_probe.detect() if found is None else found
-    to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found)
-    versions = {}
-    with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
-        workdir = Path(tmp)
-        problems, meta = {}, {}
-        for name in dict.fromkeys(c.model for c in reported):
-            problem = make_problem(zoo.get(name), steps)
-            problems[name] = workdir / f"{name}.npz"
-            np.savez(problems[name], **problem.to_arrays())
-            meta[name] = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
-                              variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
-        bar = _progress(len(to_run), progress)
-        outcomes = {}
-        groups = {}
-        for cell in to_run:
-            groups.setdefault((cell.framework, cell.device), []).append(cell)
-        for (framework, device), cells in groups.items():
-            bar.set_description(f"{framework} on {device}")
-            outcomes.update(run_group(framework, device, cells, problems, workdir, cell_timeout=cell_timeout,
-                                      on_done=lambda cell, outcome: bar.update(1), versions=versions))
-        bar.close()
-        results, gradients, trajectories = build_rows(reported, skipped, outcomes, meta)
-    environment = environment_info(found, versions, started, time.monotonic() - t0, command)
-    atomic_write_csv(out / schema.RESULTS, results, schema.RESULTS_COLUMNS)
-    atomic_write_csv(out / schema.GRADIENTS, gradients, schema.GRADIENTS_COLUMNS)
-    atomic_write_csv(out / schema.TRAJECTORIES, trajectories, schema.TRAJECTORIES_COLUMNS)
-    atomic_write_json(out / schema.ENVIRONMENT, environment)
+    out = prepare_out_dir(out)
+    with DirectoryLock(out):
+        found = device_probe.detect() if found is None else found
+        to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found)
+        versions = {}
+        with scratch_dir() as workdir:
+            problems, meta = _save_problems(reported, steps, workdir)
+            bar = _progress(len(to_run), progress)
+            outcomes, groups = {}, {}
+            for cell in to_run:
+                groups.setdefault((cell.framework, cell.device), []).append(cell)
+            try:
+                for (framework, device), cells in groups.items():
+                    bar.set_description(f"{framework} on {device}")
+                    outcomes.update(run_group(framework, device, cells, problems, workdir, cell_timeout=cell_timeout,
+                                              startup_timeout=startup_timeout, worker=worker, versions=versions,
+                                              on_done=lambda cell, outcome: bar.update(1)))
+            finally:
+                bar.close()
+            results, gradients, trajectories = build_rows(reported, skipped, outcomes, meta)
+        environment = environment_info(found, versions, started, time.monotonic() - t0, command)
+        write_results(out, results, gradients, trajectories, environment)
     return results
+
+
+def _save_problems(reported, steps, workdir):
+    """Make and save each model's problem once; return ({model: path}, {model: meta})."""
+    problems, meta = {}, {}
+    for name in dict.fromkeys(c.model for c in reported):
+        problem = make_problem(zoo.get(name), steps)
+        problems[name] = workdir / f"{name}.npz"
+        np.savez(problems[name], **problem.to_arrays())
+        meta[name] = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
+                          variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
+    return problems, meta
+
+
+def write_results(out, results, gradients, trajectories, environment):
+    """Write the run's four files into ``out`` as one set; environment.json, written last, lists them.
+
+    environment.json gets a fresh ``run_id`` and the SHA-256 of each file, so
+    ``report`` can tell a complete set from a cut or mixed one.
+    """
+    import uuid
+    files = {
+        schema.RESULTS: csv_text(results, schema.RESULTS_COLUMNS).encode("utf-8"),
+        schema.GRADIENTS: csv_text(gradients, schema.GRADIENTS_COLUMNS).encode("utf-8"),
+        schema.TRAJECTORIES: csv_text(trajectories, schema.TRAJECTORIES_COLUMNS).encode("utf-8"),
+    }
+    manifest = dict(environment, run_id=uuid.uuid4().hex, rows={schema.RESULTS: len(results),
+                                                                schema.GRADIENTS: len(gradients),
+                                                                schema.TRAJECTORIES: len(trajectories)})
+    return write_set(out, files, schema.ENVIRONMENT, manifest)
 
 
 def environment_info(found, versions, started, duration, command):

@@ -1,9 +1,12 @@
 """Running cells in framework subprocesses: one worker per (framework, device), with timeouts.
 
 Each (framework, device) runs in its own subprocess (:mod:`tensorslow_parity.run.worker`)
-with a timeout per cell: a crash, a hang or a missing package is recorded as
-``error`` with its message and the rest of the matrix goes on (a new
-subprocess picks up the remaining cells).
+with a timeout per cell: a crash, a hang, a missing package, a line on stdout
+that is not the protocol, a result for the wrong cell or an unreadable output
+file is recorded as ``error`` for that cell with the reason, and the rest of
+the matrix goes on (a new subprocess picks up the remaining cells). Every wait
+has a timeout. The worker's stdin is a pipe the parent never writes to: when
+the parent dies, however it dies, the worker sees end of file and exits.
 """
 import json
 import os
@@ -21,6 +24,10 @@ from tensorslow_parity.schema import REFERENCE
 
 CELL_TIMEOUT_S = 180
 STARTUP_TIMEOUT_S = 180
+#: seconds a worker whose stdout closed gets to exit before it is killed; and to die after the kill
+EXIT_TIMEOUT_S = 10
+#: the worker's command line, before the task file's path
+WORKER = (sys.executable, "-m", "tensorslow_parity.run.worker")
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def _stderr_tail(path, limit=600):
     return tail[-limit:] if tail else "no message on stderr"
 
 
-def _start_worker(framework, device, cells, problems, workdir, stem):
+def _start_worker(framework, device, cells, problems, workdir, stem, worker=WORKER):
     """Write the task file of ``cells`` and start a worker on it; return (process, {cell id: out path}, stderr path)."""
     task = {"framework": framework, "device": device, "cells": [
         {"id": c.id, "spec": zoo.spec_to_dict(zoo.get(c.model)), "optimizer": c.optimizer, "dtype": c.dtype,
@@ -96,31 +103,73 @@ def _start_worker(framework, device, cells, problems, workdir, stem):
     task_path = workdir / f"{stem}.json"
     task_path.write_text(json.dumps(task), encoding="utf-8")
     stderr_path = workdir / f"{stem}.stderr"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TENSORSLOW_PARITY_PARENT=str(os.getpid()))
     with open(stderr_path, "wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "tensorslow_parity.run.worker", str(task_path)],
-                                stdout=subprocess.PIPE, stderr=stderr, env=env)
+        proc = subprocess.Popen([*worker, str(task_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=stderr, env=env)
     return proc, {c["id"]: c["out"] for c in task["cells"]}, stderr_path
 
 
-def _lost(framework, proc, line, ready, cell_timeout, startup_timeout, stderr_path):
-    """Why a worker gave no result: it hung (``line`` is None; it is killed) or it exited."""
-    if line is None:
+def _stop(proc):
+    """Kill ``proc`` if it still runs and reap it, waiting at most :data:`EXIT_TIMEOUT_S`."""
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+    if proc.poll() is None:
         proc.kill()
-    rc = proc.wait()
+    try:
+        proc.wait(timeout=EXIT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pass  # unkillable for now (uninterruptible sleep): nothing more to do from here
+
+
+def _lost(framework, proc, line, ready, cell_timeout, startup_timeout, stderr_path):
+    """Why a worker gave no result: it hung (``line`` is None; it is killed) or closed its stdout."""
     if line is None:
-        return (f"timed out: no result within {cell_timeout} s" if ready else
-                f"timed out: the {framework} subprocess did not start within {startup_timeout + cell_timeout} s")
+        _stop(proc)
+        return (f"timed out: no result within {cell_timeout:g} s" if ready else
+                f"timed out: the {framework} subprocess did not start within {startup_timeout + cell_timeout:g} s")
+    try:
+        rc = proc.wait(timeout=EXIT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        return (f"the {framework} subprocess closed its output but did not exit within {EXIT_TIMEOUT_S} s "
+                f"(killed): {_stderr_tail(stderr_path)}")
+    if rc == 0:
+        return f"the {framework} subprocess exited without a result: {_stderr_tail(stderr_path)}"
     return f"the {framework} subprocess crashed (exit status {rc}): {_stderr_tail(stderr_path)}"
 
 
+def _parse(line):
+    """The protocol message on ``line`` (a dict), or None when the line is not one."""
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(message, dict):
+        return None
+    if message.get("ready") is True or (isinstance(message.get("id"), str) and isinstance(message.get("ok"), bool)):
+        return message
+    return None
+
+
+def _load_outputs(path):
+    """The arrays of a cell's output file, or an error message when it cannot be read."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return Outcome(outputs={k: np.asarray(f[k]) for k in f.files})
+    except Exception as e:  # noqa: BLE001  a bad file is this cell's error, whatever numpy raises
+        return Outcome(error=f"the worker's output file {Path(path).name} cannot be read: {type(e).__name__}: {e}")
+
+
 def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIMEOUT_S,
-              startup_timeout=STARTUP_TIMEOUT_S, on_done=None, versions=None):
+              startup_timeout=STARTUP_TIMEOUT_S, on_done=None, versions=None, worker=WORKER):
     """Run ``cells`` (all of one framework and device) in worker subprocesses; return {cell id: Outcome}.
 
-    A worker that crashes or hangs costs the cell it was running (recorded as
-    an error); a fresh worker takes the rest. A worker that dies before it has
-    imported its framework fails every remaining cell with the same message.
+    A worker that crashes, hangs or breaks the protocol costs the cell it was
+    running (recorded as an error); a fresh worker takes the rest. A worker
+    that dies or hangs before it has imported its framework fails every
+    remaining cell with the same message.
     """
     outcomes, remaining, attempt = {}, list(cells), 0
 
@@ -132,42 +181,50 @@ def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIM
     while remaining:
         attempt += 1
         proc, out_paths, stderr_path = _start_worker(framework, device, remaining, problems, workdir,
-                                                     f"{framework}-{device}-{attempt}")
-        reader, ready = _LineReader(proc.stdout), False
+                                                     f"{framework}-{device}-{attempt}", worker)
+        reader = _LineReader(proc.stdout)
         try:
-            while remaining:
-                line = reader.readline(cell_timeout if ready else startup_timeout + cell_timeout)
-                if line is None or line == "":
-                    what = _lost(framework, proc, line, ready, cell_timeout, startup_timeout, stderr_path)
-                    if not ready:
-                        # It never got as far as importing the framework: every cell would fail the same way.
-                        for cell in remaining:
-                            finish(cell, Outcome(error=what))
-                        remaining = []
-                    else:
-                        finish(remaining.pop(0), Outcome(error=what))
-                    break
-                try:
-                    message = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # not the protocol (the worker reserves stdout, but be lenient)
-                if message.get("ready"):
-                    ready = True
-                    if versions is not None:
-                        versions.update(message.get("versions", {}))
-                    continue
-                cell = remaining.pop(0)
-                if message.get("id") != cell.id:
-                    raise RuntimeError(f"worker protocol: expected {cell.id}, got {message.get('id')}")
-                if message.get("ok"):
-                    with np.load(out_paths[cell.id]) as f:
-                        finish(cell, Outcome(outputs={k: f[k] for k in f.files}))
-                else:
-                    finish(cell, Outcome(error=message.get("error", "unknown error")))
+            remaining = _drive(framework, proc, reader, remaining, out_paths, stderr_path, finish,
+                               cell_timeout, startup_timeout, versions)
         finally:
             reader.close()
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            proc.stdout.close()
+            _stop(proc)
     return outcomes
+
+
+def _drive(framework, proc, reader, remaining, out_paths, stderr_path, finish, cell_timeout, startup_timeout,
+           versions):
+    """Read one worker's messages until it is done or lost; return the cells it left to run."""
+    remaining, ready = list(remaining), False
+    while remaining:
+        line = reader.readline(cell_timeout if ready else startup_timeout + cell_timeout)
+        if line is None or line == "":
+            what = _lost(framework, proc, line, ready, cell_timeout, startup_timeout, stderr_path)
+            if not ready:
+                # It never got as far as importing the framework: every cell would fail the same way.
+                for cell in remaining:
+                    finish(cell, Outcome(error=what))
+                return []
+            finish(remaining.pop(0), Outcome(error=what))
+            return remaining
+        message = _parse(line)
+        cell = remaining[0]
+        if message is None:
+            finish(remaining.pop(0), Outcome(error=f"the {framework} subprocess broke the protocol: it printed "
+                                                   f"{line.strip()[:200]!r} on its result channel"))
+            return remaining  # what it says next cannot be trusted: a fresh worker takes the rest
+        if message.get("ready") is True:
+            ready = True
+            if versions is not None and isinstance(message.get("versions"), dict):
+                versions.update(message["versions"])
+            continue
+        if message["id"] != cell.id:
+            finish(remaining.pop(0), Outcome(error=f"the {framework} subprocess broke the protocol: expected the "
+                                                   f"result of {cell.id}, got {message['id'][:200]!r}"))
+            return remaining
+        remaining.pop(0)
+        if message["ok"]:
+            finish(cell, _load_outputs(out_paths[cell.id]))
+        else:
+            finish(cell, Outcome(error=str(message.get("error") or "unknown error")))
+    return remaining

@@ -14,6 +14,11 @@ cell ``{"id": ..., "ok": true}`` after its outputs are written to ``out``
 (atomically), or ``{"id": ..., "ok": false, "error": "..."}``. Anything else
 the framework prints goes to stderr, so it cannot corrupt the protocol.
 
+A worker started by the parity run (``TENSORSLOW_PARITY_PARENT`` holds the
+parent's pid) dies with its parent, however the parent dies: on Linux the
+kernel sends it SIGKILL (``prctl(PR_SET_PDEATHSIG)``); everywhere, a thread
+waits for end of file on stdin, a pipe only the parent holds open.
+
 The outputs of a cell (float64 arrays unless stated):
 
 * ``forward``: logits of the first training batch at the initial weights;
@@ -94,8 +99,37 @@ def _versions(framework):
     return versions
 
 
+def die_with_parent():
+    """Exit when the parent run exits (see the module docstring); nothing when not started by a run."""
+    parent = os.environ.get("TENSORSLOW_PARITY_PARENT")
+    if not parent:
+        return
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if str(os.getppid()) != parent:
+        os._exit(3)  # the parent died before the line above took effect
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(3)
+
+    import threading
+    threading.Thread(target=watch_stdin, name="parent-watch", daemon=True).start()
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    die_with_parent()
     with open(argv[0], encoding="utf-8") as f:
         task = json.load(f)
     # The protocol owns stdout; whatever the frameworks print goes to stderr.
