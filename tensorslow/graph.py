@@ -106,20 +106,24 @@ class Graph:
 
 
 class _DefaultGraphContext:
-    """Returned by :meth:`Graph.as_default`: already in effect; ``with`` restores the old default."""
+    """Returned by :meth:`Graph.as_default`: already in effect; ``with`` restores the old default.
+
+    Each thread has its own stack of default graphs over the process's default graph, as in TF1: a
+    graph made the default in one thread is not the default of another.
+    """
 
     def __init__(self, graph: Graph) -> None:
-        global _default_graph
-        self._previous = _default_graph
-        _default_graph = graph
+        if not isinstance(graph, Graph):
+            raise TypeError(f"as_default: expected a Graph, got {graph!r}")
+        self._previous = getattr(_graph_stack, "stack", ())
+        _graph_stack.stack = self._previous + (graph,)
         self.graph = graph
 
     def __enter__(self) -> Graph:
         return self.graph
 
     def __exit__(self, *exc):
-        global _default_graph
-        _default_graph = self._previous
+        _graph_stack.stack = self._previous
         return False
 
 
@@ -148,17 +152,20 @@ class _NameScope:
         return False
 
 
-_default_graph = Graph()
+_default_graph = Graph()  # the default of every thread that made no graph its default
+_graph_stack = threading.local()  # .stack: this thread's defaults, innermost last
 
 
 def get_default_graph() -> Graph:
-    """The graph new nodes go into."""
-    return _default_graph
+    """The graph new nodes go into: this thread's innermost ``as_default()`` graph, else the process's."""
+    stack = getattr(_graph_stack, "stack", None)
+    return stack[-1] if stack else _default_graph
 
 
 def reset_default_graph() -> None:
-    """Replace the default graph by a new, empty one."""
+    """Replace the default graph by a new, empty one (this thread's ``as_default()`` graphs are dropped)."""
     global _default_graph
+    _graph_stack.stack = ()
     _default_graph = Graph()
 
 

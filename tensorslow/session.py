@@ -38,12 +38,18 @@ def disable_check_numerics() -> None:
 
 
 class SessionState:
-    """A session's variable values and random generators."""
+    """A session's variable values and random generators.
+
+    ``lock`` makes each read-modify-write of variables (an optimizer's step, ``assign_add``) atomic, as
+    TF1's variable updates are, so threads running one session lose no update. It is reentrant: the
+    first read of a variable runs its initializer inside the update.
+    """
 
     def __init__(self, session):
         self.session = session
         self.variables = _VariableStore(self)
         self._rngs = {}
+        self.lock = threading.RLock()
 
     def write(self, var, value):
         """Store ``value`` (cast to the variable's dtype, shape checked) as ``var``'s value; return it."""

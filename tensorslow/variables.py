@@ -151,9 +151,10 @@ class _Assign(Tensor):
         super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=name or op_type)
 
     def compute(self, state, value):
-        if self.combine is not None:
-            value = self.combine(state.variables[self.ref], value)
-        return state.write(self.ref, value)
+        if self.combine is None:
+            return state.write(self.ref, value)
+        with state.lock:  # read, combine, write: one step for other threads
+            return state.write(self.ref, self.combine(state.variables[self.ref], value))
 
 
 def assign(ref: Variable, value: TensorLike, validate_shape: bool | None = None, use_locking: bool | None = None,

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..graph import Tensor
 from ..variables import Variable
-from .optimizer import Optimizer, _store, hyper
+from .optimizer import Optimizer, _frozen_as, hyper
 
 
 class AdamOptimizer(Optimizer):
@@ -51,5 +51,5 @@ class AdamOptimizer(Optimizer):
 
     def _after_apply(self, store):
         b1, b2 = self._powers
-        _store(store, b1, store[b1] * self._beta1, store[b1].dtype)
-        _store(store, b2, store[b2] * self._beta2, store[b2].dtype)
+        return [(b1, _frozen_as(store[b1] * self._beta1, store[b1].dtype)),
+                (b2, _frozen_as(store[b2] * self._beta2, store[b2].dtype))]

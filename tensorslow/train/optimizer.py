@@ -74,24 +74,33 @@ class Optimizer:
         has_slots = bool(self._slot_specs)
 
         def compute(state, *values):
-            store = state.variables
+            # All new values (variables, slots, shared values, global_step) are computed before any is
+            # written, so an update that fails leaves every variable as it was; the session's lock makes
+            # the read-modify-write atomic, so threads training one session lose no update.
             rate = values[n] if lr is not None else self._lr
-            shared = read_shared(store) if read_shared is not None else None
-            if not has_slots:  # gradient descent: the loop is most of a small model's update time
-                for var, grad in zip(variables, values):  # values[n] (a fed rate) is left out
-                    old = store[var]
-                    store[var] = _frozen_as(apply(old, grad, (), rate, shared)[0], old.dtype)
-            else:
-                for var, var_slots, grad in zip(variables, slots, values):
-                    old = store[var]
-                    new, new_slots = apply(old, grad, [store[s] for s in var_slots], rate, shared)
-                    store[var] = _frozen_as(new, old.dtype)
-                    for s, value in zip(var_slots, new_slots):
-                        store[s] = _frozen_as(value, old.dtype)
-            if after is not None:
-                after(store)
-            if global_step is not None:
-                store[global_step] = _frozen(store[global_step] + 1)
+            with state.lock:
+                store = state.variables
+                shared = read_shared(store) if read_shared is not None else None
+                updates = []
+                if not has_slots:  # gradient descent: the loop is most of a small model's update time
+                    for var, grad in zip(variables, values):  # values[n] (a fed rate) is left out
+                        old = store[var]
+                        if grad.shape != old.shape:
+                            _bad_gradient_shape(var, old, grad)
+                        updates.append((var, _frozen_as(apply(old, grad, (), rate, shared)[0], old.dtype)))
+                else:
+                    for var, var_slots, grad in zip(variables, slots, values):
+                        old = store[var]
+                        if grad.shape != old.shape:
+                            _bad_gradient_shape(var, old, grad)
+                        new, new_slots = apply(old, grad, [store[s] for s in var_slots], rate, shared)
+                        updates.append((var, _frozen_as(new, old.dtype)))
+                        updates.extend((s, _frozen_as(value, old.dtype)) for s, value in zip(var_slots, new_slots))
+                if after is not None:
+                    updates.extend(after(store))
+                if global_step is not None:
+                    updates.append((global_step, _frozen(store[global_step] + 1)))
+                store.update(updates)
         with graph.as_default():
             op = NoValueOp("ApplyGradients", inputs, compute=compute, attrs={"optimizer": self},
                            name=name or self._name, stateful=True)
@@ -138,7 +147,9 @@ class Optimizer:
         return None
 
     def _after_apply(self, store):
-        """Hook run after the updates of one step (Adam advances its beta powers here)."""
+        """The [(variable, new value)] of a step besides the variables and slots (Adam's beta powers);
+        written with the rest, after every new value is computed."""
+        return []
 
     def _apply(self, value, grad, slots, lr, shared):
         raise NotImplementedError
@@ -165,8 +176,10 @@ def _frozen_as(value, dtype):
     return value
 
 
-def _store(store, var, value, dtype):
-    store[var] = _frozen_as(value, dtype)
+def _bad_gradient_shape(var, old, grad):
+    from ..errors import InvalidArgumentError
+    raise InvalidArgumentError(var, f"ApplyGradients: var and delta do not have the same shape: variable "
+                                    f"{var.op_name!r} has shape {list(old.shape)}, its gradient {list(grad.shape)}")
 
 
 def _fill_like(var, fill):
