@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def run_program(label, script, args, cwd, timeout):
     """Run ``script`` with ``args`` (cwd ``cwd``); ``tensorslow`` and ``cwd`` are importable.
 
     The program gets no standard input (one that reads it sees end of file
-    rather than waiting for ever) and runs in a session of its own: at
-    ``timeout``, on an interrupt, and once it has exited, its whole process
+    rather than waiting for ever) and runs in a session of its own. The run
+    ends when the program exits (not when the last process holding its
+    output does), at ``timeout`` or on an interrupt; then its whole process
     group is killed, so nothing it started outlives the check.
     """
     env = dict(os.environ)
@@ -70,19 +72,41 @@ def run_program(label, script, args, cwd, timeout):
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
-    timed_out = False
+    out, err = [], []
+    readers = [threading.Thread(target=_read, args=(pipe, chunks), daemon=True)
+               for pipe, chunks in ((process.stdout, out), (process.stderr, err))]
+    for reader in readers:
+        reader.start()
     try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(process)
-        out, err = _drain(process)
+        timed_out = not _exited(process, timeout)
     finally:
-        _kill_group(process)  # what the program left running; on an interrupt, the program itself
-        if process.returncode is None:
-            process.wait()
+        # Whatever it left running (or, at the timeout or on an interrupt, the program itself). It is
+        # not reaped yet, so its pid, the group's id, cannot have been given to another process.
+        _kill_group(process)
+        process.wait()
+        for reader, pipe in zip(readers, (process.stdout, process.stderr)):
+            reader.join(5)  # a grandchild that left the session may hold a pipe: give up on it
+            if not reader.is_alive():
+                pipe.close()
     return Run(label, argv, -1 if timed_out else process.returncode, _text(out), _text(err),
                time.perf_counter() - start, timed_out=timed_out)
+
+
+def _exited(process, timeout):
+    """Wait until the program exits, without reaping it; False when ``timeout`` passes first."""
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(delay)
+        delay = min(2 * delay, 0.05)
+    return True
+
+
+def _read(pipe, chunks):
+    for chunk in iter(lambda: pipe.read1(1 << 16), b""):
+        chunks.append(chunk)
 
 
 def _kill_group(process):
@@ -92,17 +116,8 @@ def _kill_group(process):
         pass
 
 
-def _drain(process):
-    """What a killed program had printed; pipes a stray grandchild still holds are given up on."""
-    try:
-        return process.communicate(timeout=5)
-    except subprocess.TimeoutExpired as e:
-        process.kill()
-        return e.stdout, e.stderr
-
-
-def _text(data):
-    return data.decode("utf-8", errors="replace") if data else ""
+def _text(chunks):
+    return b"".join(chunks).decode("utf-8", errors="replace")
 
 
 @dataclass
