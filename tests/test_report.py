@@ -13,6 +13,7 @@ from PIL import Image
 from tensorslow_parity import cli, schema
 from tensorslow_parity.files import atomic_write_csv, atomic_write_json, read_csv
 from tensorslow_parity.report.scaling import FIT_COLUMNS, fit_scaling
+from tensorslow_parity.run.matrix import write_results
 
 MODELS = {"logreg": [("W", "64x10"), ("b", "10")], "mlp": [("W1", "64x32"), ("b1", "32"), ("W2", "32x10"),
                                                            ("b2", "10")]}
@@ -52,6 +53,14 @@ def _fail(row, check, err):
     row.update({f"{check}_err": err, f"{check}_pass": False, "status": "failed", "reason": check})
 
 
+ENVIRONMENT = {
+    "created": "2025-01-01T12:00:00", "command": "tensorslow-parity run", "duration_s": 12.5,
+    "python": "3.11.9", "numpy": "2.1.0", "tensorflow": "2.21.0", "keras": "3.12.0", "platform": "Linux",
+    "cpu": "x86_64", "cpu_count": 2,
+    "devices": {"cpu": {"available": True, "name": "CPU:0"}, "gpu": {"available": False, "reason": NO_GPU}},
+}
+
+
 def make_results_dir(path, failures=False):
     """A results directory with every file; with ``failures``: a failed gradients check (tensorslow, mlp,
     adam, cpu, float32), an error (keras, mlp, sgd, cpu, float32), a failed op and op/bench rows that
@@ -73,17 +82,9 @@ def make_results_dir(path, failures=False):
                     if row["status"] != "error":
                         gradients += _gradient_rows(row, model)
                         trajectories += _trajectory_rows(row)
-    atomic_write_csv(path / schema.RESULTS, results, schema.RESULTS_COLUMNS)
-    atomic_write_csv(path / schema.GRADIENTS, gradients, schema.GRADIENTS_COLUMNS)
-    atomic_write_csv(path / schema.TRAJECTORIES, trajectories, schema.TRAJECTORIES_COLUMNS)
     atomic_write_csv(path / schema.OPS, _ops_rows(failures), schema.OPS_COLUMNS)
     atomic_write_csv(path / schema.BENCH, _bench_rows(failures), schema.BENCH_COLUMNS)
-    atomic_write_json(path / schema.ENVIRONMENT, {
-        "created": "2025-01-01T12:00:00", "command": "tensorslow-parity run", "duration_s": 12.5,
-        "python": "3.11.9", "numpy": "2.1.0", "tensorflow": "2.21.0", "keras": "3.12.0", "platform": "Linux",
-        "cpu": "x86_64", "cpu_count": 2,
-        "devices": {"cpu": {"available": True, "name": "CPU:0"}, "gpu": {"available": False, "reason": NO_GPU}},
-    })
+    write_results(path, results, gradients, trajectories, ENVIRONMENT)
     return path
 
 

@@ -61,6 +61,8 @@ def sections(data):
 def build(directory):
     """Read ``directory`` and render the report: (Markdown text, HTML text, figures)."""
     data = load(directory)
+    for warning in data.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     built = sections(data)
     figures = [block for section in built for block in section.blocks if block.kind == "figure"]
     _unique_names(figures)

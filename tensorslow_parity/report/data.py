@@ -6,16 +6,18 @@ columns become strings (empty string for an empty cell), ``True``/``False``
 columns become ``True``/``False``/``None`` and every other column becomes a
 float (NaN for an empty cell). A cell that does not fit its column, or an
 unknown ``status`` in results.csv, raises :class:`ResultsFileError` naming the
-file, the line and the column.
+file, the line and the column. The run's files must then be one consistent set,
+and pass/fail is recomputed from the numbers (:mod:`.consistency`).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tensorslow_parity import schema
-from tensorslow_parity.files import ResultsFileError, read_csv, read_json
+from tensorslow_parity.files import ResultsFileError, check_set, read_csv, read_json
+from tensorslow_parity.report import consistency
 
 COLUMNS = {
     schema.RESULTS: schema.RESULTS_COLUMNS,
@@ -53,6 +55,8 @@ class ResultsDir:
     ops: pd.DataFrame | None = None
     bench: pd.DataFrame | None = None
     environment: dict | None = None
+    #: where the stored pass/fail flags disagreed with the numbers (the numbers win)
+    warnings: list = field(default_factory=list)
 
     @property
     def files(self):
@@ -68,22 +72,26 @@ def load(directory):
     directory = Path(directory)
     if not directory.is_dir():
         raise ResultsFileError(f"{directory}: no such directory")
+    environment = None
+    if (directory / schema.ENVIRONMENT).exists():
+        environment = read_json(directory / schema.ENVIRONMENT)
+        if "files" in environment:
+            # First: a cut or mixed set is named as such, not by the first odd cell it holds.
+            check_set(directory, schema.ENVIRONMENT, environment)
     found = {}
     for name, columns in COLUMNS.items():
         path = directory / name
         if path.exists():
             found[name] = _typed(read_csv(path, columns), path)
-    environment = None
-    if (directory / schema.ENVIRONMENT).exists():
-        environment = read_json(directory / schema.ENVIRONMENT)
     if not found and environment is None:
         names = ", ".join(list(COLUMNS) + [schema.ENVIRONMENT])
         raise ResultsFileError(f"{directory}: no results files (expected any of {names})")
     results = found.get(schema.RESULTS)
     if results is not None:
         _check_status(results, directory / schema.RESULTS)
+    warnings = consistency.check(directory, found, environment)
     return ResultsDir(directory, results, found.get(schema.GRADIENTS), found.get(schema.TRAJECTORIES),
-                      found.get(schema.OPS), found.get(schema.BENCH), environment)
+                      found.get(schema.OPS), found.get(schema.BENCH), environment, warnings)
 
 
 def _typed(df, path):
