@@ -297,3 +297,11 @@ def test_every_exit_status_is_distinct_and_documented(capsys):
     assert "--force" in row
     for status in statuses:
         assert f"{status} " in readme[readme.index(row):]
+
+
+def test_a_sibling_module_with_a_bom_is_seen_to_use_tensorslow(script, capsys):
+    (script.parent / "helpers.py").write_bytes(b"\xef\xbb\xbfimport tensorslow as ts\n")
+    script.write_text("import tensorslow as ts\nimport helpers\n")
+    assert migrate(script) == EXIT_REFUSED
+    assert "imports helpers, a module of the program's folder (helpers.py) that uses tensorslow" in \
+        capsys.readouterr().err

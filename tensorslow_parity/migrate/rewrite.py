@@ -255,7 +255,12 @@ class Translator(cst.CSTTransformer):
                 local = next((c for c in candidates if c.is_file()), None)
                 if local is None:
                     continue
-                text = local.read_text(encoding="utf-8", errors="replace")
+                try:  # import lines are ASCII in every encoding Python reads; a BOM must not hide the first
+                    text = local.read_text(encoding="utf-8-sig", errors="replace")
+                except OSError as e:
+                    self.error(line, f"imports {name}, a module of the program's folder ({local.name}) that cannot "
+                                     f"be read ({e.strerror or e}) to see whether it uses tensorslow")
+                    continue
                 if re.search(r"^\s*(import\s+tensorslow|from\s+tensorslow[\s.])", text, re.M):
                     self.error(line, f"imports {name}, a module of the program's folder ({local.name}) that uses "
                                      f"tensorslow itself: translate it too (tensorslow-parity migrate "
