@@ -305,3 +305,11 @@ def test_a_sibling_module_with_a_bom_is_seen_to_use_tensorslow(script, capsys):
     assert migrate(script) == EXIT_REFUSED
     assert "imports helpers, a module of the program's folder (helpers.py) that uses tensorslow" in \
         capsys.readouterr().err
+
+
+def test_dev_stdout_is_written_as_it_is_even_when_it_is_a_file(script, capfd):
+    # Under pytest's capture, file descriptor 1 is a regular file: /dev/stdout must not be replaced.
+    assert migrate(script, "-o", "/dev/stdout") == EXIT_OK
+    captured = capfd.readouterr()
+    assert "import tensorflow.compat.v1 as tf" in captured.out and "output: /dev/stdout" in captured.err
+    assert listing(script.parent) == ["tour.py"]

@@ -5,8 +5,10 @@ A destination is one of
 * ``file``: a regular file, new (in an existing folder it can write in) or, with
   ``--force``, existing; written atomically (a temporary file renamed into
   place), through a symbolic link, keeping the mode of the file it replaces;
-* ``stream``: an existing file that is not a regular file (``/dev/null``,
-  ``/dev/stdout``, a named pipe): opened and written as it is, never replaced;
+* ``stream``: an existing file that is not a regular file (``/dev/null``, a
+  named pipe), or any existing path under ``/dev/`` or ``/proc/``
+  (``/dev/stdout`` names whatever stdout is, a redirected regular file
+  included): opened for appending and written as it is, never replaced;
 * ``stdout`` (``-o -``) or ``stderr`` (``--report -``).
 
 The report's default path, ``OUT.report.txt``, is derived only when the program
@@ -82,7 +84,7 @@ def classify(given, what, script, force):
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise UsageError(f"{what} {given}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode) or _special(path):
             if not os.access(path, os.W_OK):
                 raise UsageError(f"{what} {given}: not writable")
             return Destination("stream", path)
@@ -94,6 +96,11 @@ def classify(given, what, script, force):
     destination = _file(path)
     _check_folder(destination, what, given)
     return destination
+
+
+def _special(path):
+    """``/dev/stdout``, ``/proc/self/fd/1``: names of an open file, which may be a regular one (a redirection)."""
+    return os.path.abspath(path).startswith(("/dev/", "/proc/"))
 
 
 def _file(path):
@@ -134,7 +141,7 @@ def write(destination, text, encoding="utf-8"):
     try:
         if destination.kind == "stream":
             sys.stdout.flush()
-            with open(destination.path, "wb") as f:
+            with open(destination.path, "ab") as f:  # appends: /dev/stdout may be a file opened with >>
                 f.write(data)
             return
         try:
