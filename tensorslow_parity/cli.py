@@ -107,6 +107,11 @@ def main(argv=None):
     except ResultsFileError as e:
         print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        # A file the command could not read or write (a path given on the command line, most likely): one
+        # line, not a traceback.
+        print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -243,3 +243,24 @@ def test_sigkill_takes_the_worker_along_and_the_next_run_cleans_up(tmp_path, mon
     with DirectoryLock(out):
         pass
     assert (out / schema.RESULTS).read_text() == "previous results\n"
+
+
+def test_ops_checks_its_out_dir_before_running(tmp_path, capsys, monkeypatch):
+    import tensorslow_parity.ops as ops
+    monkeypatch.setattr(ops, "run_ops", lambda *a, **k: pytest.fail("the ops ran"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert cli_main(["ops", "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write results there: it is a file" in err and "Traceback" not in err
+
+
+def test_an_os_error_of_any_command_is_one_line(tmp_path, capsys, monkeypatch):
+    import tensorslow_parity.ops as ops
+
+    def fail(*a, **k):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "ops.csv"))
+    monkeypatch.setattr(ops, "run_ops", fail)
+    assert cli_main(["ops", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Permission denied" in err

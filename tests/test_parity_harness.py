@@ -168,10 +168,12 @@ def test_hanging_subprocess_times_out_as_an_error(tmp_path, monkeypatch):
                 time.sleep(60)
             zoo.spec_from_dict = spec_from_dict
     """)
-    _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "adam"), steps=3, cell_timeout=2)
+    # 5 s: long enough for a real cell (the tf1 reference's too) on a loaded 2-core machine
+    _, rows = _run(tmp_path, ["tensorslow"], optimizers=("sgd", "adam"), steps=3, cell_timeout=5)
     assert rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["status"] == "error"
-    assert "timed out: no result within 2 s" in rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["reason"]
-    assert rows[("mlp_xor", "adam", "tensorslow", "cpu", "float64")]["status"] == "passed"
+    assert "timed out: no result within 5 s" in rows[("mlp_xor", "sgd", "tensorslow", "cpu", "float64")]["reason"]
+    adam = rows[("mlp_xor", "adam", "tensorslow", "cpu", "float64")]
+    assert adam["status"] == "passed", adam["reason"]
 
 
 @pytest.mark.slow
@@ -275,8 +277,9 @@ def test_models_command_lists_the_zoo(capsys):
 
 
 def test_run_rejects_unknown_names(capsys):
-    with pytest.raises(SystemExit, match="unknown framework pytorch"):
-        cli_main(["run", "--frameworks", "tensorslow,pytorch"])
+    assert cli_main(["run", "--frameworks", "tensorslow,pytorch"]) == 2
+    err = capsys.readouterr().err
+    assert "error: unknown framework pytorch" in err and "Traceback" not in err
 
 
 def test_atomic_csv_write_leaves_the_old_file_when_it_fails(tmp_path):

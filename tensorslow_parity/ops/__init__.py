@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tensorslow_parity import schema
 from tensorslow_parity.cli import DEFAULT_OUT
+from tensorslow_parity.files import prepare_out_dir
 from tensorslow_parity.ops.parity import run_ops
 from tensorslow_parity.tolerances import OP_TOLERANCES
 
@@ -20,6 +21,7 @@ def configure(parser):
 
 
 def main(args):
+    prepare_out_dir(args.out)  # before the long part: a bad --out is a one-line error now, not after every op
     t0 = time.monotonic()
     rows = run_ops(args.out, progress=not args.no_progress and sys.stderr.isatty())
     counts = {s: sum(r["status"] == s for r in rows) for s in ("passed", "failed", "error")}
