@@ -26,7 +26,11 @@ A results directory holds whichever of these exist:
     One row per (sweep point, framework, phase, dtype, device) of the speed
     benchmark, with min, median and max time per call in seconds.
 ``environment.json``
-    The machine and versions: see :data:`ENVIRONMENT_KEYS`.
+    The machine and versions: see :data:`ENVIRONMENT_KEYS`. Written by ``run``
+    last, it is also the record of the run's set of files: ``run_id``, and
+    ``files`` (results.csv, gradients.csv, trajectories.csv, each with its
+    SHA-256) and ``rows`` (their row counts). ``report`` refuses a set whose
+    files do not match it. ``ops.csv`` and ``bench.csv`` are not part of the set.
 
 All errors are normwise: ``max|x - ref| / max|ref|`` over the array, so a
 near-zero entry of the reference does not blow the figure up.
@@ -110,4 +114,7 @@ ENVIRONMENT_KEYS = (
     "duration_s",  # wall time of the run
     "python", "numpy", "tensorflow", "keras", "platform", "cpu", "cpu_count",
     "devices",     # {"cpu": {"available": true, "name": ...}, "gpu": {"available": false, "reason": ...}, ...}
+    "run_id",      # a fresh id per run
+    "files",       # {name: {"sha256": ..., "bytes": ...}} of the run's other files
+    "rows",        # {name: row count} of the same files
 )
