@@ -90,6 +90,9 @@ def load(directory):
     if results is not None:
         _check_status(results, directory / schema.RESULTS)
     warnings = consistency.check(directory, found, environment)
+    if environment is not None:
+        # Checked: the hashes and counts have done their job and are no reading matter for the report.
+        environment = {k: v for k, v in environment.items() if k not in ("files", "rows")}
     return ResultsDir(directory, results, found.get(schema.GRADIENTS), found.get(schema.TRAJECTORIES),
                       found.get(schema.OPS), found.get(schema.BENCH), environment, warnings)
 
