@@ -1,23 +1,43 @@
-"""Seeded random ops: random_normal, truncated_normal, random_uniform.
+"""Seeded random ops: random_normal, truncated_normal, random_uniform, drawn as TensorFlow draws them.
 
-Each op draws from its own NumPy generator, seeded from the graph seed
-(``set_random_seed``) and the op seed as in TensorFlow's rules. The generator
-lives in the session, so two sessions replay the same sequence and a run
-draws fresh numbers each time. TensorFlow's own random streams are not
-reproduced: parity runs load identical initial values into every framework.
+Every op owns a Philox-4x32-10 stream per session (``philox.py``), keyed by
+the op's two seeds exactly as ``tf.compat.v1`` keys its CPU kernels, and
+turns words into numbers with TensorFlow's recipes (``philox_dists.py``), so
+with the same seeds TensorSlow and TensorFlow give the same bits, run after
+run.
+
+Seeds (TF1's ``random_seed.get_seed``): graph seed and op seed both set ->
+both used; only the graph seed -> the op seed is the number of ops of this
+graph that already took a derived seed (0, 1, 2, ...); only the op seed -> the
+graph seed is 87654321; neither -> a fresh random key per session. Each seed
+is taken mod 2^31 - 1, and (0, 0) becomes (0, 2^31 - 1). The kernel's
+generator is ``Philox(seed, seed2)``: ``seed`` is the key, ``seed2`` the high
+half of the counter.
 """
 from __future__ import annotations
+
+import secrets
+import threading
+import weakref
 
 import numpy as np
 
 from .. import dtypes as _dtypes
+from .. import philox_dists
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike, get_default_graph
+from ..errors import InvalidArgumentError
+from ..graph import Graph, Tensor, TensorLike, get_default_graph
+from ..philox import Philox
 from ..registry import NotDifferentiable
 from ..shapes import TensorShape
 from .core import as_nodes
 
 DEFAULT_GRAPH_SEED = 87654321
+MAXINT32 = 2**31 - 1
+
+_derived_seeds: weakref.WeakKeyDictionary[Graph, int] = weakref.WeakKeyDictionary()
+_streams: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session state -> {node: Philox}
+_lock = threading.RLock()
 
 
 def set_random_seed(seed: int | None) -> None:
@@ -25,20 +45,74 @@ def set_random_seed(seed: int | None) -> None:
     get_default_graph().seed = None if seed is None else int(seed)
 
 
-def _random_op(op_type, draw, shape, dtype, seed, name, params):
+def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple[int | None, int | None]:
+    """TF1's rule for an op's two seeds from the graph seed and ``op_seed`` (see the module docstring)."""
+    graph = graph or get_default_graph()
+    if graph.seed is not None:
+        if op_seed is None:
+            with _lock:
+                op_seed = _derived_seeds.setdefault(graph, 0)
+                _derived_seeds[graph] = op_seed + 1
+        seeds: tuple[int | None, int | None] = (int(graph.seed) % MAXINT32, int(op_seed) % MAXINT32)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % MAXINT32)
+    else:
+        seeds = (None, None)
+    return (0, MAXINT32) if seeds == (0, 0) else seeds
+
+
+def _stream(state, node) -> Philox:
+    """The op's generator in this session: created on first use, advanced by every run."""
+    with _lock:
+        streams = _streams.setdefault(state, {})
+        gen = streams.get(node)
+        if gen is None:
+            seed, seed2 = node.seeds
+            if seed is None:  # no seed anywhere: TF picks a random 64-bit key and counter per kernel
+                seed, seed2 = secrets.randbits(64), secrets.randbits(64)
+            gen = streams[node] = Philox(seed, seed2)
+        return gen
+
+
+def _static_dims(op_type, shape):
+    """The shape as a tuple of ints when it is given by value, else None; TF's errors for bad shapes."""
+    if isinstance(shape, Tensor):
+        if shape.dtype is not None and not shape.dtype.is_integer:
+            raise TypeError(f"Value passed to parameter 'shape' has DataType {shape.dtype.name} not in list of "
+                            f"allowed values: int32, int64")
+        return None
+    array = np.asarray(shape)
+    if array.ndim > 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {array.ndim} for '{op_type}' with input shapes: "
+                         f"{list(array.shape)}.")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{op_type}: Value passed to parameter 'shape' has DataType {array.dtype} not in list of "
+                        f"allowed values: int32, int64")
+    return tuple(int(d) for d in array.ravel())
+
+
+def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
     dtype = _dtypes.as_dtype(dtype)
     np_type = dtype.as_numpy_dtype
     graph = get_default_graph()
-    static = None if isinstance(shape, Tensor) else tuple(int(d) for d in np.ravel(shape))
+    static = _static_dims(op_type, shape)
     inputs = () if static is not None else tuple(as_nodes([shape]))
+    seeds = get_seed(seed, graph)
 
     def compute(state, *shape_value):
-        dims = static if static is not None else tuple(int(d) for d in shape_value[0])
-        return np.asarray(draw(state.rng(node), dims, **params), dtype=np_type)
+        dims = static if static is not None else tuple(int(d) for d in np.ravel(shape_value[0]))
+        for d in dims:
+            if d < 0:
+                raise InvalidArgumentError(node, f"Dimension {d} must be >= 0")
+        size = int(np.prod(dims, dtype=np.int64))
+        with _lock:  # one run reserves its blocks atomically, as GuardedPhiloxRandom does
+            values = philox_dists.draw(kind, _stream(state, node), size, np_type, **params)
+        return finish(values.reshape(dims)).astype(np_type, copy=False)
+    known = static is not None and all(d >= 0 for d in static)
     node = Tensor(op_type, inputs, compute=compute, attrs={"seed": seed, **params}, dtype=dtype,
-                  shape=TensorShape(static) if static is not None else TensorShape(None), name=name or op_type,
+                  shape=TensorShape(static) if known else TensorShape(None), name=name or op_type,
                   graph=graph if not inputs else None, stateful=True)
-    node.seeds = _seeds(graph, seed, node)
+    node.seeds = seeds
     return node
 
 
@@ -46,46 +120,24 @@ for _t in ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUn
     NotDifferentiable(_t)
 
 
-def _seeds(graph, op_seed, node):
-    """TensorFlow's rule: no seed at all -> nondeterministic; otherwise (graph seed, op seed)."""
-    if graph.seed is None and op_seed is None:
-        return None
-    graph_seed = DEFAULT_GRAPH_SEED if graph.seed is None else graph.seed
-    return (graph_seed, int(op_seed) if op_seed is not None else node._id)
-
-
-def _normal(rng, dims, mean, stddev):
-    return rng.standard_normal(dims) * stddev + mean
-
-
-def _truncated(rng, dims, mean, stddev):
-    # Redraw every value beyond two standard deviations, as TensorFlow does.
-    values = rng.standard_normal(dims)
-    bad = np.abs(values) > 2
-    while bad.any():
-        values[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(values) > 2
-    return values * stddev + mean
-
-
-def _uniform(rng, dims, minval, maxval):
-    if isinstance(minval, int) and isinstance(maxval, int):
-        return rng.integers(minval, maxval, size=dims)
-    return rng.uniform(minval, maxval, size=dims)
+def _scaled(dtype, mean, stddev):
+    """``x * stddev + mean`` in the op's dtype, as TF's Mul and Add after the kernel."""
+    np_type = np.dtype(_dtypes.as_dtype(dtype).as_numpy_dtype).type
+    return lambda x: x * np_type(stddev) + np_type(mean)
 
 
 def random_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
                   seed: int | None = None, name: str | None = None) -> Tensor:
     """Samples from N(mean, stddev^2)."""
-    return _random_op("RandomStandardNormal", _normal, shape, dtype, seed, name,
-                      {"mean": float(mean), "stddev": float(stddev)})
+    return _random_op("RandomStandardNormal", "normal", shape, dtype, seed, name, {},
+                      _scaled(dtype, mean, stddev))
 
 
 def truncated_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
                      seed: int | None = None, name: str | None = None) -> Tensor:
     """Samples from N(mean, stddev^2), redrawn when more than 2 stddev from the mean."""
-    return _random_op("TruncatedNormal", _truncated, shape, dtype, seed, name,
-                      {"mean": float(mean), "stddev": float(stddev)})
+    return _random_op("TruncatedNormal", "truncated_normal", shape, dtype, seed, name, {},
+                      _scaled(dtype, mean, stddev))
 
 
 def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = None,
@@ -94,9 +146,13 @@ def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = 
     dtype = _dtypes.as_dtype(dtype)
     if dtype.is_integer:
         if maxval is None:
-            raise ValueError("random_uniform: maxval is required for integer dtypes")
-        minval, maxval = int(minval), int(maxval)
-    else:
-        minval, maxval = float(minval), float(1.0 if maxval is None else maxval)
-    return _random_op("RandomUniform" if not dtype.is_integer else "RandomUniformInt", _uniform, shape, dtype,
-                      seed, name, {"minval": minval, "maxval": maxval})
+            raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
+        lo, hi = int(minval), int(maxval)  # type: ignore[arg-type]
+        if hi <= lo:
+            raise InvalidArgumentError(None, f"RandomUniformInt: Need minval < maxval: {lo} >= {hi}")
+        return _random_op("RandomUniformInt", "uniform_int", shape, dtype, seed, name,
+                          {"minval": lo, "maxval": hi}, lambda x: x)
+    np_type = np.dtype(dtype.as_numpy_dtype).type
+    low, high = np_type(minval), np_type(1.0 if maxval is None else maxval)
+    span = high - low  # TF subtracts the two constants in the op's dtype
+    return _random_op("RandomUniform", "uniform", shape, dtype, seed, name, {}, lambda x: x * span + low)
