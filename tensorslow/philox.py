@@ -77,22 +77,25 @@ class Philox:
 
 def philox_rounds(counter: list[np.ndarray], key: tuple[int, int]) -> np.ndarray:
     """Ten Philox rounds over counters given as four uint64 arrays holding 32-bit words."""
-    c0, c1, c2, c3 = counter
+    c0, c1, c2, c3 = (np.array(word, dtype=np.uint64) for word in counter)  # updated in place
     k0, k1 = key
     m0, m1 = np.uint64(ROUND_MULTIPLIERS[0]), np.uint64(ROUND_MULTIPLIERS[1])
     mask, shift = np.uint64(MASK32), np.uint64(32)
+    p0, p1 = np.empty_like(c0), np.empty_like(c0)
     for r in range(ROUNDS):
         if r:
             k0, k1 = (k0 + KEY_BUMPS[0]) & MASK32, (k1 + KEY_BUMPS[1]) & MASK32
-        p0 = c0 * m0  # < 2^64: an exact 32x32 -> 64-bit product
-        p1 = c2 * m1
-        p1_hi = p1 >> shift
-        p1_hi ^= c1
-        p1_hi ^= np.uint64(k0)
-        p0_hi = p0 >> shift
-        p0_hi ^= c3
-        p0_hi ^= np.uint64(k1)
-        c0, c1, c2, c3 = p1_hi, p1 & mask, p0_hi, p0 & mask
+        np.multiply(c0, m0, out=p0)  # < 2^64: an exact 32x32 -> 64-bit product
+        np.multiply(c2, m1, out=p1)
+        # new c0 = hi(p1) ^ c1 ^ k0, c1 = lo(p1), c2 = hi(p0) ^ c3 ^ k1, c3 = lo(p0); reuse the arrays
+        np.right_shift(p1, shift, out=c0)
+        c0 ^= c1
+        c0 ^= np.uint64(k0)
+        np.right_shift(p0, shift, out=c2)
+        c2 ^= c3
+        c2 ^= np.uint64(k1)
+        np.bitwise_and(p1, mask, out=c1)
+        np.bitwise_and(p0, mask, out=c3)
     out = np.empty((len(c0), WORDS_PER_BLOCK), dtype=np.uint32)
     for i, word in enumerate((c0, c1, c2, c3)):
         out[:, i] = word
