@@ -23,6 +23,8 @@ splits the work among threads. A run then moves the op's generator on by
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import philox_math
@@ -36,7 +38,8 @@ TRUNCATE_AT = 2.0
 def draw(kind: str, gen: Philox, size: int, dtype, **params) -> np.ndarray:
     """``size`` values of distribution ``kind`` from ``gen``, which then moves on as TF's kernel does."""
     np_dtype = np.dtype(dtype)
-    values = _KINDS[kind](gen.copy(), size, np_dtype, **params)
+    recipe: Any = _KINDS[kind]
+    values = recipe(gen.copy(), size, np_dtype, **params)
     gen.skip(size * RESERVED_SAMPLES_PER_OUTPUT)
     return values
 

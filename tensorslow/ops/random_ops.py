@@ -103,7 +103,7 @@ def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
         dims = static if static is not None else tuple(int(d) for d in np.ravel(shape_value[0]))
         for d in dims:
             if d < 0:
-                raise InvalidArgumentError(node, f"Dimension {d} must be >= 0")
+                raise InvalidArgumentError(node, f"Dimension {d} must be >= 0\n\t [[{{{{node {node.op_name}}}}}]]")
         size = int(np.prod(dims, dtype=np.int64))
         with _lock:  # one run reserves its blocks atomically, as GuardedPhiloxRandom does
             values = philox_dists.draw(kind, _stream(state, node), size, np_type, **params)
