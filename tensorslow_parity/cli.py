@@ -29,7 +29,8 @@ COMMANDS = {
 
 
 class UsageError(SystemExit):
-    """A bad command line: :func:`main` prints it as one ``error:`` line and exits with status 2."""
+    """A bad command line: :func:`main` prints it as one ``error:`` line and exits with status 2 (by re-raising it
+    with ``code`` 2)."""
 
 
 class Terminated(BaseException):
@@ -102,8 +103,11 @@ def main(argv=None):
     try:
         return int(module.main(args) or 0)
     except UsageError as e:
+        # One line, and exit status 2 like argparse's own usage errors; still a SystemExit whose text
+        # is the message, for callers that catch it.
         print(f"{parser.prog} {args.command}: {e}", file=sys.stderr)
-        return 2
+        e.code = 2
+        raise
     except ResultsFileError as e:
         print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
         return 2

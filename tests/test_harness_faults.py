@@ -106,7 +106,9 @@ def test_run_rejects_bad_timeouts_and_empty_selections(capsys, tmp_path):
     previous.mkdir()
     (previous / schema.RESULTS).write_text("old results\n")
     for flag in ("--models", "--optimizers", "--frameworks", "--devices", "--dtypes"):
-        assert cli_main(["run", flag, ",", "--out", str(previous)]) == 2
+        with pytest.raises(SystemExit) as e:
+            cli_main(["run", flag, ",", "--out", str(previous)])
+        assert e.value.code == 2
         err = capsys.readouterr().err
         assert "error: empty list of" in err and "Traceback" not in err
     assert (previous / schema.RESULTS).read_text() == "old results\n"

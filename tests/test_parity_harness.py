@@ -277,7 +277,9 @@ def test_models_command_lists_the_zoo(capsys):
 
 
 def test_run_rejects_unknown_names(capsys):
-    assert cli_main(["run", "--frameworks", "tensorslow,pytorch"]) == 2
+    with pytest.raises(SystemExit, match="unknown framework pytorch") as e:
+        cli_main(["run", "--frameworks", "tensorslow,pytorch"])
+    assert e.value.code == 2
     err = capsys.readouterr().err
     assert "error: unknown framework pytorch" in err and "Traceback" not in err
 
