@@ -5,6 +5,7 @@ import dataclasses
 import json
 import os
 import re
+import time
 
 import numpy as np
 import pytest
@@ -408,6 +409,16 @@ def test_cli_rejects_unknown_framework_engine_and_bad_numbers(tmp_path):
         cli.main(["bench", "--course", "--threads", "0"])
     with pytest.raises(SystemExit, match="--noise-threshold must be greater than 1"):
         cli.main(["bench", "--course", "--noise-threshold", "0.5"])
+
+
+def test_cli_refuses_an_out_dir_it_cannot_write_before_timing_anything(tmp_path, capsys):
+    from tensorslow_parity import cli
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    t0 = time.monotonic()
+    assert cli.main(["bench", "--quick", "--frameworks", "numpy", "--out", str(blocker / "out")]) == 2
+    assert "cannot write results there" in capsys.readouterr().err
+    assert time.monotonic() - t0 < 5, "the sweeps ran before the out dir was checked"
 
 
 def test_cli_course_config():

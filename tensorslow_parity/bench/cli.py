@@ -9,6 +9,7 @@ from pathlib import Path
 from tensorslow_parity import schema
 from tensorslow_parity.cli import DEFAULT_OUT, parse_choices
 from tensorslow_parity.devices import DEVICES
+from tensorslow_parity.files import prepare_out_dir
 
 
 def _sweep_lines(config, duration):
@@ -139,6 +140,7 @@ def main_sweeps(args):
     from tensorslow_parity.bench.summary import summary
     from tensorslow_parity.bench.sweeps import run_bench
     config = sweep_config(args)
+    prepare_out_dir(args.out)  # before the sweeps: a bad --out is a one-line error now, not after them
     t0 = time.monotonic()
     rows = run_bench(config, out=args.out, log=lambda line: print(line, file=sys.stderr, flush=True))
     print(summary(rows))
