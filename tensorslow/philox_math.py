@@ -6,7 +6,7 @@ not round exactly like the C library (about 1 sample in 100 differs in the
 last bit), so to draw TensorFlow's numbers bit for bit we evaluate the same
 algorithms the C library evaluates (glibc >= 2.28, musl: the Arm Optimized
 Routines), with their published tables and polynomial coefficients (MIT
-licence, Arm Limited), in float64 NumPy arithmetic.
+licence, Arm Limited: LICENSES/arm-optimized-routines.txt), in float64 NumPy arithmetic.
 
 Each function works the same way: split ``x`` into an exponent ``k`` and a
 reduced argument near a table point ``c`` (for ``log``) or near a multiple of
