@@ -77,7 +77,9 @@ class _VariableStore(dict):
         self._state = state
 
     def __missing__(self, var):
-        self._state.session.run(var.initializer)
+        with self._state.lock:  # two threads reading it first: one initializes, after the other's update
+            if not dict.__contains__(self, var):
+                self._state.session.run(var.initializer)
         return dict.__getitem__(self, var)
 
 
@@ -94,6 +96,8 @@ class Session:
             raise ValueError("Session: watch=... needs executor='reference' (compiled plans run as one call)")
         self.executor = executor
         self._watch = watch
+        if graph is not None and not isinstance(graph, _graph.Graph):
+            raise TypeError(f"Session: argument `graph` must be a tf.Graph, but got {type(graph).__name__!r}")
         self.graph = graph if graph is not None else _graph.get_default_graph()
         self._state = SessionState(self)
         self._plans: dict[Any, Plan] = {}
@@ -139,6 +143,8 @@ class Session:
         graph = self.graph
         feeds = {}
         if feed_dict:
+            if not isinstance(feed_dict, dict):
+                feed_dict = _feed_dict_of(feed_dict)
             for key, value in feed_dict.items():
                 # A node of this graph that has a value is a valid key (checked inline: this is per step).
                 node = key if isinstance(key, Tensor) and key.graph is graph and key.has_value \
@@ -191,11 +197,25 @@ class Session:
         return ["/device:CPU:0"]
 
 
+def _feed_dict_of(feed_dict):
+    """A feed_dict given as another mapping; TypeError for anything else (a list, a tuple...)."""
+    from collections.abc import Mapping
+    if not isinstance(feed_dict, Mapping):
+        raise TypeError(f"Session.run: feed_dict must be a dictionary (placeholder -> value), instead of "
+                        f"{type(feed_dict).__name__!r}: {feed_dict!r}"[:300])
+    return dict(feed_dict)
+
+
 def _convert_feed_value(node, value):
-    """``value`` as an array of ``node``'s dtype; error naming the node if dtype or shape contradicts it."""
+    """``value`` as a read-only array of ``node``'s dtype; error naming the node if dtype or shape
+    contradicts it. The caller's own array is never handed to the kernels: a read-only view of it is, so
+    no kernel writes into it and a fetched value that is (a view of) it comes back as a copy."""
     dtype = node.dtype
     if type(value) is np.ndarray and dtype is not None and value.dtype == dtype.as_numpy_dtype:
-        return _check_feed_shape(node, value)  # the common case: an array of the right dtype
+        if value.flags.writeable:  # the common case: an array of the right dtype
+            value = value.view()
+            value.flags.writeable = False
+        return _check_feed_shape(node, value)
     try:
         array = np.asarray(value)
     except ValueError as e:  # ragged nested lists
@@ -207,6 +227,9 @@ def _convert_feed_value(node, value):
             raise TypeError(f"Cannot feed a value of dtype {array.dtype} for {node.name!r}, which has dtype "
                             f"{dtype.name}")
         array = array.astype(target)
+    if array is value or (isinstance(value, np.ndarray) and array.base is value):
+        array = array.view()
+        array.flags.writeable = False
     return _check_feed_shape(node, array)
 
 

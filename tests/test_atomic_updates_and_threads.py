@@ -88,14 +88,15 @@ def _run_in_threads(n, fn):
     assert not errors, errors
 
 
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_threads_training_one_session_lose_no_update(optimizer, frequent_thread_switches):
+def test_threads_training_one_session_lose_no_update(optimizer, executor, frequent_thread_switches):
     """4 threads x 500 steps of d(-w)/dw = -1 with rate 1: w ends at exactly 2000 (SGD)."""
     w = ts.Variable(0.0)
     make = {"sgd": lambda: ts.train.GradientDescentOptimizer(1.0), "adam": lambda: ts.train.AdamOptimizer(0.1)}
     step = ts.Variable(np.int64(0), trainable=False)
     train = make[optimizer]().minimize(-w, global_step=step)
-    with ts.Session() as sess:
+    with ts.Session(executor=executor) as sess:  # every thread's first run initializes the variables
         _run_in_threads(4, lambda: [sess.run(train) for _ in range(500)])
         assert sess.run(step) == 2000
         if optimizer == "sgd":
