@@ -112,5 +112,43 @@ def dtype_of_python_value(value: typing.Any) -> DType:
     """
     if isinstance(value, (np.ndarray, np.generic)):
         return as_dtype(value.dtype)
-    kind = np.asarray(value).dtype.kind
-    return {"f": float32, "i": int32, "u": int32, "b": bool}.get(kind) or as_dtype(np.asarray(value).dtype)
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    if kind in "iu" and array.size and not (_INT32_MIN <= array.min() and array.max() <= _INT32_MAX):
+        return int64  # as TensorFlow: an int literal too big for int32 makes an int64 constant
+    return {"f": float32, "i": int32, "u": int32, "b": bool}.get(kind) or as_dtype(array.dtype)
+
+
+_INT32_MIN, _INT32_MAX = -(2 ** 31), 2 ** 31 - 1
+
+
+def _constant_array(value: typing.Any, dtype: DTypeLike, name: str) -> tuple[np.ndarray, DType]:
+    """``value`` as an array of ``dtype`` (default: TF's for a literal), with TF's checks: a Python float
+    is not silently truncated to an int dtype, an int out of the dtype's range, a ragged nested list or a
+    string is refused (TypeError/ValueError naming the node), never NumPy's own error."""
+    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.dtype.kind in "USO"):
+        raise TypeError(f"{name}: cannot make a constant of {value!r}: TensorSlow has no string dtype")
+    if not isinstance(value, (np.ndarray, np.generic)):
+        try:
+            literal = np.asarray(value)
+        except (ValueError, OverflowError) as e:
+            raise ValueError(f"{name}: cannot convert {value!r} to a constant: the nested lists are ragged "
+                             f"(non-rectangular) or hold values of different types ({e})") from None
+        if literal.dtype.kind == "O" and literal.size and all(isinstance(v, int) for v in literal.flat):
+            raise TypeError(f"{name}: cannot convert {value!r} to a tensor: the integer is out of the range "
+                            f"of int64")
+        if literal.dtype.kind in "USO":
+            raise TypeError(f"{name}: cannot make a constant of {value!r}: only numbers and booleans "
+                            f"(nested lists of them, or NumPy arrays) can be constants")
+        if dtype is not None:
+            dt = as_dtype(dtype)
+            if (dt.is_integer and literal.dtype.kind == "f") or (dt.is_bool and literal.dtype.kind in "iuf"):
+                raise TypeError(f"{name}: expected {dt.name}, but got {value!r} of type "
+                                f"'{type(value).__name__}' (Python values are not truncated; use tf.cast)")
+    dt = as_dtype(dtype) if dtype is not None else dtype_of_python_value(value)
+    try:
+        return np.asarray(value, dtype=dt.as_numpy_dtype), dt
+    except OverflowError:
+        raise TypeError(f"{name}: the value {value!r} is out of the range of {dt.name}") from None
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name}: cannot convert {value!r} to a constant of dtype {dt.name}: {e}") from None

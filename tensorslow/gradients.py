@@ -54,16 +54,22 @@ def _ancestors(ys):
 
 
 def _between(ys, xs):
-    """Nodes that are ancestors of some y and descendants of some x (both inclusive)."""
+    """Nodes that are ancestors of some y and descendants of some x (both inclusive), along paths of
+    floating-point values: as in TF, no gradient flows through an integer or boolean tensor (a cast to
+    int32 and back cuts the path, and ``gradients`` gives None rather than zeros)."""
     upstream = _ancestors(ys)
-    between, stack = set(), [x for x in xs if x in upstream]
+    between, stack = set(), [x for x in xs if x in upstream and _carries_gradients(x)]
     between.update(stack)
     while stack:
         for consumer in stack.pop()._consumers:
-            if consumer in upstream and consumer not in between:
+            if consumer in upstream and consumer not in between and _carries_gradients(consumer):
                 between.add(consumer)
                 stack.append(consumer)
     return between
+
+
+def _carries_gradients(node):
+    return node.dtype is None or node.dtype.is_floating
 
 
 def _reverse_topological(ys, between):

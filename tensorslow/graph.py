@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 
 from . import dtypes as _dtypes
-from .shapes import TensorShape
+from .shapes import TensorShape, dims_of
 
 
 class Graph:
@@ -404,20 +404,18 @@ def _graph_of(values):
 def constant_node(value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: str | None = None,
                   graph: Graph | None = None) -> Tensor:
     """A ``Const`` node holding ``value`` as a NumPy array of ``dtype``."""
-    dt = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.dtype_of_python_value(value)
-    try:
-        array = np.asarray(value, dtype=dt.as_numpy_dtype)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"Cannot convert {value!r} to a constant of dtype {dt.name}: {e}") from None
+    array, dt = _dtypes._constant_array(value, dtype, name or "Const")
+    if isinstance(value, np.ndarray) and np.may_share_memory(array, value):
+        array = array.copy()  # the constant is frozen below: never freeze the caller's own array
     if shape is not None:
-        shape = tuple(shape)
+        shape = dims_of(shape, "shape", name or "Const")
         if array.size == 1 and int(np.prod(shape)) != 1:
             array = np.full(shape, array.reshape(()), dtype=array.dtype)
         elif array.shape != shape:
             try:
                 array = array.reshape(shape)
             except ValueError:
-                raise ValueError(f"Cannot make a constant of shape {shape} "
+                raise ValueError(f"{name or 'Const'}: cannot make a constant of shape {shape} "
                                  f"from a value of shape {array.shape}") from None
     array.setflags(write=False)  # constants are shared by every run: never mutate them
 

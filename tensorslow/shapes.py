@@ -10,6 +10,32 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeAlias
 
+import numpy as np
+
+
+def _as_dims(dims: Any) -> tuple[int | None, ...]:
+    """A shape argument as a tuple of ints and None (-1 also means unknown). A bare int is a 1-D shape,
+    as in TF (``placeholder(shape=batch_size)``); anything else that is not a dimension is refused
+    with an error naming it, where ``int()`` would convert it silently (3.5, "3", True)."""
+    if hasattr(dims, "__index__") and not isinstance(dims, bool):
+        dims = (dims,)
+    elif isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__"):
+        raise TypeError(f"Error converting shape to a TensorShape: {dims!r} is neither a dimension (an int "
+                        f"or None) nor a list of them, e.g. 10 or [None, 10]")
+    out: list[int | None] = []
+    for d in dims:
+        if d is None or d == -1:
+            out.append(None)
+        elif isinstance(d, bool) or not hasattr(d, "__index__"):
+            raise TypeError(f"Error converting shape {list(dims)!r} to a TensorShape: dimension {d!r} must be "
+                            f"an int or None")
+        elif d < 0:
+            raise ValueError(f"Error converting shape {list(dims)!r} to a TensorShape: dimension {d} must be "
+                             f">= 0 (or None, or -1, for an unknown dimension)")
+        else:
+            out.append(int(d))
+    return tuple(out)
+
 
 class TensorShape:
     """Static shape of a tensor: ``dims`` is a tuple of int/None, or None if the rank is unknown."""
@@ -21,7 +47,7 @@ class TensorShape:
         if isinstance(dims, TensorShape):
             dims = dims.dims
         elif dims is not None:
-            dims = tuple(None if d is None or d == -1 else int(d) for d in dims)
+            dims = _as_dims(dims)
         self.dims = dims
 
     @property
@@ -106,7 +132,7 @@ def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape | None:
     n = max(len(x), len(y))
     x = (1,) * (n - len(x)) + x
     y = (1,) * (n - len(y)) + y
-    out = []
+    out: list[int | None] = []
     for p, q in zip(x, y):
         if p == 1:
             out.append(q)
@@ -118,3 +144,21 @@ def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape | None:
         else:
             return None
     return TensorShape(out)
+
+
+def dims_of(shape: Any, what: str, name: str) -> tuple[int, ...]:
+    """A fully known shape argument as a tuple of non-negative ints; TypeError/ValueError naming it."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{name}: {what} must be a list of ints, got {shape!r}") from None
+    for d in dims:
+        if isinstance(d, (float, np.floating)) and float(d).is_integer():
+            d = int(d)  # as TensorFlow: zeros([2.0]) has shape [2]
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"{name}: {what} must be a list of ints, got {list(dims)!r}")
+        if d < 0:
+            raise ValueError(f"{name}: {what} {list(dims)} has a negative dimension ({d}); dimensions must be >= 0")
+    return tuple(int(d) for d in dims)

@@ -86,7 +86,10 @@ class Variable(Tensor):
             initial_value = initial_value()
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
         with graph.as_default():
-            init = convert_to_tensor(initial_value, dtype=dtype if not isinstance(initial_value, Tensor) else None)
+            try:
+                init = convert_to_tensor(initial_value, dtype=dtype if not isinstance(initial_value, Tensor) else None)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"Variable {name or 'Variable'!r}: initial_value: {e}") from None
         if dtype is not None and init.dtype is not None and init.dtype != dtype:
             from .ops.math_ops import cast
             init = cast(init, dtype)
@@ -140,8 +143,10 @@ class _Assign(Tensor):
     def __init__(self, ref, value, name=None, op_type="Assign", combine=None):
         if not isinstance(ref, Variable):
             raise TypeError(f"{op_type}: can only assign to a Variable, got {ref!r}")
-        value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph) if not isinstance(value, Tensor) \
-            else value
+        try:
+            value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
+        except TypeError as e:
+            raise TypeError(f"{op_type} to variable {ref.op_name!r}: {e}") from None
         if ref.shape.dims is not None and value.shape.dims is not None \
                 and not ref.shape.is_compatible_with(value.shape):
             raise ValueError(f"{op_type}: cannot assign a value of shape {value.shape} to variable "

@@ -13,10 +13,11 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike, constant_node
+from ..graph import Tensor, TensorLike, constant_node, get_default_graph
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
-from .core import as_nodes, common_dtype, pack, static_ints
+from ..shapes import dims_of as _dims_of
+from .core import as_nodes, common_dtype, int_arg, pack, static_ints
 from .indexing_ops import _strided_slice
 
 # -- reshape ------------------------------------------------------------------------------
@@ -42,6 +43,10 @@ def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> T
 
 
 def _reshape_static(x, dims):
+    bad = [d for d in dims if d < -1]
+    if bad:
+        raise ValueError(f"Reshape: invalid value in tensor used for shape: {bad[0]} (shape {list(dims)}); "
+                         f"dimensions must be >= 0, or -1 for one inferred dimension")
     if dims.count(-1) > 1:
         raise ValueError(f"Reshape: at most one dimension may be -1, got {list(dims)}")
     n = x.shape.num_elements()
@@ -72,7 +77,13 @@ def _shape_like_grad(op, grad):
 def expand_dims(input: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:  # noqa: A002
     """y = x with a size-1 axis inserted at ``axis``."""
     (x,) = as_nodes([input])
-    ax = int(dim if axis is None else axis)  # type: ignore[arg-type]  # None for both: TypeError, as in TF
+    if axis is None and dim is None:
+        raise ValueError("ExpandDims: an axis must be given")
+    ax = int_arg(dim if axis is None else axis, "axis", "ExpandDims")
+    rank = x.shape.ndims
+    if rank is not None and not -rank - 1 <= ax <= rank:
+        raise ValueError(f"ExpandDims: axis {ax} not in the interval [{-rank - 1}, {rank}] for {x.name!r} "
+                         f"of shape {x.shape}")
     shape = TensorShape(None)
     if x.shape.dims is not None:
         dims = list(x.shape.dims)
@@ -137,8 +148,10 @@ def _transpose_grad(op, grad):
 
 def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Tensor:
     """y = the ``values`` joined along an existing ``axis``."""
+    if isinstance(values, Tensor) or not list(values):
+        raise ValueError(f"ConcatV2: values must be a non-empty list of tensors, got {values!r}")
     nodes = as_nodes(list(values))
-    ax = int(axis)
+    ax = int_arg(axis, "axis", "ConcatV2")
     dtype = common_dtype("ConcatV2", nodes)
     shape = TensorShape(None)
     if all(n.shape.dims is not None for n in nodes):
@@ -146,6 +159,9 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
         if len(ranks) != 1:
             raise ValueError(f"ConcatV2: inputs have different ranks: {[str(n.shape) for n in nodes]}")
         rank = ranks.pop()
+        if not -rank <= ax < rank:
+            raise ValueError(f"ConcatV2: axis {ax} is out of range for inputs of rank {rank}: "
+                             f"{[str(n.shape) for n in nodes]}")
         a = ax % rank
         dims = []
         for i in range(rank):
@@ -272,19 +288,25 @@ ones_like = _like("OnesLike", 1)
 
 
 def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:
-    """A tensor of shape ``dims`` filled with the scalar ``value``.
-
-    With static ``dims`` and a literal ``value`` this is a constant; otherwise a Fill
-    op whose gradient reaches ``value``.
-    """
+    """A tensor of shape ``dims`` filled with the scalar ``value`` (a Fill op: nothing is allocated
+    before the graph runs); its gradient reaches ``value``."""
+    name = name or "Fill"
     dims_static = static_ints(dims, "dims", "Fill")
-    if dims_static is not None and not isinstance(value, Tensor):
-        return constant_node(value, shape=dims_static, name=name or "Fill")
-    (d,) = as_nodes([dims if dims_static is None else np.asarray(dims_static, dtype=np.int32)])
+    if dims_static is not None:
+        dims_static = _dims_of(dims_static, "dims", "Fill")
     (v,) = as_nodes([value])
-    return Tensor("Fill", (d, v), compute=lambda s, val: xp.full(tuple(int(n) for n in s), val, dtype=val.dtype),
-                  dtype=v.dtype, shape=TensorShape(dims_static) if dims_static is not None else TensorShape(None),
-                  name=name or "Fill")
+    if v.shape.ndims is not None and v.shape.ndims != 0:
+        raise ValueError(f"Fill: value must be a scalar (rank 0), but {v.name!r} has shape {v.shape}")
+    (d,) = as_nodes([dims if dims_static is None else np.asarray(dims_static, dtype=np.int32)])
+    return Tensor("Fill", (d, v), compute=_fill_kernel, dtype=v.dtype,
+                  shape=TensorShape(dims_static) if dims_static is not None else TensorShape(None), name=name)
+
+
+def _fill_kernel(dims, value):
+    """y = ``value`` (a scalar) everywhere in an array of shape ``dims``"""
+    if xp.ndim(value) != 0:
+        raise ValueError(f"Fill: value must be a scalar, got shape {xp.shape(value)}")
+    return xp.full(tuple(int(n) for n in dims), value, dtype=value.dtype)
 
 
 @RegisterGradient("Fill")
@@ -309,22 +331,45 @@ def ones(shape: TensorLike, dtype: DTypeLike = _dtypes.float32, name: str | None
     return _filled(shape, 1, dtype, name or "ones")
 
 
+#: Below this many elements zeros/ones are constants (as TF's ``_constant_if_small``); above, a Fill op
+#: makes the array when the graph runs, so a huge shape costs no memory while the graph is built.
+SMALL_CONSTANT = 1000
+
+
 def _filled(shape, value, dtype, name):
+    np_t = _dtypes.as_dtype(dtype).as_numpy_dtype
     dims = static_ints(shape, "shape", name)
     if dims is None:
         (d,) = as_nodes([shape])
-        np_t = _dtypes.as_dtype(dtype).as_numpy_dtype
         return Tensor("Fill", (d,), compute=lambda s: xp.full(tuple(int(v) for v in s), value, dtype=np_t),
                       dtype=dtype, shape=TensorShape(None), name=name)
-    return constant_node(np.full(dims, value, dtype=_dtypes.as_dtype(dtype).as_numpy_dtype), dtype=dtype, name=name)
+    dims = _dims_of(dims, "shape", name)
+    if int(np.prod(dims, dtype=np.float64)) < SMALL_CONSTANT:
+        return constant_node(np.full(dims, value, dtype=np_t), dtype=dtype, name=name)
+    return fill(np.asarray(dims, dtype=np.int64 if max(dims) >= 2 ** 31 else np.int32),
+                constant_node(np.asarray(value, np_t), name=f"{name}/Const"), name=name)
 
 
 def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DTypeLike = None,
            name: str = "range") -> Tensor:
-    """The sequence start, start + delta, ... < limit (``range(n)`` counts from 0)."""
+    """The sequence start, start + delta, ... < limit (``range(n)`` counts from 0); a Range op, whose
+    values are made when the graph runs."""
     if limit is None:
         start, limit = 0, start
-    values = np.arange(start, limit, delta)
-    if dtype is None:
-        dtype = _dtypes.float32 if values.dtype.kind == "f" else _dtypes.int32
-    return constant_node(values, dtype=dtype, name=name)
+    for what, v in (("start", start), ("limit", limit), ("delta", delta)):
+        if isinstance(v, Tensor) or isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise TypeError(f"Range: {what} must be a Python or NumPy number, got {v!r}")
+    if delta == 0:
+        raise ValueError(f"Range: requires delta != 0 (start {start}, limit {limit})")
+    if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+        raise ValueError(f"Range: requires start {'<=' if delta > 0 else '>='} limit when delta "
+                         f"{'>' if delta > 0 else '<'} 0: {start}/{limit}")
+    floating = any(isinstance(v, (float, np.floating)) for v in (start, limit, delta))
+    dt = _dtypes.as_dtype(dtype) if dtype is not None else (_dtypes.float32 if floating else _dtypes.int32)
+    np_t = dt.as_numpy_dtype
+    size = int(np.ceil((limit - start) / delta))
+
+    def compute():
+        return np.arange(start, limit, delta).astype(np_t, copy=False)  # as float64, then cast (the old bits)
+    return Tensor("Range", (), compute=compute, attrs={"start": start, "limit": limit, "delta": delta},
+                  dtype=dt, shape=TensorShape([size]), name=name, graph=get_default_graph())

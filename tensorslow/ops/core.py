@@ -157,21 +157,34 @@ class BinaryOp(Protocol):
     def __call__(self, x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor: ...
 
 
-def unary_op(op_type: str, dtype_fn: Callable[[Any], Any] | None = None) -> Callable[[Callable[..., Any]], UnaryOp]:
+def unary_op(op_type: str, dtype_fn: Callable[[Any], Any] | None = None,
+             float_only: bool = False) -> Callable[[Callable[..., Any]], UnaryOp]:
     """Decorator: a kernel ``f(x) -> y`` becomes ``op(x, name=None) -> node`` of ``op_type``.
 
-    The output has the input's shape and (unless ``dtype_fn`` says otherwise) its dtype.
+    The output has the input's shape and (unless ``dtype_fn`` says otherwise) its dtype. A
+    ``float_only`` op (log, exp, sigmoid...) refuses an input of a known non-float dtype, as TF does,
+    rather than compute float values under an integer static dtype.
     """
     def decorate(kernel):
         @functools.wraps(kernel)
         def build(x, name=None):
             (x,) = as_nodes([x])
+            if float_only:
+                check_floating(op_type, x, "x")
             dtype = dtype_fn(x.dtype) if dtype_fn else x.dtype
             return Tensor(op_type, (x,), compute=kernel, dtype=dtype, shape=x.shape, name=name or op_type)
         build.op_type = op_type
         build.kernel = kernel
         return build
     return decorate
+
+
+def check_floating(op_type, node, what):
+    """TypeError naming the op and argument if ``node`` has a known dtype that is not floating."""
+    if node.dtype is not None and not node.dtype.is_floating:
+        raise TypeError(f"{op_type}: value passed to parameter {what!r} ({node.name!r}) has DataType "
+                        f"{node.dtype.name} not in list of allowed values: float16, float32, float64 "
+                        f"(use tf.cast to convert it)")
 
 
 def binary_op(op_type: str, out_dtype: DTypeLike = None) -> Callable[[Callable[..., Any]], BinaryOp]:
@@ -205,8 +218,20 @@ def normalize_axis(axis, reduction_indices=None, op_type="op"):
     if isinstance(axis, Tensor):
         raise TypeError(f"{op_type}: axis must be a Python int or list of ints, not a graph node")
     if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    return int(axis)
+        return tuple(int_arg(a, "axis", op_type) for a in axis)
+    return int_arg(axis, "axis", op_type)
+
+
+def int_arg(value, what, op_type):
+    """``value`` as a Python int; TypeError naming the argument if it is not one (1.5, "2", True), where
+    ``int()`` would truncate or convert silently (TF: "Value passed to parameter 'axis' has DataType
+    float32 not in list of allowed values: int32, int64")."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        return int(value)
+    raise TypeError(f"{op_type}: value passed to parameter {what!r} must be an integer (int32 or int64), "
+                    f"got {value!r} of type {type(value).__name__}")
 
 
 def reduced_shape(shape, axis, keepdims):
@@ -227,11 +252,20 @@ def keep_dims_alias(keepdims, keep_dims):
 
 
 def static_ints(value, what, op_type):
-    """A shape/perm/axis argument as a tuple of Python ints (graph nodes are not accepted here)."""
+    """A shape/perm/axis argument as a tuple of Python ints, or None for a graph node known only at run
+    time; TypeError naming the argument for anything but integers."""
     if isinstance(value, Tensor):
         if value.type == "Const":
-            return tuple(int(v) for v in np.ravel(value.attrs["value"]))
+            array = value.attrs["value"]
+            if array.dtype.kind not in "iu":
+                raise TypeError(f"{op_type}: {what} must be integers, got {value.name!r} of dtype {value.dtype.name}")
+            return tuple(int(v) for v in np.ravel(array))
+        if value.dtype is not None and not value.dtype.is_integer:
+            raise TypeError(f"{op_type}: {what} must be integers, got {value.name!r} of dtype {value.dtype.name}")
         return None
     if np.ndim(value) == 0:
-        return (int(value),)
-    return tuple(int(v) for v in value)
+        return (int_arg(value, what, op_type),)
+    if any(isinstance(v, Tensor) for v in value):
+        return None  # a list holding nodes: packed into one node by the caller
+    return tuple(int_arg(v, what, op_type) for v in np.asarray(value, dtype=object).ravel()) \
+        if isinstance(value, np.ndarray) else tuple(int_arg(v, what, op_type) for v in value)

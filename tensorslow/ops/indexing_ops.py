@@ -16,17 +16,19 @@ from ..dtypes import DTypeLike
 from ..graph import Tensor, TensorLike
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape, broadcast_static
-from .core import as_nodes, broadcast_shape, common_dtype, static_ints
+from .core import as_nodes, broadcast_shape, common_dtype, int_arg, static_ints
 
 # -- slicing ------------------------------------------------------------------------------
 
 def _strided_slice(x, index, name=None):
     """y = x[index] for a basic NumPy index (ints, slices, None, Ellipsis)."""
     shape = TensorShape(None)
-    if x.shape.is_fully_defined():
-        shape = TensorShape(np.empty(x.shape.dims, dtype=np.bool_)[index].shape)
-    elif x.shape.dims is not None:
-        shape = _slice_static_shape(x.shape.dims, index)
+    if x.shape.dims is not None:
+        try:
+            shape = _slice_static_shape(x.shape.dims, index)
+        except IndexError as e:  # TF: "slice index 5 of dimension 0 out of bounds"
+            raise ValueError(f"StridedSlice: index {_index_text(index)} is out of bounds for {x.name!r} of "
+                             f"shape {x.shape}: {e}") from None
 
     def compute(value):
         return value[index]
@@ -34,8 +36,15 @@ def _strided_slice(x, index, name=None):
                   shape=shape, name=name or "strided_slice")
 
 
+def _index_text(index):
+    return "[" + ", ".join("..." if k is Ellipsis else "None" if k is None else
+                           f"{'' if k.start is None else k.start}:{'' if k.stop is None else k.stop}"
+                           f"{'' if k.step is None else ':' + str(k.step)}" if isinstance(k, slice) else str(k)
+                           for k in index) + "]"
+
+
 def _slice_static_shape(dims, index):
-    # Replace unknown dims by a large stand-in, slice an empty array, map stand-ins back.
+    # Replace unknown dims by a large stand-in, slice a zero-stride array (no memory), map stand-ins back.
     stand_in = 2 ** 31 - 1
     probe = np.lib.stride_tricks.as_strided(np.zeros(1, np.bool_), [stand_in if d is None else d for d in dims],
                                             [0] * len(dims))
@@ -53,7 +62,10 @@ def getitem(tensor, key):
             raise TypeError(f"Slicing {tensor.name!r} with graph node {k.name!r} is not supported; "
                             f"use tf.gather")
         if isinstance(k, slice):
-            clean.append(slice(*(None if v is None else int(v) for v in (k.start, k.stop, k.step))))
+            if k.step is not None and k.step == 0:
+                raise ValueError(f"StridedSlice: the step of slice {k} of {tensor.name!r} must be non-zero")
+            clean.append(slice(*(None if v is None else int_arg(v, "slice", "StridedSlice")
+                                 for v in (k.start, k.stop, k.step))))
         elif k is None or k is Ellipsis:
             clean.append(k)
         elif isinstance(k, (int, np.integer)):
@@ -147,7 +159,11 @@ def gather(params: TensorLike, indices: TensorLike, axis: int = 0, name: str | N
     (idx,) = as_nodes([indices], dtype_hint=_dtypes.int32)
     if idx.dtype is not None and not idx.dtype.is_integer:
         raise TypeError(f"gather: indices {idx.name!r} must be integers, got {idx.dtype.name}")
-    ax = int(axis)
+    ax = int_arg(axis, "axis", "GatherV2")
+    rank = p.shape.ndims
+    if rank is not None and not -rank <= ax < rank:
+        raise ValueError(f"GatherV2: axis {ax} is out of range for params {p.name!r} of shape {p.shape} "
+                         f"(rank {rank})")
     shape = TensorShape(None)
     if p.shape.dims is not None and idx.shape.dims is not None:
         a = ax % len(p.shape.dims)
@@ -179,12 +195,19 @@ def one_hot(indices: TensorLike, depth: int, on_value: float | None = None, off_
             axis: int | None = None, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """y[..., i] = on_value if indices[...] == i else off_value (a new last axis of size ``depth``)."""
     (idx,) = as_nodes([indices], dtype_hint=_dtypes.int64)
-    depth = int(depth)
+    if idx.dtype is not None and not idx.dtype.is_integer:
+        raise TypeError(f"OneHot: value passed to parameter 'indices' ({idx.name!r}) has DataType "
+                        f"{idx.dtype.name} not in list of allowed values: uint8, int8, int32, int64")
+    depth = int_arg(depth, "depth", "OneHot")
+    if depth < 0:
+        raise ValueError(f"OneHot: depth must be non-negative, got {depth}")
     out = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.float32
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
     np_out = out.as_numpy_dtype
-    ax = -1 if axis is None else int(axis)
+    ax = -1 if axis is None else int_arg(axis, "axis", "OneHot")
+    if idx.shape.ndims is not None and not -1 <= ax <= idx.shape.ndims:
+        raise ValueError(f"OneHot: axis {ax} is out of range for indices {idx.name!r} of shape {idx.shape}")
 
     def compute(index_values):
         hot = index_values[..., None] == xp.arange(depth)

@@ -98,7 +98,14 @@ def floordiv(x, y):
 def _floor_div(x, y):
     if x.dtype.kind == "f":
         return xp.floor(x / y)
+    _check_divisor(y)
     return xp.floor_divide(x, y)
+
+
+def _check_divisor(y):
+    """Integer division or modulo by zero is an error in TensorFlow (NumPy gives 0 and a warning)."""
+    if not xp.all(y):
+        raise ZeroDivisionError("Integer division by zero")
 
 
 def div(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
@@ -112,6 +119,8 @@ def div(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
 @binary_op("FloorMod")
 def floormod(x, y):
     """z = x mod y = x - floor(x / y) y, with the sign of y (Python's %)"""
+    if x.dtype.kind in "iu":
+        _check_divisor(y)
     return xp.mod(x, y)
 
 
@@ -236,7 +245,7 @@ def _abs_grad(op, grad):
     return grad * xp.sign(op.inputs[0])
 
 
-@unary_op("Exp")
+@unary_op("Exp", float_only=True)
 def exp(x):
     """y = e^x"""
     return xp.exp(x)
@@ -248,7 +257,7 @@ def _exp_grad(op, grad):
     return grad * op.output
 
 
-@unary_op("Log")
+@unary_op("Log", float_only=True)
 def log(x):
     """y = ln(x)"""
     return xp.log(x)
@@ -260,7 +269,7 @@ def _log_grad(op, grad):
     return grad / op.inputs[0]
 
 
-@unary_op("Log1p")
+@unary_op("Log1p", float_only=True)
 def log1p(x):
     """y = ln(1 + x), accurate for small x"""
     return xp.log1p(x)
@@ -272,7 +281,7 @@ def _log1p_grad(op, grad):
     return grad / (1 + op.inputs[0])
 
 
-@unary_op("Sqrt")
+@unary_op("Sqrt", float_only=True)
 def sqrt(x):
     """y = sqrt(x)"""
     return xp.sqrt(x)
@@ -284,7 +293,7 @@ def _sqrt_grad(op, grad):
     return grad * 0.5 / op.output
 
 
-@unary_op("Rsqrt")
+@unary_op("Rsqrt", float_only=True)
 def rsqrt(x):
     """y = 1 / sqrt(x)"""
     return 1 / xp.sqrt(x)
@@ -322,7 +331,7 @@ def _reciprocal_grad(op, grad):
     return -grad * y * y
 
 
-@unary_op("Sigmoid")
+@unary_op("Sigmoid", float_only=True)
 def sigmoid(x):
     """y = 1 / (1 + e^-x)"""
     return sigmoid_into(x)  # the same, in one array instead of three (fast_kernels.py)
@@ -338,7 +347,7 @@ def _sigmoid_grad(op, grad):
     return d
 
 
-@unary_op("Tanh")
+@unary_op("Tanh", float_only=True)
 def tanh(x):
     """y = tanh(x)"""
     return xp.tanh(x)
@@ -357,13 +366,13 @@ def sign(x):
     return xp.sign(x)
 
 
-@unary_op("Floor")
+@unary_op("Floor", float_only=True)
 def floor(x):
     """y = largest integer <= x"""
     return xp.floor(x)
 
 
-@unary_op("Ceil")
+@unary_op("Ceil", float_only=True)
 def ceil(x):
     """y = smallest integer >= x"""
     return xp.ceil(x)

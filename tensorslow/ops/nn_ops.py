@@ -17,7 +17,7 @@ from ..graph import Tensor, TensorLike
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, indexing_ops, math_ops, random_ops
-from .core import as_nodes, common_dtype, unary_op
+from .core import as_nodes, check_floating, common_dtype, int_arg, unary_op
 
 # -- activations -----------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def _leaky_relu_grad(op, grad):
     return xp.where(x > 0, grad, grad * grad.dtype.type(op.alpha))
 
 
-@unary_op("Elu")
+@unary_op("Elu", float_only=True)
 def elu(x):
     """y = x if x > 0 else e^x - 1"""
     return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)))
@@ -82,7 +82,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
 
 
-@unary_op("Selu")
+@unary_op("Selu", float_only=True)
 def selu(x):
     """y = scale * x if x > 0 else scale * alpha * (e^x - 1)"""
     return xp.where(x > 0, _SELU_SCALE * x, (_SELU_SCALE * _SELU_ALPHA) * xp.expm1(xp.minimum(x, 0))).astype(x.dtype)
@@ -95,7 +95,7 @@ def _selu_grad(op, grad):
     return xp.where(y < 0, grad * (y + _SELU_SCALE * _SELU_ALPHA), grad * _SELU_SCALE).astype(grad.dtype)
 
 
-@unary_op("Softplus")
+@unary_op("Softplus", float_only=True)
 def softplus(x):
     """y = log(1 + e^x), computed as logaddexp(0, x) so large x does not overflow"""
     return xp.logaddexp(x.dtype.type(0), x)
@@ -116,7 +116,8 @@ tanh = math_ops.tanh
 def _axis_op(op_type, kernel):
     def build(logits, axis=None, name=None, dim=None):
         (x,) = as_nodes([logits])
-        ax = -1 if axis is None and dim is None else int(dim if axis is None else axis)
+        check_floating(op_type, x, "logits")
+        ax = -1 if axis is None and dim is None else int_arg(dim if axis is None else axis, "axis", op_type)
         return Tensor(op_type, (x,), compute=lambda v: kernel(v, ax), attrs={"axis": ax}, dtype=x.dtype,
                       shape=x.shape, name=name or op_type)
     build.op_type = op_type
@@ -177,8 +178,9 @@ def softmax_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike
 
 def _softmax_xent(labels, logits, axis, name, op_type):
     logits, labels = as_nodes([logits, labels])
+    check_floating(op_type, logits, "logits")
     dtype = common_dtype(op_type, (logits, labels))
-    ax = int(axis)
+    ax = int_arg(axis, "axis", op_type)
     if logits.shape.dims is not None and labels.shape.dims is not None \
             and not logits.shape.is_compatible_with(labels.shape):
         raise ValueError(f"{op_type}: logits {logits.name!r} has shape {logits.shape} but labels "
@@ -226,6 +228,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: None = None, labels: Ten
         raise ValueError("sparse_softmax_cross_entropy_with_logits takes named arguments only: "
                          "labels=..., logits=...")
     (logits,) = as_nodes([logits])
+    check_floating("SparseSoftmaxCrossEntropyWithLogits", logits, "logits")
     (labels,) = as_nodes([labels], dtype_hint=_dtypes.int64)
     if labels.dtype is not None and not labels.dtype.is_integer:
         raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} must be integer "

@@ -12,7 +12,7 @@ from ..backend import xp
 from ..fast_kernels import max_along, min_along, sum_along
 from ..graph import Tensor
 from ..registry import NotDifferentiable, RegisterGradient
-from .core import as_nodes, keep_dims_alias, normalize_axis, reduced_shape
+from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, reduced_shape
 
 
 def _reduction(op_type, kernel):
@@ -164,7 +164,7 @@ def _arg_reduction(op_type, kernel):
     def build(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64):  # noqa: A002
         (x,) = as_nodes([input])
         ax = dimension if axis is None else axis
-        ax = 0 if ax is None else int(ax)
+        ax = 0 if ax is None else int_arg(ax, "axis", op_type)
         out = _dtypes.as_dtype(output_type)
         np_out = out.as_numpy_dtype
         _check_axes(op_type, x, ax)

@@ -25,7 +25,8 @@ class AdamOptimizer(Optimizer):
                  epsilon: float = 1e-8, use_locking: bool = False, name: str = "Adam") -> None:
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
-        self._beta1, self._beta2, self._epsilon = hyper(beta1), hyper(beta2), hyper(epsilon)
+        self._beta1, self._beta2 = hyper(beta1, "beta1"), hyper(beta2, "beta2")
+        self._epsilon = hyper(epsilon, "epsilon")
         self._powers = None  # (beta1_power, beta2_power) Variables, as in TensorFlow
 
     def _create_shared(self, first_var):

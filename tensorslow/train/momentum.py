@@ -21,7 +21,7 @@ class MomentumOptimizer(Optimizer):
                  name: str = "Momentum", use_nesterov: bool = False) -> None:
         super().__init__(use_locking, name)
         self._lr = hyper(learning_rate)
-        self._momentum = hyper(momentum)
+        self._momentum = hyper(momentum, "momentum")
         self._nesterov = bool(use_nesterov)
 
     def _apply(self, value, grad, slots, lr, shared):

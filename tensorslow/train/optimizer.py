@@ -155,10 +155,21 @@ class Optimizer:
         raise NotImplementedError
 
 
-def hyper(value):
+def hyper(value, what="learning_rate"):
     """A hyperparameter as TF1 sees it: a Python float becomes a float32 tensor (then cast to the
-    variable's dtype), so a float64 model steps with float64(float32(0.1)), not float64(0.1)."""
-    return value if isinstance(value, Tensor) else np.float32(value)
+    variable's dtype), so a float64 model steps with float64(float32(0.1)), not float64(0.1).
+    None, a string, a list... are refused with an error naming the argument (TF: "None values not
+    supported."), rather than converted silently."""
+    if isinstance(value, Tensor):
+        if value.shape.ndims not in (None, 0):
+            raise ValueError(f"{what} must be a scalar, but {value.name!r} has shape {value.shape}")
+        return value
+    if value is None:
+        raise ValueError(f"{what}: None values not supported (give a number or a scalar Tensor)")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            and not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
+        raise TypeError(f"{what} must be a number or a scalar Tensor, got {value!r} of type {type(value).__name__}")
+    return np.float32(value)
 
 
 def _frozen(array):

@@ -17,7 +17,8 @@ class RMSPropOptimizer(Optimizer):
                  name: str = "RMSProp") -> None:
         super().__init__(use_locking, name)
         self._lr, self._decay, self._momentum, self._epsilon = (
-            hyper(h) for h in (learning_rate, decay, momentum, epsilon))
+            hyper(h, w) for h, w in ((learning_rate, "learning_rate"), (decay, "decay"),
+                                     (momentum, "momentum"), (epsilon, "epsilon")))
         self._centered = bool(centered)
         self._slot_specs = (("rms", 1.0), ("momentum", 0.0)) + ((("mg", 0.0),) if centered else ())
 
