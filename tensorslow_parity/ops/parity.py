@@ -12,9 +12,10 @@ A value passes when ``numpy.allclose(ts, tf, rtol, atol)`` holds:
 float32 rtol 1e-5 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12
 (:data:`tensorslow_parity.tolerances.OP_TOLERANCES`). The errors written are normwise: max|ts - tf| and
 max|ts - tf| / max|tf| over the value (the worst over inputs for gradients).
-Random ops are not comparable value by value (TensorSlow does not reproduce
-TensorFlow's random streams): their row checks the catalog's sanity check
-(distribution) in both frameworks instead.
+Random ops are compared value by value too: TensorSlow draws TensorFlow's own
+streams for the same seeds. An entry marked ``forward_comparable=False`` (none
+today) would have its row check the catalog's sanity check (distribution) in
+both frameworks instead.
 """
 import sys
 import zlib

@@ -73,7 +73,7 @@ class OpEntry:
     extras: tuple = ()              # Extra inputs after the floats (indices, labels, conditions)
     broadcasts: bool = False        # float inputs broadcast against each other
     differentiable: bool = True     # has a gradient function (not declared NotDifferentiable)
-    forward_comparable: bool = True  # False: values differ from TF by design (random streams)
+    forward_comparable: bool = True  # False: values may differ from TF by design (a sanity check instead)
     constraint: Callable | None = None  # predicate on the float inputs; redrawn until true
     stopped_inputs: tuple = ()      # float inputs that deliberately get no gradient (None)
     sanity: Callable | None = None  # property of the output value, for ops not comparable forward
