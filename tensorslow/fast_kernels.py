@@ -168,10 +168,14 @@ def out_kernel(node):
     if node.dtype is None or not node.dtype.is_floating or node.stateful:
         return None
     if node.type == "MatMul":
-        if node.attrs.get("transpose_a") or node.attrs.get("transpose_b"):
-            return None
-        return _matmul_into
+        return _matmul_into if _plain_matrix_product(node) else None
     return _OUT_KERNELS.get(node.type)
+
+
+def _plain_matrix_product(node):
+    """A MatMul of two inputs known to be matrices, without transposes (what the ``out=`` kernels compute)."""
+    return not node.attrs.get("transpose_a") and not node.attrs.get("transpose_b") \
+        and all(p.shape.ndims == 2 for p in node.inputs)
 
 
 # -- 4b: gradients with out= -------------------------------------------------------------------
@@ -227,8 +231,7 @@ def gradient_into(node):
     if node.dtype is None or not node.dtype.is_floating:
         return None
     if node.type == "MatMul":
-        transposed = node.attrs.get("transpose_a") or node.attrs.get("transpose_b")
-        return None if transposed else _matmul_grad_into
+        return _matmul_grad_into if _plain_matrix_product(node) else None
     return _GRADIENTS_INTO.get(node.type)
 
 

@@ -24,34 +24,26 @@ def matmul(a: TensorLike, b: TensorLike, transpose_a: bool = False, transpose_b:
     a, b = as_nodes([a, b])
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     batched = (a.shape.ndims or 2) > 2 or (b.shape.ndims or 2) > 2
-    if not batched:  # a TF1-style input (with a dtype) of unknown rank: checked when it runs, as NumPy would
-        # take a vector. The course's untyped placeholders keep NumPy's matmul (matrix @ vector).
-        a, b = (_rank_checked(x, f"{name or 'MatMul'}/{arg}") if x.shape.ndims is None and x.dtype is not None
-                else x for x, arg in ((a, "a"), (b, "b")))
     op_type = "BatchMatMulV2" if batched else "MatMul"
     dtype = common_dtype(op_type, (a, b))
     shape = _matmul_shape(op_type, a, b, ta, tb, name)
 
     mm = xp.matmul if batched else xp.dot  # the same product for 2-D; dot has less call overhead
+    # A TF1-style input (with a dtype) of unknown rank is checked when it runs: NumPy would take a vector
+    # where TF's MatMul refuses one. The course's untyped placeholders keep NumPy's matrix @ vector.
+    unchecked = [batched or x.shape.ndims is not None or x.dtype is None for x in (a, b)]
 
-    if not ta and not tb:
+    if not ta and not tb and all(unchecked):
         compute = mm
     else:
         def compute(x, y):  # type: ignore[misc]  # the kernel: the product itself, or this wrapper
+            for value, ok, which in ((x, unchecked[0], "a"), (y, unchecked[1], "b")):
+                if not ok and xp.ndim(value) != 2:
+                    raise ValueError(f"MatMul input {which} must be a matrix (rank 2), got a value of shape "
+                                     f"{xp.shape(value)}")
             return mm(_t(x) if ta else x, _t(y) if tb else y)
     return Tensor(op_type, (a, b), compute=compute, attrs={"transpose_a": ta, "transpose_b": tb},
                   dtype=dtype, shape=shape, name=name or op_type)
-
-
-def _rank_checked(x, name):
-    """``x`` itself, through an Identity that raises if its value is not a matrix: TF's MatMul refuses
-    "In[0] ndims must be >= 2: 1" where ``numpy.dot`` would return a vector."""
-    def compute(value):
-        if xp.ndim(value) != 2:
-            raise ValueError(f"MatMul input {name!r} must be a matrix (rank 2), got a value of shape "
-                             f"{xp.shape(value)}")
-        return value
-    return Tensor("Identity", (x,), compute=compute, dtype=x.dtype, shape=x.shape, name=f"{name}_rank_check")
 
 
 def _matmul_shape(op_type, a, b, ta, tb, name):
