@@ -28,6 +28,7 @@ import threading
 from .backend import xp
 from .errors import InvalidArgumentError, OpError
 from .executor import op_failed
+from .fast_kernels import FRESH_OUTPUT_TYPES
 from .plan_steps import StepWriter, plan_buffers
 
 
@@ -55,6 +56,8 @@ class Plan:
         self._code = run.__code__
         # inf and nan propagate silently, as in TensorFlow (errstate as a decorator: entered once per run).
         self._run = xp.errstate(all="ignore")(run)
+        # Fetches whose kernel may return (a view of) its input, so maybe of a fed array, which the caller owns.
+        self._may_view_feeds = {k for k, n in enumerate(fetches) if n in fed or n.type not in FRESH_OUTPUT_TYPES}
         self._buffers = [None] * n_buffers  # arrays kept between runs for the kernels' out=
         self._buffers_in_use = threading.Lock()
 
@@ -73,9 +76,7 @@ class Plan:
             if owner:
                 self._buffers_in_use.release()
         for k, value in enumerate(out):
-            # Variable values and constants are shared, read-only arrays: hand out copies.
-            if isinstance(value, xp.ndarray) and not value.flags.writeable:
-                out[k] = value.copy()
+            out[k] = hand_out(value, values if k in self._may_view_feeds else ())
         return out
 
     def _describe_failure(self, error):
@@ -94,6 +95,15 @@ class Plan:
 
     def __str__(self):
         return self.source
+
+
+def hand_out(value, fed_values=()):
+    """``value`` as a fetch returns it: a copy when it is shared (a variable's value or a constant, which
+    are read-only) or may be the caller's own fed array or a view of one."""
+    if isinstance(value, xp.ndarray) and (not value.flags.writeable
+                                          or any(xp.may_share_memory(value, f) for f in fed_values)):
+        return value.copy()
+    return value
 
 
 def compile_steps(steps, params, results, env):

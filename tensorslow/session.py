@@ -19,7 +19,7 @@ from . import executor as _executor
 from . import graph as _graph
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Tensor
-from .plan import Plan, topological_order
+from .plan import Plan, hand_out, topological_order
 
 EXECUTORS = ("compiled", "reference")
 
@@ -153,7 +153,8 @@ class Session:
         if self.executor == "reference":
             self._check_fetches(flat)
             values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)
-            return rebuild([_copy_if_shared(values[node]) for node in flat])
+            fed_values = list(feeds.values())
+            return rebuild([hand_out(values[node], fed_values) for node in flat])
         return rebuild(self._plan(flat, feeds).run(feeds))
 
     def _plan(self, flat, feeds):
@@ -207,15 +208,11 @@ def _feed_dict_of(feed_dict):
 
 
 def _convert_feed_value(node, value):
-    """``value`` as a read-only array of ``node``'s dtype; error naming the node if dtype or shape
-    contradicts it. The caller's own array is never handed to the kernels: a read-only view of it is, so
-    no kernel writes into it and a fetched value that is (a view of) it comes back as a copy."""
+    """``value`` as an array of ``node``'s dtype; error naming the node if dtype or shape contradicts it.
+    (A fetched value that is the caller's array, or a view of it, is copied when fetched: see Plan.run.)"""
     dtype = node.dtype
     if type(value) is np.ndarray and dtype is not None and value.dtype == dtype.as_numpy_dtype:
-        if value.flags.writeable:  # the common case: an array of the right dtype
-            value = value.view()
-            value.flags.writeable = False
-        return _check_feed_shape(node, value)
+        return _check_feed_shape(node, value)  # the common case: an array of the right dtype
     try:
         array = np.asarray(value)
     except ValueError as e:  # ragged nested lists
@@ -227,9 +224,6 @@ def _convert_feed_value(node, value):
             raise TypeError(f"Cannot feed a value of dtype {array.dtype} for {node.name!r}, which has dtype "
                             f"{dtype.name}")
         array = array.astype(target)
-    if array is value or (isinstance(value, np.ndarray) and array.base is value):
-        array = array.view()
-        array.flags.writeable = False
     return _check_feed_shape(node, array)
 
 
@@ -247,11 +241,6 @@ def _check_feed_shape(node, array):
 
 def _bad_feed_shape(node, shape):
     raise ValueError(f"Cannot feed value of shape {shape} for {node.name!r}, which has shape {node.shape}")
-
-
-def _copy_if_shared(value):
-    """Variable values and constants are shared, read-only arrays: a fetch gets a copy."""
-    return value.copy() if isinstance(value, np.ndarray) and not value.flags.writeable else value
 
 
 def _first(values):
