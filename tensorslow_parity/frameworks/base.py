@@ -50,6 +50,23 @@ class EagerTFModel(FrameworkModel):
         return value.numpy(), [g.numpy() for g in grads]
 
 
+def sgd_mlp_activations(engine, spec, optimizer, weights, device, known):
+    """The per-layer activations of a benchmark engine that implements only an MLP with a softmax output,
+    plain gradient descent, on the CPU (``engine`` names it in errors); ``known`` its activations."""
+    if device != "cpu":
+        raise ValueError(f"{engine} runs on the CPU only, not on {device!r}")
+    if spec.output != "softmax":
+        raise ValueError(f"{engine} implements a softmax output only, not {spec.output!r}")
+    if optimizer.name != "sgd":
+        raise ValueError(f"{engine} implements plain gradient descent (sgd) only, not {optimizer.name!r}")
+    n_layers = len(weights) // 2
+    activations = [activation_name(spec, layer, n_layers) for layer in range(n_layers)]
+    unknown = {a for a in activations if a is not None and a not in known}
+    if unknown:
+        raise ValueError(f"unknown activation {unknown.pop()!r}; known: {', '.join(known)}")
+    return activations
+
+
 def activation_name(spec, layer, n_layers):
     """The activation of ``layer`` (0-based): the spec's for hidden layers, none for the output logits."""
     return spec.activation if layer < n_layers - 1 else None

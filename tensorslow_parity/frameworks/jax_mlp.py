@@ -16,7 +16,7 @@ process); float32 arrays stay float32 with it on.
 """
 import numpy as np
 
-from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.frameworks.base import FrameworkModel, sgd_mlp_activations
 from tensorslow_parity.optimizers import tf1_hyperparameter
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh")
@@ -53,17 +53,7 @@ class JaxMLP(FrameworkModel):
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         import jax
-        if device != "cpu":
-            raise ValueError(f"the JAX engine of the benchmark runs on the CPU only, not on {device!r}")
-        if spec.output != "softmax":
-            raise ValueError(f"the JAX engine implements a softmax output only, not {spec.output!r}")
-        if optimizer.name != "sgd":
-            raise ValueError(f"the JAX engine implements plain gradient descent (sgd) only, not {optimizer.name!r}")
-        n_layers = len(weights) // 2
-        activations = [activation_name(spec, layer, n_layers) for layer in range(n_layers)]
-        unknown = {a for a in activations if a is not None and a not in ACTIVATIONS}
-        if unknown:
-            raise ValueError(f"unknown activation {unknown.pop()!r}; known: {', '.join(ACTIVATIONS)}")
+        activations = sgd_mlp_activations("the JAX engine", spec, optimizer, weights, device, ACTIVATIONS)
         if self.dtype == np.float64 and not jax.config.jax_enable_x64:
             jax.config.update("jax_enable_x64", True)
         self.jax = jax

@@ -22,7 +22,7 @@ implemented, because that is what the benchmark times.
 """
 import numpy as np
 
-from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.frameworks.base import FrameworkModel, sgd_mlp_activations
 from tensorslow_parity.optimizers import tf1_hyperparameter
 
 
@@ -79,18 +79,7 @@ class NumpyMLP(FrameworkModel):
 
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
-        if device != "cpu":
-            raise ValueError(f"hand-written NumPy runs on the CPU only, not on {device!r}")
-        if spec.output != "softmax":
-            raise ValueError(f"the NumPy reference implements a softmax output only, not {spec.output!r}")
-        if optimizer.name != "sgd":
-            raise ValueError(f"the NumPy reference implements plain gradient descent (sgd) only, not "
-                             f"{optimizer.name!r}")
-        n_layers = len(weights) // 2
-        self.activations = [activation_name(spec, layer, n_layers) for layer in range(n_layers)]
-        unknown = {a for a in self.activations if a is not None and a not in ACTIVATIONS}
-        if unknown:
-            raise ValueError(f"unknown activation {unknown.pop()!r}; known: {', '.join(ACTIVATIONS)}")
+        self.activations = sgd_mlp_activations("the NumPy reference", spec, optimizer, weights, device, ACTIVATIONS)
         self.learning_rate = self.dtype.type(tf1_hyperparameter(optimizer.learning_rate))
         self.set_weights(weights)
 

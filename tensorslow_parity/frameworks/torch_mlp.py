@@ -17,7 +17,7 @@ the model's.
 """
 import numpy as np
 
-from tensorslow_parity.frameworks.base import FrameworkModel, activation_name
+from tensorslow_parity.frameworks.base import FrameworkModel, sgd_mlp_activations
 from tensorslow_parity.optimizers import tf1_hyperparameter
 
 #: activation name -> the torch function of that name
@@ -31,18 +31,7 @@ class TorchMLP(FrameworkModel):
         super().__init__(spec, optimizer, weights, dtype, device)
         import torch
         self.torch = torch
-        if device != "cpu":
-            raise ValueError(f"the PyTorch engine of the benchmark runs on the CPU only, not on {device!r}")
-        if spec.output != "softmax":
-            raise ValueError(f"the PyTorch engine implements a softmax output only, not {spec.output!r}")
-        if optimizer.name != "sgd":
-            raise ValueError(f"the PyTorch engine implements plain gradient descent (sgd) only, not "
-                             f"{optimizer.name!r}")
-        n_layers = len(weights) // 2
-        self.activations = [activation_name(spec, layer, n_layers) for layer in range(n_layers)]
-        unknown = {a for a in self.activations if a is not None and a not in ACTIVATIONS}
-        if unknown:
-            raise ValueError(f"unknown activation {unknown.pop()!r}; known: {', '.join(ACTIVATIONS)}")
+        self.activations = sgd_mlp_activations("the PyTorch engine", spec, optimizer, weights, device, ACTIVATIONS)
         self.torch_dtype = getattr(torch, self.dtype.name)
         self.params = [torch.tensor(np.asarray(w, dtype=self.dtype), requires_grad=True) for w in weights]
         self.sgd = torch.optim.SGD(self.params, lr=tf1_hyperparameter(optimizer.learning_rate))
