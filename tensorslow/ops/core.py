@@ -116,10 +116,14 @@ def _literal_dtype(value, hint):
 
 
 def common_dtype(op_type, nodes):
-    """The dtype shared by ``nodes``; TypeError naming the op if two known dtypes differ."""
-    dtype = None
+    """The dtype shared by ``nodes``; TypeError naming the op if two known dtypes differ.
+
+    None (unknown) when one of them has no dtype: the course's ``placeholder()`` takes whatever is fed,
+    so ``matmul(X, Variable([[1, -1], [1, -1]]))`` is not an int32 product before X is fed floats."""
+    dtype, unknown = None, False
     for node in nodes:
         if node.dtype is None:
+            unknown = True
             continue
         if dtype is None:
             dtype = node.dtype
@@ -127,7 +131,7 @@ def common_dtype(op_type, nodes):
             names = ", ".join(f"{n.name!r} ({n.dtype.name if n.dtype else '?'})" for n in nodes)
             raise TypeError(f"{op_type}: inputs must have the same dtype, got {names}. "
                             f"Use tf.cast to convert one of them.")
-    return dtype
+    return None if unknown else dtype
 
 
 def broadcast_shape(op_type, a, b, name=None):
