@@ -40,3 +40,13 @@ def register_gradient():
     yield register
     for op_type in added:
         registry._gradient_registry.pop(op_type, None)
+
+
+@pytest.fixture
+def script(tmp_path):
+    """The course's tour program (tests/migrate_fixtures/course_tour.py), translatable, alone in a fresh folder."""
+    import shutil
+    from pathlib import Path
+    path = tmp_path / "tour.py"
+    shutil.copy(Path(__file__).resolve().parent / "migrate_fixtures" / "course_tour.py", path)
+    return path

@@ -27,12 +27,11 @@ from tensorslow_parity.optimizers import KERAS_OPTIMIZERS
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "migrate_fixtures"
+from test_migrate_cli import migrate  # noqa: E402  (runs the command in-process: its exit status)
+
 TRAINING_FIXTURES = ["course_tour.py", "course_xor_momentum.py", "tf1_tutorial.py"]
 
 
-def migrate(*argv):
-    """Run the command in-process: its exit status."""
-    return cli(["migrate", *map(str, argv)])
 
 
 @pytest.fixture

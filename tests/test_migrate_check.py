@@ -4,28 +4,14 @@ stdin, undecodable output, an interrupt, a folder it cannot write in.
 The programs here are small and import no TensorFlow; the runs that start
 subprocesses are marked slow.
 """
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+from test_migrate_cli import migrate  # noqa: E402  (the same CLI helper)
 
-from tensorslow_parity.cli import main as cli
 from tensorslow_parity.migrate import check
 from tensorslow_parity.migrate.errors import EXIT_CHECK_FAILED, EXIT_OK
-
-FIXTURES = Path(__file__).resolve().parent / "migrate_fixtures"
-
-
-def migrate(*argv):
-    return cli(["migrate", *map(str, argv)])
-
-
-@pytest.fixture
-def script(tmp_path):
-    path = tmp_path / "tour.py"
-    shutil.copy(FIXTURES / "course_tour.py", path)
-    return path
 
 
 def alive(pid):

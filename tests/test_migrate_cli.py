@@ -7,7 +7,6 @@ use small programs without TensorFlow (or a stand-in for ``run_program``).
 """
 import errno
 import os
-import shutil
 import stat
 import threading
 import tokenize
@@ -29,19 +28,14 @@ from tensorslow_parity.migrate.errors import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "migrate_fixtures"
-PREFIX = "tensorslow-parity migrate: error: "
 
 
 def migrate(*argv):
+    """Run the command in-process: its exit status."""
     return cli(["migrate", *map(str, argv)])
+PREFIX = "tensorslow-parity migrate: error: "
 
 
-@pytest.fixture
-def script(tmp_path):
-    """A translatable program alone in a fresh folder."""
-    path = tmp_path / "tour.py"
-    shutil.copy(FIXTURES / "course_tour.py", path)
-    return path
 
 
 def listing(folder):

@@ -58,6 +58,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from tensorslow_parity.cli import seconds
+
 from .errors import EXIT_HELP, EXIT_INTERNAL, EXIT_OK, MigrateError, RefusedError, UsageError, WriteError
 from .outputs import plan, write
 from .source import read_source
@@ -98,21 +100,11 @@ def configure(parser):
     parser.add_argument("--args", default="", metavar="ARGS", dest="program_args",
                         help='arguments for both programs under --check, one shell-quoted string: '
                              '--args "--steps 5 --out /tmp/o" (a single option: --args=--verbose)')
-    parser.add_argument("--timeout", type=_seconds, default=300.0, metavar="S",
+    parser.add_argument("--timeout", type=seconds, default=300.0, metavar="S",
                         help="seconds each program may run under --check (default: 300); past it, the "
                              "program and everything it started are killed")
     parser.add_argument("--debug", action="store_true",
                         help=f"show the full traceback of an internal error (also: {DEBUG_VARIABLE}=1)")
-
-
-def _seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
-    return value
 
 
 def _fail(message, status):
