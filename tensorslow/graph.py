@@ -32,6 +32,7 @@ class Graph:
         self._scope_stack = threading.local()
         self._collections: dict[str, list[Any]] = {}
         self.seed: int | None = None
+        self._derived_op_seeds = 0  # op seeds given so far to random ops with only the graph seed set
         self._lock = threading.Lock()
 
     # -- default graph ---------------------------------------------------------------

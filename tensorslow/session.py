@@ -48,7 +48,7 @@ class SessionState:
     def __init__(self, session):
         self.session = session
         self.variables = _VariableStore(self)
-        self._rngs = {}
+        self._generators = {}
         self.lock = threading.RLock()
 
     def write(self, var, value):
@@ -61,11 +61,13 @@ class SessionState:
         self.variables[var] = array
         return array
 
-    def rng(self, node):
-        try:
-            return self._rngs[node]
-        except KeyError:
-            generator = self._rngs[node] = np.random.default_rng(node.seeds)
+    def generator(self, node, make):
+        """``node``'s random generator in this session: ``make(node)`` on first use, then the same one,
+        advanced by every run (a random op's stream belongs to its session, as a TF kernel's does)."""
+        with self.lock:
+            generator = self._generators.get(node)
+            if generator is None:
+                generator = self._generators[node] = make(node)
             return generator
 
 

@@ -17,8 +17,6 @@ half of the counter.
 from __future__ import annotations
 
 import secrets
-import threading
-import weakref
 
 import numpy as np
 
@@ -35,9 +33,6 @@ from .core import as_nodes
 DEFAULT_GRAPH_SEED = 87654321
 MAXINT32 = 2**31 - 1
 
-_derived_seeds: weakref.WeakKeyDictionary[Graph, int] = weakref.WeakKeyDictionary()
-_streams: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session state -> {node: Philox}
-_lock = threading.RLock()
 
 
 def set_random_seed(seed: int | None) -> None:
@@ -50,9 +45,9 @@ def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple[int | Non
     graph = graph or get_default_graph()
     if graph.seed is not None:
         if op_seed is None:
-            with _lock:
-                op_seed = _derived_seeds.setdefault(graph, 0)
-                _derived_seeds[graph] = op_seed + 1
+            with graph._lock:
+                op_seed = graph._derived_op_seeds
+                graph._derived_op_seeds += 1
         seeds: tuple[int | None, int | None] = (int(graph.seed) % MAXINT32, int(op_seed) % MAXINT32)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % MAXINT32)
@@ -61,17 +56,12 @@ def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple[int | Non
     return (0, MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _stream(state, node) -> Philox:
-    """The op's generator in this session: created on first use, advanced by every run."""
-    with _lock:
-        streams = _streams.setdefault(state, {})
-        gen = streams.get(node)
-        if gen is None:
-            seed, seed2 = node.seeds
-            if seed is None:  # no seed anywhere: TF picks a random 64-bit key and counter per kernel
-                seed, seed2 = secrets.randbits(64), secrets.randbits(64)
-            gen = streams[node] = Philox(seed, seed2)
-        return gen
+def _new_stream(node) -> Philox:
+    """A random op's generator for one session (``SessionState.generator``), from its two seeds."""
+    seed, seed2 = node.seeds
+    if seed is None:  # no seed anywhere: TF picks a random 64-bit key and counter per kernel
+        seed, seed2 = secrets.randbits(64), secrets.randbits(64)
+    return Philox(seed, seed2)
 
 
 def _static_dims(op_type, shape):
@@ -105,8 +95,8 @@ def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
             if d < 0:
                 raise InvalidArgumentError(node, f"Dimension {d} must be >= 0\n\t [[{{{{node {node.op_name}}}}}]]")
         size = int(np.prod(dims, dtype=np.int64))
-        with _lock:  # one run reserves its blocks atomically, as GuardedPhiloxRandom does
-            values = philox_dists.draw(kind, _stream(state, node), size, np_type, **params)
+        with state.lock:  # one run reserves its blocks atomically, as GuardedPhiloxRandom does
+            values = philox_dists.draw(kind, state.generator(node, _new_stream), size, np_type, **params)
         return finish(values.reshape(dims)).astype(np_type, copy=False)
     known = static is not None and all(d >= 0 for d in static)
     node = Tensor(op_type, inputs, compute=compute, attrs={"seed": seed, **params}, dtype=dtype,
