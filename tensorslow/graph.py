@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from . import devices as _devices
 from . import dtypes as _dtypes
 from .shapes import TensorShape, dims_of
 
@@ -43,7 +44,8 @@ class Graph:
     # -- nodes -----------------------------------------------------------------------
     def _add(self, node, base_name):
         with self._lock:
-            name = self.unique_name(base_name)
+            # A name ending in "/" is a scope's full name, taken as it is (TF: an op named after the scope it opened).
+            name = base_name[:-1] if base_name.endswith("/") else self.unique_name(base_name)
             node._op_name = name
             node._id = len(self._nodes)
             self._nodes.append(node)
@@ -229,6 +231,7 @@ class Tensor:
     # that exist for their gradient (SoftmaxCrossEntropyWithLogits:1, the backprop).
     n_outputs = 1
     type = None
+    device = ""  # set under `with tf.device(...)`: recorded as TF records it, no effect (NumPy runs it all)
 
     def __init__(self, op_type: str, inputs: Sequence[Tensor] = (), *, compute: Any = None,
                  attrs: dict[str, Any] | None = None, dtype: Any = None, shape: Any = None,
@@ -256,6 +259,8 @@ class Tensor:
         for node in inputs:
             node._consumers.append(self)
         self.graph._add(self, name or op_type)  # TensorFlow names nodes after their op type
+        if _devices.device_stack():
+            self.device = _devices.device_for(self)
 
     # -- identity -------------------------------------------------------------------
     @property
