@@ -29,3 +29,11 @@ class NotFoundError(OpError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.message
+
+
+class DataLossError(OpError):
+    """Stored data is corrupt or truncated (e.g. a checkpoint whose checksum does not match)."""
+
+
+class OutOfRangeError(OpError):
+    """A read went past the end of its input (e.g. a checkpoint data file shorter than its index says)."""
