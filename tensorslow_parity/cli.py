@@ -25,6 +25,7 @@ COMMANDS = {
     "bench": ("tensorslow_parity.bench", "time training steps and inference: NumPy, TensorSlow, tf1, tf2, Keras"),
     "report": ("tensorslow_parity.report", "write report.md, index.html and figures from a results directory"),
     "migrate": ("tensorslow_parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
+    "programs": ("tensorslow_parity.programs", "run TF1 programs under tf.compat.v1 and, import swapped, TensorSlow"),
 }
 
 

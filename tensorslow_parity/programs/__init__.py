@@ -1,0 +1,155 @@
+"""``tensorslow-parity programs``: real TF1 programs, run with only the import changed, printing TF's numbers?
+
+Each program (by default every ``*.py`` in ``examples/tf1_programs/`` with a
+line ``import tensorflow.compat.v1 as tf``) runs twice, each in its own
+process (:mod:`.launcher`): as written, under TensorFlow's ``tf.compat.v1``,
+and with that one line changed to ``import tensorslow as tf``. What the two
+print is compared word for word and number by number (:mod:`.compare`).
+
+A program states its tolerance in a comment line ``# parity: rtol=1e-3
+atol=1e-6`` when it needs one other than the default (float32 training
+trajectories drift apart slowly with the order of floating-point sums).
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tensorslow_parity.programs.compare import Difference, first_difference
+from tensorslow_parity.programs.launcher import TF1_IMPORT
+
+PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "examples" / "tf1_programs"
+DEFAULT_RTOL, DEFAULT_ATOL = 1e-4, 1e-6
+_TOLERANCE = re.compile(r"^# parity:(.*)$", re.MULTILINE)
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
+
+
+@dataclass
+class Run:
+    """One program under one engine."""
+    output: str
+    error: str | None       # the last line of the traceback, or why it did not finish
+    seconds: float
+
+
+@dataclass
+class ProgramResult:
+    program: str
+    status: str             # "same numbers", "differs", "tensorslow error", "tf1 error"
+    tensorslow: Run
+    tf1: Run
+    rtol: float
+    atol: float
+    worst_relative: float = 0.0
+    difference: Difference | None = None
+
+    @property
+    def passed(self):
+        return self.status == "same numbers"
+
+
+def discover(directory=PROGRAMS_DIR):
+    """The programs of ``directory``: its ``*.py`` files with a TF1 import, sorted by name."""
+    return sorted(p for p in Path(directory).glob("*.py") if TF1_IMPORT.search(p.read_text()))
+
+
+def tolerance(source):
+    """(rtol, atol) from the program's ``# parity:`` line, else the defaults."""
+    values = {"rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL}
+    match = _TOLERANCE.search(source)
+    if match:
+        for item in match.group(1).split():
+            key, _, value = item.partition("=")
+            if key not in values:
+                raise ValueError(f"unknown tolerance {key!r} in '# parity:' line (known: rtol, atol)")
+            values[key] = float(value)
+    return values["rtol"], values["atol"]
+
+
+def engine_environment(engine):
+    """The subprocess environment: one thread per engine, quiet TensorFlow, Keras 2 for tf.compat.v1.layers."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3",
+               PYTHONWARNINGS="ignore")
+    if engine == "tf1":
+        env["TF_USE_LEGACY_KERAS"] = "1"   # tf.compat.v1.layers and rnn_cell need tf-keras under TF 2.21
+    return env
+
+
+def run_one(path, engine, timeout):
+    """Run ``path`` under ``engine`` in a fresh process; its stdout and, if it failed, why."""
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "tensorslow_parity.programs.launcher", engine, str(path)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              env=engine_environment(engine), cwd=Path(path).parent)
+    except subprocess.TimeoutExpired as e:
+        output = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return Run(output, f"did not finish within {timeout:g} s", time.perf_counter() - start)
+    error = None
+    if done.returncode != 0:
+        error = last_exception_line(done.stderr) or f"exit status {done.returncode}"
+    return Run(done.stdout, error, time.perf_counter() - start)
+
+
+def last_exception_line(stderr):
+    """The line of a traceback that names the exception (TensorFlow appends the op's creation stack after it)."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    named = [line for line in lines if _EXCEPTION.match(line)]
+    return (named or lines or [None])[-1]
+
+
+def check(path, timeout=300.0):
+    """Run one program under both engines and compare: a :class:`ProgramResult`."""
+    path = Path(path)
+    rtol, atol = tolerance(path.read_text())
+    with ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(lambda engine: run_one(path, engine, timeout), ["tensorslow", "tf1"])
+    result = ProgramResult(path.stem, "same numbers", ours, theirs, rtol, atol)
+    if theirs.error:
+        result.status = "tf1 error"
+    elif ours.error:
+        result.status = "tensorslow error"
+    else:
+        result.difference, result.worst_relative = first_difference(ours.output, theirs.output, rtol, atol)
+        if result.difference:
+            result.status = "differs"
+    return result
+
+
+def configure(parser):
+    from tensorslow_parity.cli import positive_int, seconds
+    parser.add_argument("programs", nargs="*", type=Path,
+                        help=f"TF1 programs to run (default: every program in {PROGRAMS_DIR.name}/)")
+    parser.add_argument("--timeout", type=seconds, default=300.0, help="seconds per program and engine")
+    parser.add_argument("--jobs", type=positive_int, default=1, help="programs checked at once (each runs "
+                        "its two engines side by side)")
+    parser.add_argument("--show-output", action="store_true", help="print both outputs of a program that differs")
+
+
+def main(args):
+    paths = args.programs or discover()
+    for path in paths:
+        if not path.is_file():
+            from tensorslow_parity.cli import UsageError
+            raise UsageError(f"error: no such program: {path}")
+    failed = 0
+    print(f"{'program':28} {'verdict':18} {'worst rel. diff':>15} {'tensorslow':>11} {'tf1':>8}")
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for result in pool.map(lambda p: check(p, args.timeout), paths):
+            failed += not result.passed
+            print(f"{result.program:28} {result.status:18} {result.worst_relative:15.2g} "
+                  f"{result.tensorslow.seconds:10.1f}s {result.tf1.seconds:7.1f}s", flush=True)
+            for engine, run in (("tensorslow", result.tensorslow), ("tf1", result.tf1)):
+                if run.error:
+                    print(f"    {engine}: {run.error}")
+            if result.difference:
+                print("    " + str(result.difference).replace("\n", "\n    "))
+                if args.show_output:
+                    print("--- tensorslow\n" + result.tensorslow.output + "--- tf1\n" + result.tf1.output)
+    print(f"\n{len(paths) - failed} of {len(paths)} programs print TensorFlow's numbers under TensorSlow")
+    return 1 if failed else 0
