@@ -41,8 +41,8 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for i in range(1, 41):
         batch_x, _ = data.train.next_batch(128)
-        _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})
+        _, loss_value = sess.run([optimizer, loss], feed_dict={X: batch_x})
         if i % 10 == 0 or i == 1:
-            print("step", i, "minibatch loss", l)
+            print("step", i, "minibatch loss", loss_value)
     reconstruction = sess.run(y_pred, feed_dict={X: data.test.images[:4]})
     print("reconstruction mean", reconstruction.mean(), "max", reconstruction.max())

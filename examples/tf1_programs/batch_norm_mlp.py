@@ -26,9 +26,9 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for step in range(30):
         bx, by = data.train.next_batch(64)
-        _, l = sess.run([train_op, loss], {x: bx, y: by, is_training: True})
+        _, loss_value = sess.run([train_op, loss], {x: bx, y: by, is_training: True})
         if step % 10 == 0:
-            print("step", step, "loss", l)
+            print("step", step, "loss", loss_value)
     mean, var = sess.run(["batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0"])
     print("moving mean", mean[:3], "moving variance", var[:3])
     print("test accuracy", sess.run(accuracy, {x: data.test.images, y: data.test.labels, is_training: False}))

@@ -28,9 +28,9 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for step in range(30):
         idx = np.arange(step * 32, step * 32 + 32) % n_seq
-        _, l = sess.run([train, loss], {inputs: seqs[idx], seq_len: lengths[idx], targets: labels[idx]})
+        _, loss_value = sess.run([train, loss], {inputs: seqs[idx], seq_len: lengths[idx], targets: labels[idx]})
         if step % 10 == 0:
-            print("step", step, "loss", l)
+            print("step", step, "loss", loss_value)
     out = sess.run(outputs, {inputs: seqs[:2], seq_len: lengths[:2]})
     print("padded outputs are zero", bool(np.all(out[0, lengths[0]:] == 0)), "lengths", lengths[:2])
     print("accuracy", sess.run(accuracy, {inputs: seqs, seq_len: lengths, targets: labels}))

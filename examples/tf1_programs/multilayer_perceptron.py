@@ -42,7 +42,7 @@ with tf.Session() as sess:
     for epoch in range(3):
         avg_cost = 0.0
         total_batch = data.train.num_examples // 100
-        for i in range(total_batch):
+        for _ in range(total_batch):
             batch_x, batch_y = data.train.next_batch(100)
             _, c = sess.run([optimizer, cost], feed_dict={x: batch_x, y: batch_y})
             avg_cost += c / total_batch

@@ -52,7 +52,7 @@ try:
             sess.run(tf.global_variables_initializer())      # the Momentum slots start again from zero
             saver.restore(sess, tf.train.latest_checkpoint(ckpt_dir))
             print("restored step", sess.run(step), "loss", sess.run(loss, {x: x_data, y: y_data}))
-            for i in range(10):
+            for _ in range(10):
                 sess.run(train, {x: x_data, y: y_data})
             print("after 10 more steps", sess.run(loss, {x: x_data, y: y_data}), sess.run(b))
 finally:

@@ -1,0 +1,96 @@
+"""The promise "change the import and a TF1 program prints TensorFlow's numbers", program by program.
+
+Each program of ``examples/tf1_programs/`` runs in two processes, as written under
+``tf.compat.v1`` and with only its import swapped under TensorSlow
+(``tensorslow_parity.programs``); their outputs must agree word for word and
+number by number within the program's tolerance. The comparison itself is
+tested first, on outputs made up here.
+"""
+import subprocess
+import sys
+
+import pytest
+
+from tensorslow_parity import programs
+from tensorslow_parity.programs.compare import first_difference, tokens
+from tensorslow_parity.programs.launcher import NoTF1Import, swap_import
+
+PROGRAMS = programs.discover()
+
+
+def test_the_suite_covers_the_classic_tutorials():
+    names = {p.stem for p in PROGRAMS}
+    assert len(names) >= 14
+    assert {"softmax_regression", "deep_cnn", "fully_connected_feed", "variable_sharing", "layers_cnn",
+            "lstm_static_rnn", "word2vec_skipgram", "save_restore", "tensorboard_basics"} <= names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_program_prints_tensorflows_numbers(path):
+    result = programs.check(path, timeout=600)
+    assert result.tf1.error is None, f"the reference run failed: {result.tf1.error}"
+    assert result.tensorslow.error is None, f"TensorSlow failed: {result.tensorslow.error}"
+    assert result.passed, f"{result.difference}\n--- tensorslow\n{result.tensorslow.output}--- tf1\n{result.tf1.output}"
+
+
+def test_swap_import_changes_one_line_only():
+    source = "import numpy as np\nimport tensorflow.compat.v1 as tf\nx = tf.constant(1)\n"
+    swapped = swap_import(source, "tensorslow")
+    assert swapped.splitlines() == ["import numpy as np", "import tensorslow as tf", "x = tf.constant(1)"]
+    assert swap_import(source, "tf1") == source
+
+
+@pytest.mark.parametrize("source", ["import tensorflow as tf\n",
+                                    "import tensorflow.compat.v1 as tf\nimport tensorflow.compat.v1 as tf\n"])
+def test_swap_import_refuses_a_program_without_exactly_one_tf1_import(source):
+    with pytest.raises(NoTF1Import, match="expected exactly one line"):
+        swap_import(source, "tensorslow", "prog.py")
+
+
+def test_swap_import_rejects_an_unknown_engine():
+    with pytest.raises(ValueError, match="unknown engine 'torch'"):
+        swap_import("import tensorflow.compat.v1 as tf\n", "torch")
+
+
+def test_tokens_split_numbers_from_words():
+    assert repr(tokens("step 10 loss [0.25 -1e-05] nan")) == "['step', 10.0, 'loss [', 0.25, -1e-05, ']', nan]"
+
+
+def test_outputs_agree_within_tolerance():
+    difference, worst = first_difference("loss 1.00001\nok True\n", "loss 1.0\nok True\n", rtol=1e-4, atol=0)
+    assert difference is None and worst == pytest.approx(1e-5)
+
+
+@pytest.mark.parametrize("ours, theirs, reason", [
+    ("loss 1.01\n", "loss 1.0\n", "beyond rtol"),
+    ("same False\n", "same True\n", "'same False' vs 'same True'"),
+    ("a 1\n", "a 1\nb 2\n", "1 lines vs 2"),
+    ("a 1 2\n", "a 1\n", "different number"),
+    ("x nan\n", "x 0.5\n", "beyond rtol"),
+])
+def test_outputs_that_differ_name_the_line(ours, theirs, reason):
+    difference, _ = first_difference(ours, theirs, rtol=1e-4, atol=1e-6)
+    assert difference is not None and reason in difference.reason
+    assert difference.line >= 1
+
+
+def test_tolerance_comes_from_the_parity_comment():
+    assert programs.tolerance("x = 1\n") == (programs.DEFAULT_RTOL, programs.DEFAULT_ATOL)
+    assert programs.tolerance("# parity: rtol=1e-3 atol=1e-5\n") == (1e-3, 1e-5)
+    with pytest.raises(ValueError, match="unknown tolerance 'rtl'"):
+        programs.tolerance("# parity: rtl=1\n")
+
+
+def test_a_failing_program_reports_its_exception(tmp_path):
+    program = tmp_path / "broken.py"
+    program.write_text("import tensorflow.compat.v1 as tf\nprint('start')\nraise KeyError('no such thing')\n")
+    run = programs.run_one(program, "tensorslow", timeout=60)
+    assert run.output == "start\n"
+    assert run.error == "KeyError: 'no such thing'"
+
+
+def test_the_command_rejects_a_missing_program(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "tensorslow_parity", "programs", str(tmp_path / "nope.py")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "no such program" in done.stderr
