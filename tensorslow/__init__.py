@@ -46,7 +46,9 @@ from .ops.array_ops import (
     zeros_like,
 )
 from .ops.array_ops import range_ as range
+from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .ops.core import Operation, convert_to_tensor
+from .ops.deprecated_aliases import arg_max, arg_min
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
 from .ops.linalg_ops import matmul
 from .ops.math_ops import (

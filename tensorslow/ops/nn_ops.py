@@ -1,12 +1,11 @@
-"""Neural-network ops: activations, softmax, cross-entropies, bias_add, l2_loss, dropout.
+"""Neural-network ops with kernels of their own: activations, softmax, cross-entropies, bias_add, l2_loss.
+
+Functions built from other ops (dropout, moments, l2_normalize, ...) are in ``nn_impl.py``.
 
 Softmax, log-softmax and the cross-entropies subtract the row maximum before
 exponentiating, so logits of +-1000 give finite values and gradients.
 """
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -16,7 +15,7 @@ from ..fast_kernels import max_along, sum_along
 from ..graph import Tensor, TensorLike
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from . import array_ops, indexing_ops, math_ops, random_ops
+from . import array_ops, indexing_ops, math_ops
 from .core import as_nodes, check_floating, common_dtype, int_arg, unary_op
 
 # -- activations -----------------------------------------------------------------------
@@ -105,6 +104,19 @@ def softplus(x):
 def _softplus_grad(op, grad):
     """dy/dx = sigmoid(x)"""
     return grad / (1 + xp.exp(-op.inputs[0]))
+
+
+@unary_op("Softsign", float_only=True)
+def softsign(x):
+    """y = x / (1 + |x|)"""
+    return x / (1 + xp.abs(x))
+
+
+@RegisterGradient("Softsign")
+def _softsign_grad(op, grad):
+    """dy/dx = 1 / (1 + |x|)^2"""
+    x = op.inputs[0]
+    return grad / xp.square(1 + xp.abs(x))
 
 
 sigmoid = math_ops.sigmoid
@@ -314,38 +326,3 @@ def bias_add(value: TensorLike, bias: TensorLike, data_format: str | None = None
 def _bias_add_grad(op, grad):
     """dy/dvalue = 1; dy/dbias = 1 for every row (the engine sums grad over the rows)"""
     return grad, grad
-
-
-def dropout(x: TensorLike, keep_prob: float | Tensor | None = None, noise_shape: Any = None, seed: int | None = None,
-            name: str | None = None, rate: float | Tensor | None = None) -> Tensor:
-    """Zero each element with probability ``rate`` (= 1 - keep_prob), scale the rest by 1/keep_prob.
-
-    Built from a seeded uniform draw, a comparison and a multiplication, as in
-    TensorFlow, so its gradient is the same mask times the incoming gradient.
-    """
-    if (keep_prob is None) == (rate is None):
-        raise ValueError("dropout: give exactly one of keep_prob and rate")
-    (x,) = as_nodes([x])
-    if keep_prob is None:
-        keep_prob = math_ops.subtract(1.0, rate) if isinstance(rate, Tensor) else 1.0 - float(rate)  # type: ignore[arg-type]
-    if not isinstance(keep_prob, Tensor) and not 0 < float(keep_prob) <= 1:
-        raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep_prob}")
-    shape = noise_shape if noise_shape is not None else (
-        x.shape.dims if x.shape.is_fully_defined() else array_ops.shape(x))
-    uniform = random_ops.random_uniform(shape, dtype=x.dtype or _dtypes.float32, seed=seed)
-    (kp,) = as_nodes([keep_prob], dtype_hint=x.dtype)
-    keep = math_ops.cast(math_ops.less(uniform, kp), x.dtype or _dtypes.float32)
-    return math_ops.multiply(math_ops.divide(x, kp), keep, name=name or "dropout")
-
-
-def moments(x: TensorLike, axes: Sequence[int], shift: Any = None, name: str | None = None,
-            keep_dims: bool | None = None, keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
-    """Mean and variance of ``x`` over ``axes`` (variance uses stop_gradient(mean), as TensorFlow)."""
-    from .reduction_ops import reduce_mean
-    keep = bool(keepdims if keepdims is not None else keep_dims)
-    mean = reduce_mean(x, axes, keepdims=True)
-    variance = reduce_mean(math_ops.squared_difference(x, array_ops.stop_gradient(mean)), axes, keepdims=True)
-    if not keep:
-        mean = array_ops.squeeze(mean, axes)
-        variance = array_ops.squeeze(variance, axes)
-    return mean, variance

@@ -1,5 +1,5 @@
-"""Activations and ``tf.nn``: relu, relu6, leaky_relu, elu, selu, softplus, softmax, log_softmax, cross-
-entropies, l2_loss, bias_add. One :class:`OpEntry` per op type.
+"""Activations and ``tf.nn``: relu, relu6, leaky_relu, elu, selu, softplus, softsign, softmax, log_softmax,
+cross-entropies, l2_loss, bias_add, top_k, in_top_k. One :class:`OpEntry` per op type.
 """
 from tensorslow_parity.ops.catalog.inputs import CLASS_LABELS, UNARY, UNARY_RANK1
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
@@ -33,6 +33,10 @@ ENTRIES = (
         op_type="Softplus", tensorslow="nn.softplus", tf_v1="tf.compat.v1.nn.softplus", tf2="tf.nn.softplus",
         keras_op="keras.ops.softplus", keras_layer=None, build=lambda tf, x: tf.nn.softplus(x), n_float=1, family="any",
         examples=UNARY),
+    OpEntry(
+        op_type="Softsign", tensorslow="nn.softsign", tf_v1="tf.compat.v1.nn.softsign", tf2="tf.nn.softsign",
+        keras_op="keras.ops.softsign", keras_layer=None, build=lambda tf, x: tf.nn.softsign(x), n_float=1,
+        family="any", examples=UNARY),
     OpEntry(
         op_type="Softmax", tensorslow="nn.softmax", tf_v1="tf.compat.v1.nn.softmax", tf2="tf.nn.softmax",
         keras_op="keras.ops.softmax", keras_layer="keras.layers.Softmax", build=lambda tf, x: tf.nn.softmax(x),
@@ -73,4 +77,21 @@ ENTRIES = (
         keras_op=None, keras_layer=None, build=lambda tf, x, b: tf.nn.bias_add(x, b), n_float=2, family="bias",
         examples=(((2, 3), (3,)), ((2, 1, 4), (4,))), broadcasts=True,
         notes="the bias broadcasts along the last axis; Keras adds it inside Dense/Conv layers"),
+    OpEntry(
+        op_type="TopKV2", tensorslow="nn.top_k", tf_v1="tf.compat.v1.nn.top_k", tf2="tf.math.top_k",
+        keras_op="keras.ops.top_k", keras_layer=None,
+        build=lambda tf, x: tf.nn.top_k(x, min(2, x.shape.as_list()[-1])).values, n_float=1, family="rank1+",
+        examples=UNARY_RANK1, domain="distinct",
+        variants=(Variant("indices", lambda tf, x: tf.nn.top_k(x, min(3, x.shape.as_list()[-1])).indices),
+                  Variant("ties", lambda tf, x: tf.nn.top_k(x, min(3, x.shape.as_list()[-1])).values,
+                          domain="small_integers", finite_differences=False)),
+        notes="values and indices of the k largest along the last axis; ties: the lower index first. "
+              "TensorSlow makes two TopKV2 nodes (values, indices) where TF has one op with two outputs"),
+    OpEntry(
+        op_type="InTopKV2", tensorslow="nn.in_top_k", tf_v1="tf.compat.v1.nn.in_top_k", tf2="tf.math.in_top_k",
+        keras_op="keras.ops.in_top_k", keras_layer=None,
+        build=lambda tf, x, t: tf.nn.in_top_k(tf.cast(x, tf.float32), t, 2), n_float=1, family="rank2",
+        examples=(((3, 4),), ((5, 2),)), domain="small_integers", extras=(CLASS_LABELS,), differentiable=False,
+        notes="predictions are float32 only (as TF); with ties a target counts if fewer than k are strictly "
+              "greater"),
 )
