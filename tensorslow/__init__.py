@@ -141,7 +141,10 @@ def disable_v2_behavior():
 disable_eager_execution = disable_v2_behavior
 newaxis = None
 
-from . import errors, math, random  # noqa: E402  (tf.errors, tf.math, tf.random: real submodules)
+from . import app, errors, flags, gfile, io, logging, math, random, summary, test  # noqa: E402  (submodules: tf.errors...)
+from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions  # noqa: E402
+from .devices import device  # noqa: E402
+from .summary.protos import Event, SessionLog, Summary  # noqa: E402  (tf.Summary: the proto, imported on use)
 
 __version__ = "0.1.0"
 __all__ = sorted(name for name in globals() if not name.startswith("_"))

@@ -73,9 +73,8 @@ class device:  # noqa: N801  (TensorFlow's name)
         _stack.specs = device_stack() + (self.spec,)
         return self
 
-    def __exit__(self, *exc: Any) -> bool:
+    def __exit__(self, *exc: Any) -> None:
         _stack.specs = device_stack()[:-1]
-        return False
 
 
 def device_stack() -> tuple[Any, ...]:
