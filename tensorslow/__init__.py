@@ -24,6 +24,20 @@ from .graph import (
     reset_default_graph,
 )
 from .graph import get_default_graph as _gdg
+from .init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    identity_initializer,
+    ones_initializer,
+    orthogonal_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
 from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
 from .ops.array_ops import (
     concat,
@@ -103,6 +117,14 @@ from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_m
 from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .shapes import TensorShape
+from .variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    variable_scope,
+)
 from .variables import (
     GraphKeys,
     Placeholder,
@@ -141,7 +163,7 @@ def disable_v2_behavior():
 disable_eager_execution = disable_v2_behavior
 newaxis = None
 
-from . import app, errors, flags, gfile, io, logging, math, random, summary, test  # noqa: E402  (submodules: tf.errors...)
+from . import app, errors, flags, gfile, initializers, io, logging, math, random, summary, test  # noqa: E402  (submodules: tf.errors...)
 from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions  # noqa: E402
 from .devices import device  # noqa: E402
 from .summary.protos import Event, SessionLog, Summary  # noqa: E402  (tf.Summary: the proto, imported on use)

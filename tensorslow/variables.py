@@ -8,13 +8,15 @@ initial value the first time it is read, so calling
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import graph as _graph_module
 from .dtypes import DTypeLike
 from .graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from .ops.core import convert_to_tensor
-from .shapes import ShapeLike
+from .shapes import ShapeLike, TensorShape
 
 GLOBAL_VARIABLES = "variables"
 TRAINABLE_VARIABLES = "trainable_variables"
@@ -69,46 +71,71 @@ class placeholder_with_default(Tensor):  # noqa: N801  (TensorFlow's name)
 class Variable(Tensor):
     """A trainable value that lives in the session and persists across runs.
 
-    ``Variable(initial_value, trainable=True, name=None, dtype=None)``: the
-    initial value may be a NumPy array, a nested list (floats become float32
-    as in TensorFlow; NumPy arrays keep their dtype) or a graph node such as
-    ``tf.random_normal([2, 3])``.
+    ``Variable(initial_value, trainable=True, collections=None, validate_shape=True, caching_device=None,
+    name=None, ..., dtype=None, ..., shape=None)``, TF1's signature: the initial value may be a NumPy
+    array, a nested list (floats become float32 as in TensorFlow; NumPy arrays keep their dtype), a graph
+    node such as ``tf.random_normal([2, 3])``, or a function returning one of those.
+
+    The graph is TF1's: inside a name scope named after the variable, ``initial_value`` (a Const made
+    from a value; a function's ops under ``Initializer/``), the ``VariableV2`` node itself (this object,
+    named like the scope: ``dense/kernel``), its initializer ``Assign`` and the ``read`` Identity that
+    ``value()`` returns. Ops built from the variable read the ``VariableV2`` node directly (TF reads
+    through ``read``, the same array), so a training step runs no extra op; ``read`` is there for names
+    (TensorBoard, checkpoints, graph comparisons) and for ``value()``.
     """
 
     stateful = True
 
-    def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
-                 dtype: DTypeLike = None, validate_shape: bool = True, collections: list[str] | None = None,
-                 **_ignored: Any) -> None:
+    def __init__(self, initial_value: Any = None, trainable: bool | None = None,
+                 collections: Sequence[str] | None = None, validate_shape: bool = True, caching_device: Any = None,
+                 name: str | None = None, variable_def: Any = None, dtype: DTypeLike = None,
+                 expected_shape: Any = None, import_scope: Any = None, constraint: Any = None,
+                 use_resource: Any = None, synchronization: Any = None, aggregation: Any = None,
+                 shape: ShapeLike = None, **_ignored: Any) -> None:
         if initial_value is None:
-            raise ValueError("Variable needs an initial_value")
-        if callable(initial_value) and not isinstance(initial_value, Tensor):
-            initial_value = initial_value()
+            raise ValueError("initial_value must be specified.")
+        if collections is None:
+            collections = [GLOBAL_VARIABLES]
+        if not isinstance(collections, (list, tuple, set)):
+            raise ValueError(f"collections argument to Variable constructor must be a list, tuple, or set. "
+                             f"Got {collections} of type {type(collections)}")
+        self.trainable = True if trainable is None else bool(trainable)
+        if self.trainable and TRAINABLE_VARIABLES not in collections:
+            collections = list(collections) + [TRAINABLE_VARIABLES]
+        from_fn = callable(initial_value) and not isinstance(initial_value, Tensor)
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
-        with graph.as_default():
-            try:
-                init = convert_to_tensor(initial_value, dtype=dtype if not isinstance(initial_value, Tensor) else None)
-            except (TypeError, ValueError) as e:
-                raise type(e)(f"Variable {name or 'Variable'!r}: initial_value: {e}") from None
-        if dtype is not None and init.dtype is not None and init.dtype != dtype:
-            from .ops.math_ops import cast
-            init = cast(init, dtype)
-        super().__init__("VariableV2", (), dtype=init.dtype, shape=init.shape if validate_shape else None,
-                         name=name or "Variable", graph=graph)
-        self.initial_value = init
-        self.trainable = bool(trainable)
-        self.initializer = _Assign(self, init, name=f"{self.op_name}/Assign", op_type="Assign")
-        for key in collections or ([GLOBAL_VARIABLES] + ([TRAINABLE_VARIABLES] if trainable else [])):
+        with graph.as_default(), _outside_control_dependencies(), graph.name_scope(name or "Variable") as scope:
+            if from_fn:  # TF calls the function under <name>/Initializer/ (get_variable's initializers)
+                with graph.name_scope("Initializer"):
+                    init = _initial_tensor(initial_value(), dtype, scope)
+            else:
+                init = _initial_tensor(initial_value, dtype, scope)
+            if shape is not None:
+                var_shape = TensorShape(shape)
+                if not var_shape.is_compatible_with(init.shape):
+                    raise ValueError(f"Variable {scope[:-1]!r}: shape {var_shape} does not fit the initial "
+                                     f"value's shape {init.shape}")
+            else:
+                var_shape = init.shape if validate_shape else TensorShape(None)
+            super().__init__("VariableV2", (), dtype=init.dtype, shape=var_shape, name=scope, graph=graph)
+            self.initial_value = init
+            self.initializer = _Initialize(self, init, name="Assign", op_type="Assign")
+            self._snapshot = Tensor("Identity", (self,), compute=_read, dtype=self.dtype, shape=self.shape,
+                                    name="read")
+        for key in collections:
             graph.add_to_collection(key, self)
 
     def compute(self, state):
         return state.variables[self]
 
     # -- TF1 Variable methods ------------------------------------------------------------
-    def value(self) -> Variable:
-        return self
+    def value(self) -> Tensor:
+        """The ``<name>/read`` Identity of this variable (TF1's snapshot)."""
+        return self._snapshot
 
-    read_value = value
+    def read_value(self) -> Tensor:
+        """A new Identity of this variable, named ``read`` in the current name scope."""
+        return Tensor("Identity", (self,), compute=_read, dtype=self.dtype, shape=self.shape, name="read")
 
     def initialized_value(self) -> Tensor:
         return self.initial_value
@@ -133,6 +160,36 @@ class Variable(Tensor):
     def __repr__(self):
         dtype = self.dtype.name if self.dtype is not None else "?"
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={dtype}>"
+
+
+def _read(value):
+    """y = the variable's value (the same read-only array)"""
+    return value
+
+
+def _initial_tensor(value, dtype, scope):
+    """``value`` as the initial-value node (a Const named ``initial_value``), cast to ``dtype`` if given."""
+    try:
+        init = convert_to_tensor(value, dtype=dtype if not isinstance(value, Tensor) else None,
+                                 name="initial_value")
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"Variable {scope[:-1]!r}: initial_value: {e}") from None
+    if dtype is not None and init.dtype is not None and init.dtype != dtype:
+        from .ops.math_ops import cast
+        init = cast(init, dtype)
+    return init
+
+
+@contextlib.contextmanager
+def _outside_control_dependencies():
+    """Build a variable's ops with no control inputs, as TF1's ``init_scope`` does: a variable made
+    inside ``control_dependencies([update])`` (an optimizer's slots) must not run ``update`` when read."""
+    saved = getattr(_graph_module._control_stack, "stack", None)
+    _graph_module._control_stack.stack = []
+    try:
+        yield
+    finally:
+        _graph_module._control_stack.stack = saved if saved is not None else []
 
 
 class _Assign(Tensor):
@@ -160,6 +217,16 @@ class _Assign(Tensor):
             return state.write(self.ref, value)
         with state.lock:  # read, combine, write: one step for other threads
             return state.write(self.ref, self.combine(state.variables[self.ref], value))
+
+
+class _Initialize(_Assign):
+    """A variable's initializer: the ``Assign`` of its initial value, run as an operation (no output),
+    as TF1's ``v.initializer`` is."""
+
+    has_value = False
+
+    def compute(self, state, value):
+        state.write(self.ref, value)
 
 
 def assign(ref: Variable, value: TensorLike, validate_shape: bool | None = None, use_locking: bool | None = None,

@@ -146,3 +146,14 @@ def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = 
     low, high = np_type(minval), np_type(1.0 if maxval is None else maxval)
     span = high - low  # TF subtracts the two constants in the op's dtype
     return _random_op("RandomUniform", "uniform", shape, dtype, seed, name, {}, lambda x: x * span + low)
+
+
+_KERNEL_KINDS = {"RandomUniform": "uniform", "RandomStandardNormal": "normal", "TruncatedNormal": "truncated_normal"}
+
+
+def random_kernel(op_type: str, shape: TensorLike, dtype: DTypeLike = _dtypes.float32, seed: int | None = None,
+                  name: str | None = None) -> Tensor:
+    """The bare kernel of one of TF's random composites (RandomUniform in [0, 1), RandomStandardNormal,
+    TruncatedNormal: no scaling), its seeds taken now; ``init_ops`` builds TF's ops around it (shape,
+    mean and stddev constants, then mul and add)."""
+    return _random_op(op_type, _KERNEL_KINDS[op_type], shape, dtype, seed, name, {}, lambda x: x)

@@ -1,0 +1,77 @@
+"""Graph parity: does TensorSlow build the ops TensorFlow builds, with the same names and types?
+
+``graph_differences(build)`` runs ``build(tf)`` twice, each in a fresh graph: once with ``tf`` =
+``tensorslow`` and once with ``tf`` = ``tensorflow.compat.v1``, and compares the two graphs' lists of
+``(op name, op type)`` in creation order. An empty list means the graphs match op for op::
+
+    def build(tf):
+        x = tf.placeholder(tf.float32, [None, 2], name="x")
+        with tf.variable_scope("dense"):
+            w = tf.get_variable("kernel", [2, 3])
+        return tf.matmul(x, w)
+
+    assert graph_differences(build) == []
+
+Op names are TensorSlow's node names (a node is its op: ``Tensor.op_name``, no ``:0``). ``same_types``
+maps a TensorSlow op type to the TF type it stands for where the two name one op differently.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+OpList = list[tuple[str, str]]
+
+
+def tensorslow_ops(build: Callable[[Any], Any]) -> OpList:
+    """(op name, op type) of every op ``build(tensorslow)`` makes in a fresh graph, in creation order."""
+    import tensorslow
+    with tensorslow.Graph().as_default() as graph:
+        build(tensorslow)
+    return [(op.op_name, op.type) for op in graph.get_operations()]
+
+
+def tensorflow_ops(build: Callable[[Any], Any]) -> OpList:
+    """(op name, op type) of every op ``build(tf.compat.v1)`` makes in a fresh graph, in creation order."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        import tensorflow.compat.v1 as tf
+    except ImportError as e:  # pragma: no cover - the harness always has it
+        raise ImportError("graph_parity needs the 'tensorflow' package to build the reference graph") from e
+    tf.disable_v2_behavior()
+    with tf.Graph().as_default() as graph:
+        build(tf)
+    return [(op.name, op.type) for op in graph.get_operations()]
+
+
+def op_list_differences(ours: OpList, theirs: OpList, same_types: Mapping[str, str] | None = None) -> list[str]:
+    """Readable differences between two op lists (TensorSlow's, TensorFlow's): one line per op only
+    TensorSlow has (``- tensorslow``), only TensorFlow has (``+ tensorflow``), or named alike with
+    another type (``~ type``) or at another point (``~ order``), in order. Empty when they match."""
+    same_types = dict(same_types or {})
+    ours = [(name, same_types.get(op_type, op_type)) for name, op_type in ours]
+    out = []
+    matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        mine, tf_ops = ours[i1:i2], theirs[j1:j2]
+        tf_types = dict(tf_ops)
+        for name, op_type in mine:
+            if name in tf_types and tf_types[name] == op_type:
+                out.append(f"~ order {name} ({op_type}): made at another point by tensorflow")
+            elif name in tf_types:
+                out.append(f"~ type {name}: tensorslow {op_type}, tensorflow {tf_types[name]}")
+            else:
+                out.append(f"- tensorslow only: {name} ({op_type})")
+        our_names = {name for name, _ in mine}
+        out += [f"+ tensorflow only: {name} ({op_type})" for name, op_type in tf_ops if name not in our_names]
+    return out
+
+
+def graph_differences(build: Callable[[Any], Any], same_types: Mapping[str, str] | None = None) -> list[str]:
+    """The differences between the graphs ``build`` makes with TensorSlow and with ``tf.compat.v1``
+    (see :func:`op_list_differences`); empty when they match op for op."""
+    return op_list_differences(tensorslow_ops(build), tensorflow_ops(build), same_types)
