@@ -63,7 +63,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("false", "f", "0"):
         return False
-    raise ValueError("Non-boolean argument to boolean flag")
+    raise ValueError("Non-boolean argument to boolean flag", text)  # two args: absl's message shows both
 
 
 def _parse_list(text: str) -> list[str]:
