@@ -1,4 +1,5 @@
 """``tf.nn``: activations, softmax, cross-entropies and friends."""
+from .ops.conv_ops import conv1d, conv2d, conv2d_backprop_input, conv2d_transpose, convolution
 from .ops.embedding_ops import embedding_lookup
 from .ops.nn_impl import batch_normalization, dropout, l2_normalize, moments, weighted_cross_entropy_with_logits
 from .ops.nn_ops import (
@@ -20,4 +21,5 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     tanh,
 )
+from .ops.pool_ops import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from .ops.topk_ops import in_top_k, top_k

@@ -89,6 +89,15 @@ FAMILIES = {
     "concat": lambda n: _concat(n, last=False),
     "concat_last": lambda n: _concat(n, last=True),
     "scalar_and_any": lambda n: _shape(0, 3).map(lambda s: ((), s)),
+    "rank4": lambda n: st.tuples(st.integers(1, 2), st.integers(3, 5), st.integers(3, 5), st.integers(1, 2))
+    .map(lambda s: (s,)),
+    "conv2d": lambda n: st.tuples(st.integers(1, 2), *[st.integers(3, 5)] * 2, *[st.integers(1, 3)] * 3,
+                                  st.integers(1, 2))
+    .map(lambda d: ((d[0], d[1], d[2], d[3]), (d[4], d[5], d[3], d[6]))),
+    "conv1d": lambda n: st.tuples(st.integers(1, 2), st.integers(3, 5), *[st.integers(1, 3)] * 2, st.integers(1, 2))
+    .map(lambda d: ((d[0], d[1], d[2]), (d[3], d[2], d[4]))),
+    "conv2d_transpose": lambda n: st.tuples(st.integers(1, 2), *[st.integers(1, 3)] * 5, st.integers(1, 2))
+    .map(lambda d: ((d[0], d[1], d[2], d[6]), (d[3], d[4], d[5], d[6]))),
 }
 
 

@@ -163,6 +163,10 @@ SHAPE_FAMILIES = {
     "concat": "two inputs of rank 1 to 3 equal except along axis 0",
     "concat_last": "two inputs of rank 1 to 3 equal except along the last axis",
     "scalar_and_any": "a scalar and an input of rank 0 to 3",
+    "rank4": "one NHWC input (N, H, W, C), H and W 3 to 5 (a 3x3 VALID window fits)",
+    "conv2d": "an NHWC input (N, H, W, C) and a filter (KH, KW, C, O) with the same C; H, W 3 to 5, KH, KW 1 to 3",
+    "conv1d": "an NWC input (N, W, C) and a filter (K, C, O) with the same C; W 3 to 5, K 1 to 3",
+    "conv2d_transpose": "a conv2d_transpose value (N, H, W, O) and filter (KH, KW, C, O) with the same O",
 }
 
 UNARY = (((2, 3),), ((),), ((3, 1, 2),))
