@@ -350,3 +350,36 @@ def test_train_in_tensorslow_continue_in_tensorflow(tf1, tmp_path):
     with ts.Graph().as_default():  # and the whole run in TensorSlow gives the same as the split one
         whole, _, _ = _train(ts, 6)
     np.testing.assert_allclose(whole[3:], ts_losses, rtol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_tf1_program_continues_from_tensorslow_and_back(tmp_path):
+    """As a real TF1 program runs (``disable_v2_behavior``: reference variables), in its own process:
+    it restores TensorSlow's latest checkpoint, trains on, saves; TensorSlow takes it up again."""
+    import json
+    import subprocess
+    import sys
+    with ts.Graph().as_default():
+        _train(ts, 3, save_to=str(tmp_path / "model.ckpt"))
+    program = (
+        "import json, sys; sys.path.insert(0, sys.argv[1])\n"
+        "import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()\n"
+        "from test_saver import _train\n"
+        "losses, _, prefix = _train(tf, 3, restore_from=tf.train.latest_checkpoint(sys.argv[2]),\n"
+        "                           save_to=sys.argv[2] + '/model.ckpt')\n"
+        "print(json.dumps([float(v) for v in losses] + [prefix]))\n")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, "-c", program, os.path.dirname(__file__), str(tmp_path)], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    *tf_losses, tf_prefix = json.loads(out.stdout.strip().splitlines()[-1])
+    assert tf_prefix == str(tmp_path / "model.ckpt-6")
+    assert ts.train.latest_checkpoint(str(tmp_path)) == tf_prefix
+    assert ts.train.get_checkpoint_state(str(tmp_path)).all_model_checkpoint_paths == [tf_prefix]
+    with ts.Graph().as_default():
+        whole, _, _ = _train(ts, 9)
+    with ts.Graph().as_default():
+        after, (_, _, step), _ = _train(ts, 3, restore_from=tf_prefix)
+    assert step == 9
+    np.testing.assert_allclose(tf_losses, whole[3:6], rtol=1e-6)
+    np.testing.assert_allclose(after, whole[6:], rtol=1e-6)
