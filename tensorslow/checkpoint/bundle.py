@@ -1,10 +1,11 @@
 """TensorFlow's tensor bundle (checkpoint format V2): ``<prefix>.index`` + ``<prefix>.data-00000-of-00001``.
 
-The **data file** is the tensors' raw bytes (little-endian, C order), one after another in key
-order, with no padding or header. The **index** is a sorted table (:mod:`.table`) whose entry
-for the empty key is a ``BundleHeaderProto`` and whose entry for each tensor name (a variable's
-op name, ``dense/kernel``) is a ``BundleEntryProto`` (:mod:`.proto`) giving the tensor's dtype,
-shape, the byte range in the data file and the masked CRC32C of those bytes.
+The **data file** is the tensors' raw bytes (little-endian, C order), one after another in the
+order written (``tf.train.Saver`` writes them in key order), with no padding or header. The
+**index** is a sorted table (:mod:`.table`) whose entry for the empty key is a
+``BundleHeaderProto`` and whose entry for each tensor name (a variable's op name,
+``dense/kernel``) is a ``BundleEntryProto`` (:mod:`.proto`) giving the tensor's dtype, shape,
+the byte range in the data file and the masked CRC32C of those bytes.
 
 Writing is atomic: both files are written to temporary names in the checkpoint's directory,
 flushed to disk, then renamed into place, the index last (the index is what makes a checkpoint
@@ -50,7 +51,7 @@ def write_bundle(prefix: str, tensors: Mapping[str, np.ndarray]) -> None:
         items = [(b"", proto.BundleHeader().encode())]
         offset = 0
         with open(data_tmp, "wb") as f:
-            for name in sorted(arrays, key=lambda n: n.encode()):
+            for name in arrays:  # the data in the order given (as TensorFlow's bundle writer), the index sorted
                 array = arrays[name]
                 if sys.byteorder != "little" or not array.flags.c_contiguous:  # (ascontiguousarray makes 0-d 1-d)
                     array = array.astype(array.dtype.newbyteorder("<"), order="C")
@@ -62,7 +63,7 @@ def write_bundle(prefix: str, tensors: Mapping[str, np.ndarray]) -> None:
                 offset += raw.nbytes
             _sync(f)
         with open(index_tmp, "wb") as f:
-            f.write(build_table(items))
+            f.write(build_table(sorted(items)))
             _sync(f)
         os.replace(data_tmp, data_path(prefix))
         os.replace(index_tmp, prefix + ".index")

@@ -8,8 +8,8 @@ TensorFlow writes it as a text-format ``CheckpointState`` protobuf::
 
 Paths are written as the saver was given them, except that when the directory itself was given
 as a relative path they are made relative to it (and with ``save_relative_paths=True`` always);
-readers join relative paths onto the directory. Strings are C-escaped (non-ASCII bytes as
-``\\ooo`` octal), as protobuf's text format does.
+readers join relative paths onto the directory. Strings are C-escaped (control characters as
+``\\ooo`` octal; other characters as UTF-8), as protobuf's text format writes them.
 """
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ class CheckpointState:
 
 
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in text.encode())
+    """C escapes for quotes, backslashes and control characters; other characters (UTF-8) as they are."""
+    return "".join(_ESCAPES.get(ord(c)) or (f"\\{ord(c):03o}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                   for c in text)
 
 
 def _unescape(text: str) -> str:
@@ -54,7 +56,7 @@ def _unescape(text: str) -> str:
     while i < len(text):
         char = text[i]
         if char != "\\":
-            out += char.encode()
+            out += char.encode("utf-8", "surrogateescape")
             i += 1
         elif text[i + 1:i + 2] in ("x", "X"):
             digits = text[i + 2:i + 4]
@@ -123,7 +125,7 @@ def update_checkpoint_state(save_dir: str, model_checkpoint_path: str,
     if filename == model_checkpoint_path:
         raise RuntimeError(f"Save path '{model_checkpoint_path}' conflicts with path used for checkpoint state.  "
                            f"Please use a different save path.")
-    atomic_write(filename, str(CheckpointState(model_checkpoint_path, paths)).encode())
+    atomic_write(filename, str(CheckpointState(model_checkpoint_path, paths)).encode("utf-8", "surrogateescape"))
 
 
 def _relative(path: str, save_dir: str) -> str:
