@@ -28,7 +28,6 @@ from .init_ops import (
     constant_initializer,
     glorot_normal_initializer,
     glorot_uniform_initializer,
-    identity_initializer,
     ones_initializer,
     orthogonal_initializer,
     random_normal_initializer,

@@ -356,14 +356,22 @@ class Identity(Initializer):
                              f"two-dimensional. Received shape={list(shape)}")
         dtype = self._dtype(dtype)
         rows, cols = (int(d) for d in full_shape)
-        with get_default_graph().name_scope("eye"):
-            ones = constant_node(np.ones(min(rows, cols), dtype.as_numpy_dtype), name="ones")
-            with get_default_graph().name_scope("diag") as scope:
-                extra = [constant_node(np.int32(v), name=n) for n, v in
-                         (("k", 0), ("num_rows", -1), ("num_cols", -1))]
-                extra.append(constant_node(0, dtype=dtype, name="padding_value"))
-                eye = Tensor("MatrixDiagV3", (ones, *extra), compute=lambda d, *_: _eye(d, rows, cols),
-                             dtype=dtype, shape=(rows, cols), name=scope)
+        graph = get_default_graph()
+        with graph.name_scope("eye"):  # TF's eye: a diagonal of ones, set into zeros when not square
+            ones = _filled([min(rows, cols)], 1, dtype, "ones")
+            if rows != cols:
+                zeros = _filled([rows, cols], 0, dtype, "zeros")
+                with graph.name_scope("set_diag") as scope:
+                    k = constant_node(np.int32(0), name="k")
+                    eye = Tensor("MatrixSetDiagV3", (zeros, ones, k), compute=lambda m, d, _: _set_diagonal(m, d),
+                                 dtype=dtype, shape=(rows, cols), name=scope)
+            else:
+                with graph.name_scope("diag") as scope:
+                    extra = [constant_node(np.int32(v), name=n) for n, v in
+                             (("k", 0), ("num_rows", -1), ("num_cols", -1))]
+                    extra.append(constant_node(0, dtype=dtype, name="padding_value"))
+                    eye = Tensor("MatrixDiagV3", (ones, *extra), compute=lambda d, *_: xp.diag(d),
+                                 dtype=dtype, shape=(rows, cols), name=scope)
         return _times(self.gain, eye)
 
     def get_config(self):
@@ -376,9 +384,9 @@ def _times(gain, node):
         return multiply(constant_node(gain, dtype=node.dtype, name="x"), node, name=scope)
 
 
-def _eye(diagonal, rows, cols):
-    """A rows x cols matrix with ``diagonal`` on its main diagonal, zeros elsewhere"""
-    out = xp.zeros((rows, cols), diagonal.dtype)
+def _set_diagonal(matrix, diagonal):
+    """``matrix`` with ``diagonal`` on its main diagonal"""
+    out = matrix.copy()
     xp.fill_diagonal(out, diagonal)
     return out
 

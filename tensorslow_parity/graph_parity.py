@@ -47,28 +47,29 @@ def tensorflow_ops(build: Callable[[Any], Any]) -> OpList:
 
 
 def op_list_differences(ours: OpList, theirs: OpList, same_types: Mapping[str, str] | None = None) -> list[str]:
-    """Readable differences between two op lists (TensorSlow's, TensorFlow's): one line per op only
-    TensorSlow has (``- tensorslow``), only TensorFlow has (``+ tensorflow``), or named alike with
-    another type (``~ type``) or at another point (``~ order``), in order. Empty when they match."""
+    """Readable differences between two op lists (TensorSlow's, TensorFlow's), one line per op: only
+    TensorSlow has it (``- tensorslow only``), only TensorFlow has it (``+ tensorflow only``), both with
+    other types (``~ type``), or both but made in another order (``~ order``); sorted by where the op
+    comes in its list. Empty when the lists match."""
     same_types = dict(same_types or {})
     ours = [(name, same_types.get(op_type, op_type)) for name, op_type in ours]
-    out = []
-    matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        mine, tf_ops = ours[i1:i2], theirs[j1:j2]
-        tf_types = dict(tf_ops)
-        for name, op_type in mine:
-            if name in tf_types and tf_types[name] == op_type:
-                out.append(f"~ order {name} ({op_type}): made at another point by tensorflow")
-            elif name in tf_types:
-                out.append(f"~ type {name}: tensorslow {op_type}, tensorflow {tf_types[name]}")
-            else:
-                out.append(f"- tensorslow only: {name} ({op_type})")
-        our_names = {name for name, _ in mine}
-        out += [f"+ tensorflow only: {name} ({op_type})" for name, op_type in tf_ops if name not in our_names]
-    return out
+    our_types, their_types = dict(ours), dict(theirs)
+    found = []  # (position, line)
+    for k, (name, op_type) in enumerate(ours):
+        if name not in their_types:
+            found.append((k, f"- tensorslow only: {name} ({op_type})"))
+        elif their_types[name] != op_type:
+            found.append((k, f"~ type {name}: tensorslow {op_type}, tensorflow {their_types[name]}"))
+    found += [(k, f"+ tensorflow only: {name} ({op_type})") for k, (name, op_type) in enumerate(theirs)
+              if name not in our_types]
+    common_ours = [name for name, _ in ours if name in their_types]
+    common_theirs = [name for name, _ in theirs if name in our_types]
+    in_order = set()
+    for block in difflib.SequenceMatcher(a=common_ours, b=common_theirs, autojunk=False).get_matching_blocks():
+        in_order.update(common_ours[block.a:block.a + block.size])
+    found += [(k, f"~ order {name} ({op_type}): made at another point by tensorflow")
+              for k, (name, op_type) in enumerate(ours) if name in their_types and name not in in_order]
+    return [line for _, line in sorted(found, key=lambda item: item[0])]
 
 
 def graph_differences(build: Callable[[Any], Any], same_types: Mapping[str, str] | None = None) -> list[str]:

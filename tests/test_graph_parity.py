@@ -1,0 +1,80 @@
+"""The graph-parity helper: TensorSlow's and TF's (op name, op type) lists for the same program."""
+import os
+
+import numpy as np
+import pytest
+
+from tensorslow_parity.graph_parity import graph_differences, op_list_differences, tensorslow_ops
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+pytest.importorskip("tensorflow")
+
+SAME = {"Add": "AddV2"}  # TensorSlow's add is TF1's AddV2
+
+
+def variables_and_matmul(tf):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    w = tf.Variable(np.ones((2, 3), np.float32), name="w")
+    b = tf.Variable(tf.zeros([3]), name="b")
+    y = tf.matmul(x, w, name="y")
+    tf.nn.relu(tf.add(y, b, name="logits"), name="out")
+
+
+def get_variable_with_initializers(tf):
+    tf.set_random_seed(1)
+    with tf.variable_scope("dense"):
+        tf.get_variable("kernel", [3, 4])
+        tf.get_variable("bias", [4], initializer=tf.zeros_initializer())
+    with tf.variable_scope("conv"):
+        tf.get_variable("kernel", [3, 3, 1, 8], initializer=tf.truncated_normal_initializer(stddev=0.1))
+        tf.get_variable("bias", [8], initializer=tf.constant_initializer(0.1))
+        tf.get_variable("scale", [8, 8], initializer=tf.variance_scaling_initializer(distribution="uniform"))
+    tf.train.get_or_create_global_step()
+
+
+def nested_scopes(tf):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    for _ in range(2):
+        with tf.variable_scope(None, default_name="layer"):
+            with tf.variable_scope("inner"):
+                w = tf.get_variable("w", [2, 2])
+                x = tf.matmul(x, w)
+    with tf.variable_scope("layer", reuse=True):
+        with tf.variable_scope("inner"):
+            x = tf.matmul(x, tf.get_variable("w"))
+        with tf.name_scope("extra"):
+            tf.identity(x, name="copy")
+
+
+@pytest.mark.parametrize("build", [variables_and_matmul, get_variable_with_initializers, nested_scopes])
+def test_programs_build_tensorflows_graph(build):
+    assert graph_differences(build, SAME) == []
+
+
+def test_the_op_list_is_tensorslows_names_without_output_index():
+    ops = tensorslow_ops(variables_and_matmul)
+    assert ops[:5] == [("x", "Placeholder"), ("w/initial_value", "Const"), ("w", "VariableV2"),
+                       ("w/Assign", "Assign"), ("w/read", "Identity")]
+    assert ("y", "MatMul") in ops and ("logits", "Add") in ops
+
+
+def test_differences_are_reported_op_by_op():
+    def build(tf):
+        x = tf.placeholder(tf.float32, [2], name="x")
+        if tf.__name__ == "tensorslow":
+            tf.identity(x, name="only_ours")
+        else:
+            tf.square(x, name="only_theirs")
+        tf.add(x, x, name="sum")
+    assert graph_differences(build) == ["- tensorslow only: only_ours (Identity)",
+                                        "+ tensorflow only: only_theirs (Square)",
+                                        "~ type sum: tensorslow Add, tensorflow AddV2"]
+    assert graph_differences(build, SAME)[-1:] != ["~ type sum: tensorslow Add, tensorflow AddV2"]
+
+
+def test_op_list_differences_on_lists():
+    ours = [("a", "Const"), ("b", "Mul"), ("c", "Add")]
+    assert op_list_differences(ours, ours) == []
+    assert op_list_differences(ours, [("a", "Const"), ("c", "AddV2"), ("b", "Mul")], SAME) == [
+        "~ order c (AddV2): made at another point by tensorflow"]
+    assert op_list_differences(ours, [("a", "Const"), ("b", "Mul")]) == ["- tensorslow only: c (Add)"]
