@@ -110,6 +110,8 @@ def gradient_value(grad, x_value):
 
 def fit(grad, value, node, pos):
     """``grad`` summed to the shape of input ``pos`` (``value``) if the input was broadcast."""
+    if isinstance(value, tuple):  # a control-flow op's outputs: the gradient has one array per output, as is
+        return grad
     grad = xp.asarray(grad)
     if grad.shape == xp.shape(value):
         return grad

@@ -181,6 +181,8 @@ def name_scope(name: str | None, default_name: str | None = None,
 
 # Control dependencies: nodes created inside `with control_dependencies([...])` run after those.
 _control_stack = threading.local()
+# Control flow: .region is the tf.cond branch or while_loop body being built in this thread, if any.
+_building = threading.local()
 
 
 class control_dependencies:  # noqa: N801  (TensorFlow's name)
@@ -246,8 +248,14 @@ class Tensor:
                     f"{op_type}: input {node.name!r} belongs to a different graph than the "
                     f"other inputs; all nodes of one op must come from the same Graph.")
         self.type = op_type
-        self.inputs = inputs
-        self.control_inputs = tuple(_current_control_inputs())
+        control_inputs = tuple(_current_control_inputs())
+        region = getattr(_building, "region", None)
+        if region is not None and region.graph is self.graph:
+            # A tf.cond branch or while_loop body is being built (control_flow/region.py): the node joins
+            # it, and inputs from outside it are replaced by the region's placeholders for them.
+            inputs, control_inputs = region.adopt(self, inputs, control_inputs)
+        self.inputs = tuple(inputs)
+        self.control_inputs = control_inputs
         self.attrs = attrs or {}
         self.dtype = None if dtype is None else _dtypes.as_dtype(dtype)
         self._shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)

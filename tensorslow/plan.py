@@ -61,8 +61,9 @@ class Plan:
         self._buffers = [None] * n_buffers  # arrays kept between runs for the kernels' out=
         self._buffers_in_use = threading.Lock()
 
-    def run(self, feeds):
-        """Fetch values for ``feeds`` (fed node -> converted value)."""
+    def run(self, feeds, hand_out_values=True):
+        """Fetch values for ``feeds`` (fed node -> converted value). ``hand_out_values=False`` returns them
+        without :func:`hand_out`'s copies, for a caller inside the engine (a cond branch, a loop body)."""
         values = [feeds[n] for n in self.fed]
         # A run owns the plan's buffers; a concurrent run of the same plan gets fresh ones.
         owner = self._buffers_in_use.acquire(blocking=False)
@@ -75,8 +76,9 @@ class Plan:
         finally:
             if owner:
                 self._buffers_in_use.release()
-        for k, value in enumerate(out):
-            out[k] = hand_out(value, values if k in self._may_view_feeds else ())
+        if hand_out_values:
+            for k, value in enumerate(out):
+                out[k] = hand_out(value, values if k in self._may_view_feeds else ())
         return out
 
     def _describe_failure(self, error):

@@ -50,6 +50,7 @@ class SessionState:
         self.variables = _VariableStore(self)
         self._generators = {}
         self.lock = threading.RLock()
+        self.subplans = {}  # compiled plans of cond branches and loop bodies run in this session (control_flow/)
 
     def write(self, var, value):
         """Store ``value`` (cast to the variable's dtype, shape checked) as ``var``'s value; return it."""

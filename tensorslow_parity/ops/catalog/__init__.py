@@ -1,8 +1,8 @@
 """The op catalog: one entry per op type in TensorSlow's gradient registry, one module per op family.
 
 :data:`CATALOG` lists the entries of :mod:`.math`, :mod:`.logic`,
-:mod:`.reductions`, :mod:`.linalg`, :mod:`.nn`, :mod:`.array` and
-:mod:`.random`, in that order; the records are in :mod:`.records` and what
+:mod:`.reductions`, :mod:`.linalg`, :mod:`.nn`, :mod:`.array`,
+:mod:`.random` and :mod:`.control`, in that order; the records are in :mod:`.records` and what
 they are fed in :mod:`.inputs`.
 
 Each :class:`OpEntry` says, for one op type:
@@ -31,7 +31,7 @@ catalog; :func:`make_inputs` draws a case's inputs.
 The catalog depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
-from tensorslow_parity.ops.catalog import array, conv, linalg, logic, math, nn, random, reductions
+from tensorslow_parity.ops.catalog import array, control, conv, linalg, logic, math, nn, random, reductions
 from tensorslow_parity.ops.catalog.inputs import (
     DOMAINS,
     SHAPE_FAMILIES,
@@ -43,7 +43,7 @@ from tensorslow_parity.ops.catalog.inputs import (
 from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
-           *random.ENTRIES, *conv.ENTRIES]
+           *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 

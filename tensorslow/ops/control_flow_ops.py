@@ -1,0 +1,414 @@
+"""Control flow: ``tf.cond`` and ``tf.while_loop``, as ``If`` and ``While`` ops with their gradients.
+
+Each call builds its branches (or its loop's condition and body) once, by calling the functions given,
+in a :class:`~tensorslow.control_flow.region.Region`: a sub-graph whose outside inputs are captured as
+placeholders (read that module first). The outer graph gets one node, the ``If`` or ``While`` op, whose
+inputs are the predicate (or the loop's initial values) and the captured tensors, and whose value is the
+tuple of its outputs; one node per output (``cond/Merge``, ``while/Exit``, TF1's names) picks its value.
+
+* ``If``: runs the taken branch only (its ops, and their side effects); the gradient runs that branch's
+  backward pass on the values its forward run kept.
+* ``While``: runs the condition, then the body, until the condition is false (or ``maximum_iterations``
+  is reached), keeping each iteration's values; the gradient runs the body's backward pass once per
+  iteration, last iteration first, passing dL/d(loop vars) back through the iterations and summing
+  dL/d(captured tensor) over them: backpropagation through time.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..backend import xp
+from ..control_flow import nest
+from ..control_flow.region import OutputGradients, Region, RegionFunction, RegionValues
+from ..errors import InvalidArgumentError
+from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
+from ..registry import RegisterGradient
+from ..shapes import TensorShape
+from .array_ops import stop_gradient
+from .core import convert_to_tensor
+
+# -- the ops' outputs -------------------------------------------------------------------------------
+
+def _outputs(op, op_type, like):
+    """One ``op_type`` node per output of ``op`` (an If or While node), shaped and typed as ``like``."""
+    return [Tensor(op_type, (op,), compute=_picker(k), attrs={"index": k}, dtype=t.dtype, shape=t.shape,
+                   name=op_type) for k, t in enumerate(like)]
+
+
+def _picker(k):
+    def pick(values):
+        """y = output k of the control-flow op"""
+        return values[k]
+    return pick
+
+
+@RegisterGradient("Merge")
+@RegisterGradient("Exit")
+def _output_grad(op, grad):
+    """dL/d(the op's outputs) = grad at this output's place, none at the others"""
+    return OutputGradients.one(op.index, len(op.inputs[0]), grad)
+
+
+def _scalar_bool(value, node, what):
+    """``value`` (a predicate's value) as a Python bool; an error naming ``node`` if it is not a scalar."""
+    if xp.ndim(value) != 0:
+        raise InvalidArgumentError(node, f"{what} of {node.op_name!r} must be a scalar, but it has shape "
+                                         f"{list(xp.shape(value))}")
+    return bool(value)
+
+
+# -- tf.cond -----------------------------------------------------------------------------------------
+
+def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable[[], Any] | None = None,
+         strict: bool = False, name: str | None = None, fn1: Callable[[], Any] | None = None,
+         fn2: Callable[[], Any] | None = None) -> Any:
+    """``true_fn()`` if the scalar bool tensor ``pred`` is true when run, else ``false_fn()``.
+
+    Both functions are called once, now, to build their branches; at run time only the taken branch's
+    ops run. They must return the same structure of tensors (a tensor, or nested lists, tuples and
+    dicts of them) with the same dtypes; the result has that structure (a one-element list or tuple
+    comes back as its element, unless ``strict``).
+    """
+    true_fn = _branch_function(true_fn, fn1, "true_fn", "fn1")
+    false_fn = _branch_function(false_fn, fn2, "false_fn", "fn2")
+    graph = pred.graph if isinstance(pred, Tensor) else get_default_graph()
+    with graph.name_scope(name or "cond") as scope:
+        if isinstance(pred, bool):
+            raise TypeError("'pred' must not be a Python bool.")
+        pred = _predicate(convert_to_tensor(pred), scope, "pred", "Switch")
+        region = Region(graph, scope, "Switch")
+        results, flats = [], []
+        for fn, label, taken in ((true_fn, "true_fn", True), (false_fn, "false_fn", False)):
+            with region.active():
+                result = fn()
+                if result is None:
+                    raise ValueError(f"'{label}' must have a return value.")
+                flats.append([_branch_output(region, v, taken) for v in nest.flatten(result)])
+            results.append(result if strict else _unpack_if_singleton(result))
+        nest.assert_same_structure(results[0], results[1])
+        if not flats[0]:
+            raise ValueError("'true_fn' and 'false_fn' must return at least one result.")
+        for t, f in zip(*flats):
+            if t.dtype != f.dtype:
+                raise ValueError(f"Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
+                                 f"{_dtype_name(t)} from 'true_fn' and {_dtype_name(f)} from 'false_fn'.")
+        branches = [RegionFunction(region, region.placeholders, flat) for flat in flats]
+        with control_dependencies(region.outer_control):
+            node = _if_op(pred, region, *branches)
+        like = [_merged(t, f) for t, f in zip(*flats)]
+        merged = nest.pack_sequence_as(results[0], _outputs(node, "Merge", like))
+    return merged if strict else _unpack_if_singleton(merged)
+
+
+def _if_op(pred, region, then_branch, else_branch):
+    """The ``If`` node: runs one branch on the captured values; its value is the branch's outputs."""
+    def run_branch(state, pred_value, *captured):
+        """outputs = then_branch(captured) if pred else else_branch(captured)"""
+        branch = then_branch if _scalar_bool(pred_value, node, "The predicate") else else_branch
+        outputs, kept = branch.run(state, captured, keep=branch.differentiable)
+        return RegionValues(outputs, (branch, kept, state))
+    node = Tensor("If", (pred, *region.sources), compute=run_branch, stateful=True, name="If",
+                  attrs={"then_branch": then_branch, "else_branch": else_branch})
+    return node
+
+
+@RegisterGradient("If")
+def _if_grad(op, grad):
+    """dL/dcaptured = the taken branch's backward pass, run on the values its forward pass kept;
+    the predicate gets none"""
+    branch, kept, state = op.output.record
+    return [None, *branch.gradient(state, kept, grad.grads)]
+
+
+def _branch_function(fn, alias, label, alias_label):
+    if alias is not None:
+        if fn is not None:
+            raise TypeError(f"cond(): '{label}' and '{alias_label}' may not be set simultaneously.")
+        fn = alias
+    elif fn is None:
+        raise TypeError(f"cond(): '{label}' argument required")
+    if not callable(fn):
+        raise TypeError(f"'{label}' must be callable.")
+    return fn
+
+
+def _predicate(pred, scope, what, op_type):
+    """``pred`` checked as a predicate: a bool tensor of rank 0 (or of unknown rank: checked when run)."""
+    if pred.dtype is not None and pred.dtype.name != "bool":
+        raise TypeError(f"Input '{what}' of '{op_type}' Op has type {pred.dtype.name} that does not match "
+                        f"expected type of bool.")
+    if pred.shape.ndims not in (None, 0):
+        raise ValueError(f"Shape must be rank 0 but is rank {pred.shape.ndims} for {scope[:-1]!r}: "
+                         f"{what} {pred.name!r} has shape {pred.shape}")
+    return pred
+
+
+def _branch_output(region, value, taken):
+    """A branch's result as a node of the region: outside tensors captured, Python values made
+    constants, and an operation (run for its effect) made a bool, True in the true branch (TF1's)."""
+    if isinstance(value, Tensor) and not value.has_value:
+        with control_dependencies([value]):
+            return convert_to_tensor(taken)
+    tensor = convert_to_tensor(value)
+    return tensor if tensor in region.nodes else region.capture(tensor)
+
+
+def _unpack_if_singleton(result):
+    return result[0] if isinstance(result, (list, tuple)) and len(result) == 1 else result
+
+
+def _merged(a, b):
+    """The static shape both branches' outputs have: dims that agree (unknown rank if ranks differ)."""
+    if a.shape.dims is None or b.shape.dims is None or len(a.shape.dims) != len(b.shape.dims):
+        return _Like(a.dtype, TensorShape(None))
+    return _Like(a.dtype, TensorShape([x if x == y else None for x, y in zip(a.shape.dims, b.shape.dims)]))
+
+
+class _Like:
+    def __init__(self, dtype, shape):
+        self.dtype, self.shape = dtype, shape
+
+
+def _dtype_name(node):
+    return node.dtype.name if node.dtype is not None else "an unknown dtype"
+
+
+# -- tf.while_loop -----------------------------------------------------------------------------------
+
+def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any, shape_invariants: Any = None,
+               parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
+               name: str | None = None, maximum_iterations: Any = None, return_same_structure: bool = False) -> Any:
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` is true (at most
+    ``maximum_iterations`` times); returns the final loop vars.
+
+    ``loop_vars`` is a list or tuple of tensors or nested structures of them (``(i, (h, c))``); ``body``
+    must return the same structure, dtypes and shapes (``shape_invariants`` may loosen a shape:
+    ``TensorShape([None, 3])``). A single loop var comes back alone, unless ``return_same_structure``.
+    ``parallel_iterations`` and ``swap_memory`` are accepted and have no effect; with ``back_prop=False``
+    no gradient flows through the loop.
+    """
+    if not callable(cond):
+        raise TypeError("'cond' must be callable.")
+    if not callable(body):
+        raise TypeError("'body' must be callable.")
+    if parallel_iterations < 1:
+        raise TypeError("'parallel_iterations' must be a positive integer.")
+    graph = _graph_of(nest.flatten(loop_vars)) if nest.is_nested(loop_vars) else get_default_graph()
+    with graph.name_scope(name or "while") as scope:
+        if not loop_vars:
+            raise ValueError("'loop_vars' must be provided.")
+        maximum = None
+        if maximum_iterations is not None:
+            maximum = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+            if maximum.shape.ndims != 0:
+                raise ValueError(f"'maximum_iterations' must be a scalar. Received shape: {maximum.shape}")
+        inits = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
+        invariants = _shape_invariants(shape_invariants, loop_vars, inits)
+        region = Region(graph, scope, "Enter")
+        loop = [region.placeholder(v.dtype, s, "Identity") for v, s in zip(inits, invariants)]
+        packed = nest.pack_sequence_as(loop_vars, loop)
+        with region.active():
+            test = _predicate(convert_to_tensor(cond(*packed)), scope, "cond", "While")
+            test = test if test in region.nodes else region.capture(test)
+            result = body(*packed)
+            structure = result if nest.is_nested(result) else [result]
+            nest.assert_same_structure(list(packed), list(structure))
+            outputs = [_loop_output(region, r, v) for r, v in zip(nest.flatten(structure), inits)]
+        _check_loop_outputs(scope, loop_vars, inits, invariants, outputs)
+        inputs = loop + region.placeholders
+        condition = RegionFunction(region, inputs, [test], differentiable=False)
+        step = RegionFunction(region, inputs, outputs, differentiable=back_prop)
+        with control_dependencies(region.outer_control):
+            node = _while_op(maximum, inits, region, condition, step, back_prop)
+        exits = _outputs(node, "Exit", loop)
+        if not back_prop:  # no gradient through the loop: as TF1, gradients() gives None, not zeros
+            exits = [stop_gradient(e) if e.dtype is None or e.dtype.is_floating else e for e in exits]
+    if maximum is not None:  # TF1 adds a counter as a loop var and returns the body's own structure
+        return nest.pack_sequence_as(result, exits)
+    packed_exits = nest.pack_sequence_as(structure, exits)
+    return packed_exits[0] if len(exits) == 1 and not return_same_structure else packed_exits
+
+
+def _while_op(maximum, inits, region, condition, step, back_prop):
+    """The ``While`` node: its inputs are [maximum_iterations], the loop vars' initial values and the
+    captured tensors; its value is the loop vars' final values."""
+    n, has_maximum = len(inits), maximum is not None
+
+    def run_loop(state, *values):
+        """while cond(v) and iterations < maximum: v = body(v)"""
+        limit = int(values[0]) if has_maximum else None
+        values = list(values[1:] if has_maximum else values)
+        loop, captured = values[:n], values[n:]
+        keep = step.differentiable
+        history, iterations = [], 0
+        while limit is None or iterations < limit:
+            (go,), _ = condition.run(state, loop + captured)
+            if not _scalar_bool(go, node, "The loop condition"):
+                break
+            loop, kept = step.run(state, loop + captured, keep)
+            if keep:
+                history.append(kept)
+            iterations += 1
+        return RegionValues(loop, (history, state))
+    node = Tensor("While", ((maximum,) if has_maximum else ()) + tuple(inits) + tuple(region.sources),
+                  compute=run_loop, stateful=True, name="While",
+                  attrs={"cond": condition, "body": step, "back_prop": back_prop, "n_loop_vars": n})
+    return node
+
+
+@RegisterGradient("While")
+def _while_grad(op, grad):
+    """Backpropagation through time: for each iteration, last first, the body's backward pass turns
+    dL/d(its outputs) into dL/d(its loop vars), the previous iteration's outputs; dL/dcaptured is the
+    sum over the iterations; dL/d(initial values) is what reaches the first iteration"""
+    history, state = op.output.record
+    n, body = op.n_loop_vars, op.body  # body.inputs: the loop vars' placeholders, then the captured ones'
+    loop_grads = list(grad.grads)
+    captured_grads = [None] * (len(body.inputs) - n)
+    for kept in reversed(history):
+        input_grads = body.gradient(state, kept, loop_grads)
+        loop_grads = input_grads[:n]
+        captured_grads = [a if b is None else b if a is None else a + b
+                          for a, b in zip(captured_grads, input_grads[n:])]
+    maximum = [None] * (len(op.inputs) - len(body.inputs))  # maximum_iterations, if given, gets none
+    return maximum + loop_grads + captured_grads
+
+
+def _shape_invariants(shape_invariants, loop_vars, inits):
+    """One TensorShape per flat loop var: the given invariant, else the initial value's shape."""
+    if shape_invariants is None:
+        return [v.shape for v in inits]
+    nest.assert_same_structure(loop_vars, shape_invariants)
+    shapes = [TensorShape(s) for s in nest.flatten(shape_invariants)]
+    for v, s in zip(inits, shapes):
+        if not _shape_fits(v.shape, s):
+            raise ValueError(f"The shape invariant specified for {v.name} is not compatible with the initial "
+                             f"shape of the loop variable. It enters the loop with shape {v.shape}, but the "
+                             f"specified shape invariant is {s}.")
+    return shapes
+
+
+def _shape_fits(shape, invariant):
+    """Is ``shape`` at least as specific as ``invariant`` (TF's _ShapeLessThanOrEqual)?"""
+    if invariant.dims is None:
+        return True
+    if shape.dims is None or len(shape.dims) != len(invariant.dims):
+        return False
+    return all(b is None or a == b for a, b in zip(shape.dims, invariant.dims))
+
+
+def _loop_output(region, value, init):
+    """A body result as a node of the region (outside tensors captured, Python values made constants)."""
+    if isinstance(value, Tensor) and not value.has_value:
+        raise TypeError(f"while_loop: body returned operation {value.name!r}, which has no value, for a loop var")
+    tensor = value if isinstance(value, Tensor) else convert_to_tensor(value, dtype=init.dtype)
+    return tensor if tensor in region.nodes else region.capture(tensor)
+
+
+def _check_loop_outputs(scope, loop_vars, inits, invariants, outputs):
+    """Each body output keeps its loop var's dtype and fits its shape invariant (TF's errors, naming
+    the loop and the loop var)."""
+    paths = _leaf_paths(loop_vars)
+    for path, init, shape, out in zip(paths, inits, invariants, outputs):
+        where = f" (while_loop {scope[:-1]!r}, loop var {path})"
+        if init.dtype != out.dtype:
+            raise TypeError(f"Loop var {init.name} enters the loop with type {_dtype_name(init)} but has type "
+                            f"{_dtype_name(out)} after 1 iteration. {init.name} type should remain constant."
+                            + where)
+        if not _shape_fits(out.shape, shape):
+            raise ValueError(f"Input tensor '{init.name}' enters the loop with shape {shape}, but has shape "
+                             f"{out.shape} after one iteration. To allow the shape to vary across iterations, "
+                             f"use the `shape_invariants` argument of tf.while_loop to specify a less-specific "
+                             f"shape." + where)
+
+
+def _leaf_paths(structure, prefix="loop_vars"):
+    """``loop_vars[1][0]``-style paths of the leaves of ``structure``, in flattening order."""
+    if not nest.is_nested(structure):
+        return [prefix]
+    keys = sorted(structure) if isinstance(structure, dict) else range(len(structure))
+    return [p for k in keys for p in _leaf_paths(structure[k], f"{prefix}[{k!r}]")]
+
+
+# -- tf.case -----------------------------------------------------------------------------------------
+
+def _assert(condition: Tensor, message: str, data: Tensor, name: str = "Assert") -> Tensor:
+    """An op that raises InvalidArgumentError("assertion failed: [message] [data]") if ``condition`` is
+    false when run (TF's ``Assert``, for tf.case's checks)."""
+    def check(ok, values):
+        if not ok:
+            shown = " ".join(str(int(v)) if values.dtype == bool else str(v) for v in xp.ravel(values))
+            raise InvalidArgumentError(node, f"assertion failed: [{message}] [{shown}]")
+    node = NoValueOp("Assert", (condition, data), compute=check, name=name)
+    return node
+
+
+def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None, exclusive: bool = False,
+         strict: bool = False, name: str = "case") -> Any:
+    """The result of the first function whose predicate is true (``[(pred, fn), ...]`` or a dict), else
+    of ``default``; built as nested ``cond``s, as TF1 builds it. Without ``default``, the last pair's
+    function is the default and asserts that its predicate is true; ``exclusive=True`` asserts that at
+    most one predicate is true."""
+    from .array_ops import stack
+    from .math_ops import cast, less_equal
+    from .reduction_ops import reduce_sum
+
+    def at_most_n_true(predicates, n, message):
+        preds_c = stack(list(predicates), name="preds_c")
+        count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
+        names = ", ".join(p.name for p in predicates)
+        return _assert(less_equal(count, convert_to_tensor(n, name="n_true_conds")),
+                       f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c)
+
+    predicates, actions = _case_pairs(pred_fn_pairs, exclusive)
+    graph = _graph_of(predicates)
+    with graph.name_scope(name or "case"):
+        if default is None:  # the last pair becomes the default, checked
+            k = len(predicates) - 1
+            last_pred, last_action = predicates[k], actions[k]
+            predicates, actions = predicates[:k], actions[:k]
+
+            def default(others=predicates, everyone=predicates + (last_pred,)):
+                checks = [_assert(last_pred, "Input error: None of conditions evaluated as True:",
+                                  stack(list(everyone), name="preds_c"))]
+                if others:
+                    checks.insert(0, at_most_n_true(others, 0, f"Implementation error: selected default action "
+                                                               f"#{k} was called, but some of other predicates "
+                                                               f"are True: "))
+                with control_dependencies(checks):
+                    return last_action()
+        fn = default
+        for pred, action in reversed(list(zip(predicates, actions))):
+            fn = _bind_cond(pred, action, fn, strict)
+        if exclusive:
+            with control_dependencies([at_most_n_true(predicates, 1, "Input error: exclusive=True")]):
+                return fn()
+        return fn()
+
+
+def _bind_cond(pred, action, otherwise, strict):
+    return lambda: cond(pred, true_fn=action, false_fn=otherwise, strict=strict)
+
+
+def _case_pairs(pred_fn_pairs: Any, exclusive: bool) -> tuple[tuple[Tensor, ...], tuple[Any, ...]]:
+    """(predicates, functions) from a list of pairs or a dict (sorted by predicate name, as TF1 does)."""
+    if not isinstance(pred_fn_pairs, (list, tuple, dict)):
+        raise TypeError(f"'pred_fn_pairs' must be a list, tuple, or dict. Received: {type(pred_fn_pairs)}")
+    pairs: Any = pred_fn_pairs
+    if isinstance(pred_fn_pairs, dict):
+        pairs = sorted(pred_fn_pairs.items(), key=lambda item: item[0].name)
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"Each entry in 'pred_fn_pairs' must be a 2-tuple. Received {pair}.")
+        pred, fn = pair
+        if not isinstance(pred, Tensor):
+            raise TypeError(f"pred must be a Tensor, got: {pred}")
+        if pred.dtype is not None and pred.dtype.name != "bool":
+            raise TypeError(f"pred must be Tensor of type bool: {pred.name}")
+        if not callable(fn):
+            raise TypeError(f"fn for pred {pred.name} must be callable.")
+    if not pairs:
+        raise ValueError("'pred_fn_pairs' must not be empty")
+    predicates, actions = zip(*pairs)
+    return tuple(predicates), tuple(actions)

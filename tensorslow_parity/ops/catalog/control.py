@@ -1,0 +1,59 @@
+"""Control flow: ``cond`` (the ``If`` op and its ``Merge`` outputs) and ``while_loop`` (the ``While`` op and its
+``Exit`` outputs). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
+"""
+from tensorslow_parity.ops.catalog.inputs import SAME2, UNARY
+from tensorslow_parity.ops.catalog.records import OpEntry, Variant
+
+
+def _differentiable_after_running(tf):
+    """Under TF2's behaviour a TF1 graph builds cond and while_loop as If/While functions, which can be
+    differentiated after a session ran them (as the catalog's runs do) only if they output all their
+    intermediates: TF's own advice in that error. A no-op for TensorSlow, which has no such switch."""
+    experimental = getattr(tf, "experimental", None)
+    if hasattr(experimental, "output_all_intermediates"):
+        experimental.output_all_intermediates(True)
+    return tf
+
+
+def _cond(tf, pred, true_fn, false_fn):
+    return _differentiable_after_running(tf).cond(tf.constant(pred), true_fn, false_fn)
+
+
+def _while(tf, *args, **kwargs):
+    return _differentiable_after_running(tf).while_loop(*args, **kwargs)
+
+
+def _power_loop(tf, x, times=3):
+    """y = x^(times + 1): a loop carrying a counter and a float, reading x (captured) in its body"""
+    return _while(tf, lambda i, y: i < times, lambda i, y: (i + 1, y * x), (tf.constant(0), x))[1]
+
+
+ENTRIES = (
+    OpEntry(
+        op_type="If", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
+        keras_layer=None, build=lambda tf, x, y: _cond(tf, True, lambda: x * y, lambda: x + y),
+        n_float=2, family="same", examples=SAME2,
+        variants=(Variant("false_branch", lambda tf, x, y: _cond(tf, False, lambda: x * y, lambda: x + y)),
+                  Variant("nested", lambda tf, x, y: _cond(
+                      tf, True, lambda: _cond(tf, False, lambda: x, lambda: x * y) * x, lambda: y))),
+        notes="TF1 builds Switch/Merge ops; TensorSlow one If op running the taken branch (as TF2's cond_v2)"),
+    OpEntry(
+        op_type="Merge", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
+        keras_layer=None, build=lambda tf, x: _cond(tf, False, lambda: x, lambda: x * x), n_float=1,
+        family="any", examples=UNARY,
+        variants=(Variant("pair", lambda tf, x: tf.add(*_cond(tf, True, lambda: (x * 3.0, x), lambda: (x, x)))),),
+        notes="the outputs of an If op, named cond/Merge as TF1's"),
+    OpEntry(
+        op_type="While", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None, build=_power_loop, n_float=1, family="any",
+        examples=UNARY,
+        variants=(Variant("maximum_iterations", lambda tf, x: _while(tf,
+                      lambda y: tf.constant(True), lambda y: y * x, [x], maximum_iterations=2)),),
+        notes="TF1 builds Enter/Merge/Switch/NextIteration/Exit ops; TensorSlow one While op"),
+    OpEntry(
+        op_type="Exit", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x, y: tf.add(*_while(tf, lambda i, a, b: i < 2, lambda i, a, b: (i + 1, a * b, b + a),
+                                                (tf.constant(0), x, y))[1:]),
+        n_float=2, family="same", examples=SAME2, notes="the outputs of a While op, named while/Exit as TF1's"),
+)
