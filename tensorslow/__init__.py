@@ -60,6 +60,7 @@ from .ops.array_ops import (
 )
 from .ops.array_ops import range_ as range
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
+from .ops.control_flow_ops import case, cond, while_loop
 from .ops.core import Operation, convert_to_tensor
 from .ops.deprecated_aliases import arg_max, arg_min
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
