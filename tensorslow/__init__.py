@@ -65,6 +65,7 @@ from .ops.core import Operation, convert_to_tensor
 from .ops.deprecated_aliases import arg_max, arg_min
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
 from .ops.linalg_ops import matmul
+from .ops.losses_impl import div_no_nan
 from .ops.math_ops import (
     abs,
     add,

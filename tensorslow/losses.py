@@ -1,66 +1,64 @@
-"""``tf.losses``: the common losses, averaged as TF1 does by default.
+"""``tf.losses`` (TF1's ``tf.compat.v1.losses``): losses weighted and reduced as TensorFlow does it.
 
-With the default weights of 1.0, TF1's reduction ``SUM_BY_NONZERO_WEIGHTS``
-is the mean over all elements, which is what these return.
+With the default ``weights=1.0`` and reduction ``SUM_BY_NONZERO_WEIGHTS`` a loss is the
+mean over all elements. Each loss is added to the ``GraphKeys.LOSSES`` collection, so
+``get_total_loss()`` sums the losses a program built (plus the regularization losses).
+The losses are built in ``ops/losses_impl.py``.
 """
-from .ops import math_ops, nn_ops
-from .ops.reduction_ops import reduce_mean
+from __future__ import annotations
+
+from .graph import Tensor, get_default_graph
+from .ops import math_ops
+from .ops.core import convert_to_tensor
+from .ops.losses_impl import (
+    Reduction,
+    absolute_difference,
+    add_loss,
+    compute_weighted_loss,
+    cosine_distance,
+    hinge_loss,
+    huber_loss,
+    log_loss,
+    mean_pairwise_squared_error,
+    mean_squared_error,
+    sigmoid_cross_entropy,
+    softmax_cross_entropy,
+    sparse_softmax_cross_entropy,
+)
+from .variables import GraphKeys
 
 
-class Reduction:
-    SUM_BY_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights"
-    MEAN = "weighted_mean"
-    SUM = "weighted_sum"
-    NONE = "none"
+def get_losses(scope: str | None = None, loss_collection: str = GraphKeys.LOSSES) -> list[Tensor]:
+    """The losses in ``loss_collection`` (those whose name matches ``scope``, a regular expression)."""
+    return get_default_graph().get_collection(loss_collection, scope)
 
 
-def _reduce(losses, weights, reduction):
-    losses = math_ops.multiply(losses, weights) if weights != 1.0 else losses
-    if reduction == Reduction.NONE:
-        return losses
-    if reduction == Reduction.SUM:
-        from .ops.reduction_ops import reduce_sum
-        return reduce_sum(losses)
-    if weights != 1.0:
-        raise NotImplementedError("weights other than 1.0 are not supported with mean reductions")
-    return reduce_mean(losses)
+def get_regularization_losses(scope: str | None = None) -> list[Tensor]:
+    """The tensors in ``GraphKeys.REGULARIZATION_LOSSES`` (a layer's ``kernel_regularizer`` adds them)."""
+    return get_default_graph().get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
 
 
-def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection=None,
-                       reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """mean((predictions - labels)^2)"""
-    return _reduce(math_ops.squared_difference(predictions, labels), weights, reduction)
+def get_regularization_loss(scope: str | None = None, name: str = "total_regularization_loss") -> Tensor:
+    """The sum of the regularization losses (an ``AddN``), or a constant 0.0 if there are none."""
+    losses = get_regularization_losses(scope)
+    if losses:
+        return math_ops.add_n(losses, name=name)
+    return convert_to_tensor(0.0)
 
 
-def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_collection=None,
-             reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """mean(-labels log(p + eps) - (1 - labels) log(1 - p + eps))"""
-    p, y = predictions, labels
-    losses = math_ops.subtract(
-        math_ops.negative(math_ops.multiply(y, math_ops.log(math_ops.add(p, epsilon)))),
-        math_ops.multiply(math_ops.subtract(1.0, y), math_ops.log(math_ops.add(math_ops.subtract(1.0, p), epsilon))))
-    return _reduce(losses, weights, reduction)
+def get_total_loss(add_regularization_losses: bool = True, name: str = "total_loss",
+                   scope: str | None = None) -> Tensor:
+    """The sum of ``get_losses()`` and, by default, the regularization losses."""
+    losses = get_losses(scope=scope)
+    if add_regularization_losses:
+        losses += get_regularization_losses(scope=scope)
+    if not losses:
+        raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype "
+                         "and shape. (get_total_loss: no losses in GraphKeys.LOSSES, no regularization losses)")
+    return math_ops.add_n(losses, name=name)
 
 
-def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,
-                          loss_collection=None, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """mean over rows of softmax cross-entropy (no gradient into the labels)"""
-    if label_smoothing:
-        raise NotImplementedError("label_smoothing is not supported")
-    return _reduce(nn_ops.softmax_cross_entropy_with_logits(labels=onehot_labels, logits=logits), weights, reduction)
-
-
-def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_collection=None,
-                                 reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """mean over rows of sparse softmax cross-entropy"""
-    return _reduce(nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), weights,
-                   reduction)
-
-
-def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None,
-                          loss_collection=None, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """mean of elementwise sigmoid cross-entropy"""
-    if label_smoothing:
-        raise NotImplementedError("label_smoothing is not supported")
-    return _reduce(nn_ops.sigmoid_cross_entropy_with_logits(labels=multi_class_labels, logits=logits), weights,
-                   reduction)
+__all__ = ["Reduction", "absolute_difference", "add_loss", "compute_weighted_loss", "cosine_distance", "get_losses",
+           "get_regularization_loss", "get_regularization_losses", "get_total_loss", "hinge_loss", "huber_loss",
+           "log_loss", "mean_pairwise_squared_error", "mean_squared_error", "sigmoid_cross_entropy",
+           "softmax_cross_entropy", "sparse_softmax_cross_entropy"]

@@ -81,7 +81,8 @@ def _dropout(x, rate, noise_shape, seed):
     else:
         raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
     uniform = random_ops.random_uniform(_noise_shape(x, noise_shape), dtype=x.dtype, seed=seed)
-    (rate,) = as_nodes([rate], dtype_hint=x.dtype)
+    if not isinstance(rate, Tensor):
+        rate = convert_to_tensor(rate, dtype=x.dtype, name="GreaterEqual/y")  # TF's name for the literal
     keep = math_ops.greater_equal(uniform, rate, name="GreaterEqual")
     zero = convert_to_tensor(0, dtype=x.dtype, name="Const_1")
     out = indexing_ops.where_v2(keep, scaled, zero)

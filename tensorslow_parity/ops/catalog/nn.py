@@ -1,7 +1,8 @@
 """Activations and ``tf.nn``: relu, relu6, leaky_relu, elu, selu, softplus, softsign, softmax, log_softmax,
-cross-entropies, l2_loss, bias_add, top_k, in_top_k. One :class:`OpEntry` per op type.
+cross-entropies, l2_loss, bias_add, top_k, in_top_k, and div_no_nan (the division of tf.losses' means).
+One :class:`OpEntry` per op type.
 """
-from tensorslow_parity.ops.catalog.inputs import CLASS_LABELS, UNARY, UNARY_RANK1
+from tensorslow_parity.ops.catalog.inputs import BINARY, CLASS_LABELS, UNARY, UNARY_RANK1
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 
 ENTRIES = (
@@ -94,4 +95,11 @@ ENTRIES = (
         examples=(((3, 4),), ((5, 2),)), domain="small_integers", extras=(CLASS_LABELS,), differentiable=False,
         notes="predictions are float32 only (as TF); with ties a target counts if fewer than k are strictly "
               "greater"),
+    OpEntry(
+        op_type="DivNoNan", tensorslow="div_no_nan", tf_v1="tf.compat.v1.div_no_nan", tf2="tf.math.divide_no_nan",
+        keras_op="keras.ops.divide_no_nan", keras_layer=None, build=lambda tf, x, y: tf.div_no_nan(x, y), n_float=2,
+        family="broadcast", examples=BINARY, domain=("real", "nonzero"), broadcasts=True,
+        variants=(Variant("zero_divisors", lambda tf, x, y: tf.div_no_nan(x, y), domain="small_integers",
+                          finite_differences=False),),
+        notes="x / y, and 0 where y == 0; tf.losses divides by it so that all-zero weights give a loss of 0"),
 )
