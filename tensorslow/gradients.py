@@ -54,17 +54,29 @@ def _ancestors(ys):
 
 
 def _between(ys, xs):
-    """Nodes that are ancestors of some y and descendants of some x (both inclusive), along paths of
-    floating-point values: as in TF, no gradient flows through an integer or boolean tensor (a cast to
-    int32 and back cuts the path, and ``gradients`` gives None rather than zeros)."""
+    """Nodes on a path from some x to some y (both inclusive) made of floating-point values only: as in TF,
+    no gradient flows through an integer or boolean tensor (a cast to int32 and back cuts the path, and
+    ``gradients`` gives None rather than zeros).
+
+    Two walks: forward from the xs through float consumers that are ancestors of a y, then back from the
+    ys through that set. The second walk drops dead ends such as ``reduce_sum(f(x))`` that reaches a y only
+    through a comparison: no gradient ever arrives there, so it must not hold back its inputs' turn.
+    """
     upstream = _ancestors(ys)
-    between, stack = set(), [x for x in xs if x in upstream and _carries_gradients(x)]
-    between.update(stack)
+    forward, stack = set(), [x for x in xs if x in upstream and _carries_gradients(x)]
+    forward.update(stack)
     while stack:
         for consumer in stack.pop()._consumers:
-            if consumer in upstream and consumer not in between and _carries_gradients(consumer):
-                between.add(consumer)
+            if consumer in upstream and consumer not in forward and _carries_gradients(consumer):
+                forward.add(consumer)
                 stack.append(consumer)
+    between, stack = set(), [y for y in ys if y in forward]
+    between.update(stack)
+    while stack:
+        for parent in stack.pop().inputs:
+            if parent in forward and parent not in between:
+                between.add(parent)
+                stack.append(parent)
     return between
 
 

@@ -336,3 +336,14 @@ def test_gradient_with_a_fed_intermediate_node(graph):
             assert "x" in str(error)
         else:
             np.testing.assert_allclose(value, [6.0, 6.0])
+
+
+def test_a_float_dead_end_through_a_comparison_does_not_block_the_gradient():
+    """sum(x * x) reaches y only as a where() condition: no gradient arrives there, and it must not hold back
+    x's gradient through the taken branch (TF gives 3 everywhere)."""
+    x = ts.placeholder(ts.float64, [3])
+    y = ts.where(ts.reduce_sum(x * x) > 0, x * 3.0, x * 5.0)
+    (grad,) = ts.gradients(y, x)
+    assert grad is not None
+    with ts.Session() as session:
+        np.testing.assert_array_equal(session.run(grad, {x: np.array([1.0, 2.0, 3.0])}), [3.0, 3.0, 3.0])
