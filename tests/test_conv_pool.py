@@ -223,3 +223,23 @@ def test_a_small_lenet_trains_as_in_tensorflow():
     weights = [RNG.standard_normal((5, 5, 1, 4)) * 0.3, np.zeros(4), RNG.standard_normal((5, 5, 4, 6)) * 0.2,
                np.zeros(6), RNG.standard_normal((3 * 3 * 6, 4)) * 0.2, np.zeros(4)]
     np.testing.assert_allclose(lenet_losses(ts, x, y, weights), lenet_losses(tf1, x, y, weights), rtol=1e-10)
+
+
+def test_the_benchmarks_lenet_step_is_the_same_in_tensorslow_and_tf1():
+    from tensorslow_parity.bench import course
+    from tensorslow_parity.bench.lenet import LeNetModel, LeNetPoint
+    point = LeNetPoint(batch_size=4, size=8, filters=(2, 3), hidden=5, classes=3)
+    weights, x, y, _, _ = point.problem(seed=1)
+    losses = []
+    for engine in ("tensorslow", "tf1"):
+        model = LeNetModel(engine, point, weights, np.float64)
+        losses.append([model.train_step(x, y) for _ in range(3)])
+        model.close()
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-10)
+    assert losses[0][2] < losses[0][0]
+    with pytest.raises(ValueError, match="no LeNet model in engine 'numpy'"):
+        LeNetModel("numpy", point, weights, np.float64)
+    # make bench times it and checks the target
+    assert course.LENET in course.CourseConfig().cases
+    assert any(t.case is course.LENET and (t.engine, t.baseline, t.max_ratio) == ("tensorslow", "tf1", 2.0)
+               for t in course.TARGETS)

@@ -7,6 +7,8 @@ cross-entropy from logits, backward, plain SGD update, the loss fetched) of
 * the course's 2-2-2 sigmoid MLP at batch 100, in float64 and float32;
 * a 64-128-10 ReLU MLP at batch 256, float32;
 * a 64-512-10 ReLU MLP at batch 1024, float32 and float64;
+* a LeNet-style CNN on 28x28x1 images at batch 64, float32 (:mod:`~tensorslow_parity.bench.lenet`: TensorSlow
+  and tf1 only; the other engines are skipped there, and tf1's first-step loss is its reference);
 
 in every engine of :mod:`tensorslow_parity.bench.engines`: hand-written
 NumPy, TensorSlow, JAX jit, PyTorch eager, tf1 Session, TF2 tf.function and
@@ -31,7 +33,7 @@ the verdict of any target that reads it.
 The targets (:data:`TARGETS`), from the issue: in the default configuration,
 TensorSlow's step of the course MLP (float64) at most 1.5x hand-written
 NumPy's and faster than tf1, TF2, Keras, PyTorch eager and JAX jit; at
-64-512-10, batch 1024, at most 1.2x NumPy's in float32 and float64.
+64-512-10, batch 1024, at most 1.2x NumPy's in float32 and float64; the LeNet step at most 2x tf1's.
 """
 import math
 import tempfile
@@ -42,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from tensorslow_parity.bench.engines import ENGINES, missing_reason
+from tensorslow_parity.bench.lenet import LeNetPoint
 from tensorslow_parity.bench.points import COURSE, Point
 from tensorslow_parity.bench.timing import BLOCK_LIMIT, NOISE_THRESHOLD, Spread, rotated
 from tensorslow_parity.bench.workers import WorkerError, start_workers
@@ -70,6 +73,7 @@ class Case:
 WIDE = Point(batch_size=1024, width=512, depth=1)
 CASES = (Case(COURSE, "float64"), Case(COURSE, "float32"), Case(Point(batch_size=256, width=128, depth=1), "float32"),
          Case(WIDE, "float32"), Case(WIDE, "float64"))
+LENET = Case(LeNetPoint(), "float32")
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class Target:
 TARGETS = (Target(CASES[0], "tensorslow", "numpy", 1.5),
            *(Target(CASES[0], "tensorslow", other, 1.0, strict=True) for other in ("tf1", "tf2", "keras", "torch",
                                                                                    "jax")),
-           Target(CASES[3], "tensorslow", "numpy", 1.2), Target(CASES[4], "tensorslow", "numpy", 1.2))
+           Target(CASES[3], "tensorslow", "numpy", 1.2), Target(CASES[4], "tensorslow", "numpy", 1.2),
+           Target(LENET, "tensorslow", "tf1", 2.0))
 
 
 @dataclass
@@ -103,7 +108,7 @@ class CourseConfig:
     """What one course run times, and how (see the module docstring)."""
 
     engines: tuple = ENGINES
-    cases: tuple = CASES
+    cases: tuple = (*CASES, LENET)
     rounds: int = 7
     block_time: float = 0.02  # seconds of steps in one timed block
     warmup: int = 5  # steps after the first, before the block size is set
@@ -144,13 +149,15 @@ class CourseResult:
         return self.measurements.get((engine, case.key)) or Measurement("skipped", f"{engine} not in this run")
 
 
-def loss_check(loss, reference, dtype):
-    """None if ``loss`` is ``reference`` to the model checks' loss tolerance in ``dtype``, else why not."""
+def loss_check(loss, reference, dtype, baseline="numpy"):
+    """None if ``loss`` is ``reference`` (``baseline``'s) to the model checks' loss tolerance in ``dtype``, else why
+    not."""
     tol = MODEL_CHECK_TOLERANCES[dtype]["loss"]
     err = abs(loss - reference) / max(abs(reference), np.finfo(dtype).tiny)
     if err <= tol and math.isfinite(loss):
         return None
-    return f"first-step loss {loss!r} is not NumPy's {reference!r} (relative error {err:.1e} > {tol:g})"
+    whose = "NumPy's" if baseline == "numpy" else f"{baseline}'s"
+    return f"first-step loss {loss!r} is not {whose} {reference!r} (relative error {err:.1e} > {tol:g})"
 
 
 def write_problems(cases, directory, seed):
@@ -165,12 +172,12 @@ def write_problems(cases, directory, seed):
 
 def _build_all(workers, config, problems, measurements):
     """Send every build request to every worker (their builds overlap), then record each reply."""
-    for worker in workers.values():
-        for case in config.cases:
+    for engine, worker in workers.items():
+        for case in _built_by(engine, config.cases, measurements):
             worker.send({"cmd": "build", "case": case.key, "point": asdict(case.point), "dtype": case.dtype,
                          "problem": problems[case.key], "warmup": config.warmup, "block_time": config.block_time})
     for engine, worker in list(workers.items()):
-        for case in config.cases:
+        for case in _built_by(engine, config.cases, measurements):
             try:
                 reply = worker.receive()
             except WorkerError as e:
@@ -181,6 +188,11 @@ def _build_all(workers, config, problems, measurements):
                 m.loss, m.calls = reply["loss"], reply["calls"]
             else:
                 m.status, m.reason = "error", reply["error"]
+
+
+def _built_by(engine, cases, measurements):
+    """The cases ``engine`` builds: those not skipped for it (a case only some engines implement)."""
+    return [case for case in cases if measurements[engine, case.key].status == "ok"]
 
 
 def _worker_lost(engine, workers, measurements, cases, reason):
@@ -195,13 +207,14 @@ def _worker_lost(engine, workers, measurements, cases, reason):
 def _check_losses(config, measurements):
     """Engines whose first-step loss is not NumPy's at a case get an error there (their math differs)."""
     for case in config.cases:
-        reference = measurements.get(("numpy", case.key))
+        baseline = getattr(case.point, "reference", "numpy")
+        reference = measurements.get((baseline, case.key))
         if reference is None or reference.status != "ok":
             continue
         for engine in config.engines:
             m = measurements[engine, case.key]
-            if engine != "numpy" and m.status == "ok":
-                problem = loss_check(m.loss, reference.loss, case.dtype)
+            if engine != baseline and m.status == "ok":
+                problem = loss_check(m.loss, reference.loss, case.dtype, baseline)
                 if problem:
                     m.status, m.reason = "error", problem
 
@@ -268,7 +281,9 @@ def run_course(config=None, log=None):
     """
     config = config or CourseConfig()
     t0 = time.monotonic()
-    measurements = {(e, c.key): Measurement() for e in config.engines for c in config.cases}
+    measurements = {(e, c.key): Measurement() if e in getattr(c.point, "engines", ENGINES)
+                    else Measurement("skipped", f"{c.point.shape} is implemented in {', '.join(c.point.engines)} only")
+                    for e in config.engines for c in config.cases}
     engines, absent = {}, {}
     for engine in config.engines:
         reason = missing_reason(engine)

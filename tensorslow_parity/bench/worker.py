@@ -30,6 +30,7 @@ import sys
 import numpy as np
 
 from tensorslow_parity.bench.engines import model_class, pin_threads, versions
+from tensorslow_parity.bench.lenet import LeNetModel, LeNetPoint
 from tensorslow_parity.bench.points import Point
 from tensorslow_parity.bench.timing import calls_per_block, error_message, time_block
 
@@ -47,8 +48,11 @@ class Worker:
             n = sum(name.startswith("w") for name in arrays.files)
             weights = [arrays[f"w{i}"] for i in range(n)]
             x, y = arrays["x"].astype(dtype), arrays["y"].astype(dtype)
-        point = Point(**point)
-        model = self.cls(point.spec(), point.optimizer(), weights, dtype, "cpu")
+        if point.get("kind") == "lenet":  # the convolutional case (bench/lenet.py)
+            model = LeNetModel(self.engine, LeNetPoint(**point), weights, dtype)
+        else:
+            point = Point(**point)
+            model = self.cls(point.spec(), point.optimizer(), weights, dtype, "cpu")
         self.models[case] = (model, x, y)
         loss = float(model.train_step(x, y))
         calls = calls_per_block(lambda: model.train_step(x, y), warmup, block_time)
