@@ -116,6 +116,7 @@ from .ops.nn_ops import log_softmax, softmax
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
 from .registry import NoGradient, NotDifferentiable, RegisterGradient
+from .rnn.sequence_ops import reverse_sequence
 from .session import InteractiveSession, Session
 from .shapes import TensorShape
 from .variable_scope import (

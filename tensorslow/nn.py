@@ -23,3 +23,4 @@ from .ops.nn_ops import (
 )
 from .ops.pool_ops import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from .ops.topk_ops import in_top_k, top_k
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn_cell, static_rnn

@@ -31,7 +31,7 @@ catalog; :func:`make_inputs` draws a case's inputs.
 The catalog depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
-from tensorslow_parity.ops.catalog import array, control, conv, linalg, logic, math, nn, random, reductions
+from tensorslow_parity.ops.catalog import array, control, conv, linalg, logic, math, nn, random, reductions, sequence
 from tensorslow_parity.ops.catalog.inputs import (
     DOMAINS,
     SHAPE_FAMILIES,
@@ -43,7 +43,8 @@ from tensorslow_parity.ops.catalog.inputs import (
 from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
-           *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES]
+           *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES,
+           *sequence.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 

@@ -1,0 +1,236 @@
+"""Running a cell over a sequence: ``static_rnn``, ``dynamic_rnn``, ``bidirectional_dynamic_rnn``.
+
+Both call ``cell(x_t, state)`` for t = 0, 1, ..., T - 1, threading the state through; the cell's weights
+are made by the first call and shared by the others (in variable scope ``rnn`` unless ``scope`` says
+otherwise, so the variables are ``rnn/basic_lstm_cell/kernel``... as in TensorFlow).
+
+**How dynamic_rnn runs here.** TensorFlow's ``dynamic_rnn`` builds the cell once, inside a
+``tf.while_loop`` that runs it T times. TensorSlow *unrolls* it instead: it builds the cell's ops once
+per time step, as ``static_rnn`` does, over the time dimension known when the graph is built. The math
+per step, the variables, their names and their initial values are the same, so outputs, final states
+and gradients equal TensorFlow's to float rounding; a compiled plan then runs the T steps as straight-
+line code, with no per-iteration interpretation. The price: the number of time steps must be known when
+the graph is built (a ``None`` time dimension is an error), and the graph grows with T. TensorSlow's
+``tf.while_loop`` (``ops/control_flow_ops.py``) would remove that limit; it is not used here because a
+cell's first call must create variables, which a while-loop body cannot, and because a plan runs the
+unrolled steps faster than a loop that interprets its body at each iteration.
+
+**sequence_length** (TF's ``_rnn_step``): for a batch entry whose sequence has ended (``t >= length``),
+the step's output is zeros and the state is copied through unchanged, by ``where`` (select) on the
+batch rows, so the final state is the state at each sequence's own last step and no gradient flows
+through the steps past it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import dtypes as _dtypes
+from ..graph import Tensor, get_default_graph
+from ..ops.array_ops import identity, shape, stack, unstack
+from ..ops.core import convert_to_tensor
+from ..ops.indexing_ops import where
+from ..ops.math_ops import cast
+from ..variable_scope import variable_scope
+from . import nest
+from .cell_base import zero_state_tensors
+from .sequence_ops import reverse_sequence
+from .wrappers import assert_like_rnncell
+
+
+def _infer_state_dtype(explicit_dtype: Any, state: Any) -> Any:
+    """The dtype given, else the state's (all of its tensors must agree)."""
+    if explicit_dtype is not None:
+        return explicit_dtype
+    dtypes = [t.dtype for t in nest.flatten(state)]
+    if not dtypes:
+        raise ValueError(f"Unable to infer dtype from argument state={state}.")
+    if any(d != dtypes[0] for d in dtypes):
+        raise ValueError(f"Argument state={state} has tensors of different inferred dtypes. Unable to infer a "
+                         f"single representative dtype. Dtypes received: {dtypes}")
+    return dtypes[0]
+
+
+def _initial_state(cell: Any, initial_state: Any, batch_size: Any, dtype: Any) -> Any:
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
+    return cell.zero_state(batch_size, dtype)
+
+
+def _zero_output(cell: Any, batch_size: Any, dtype: Any) -> Any:
+    """Zeros shaped as the cell's output: what a step past a sequence's end outputs."""
+    return zero_state_tensors(cell.output_size, batch_size, dtype)
+
+
+def _sequence_lengths(sequence_length: Any) -> Tensor:
+    lengths = convert_to_tensor(sequence_length, name="sequence_length")
+    if lengths.shape.ndims not in (None, 1):
+        raise ValueError(f"Argument sequence_length must be a vector of length batch_size. Received "
+                         f"sequence_length={lengths} of shape: {lengths.shape}")
+    return lengths if lengths.dtype == _dtypes.int32 else cast(lengths, _dtypes.int32)
+
+
+def _rnn_step(time: int, sequence_length: Tensor, zero_output: Any, state: Any, new_output: Any,
+              new_state: Any) -> tuple[Any, Any]:
+    """One step with sequences of different lengths: rows with ``time >= length`` output zeros and keep
+    their state; the others take the cell's new output and state."""
+    nest.assert_same_structure(zero_output, new_output)
+    nest.assert_same_structure(state, new_state)
+    copy_cond = sequence_length <= time  # TF writes time >= sequence_length, which Python turns into this
+
+    def copy_one_through(old: Tensor, new: Tensor) -> Tensor:
+        if new.shape.ndims == 0:
+            return new
+        out = where(copy_cond, old, new)
+        out.set_shape(old.shape)
+        return out
+    return (nest.map_structure(copy_one_through, zero_output, new_output),
+            nest.map_structure(copy_one_through, state, new_state))
+
+
+def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = None, sequence_length: Any = None,
+               scope: Any = None) -> tuple[list[Any], Any]:
+    """``(outputs, final_state)``: ``cell`` run over ``inputs``, a list of T tensors ``[batch, input_size]``
+    (or of nested tuples of them); ``outputs`` is the list of the T outputs. The state starts at
+    ``initial_state``, or the cell's zero state in ``dtype``."""
+    assert_like_rnncell("cell", cell)
+    if not nest.is_nested(inputs):
+        raise TypeError(f"Argument `inputs` must be a sequence. Received: {inputs}")
+    if not inputs:
+        raise ValueError("Argument `inputs` must not be empty.")
+    outputs = []
+    with variable_scope(scope or "rnn") as varscope:
+        flat_inputs = [convert_to_tensor(x) for x in nest.flatten(inputs)]
+        first = flat_inputs[0]
+        for x in flat_inputs:
+            if x.shape.ndims is not None and x.shape.ndims < 2:
+                raise ValueError(f"Shape {x.shape} must have rank at least 2")
+            for i, size in enumerate((x.shape.dims or [None, None])[1:]):
+                if size is None:
+                    raise ValueError(f"Input size (dimension {i} of input {x}) must be accessible via shape "
+                                     f"inference, but saw value None.")
+        batch = first.shape.dims[0] if first.shape.dims else None
+        batch_size = batch if batch is not None else shape(first)[0]
+        state = _initial_state(cell, initial_state, batch_size, dtype)
+        if sequence_length is not None:
+            lengths = _sequence_lengths(sequence_length)
+            zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
+        for time, input_ in enumerate(inputs):
+            if time > 0:
+                varscope.reuse_variables()
+            output, new_state = cell(input_, state)
+            if sequence_length is not None:
+                output, new_state = _rnn_step(time, lengths, zero_output, state, output, new_state)
+            state = new_state
+            outputs.append(output)
+    return outputs, state
+
+
+def _time_steps(flat_input: list[Tensor], time_axis: int) -> tuple[int, Any]:
+    """(T, the static batch size or None) of the inputs, which must agree; T must be known."""
+    steps, batch = None, None
+    for i, x in enumerate(flat_input):
+        dims = x.shape.dims
+        if dims is None or len(dims) < 3:
+            raise ValueError(f"Shape {x.shape} of input {x.name!r} must have rank at least 3")
+        if any(d is None for d in dims[2:]):
+            raise ValueError(f"Input size (depth of inputs) must be accessible via shape inference, but saw "
+                             f"value None for input={x}.")
+        t, b = dims[time_axis], dims[1 - time_axis]
+        if t is None:
+            raise ValueError(f"dynamic_rnn: the time dimension (axis {time_axis}) of input {x.name!r}, shape "
+                             f"{x.shape}, must be known when the graph is built: TensorSlow unrolls the loop "
+                             f"over the time steps (see tensorslow/rnn/rnn.py)")
+        if i and t != steps:
+            raise ValueError(f"Time steps is not the same for all the elements in the input in a batch. "
+                             f"Received time steps={t} for input={x}.")
+        if i and b != batch:
+            raise ValueError(f"Batch_size is not the same for all the elements in the input. Received batch "
+                             f"size={b} for input={x}.")
+        steps, batch = t, b
+    return int(steps), batch  # type: ignore[arg-type]
+
+
+def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_state: Any = None, dtype: Any = None,
+                parallel_iterations: int | None = None, swap_memory: bool = False, time_major: bool = False,
+                scope: Any = None) -> tuple[Any, Any]:
+    """``(outputs, final_state)``: ``cell`` run over the time axis of ``inputs`` (``[batch, time, depth]``,
+    or ``[time, batch, depth]`` if ``time_major``; or a nested tuple of such tensors). ``outputs`` has the
+    inputs' layout, ``[batch, time, output_size]``; past a sequence's ``sequence_length`` its outputs are
+    zeros and its state stops changing. Unrolled over the time steps: see the module docstring."""
+    assert_like_rnncell("cell", cell)
+    return _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope, reverse=False)
+
+
+def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope, reverse):
+    """dynamic_rnn; with ``reverse``, over each sequence reversed within its length, the outputs
+    reversed back (the backward half of bidirectional_dynamic_rnn)."""
+    with variable_scope(scope or "rnn") as varscope:
+        flat_input = [convert_to_tensor(x) for x in nest.flatten(inputs)]
+        time_axis = 0 if time_major else 1
+        steps, batch = _time_steps(flat_input, time_axis)
+        lengths = None
+        if sequence_length is not None:
+            lengths = identity(_sequence_lengths(sequence_length), name="sequence_length")
+        batch_size = batch if batch is not None else shape(flat_input[0])[1 - time_axis]
+        state = _initial_state(cell, initial_state, batch_size, dtype)
+        zero_output = None
+        if lengths is not None:
+            zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
+        slices = [unstack(x, num=steps, axis=time_axis) for x in flat_input]
+        if reverse:
+            slices = [_reverse_steps(s, lengths) for s in slices]
+        inputs_t = [nest.pack_sequence_as(inputs, [s[t] for s in slices]) for t in range(steps)]
+        step_outputs, state = _unrolled_loop(cell, varscope, inputs_t, state, lengths, zero_output)
+        flat_outputs = []
+        for k in range(len(nest.flatten(cell.output_size))):
+            column = [step[k] for step in step_outputs]
+            if reverse:
+                column = _reverse_steps(column, lengths)
+            flat_outputs.append(stack(column, axis=time_axis))
+        return nest.pack_sequence_as(cell.output_size, flat_outputs), state
+
+
+def _unrolled_loop(cell, varscope, inputs_t, state, lengths, zero_output):
+    """The loop of dynamic_rnn, unrolled: ([the flat outputs of each step], the final state)."""
+    step_outputs = []
+    with get_default_graph().name_scope("while"):  # TF's loop builds the cell in rnn/while/
+        for time, input_t in enumerate(inputs_t):
+            if time == 0:
+                output, new_state = cell(input_t, state)
+            else:  # the weights exist now: the later steps share them
+                with variable_scope(varscope, reuse=True, auxiliary_name_scope=False):
+                    output, new_state = cell(input_t, state)
+            if lengths is not None:
+                output, new_state = _rnn_step(time, lengths, zero_output, state, output, new_state)
+            state = new_state
+            step_outputs.append(nest.flatten(output))
+    return step_outputs, state
+
+
+def _reverse_steps(steps: list[Tensor], lengths: Tensor | None) -> list[Tensor]:
+    """The time steps reversed (TF reverses the time axis), or each batch entry's first ``length`` steps
+    reversed and the rest left in place (``reverse_sequence``)."""
+    if lengths is None:
+        return list(reversed(steps))
+    return unstack(reverse_sequence(stack(steps, axis=0), lengths, seq_axis=0, batch_axis=1), num=len(steps))
+
+
+def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any, sequence_length: Any = None,
+                              initial_state_fw: Any = None, initial_state_bw: Any = None, dtype: Any = None,
+                              parallel_iterations: int | None = None, swap_memory: bool = False,
+                              time_major: bool = False, scope: Any = None) -> tuple[Any, Any]:
+    """``((output_fw, output_bw), (state_fw, state_bw))``: ``cell_fw`` run forward over the inputs (scope
+    ``bidirectional_rnn/fw``) and ``cell_bw`` over them reversed in time (``bidirectional_rnn/bw``), each
+    sequence reversed within its own length; ``output_bw`` is reversed back, so both are aligned in time."""
+    assert_like_rnncell("cell_fw", cell_fw)
+    assert_like_rnncell("cell_bw", cell_bw)
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = _dynamic_rnn(cell_fw, inputs, sequence_length, initial_state_fw, dtype,
+                                               time_major, fw_scope, reverse=False)
+        with variable_scope("bw") as bw_scope:
+            output_bw, state_bw = _dynamic_rnn(cell_bw, inputs, sequence_length, initial_state_bw, dtype,
+                                               time_major, bw_scope, reverse=True)
+    return (output_fw, output_bw), (state_fw, state_bw)
