@@ -96,10 +96,13 @@ class Graph:
         self._collections.setdefault(key, []).append(value)
 
     def get_collection(self, key: str, scope: str | None = None) -> list[Any]:
+        """The items of collection ``key``; with ``scope``, those whose name (``dense/kernel:0``) the regular
+        expression ``scope`` matches from its start (items with no name are left out), as in TF."""
         items = list(self._collections.get(key, []))
-        if scope:
-            items = [v for v in items if re.match(scope, getattr(v, "op_name", ""))]
-        return items
+        if scope is None:
+            return items
+        pattern = re.compile(scope)
+        return [v for v in items if isinstance(getattr(v, "name", None), str) and pattern.match(v.name)]
 
     def get_collection_ref(self, key: str) -> list[Any]:
         return self._collections.setdefault(key, [])

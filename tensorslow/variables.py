@@ -23,16 +23,40 @@ TRAINABLE_VARIABLES = "trainable_variables"
 
 
 class GraphKeys:
-    """Standard collection names (``tf.GraphKeys``)."""
+    """Standard collection names (``tf.GraphKeys``), TF1's strings."""
 
-    GLOBAL_VARIABLES = GLOBAL_VARIABLES
+    GLOBAL_VARIABLES = VARIABLES = GLOBAL_VARIABLES
     TRAINABLE_VARIABLES = TRAINABLE_VARIABLES
     LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    METRIC_VARIABLES = "metric_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
     UPDATE_OPS = "update_ops"
     TRAIN_OP = "train_op"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
     GLOBAL_STEP = "global_step"
+    EVAL_STEP = "eval_step"
+    SUMMARIES = "summaries"
+    SUMMARY_OP = "summary_op"
+    SAVERS = "savers"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    QUEUE_RUNNERS = "queue_runners"
+    ACTIVATIONS = "activations"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    TABLE_INITIALIZERS = "table_initializer"
+    ASSET_FILEPATHS = "asset_filepaths"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
 
 
 class Placeholder(Tensor):

@@ -253,3 +253,27 @@ def test_int_shape_and_variable_shape_argument(tf1):
         return x.shape.as_list(), v.shape.as_list()
     ours, theirs = both(tf1, build)
     assert ours == theirs == ([5], [3])
+
+
+def test_get_collection_scope_is_a_regex_on_names_like_tensorflows(tf1):
+    def build(m):
+        with m.variable_scope("enc"):
+            m.get_variable("w", [1])
+            with m.variable_scope("sub"):
+                m.get_variable("w", [1])
+        with m.variable_scope("encoder"):
+            m.get_variable("w", [1])
+        m.add_to_collection("mixed", "not a node")
+        m.add_to_collection("mixed", m.constant(1.0, name="enc_c"))
+        g = m.GraphKeys.GLOBAL_VARIABLES
+        scopes = (None, "", "enc", "enc/", ".*/w", "enc/.*b", "w:0$")
+        return [[v.name for v in m.get_collection(g, s)] for s in scopes] \
+            + [[getattr(v, "name", v) for v in m.get_collection("mixed", s)] for s in (None, "enc")] \
+            + [[v.name for v in m.get_variable_scope().global_variables()]]
+    ours, theirs = both(tf1, build)
+    assert ours == theirs
+
+
+def test_graph_keys_are_tensorflows(tf1):
+    keys = {k: v for k, v in vars(tf1.GraphKeys).items() if k[0].isupper() and isinstance(v, str)}
+    assert {k: getattr(ts.GraphKeys, k, None) for k in keys} == keys
