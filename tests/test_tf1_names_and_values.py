@@ -223,3 +223,21 @@ def test_cast_matches_tensorflow(tf1):
 # =====================================================================================
 # Training steps compute their own forward pass
 # =====================================================================================
+
+
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
+def test_transpose_with_a_perm_known_only_at_run_time(executor):
+    """A fed or computed perm is the op's second input (it used to be taken for 'no perm': axes reversed)."""
+    x = ts.placeholder(ts.float64, [2, 3, 4])
+    perm = ts.placeholder(ts.int32, [3])
+    y = ts.transpose(x, perm)
+    z = ts.transpose(x, [2, ts.constant(0), 1])
+    weights = np.arange(24.0).reshape(3, 4, 2)
+    (grad,) = ts.gradients(ts.reduce_sum(y * weights), x)
+    value = np.random.RandomState(0).rand(2, 3, 4)
+    with ts.Session(executor=executor) as session:
+        y_value, z_value, grad_value = session.run([y, z, grad], {x: value, perm: [1, 2, 0]})
+    np.testing.assert_array_equal(y_value, value.transpose(1, 2, 0))
+    np.testing.assert_array_equal(z_value, value.transpose(2, 0, 1))
+    np.testing.assert_array_equal(grad_value, weights.transpose(2, 0, 1))
+    assert y.shape.as_list() == [None, None, None]

@@ -121,25 +121,37 @@ RegisterGradient("Squeeze")(_shape_like_grad)
 
 # -- transpose ----------------------------------------------------------------------------
 
-def transpose(a: TensorLike, perm: Sequence[int] | None = None, name: str | None = None,
+def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, name: str | None = None,
               conjugate: bool = False) -> Tensor:
-    """y = x with axes permuted (default: reversed)."""
+    """y = x with axes permuted (default: reversed).
+
+    A ``perm`` known only at run time (a computed tensor, or a list holding one) becomes the op's second
+    input, as it always is in TensorFlow; a constant one is kept as an attribute.
+    """
     (x,) = as_nodes([a])
-    perm = None if perm is None else static_ints(perm, "perm", "Transpose")
+    static = None if perm is None else static_ints(perm, "perm", "Transpose")
+    if perm is not None and static is None:
+        perm_node = perm if isinstance(perm, Tensor) else pack(as_nodes(list(perm)), name="Transpose/perm")
+        rank = None if x.shape.dims is None else len(x.shape.dims)
+        return Tensor("Transpose", (x, perm_node), compute=lambda v, p: xp.transpose(v, tuple(int(i) for i in p)),
+                      attrs={"perm": None}, dtype=x.dtype, shape=TensorShape(None if rank is None else [None] * rank),
+                      name=name or "Transpose")
     shape = TensorShape(None)
     if x.shape.dims is not None:
-        p = perm if perm is not None else tuple(reversed(range(len(x.shape.dims))))
+        p = static if static is not None else tuple(reversed(range(len(x.shape.dims))))
         if sorted(p) != list(range(len(x.shape.dims))):
             raise ValueError(f"Transpose: perm {list(p)} is not a permutation of the axes of {x.name!r} "
                              f"with shape {x.shape}")
         shape = TensorShape([x.shape.dims[i] for i in p])
-    return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, perm), attrs={"perm": perm},
+    return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, static), attrs={"perm": static},
                   dtype=x.dtype, shape=shape, name=name or "Transpose")
 
 
 @RegisterGradient("Transpose")
 def _transpose_grad(op, grad):
-    """dL/dx = transpose(dL/dy, inverse permutation)"""
+    """dL/dx = transpose(dL/dy, inverse permutation); nothing flows to a run-time ``perm``"""
+    if len(op.inputs) == 2:
+        return xp.transpose(grad, np.argsort(np.asarray(op.inputs[1]))), None
     perm = op.perm
     return xp.transpose(grad, None if perm is None else np.argsort(perm))
 
