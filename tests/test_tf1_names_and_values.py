@@ -241,3 +241,24 @@ def test_transpose_with_a_perm_known_only_at_run_time(executor):
     np.testing.assert_array_equal(z_value, value.transpose(2, 0, 1))
     np.testing.assert_array_equal(grad_value, weights.transpose(2, 0, 1))
     assert y.shape.as_list() == [None, None, None]
+
+
+def test_range_of_a_bound_known_only_at_run_time(tf1):
+    """tf.range(tf.shape(x)[0]), as TF1 programs write it: the bounds are inputs, checked when the op runs."""
+    def build(lib):
+        x = lib.placeholder(lib.float32, [None, 3])
+        n = lib.shape(x)[0]
+        return x, [lib.range(n), lib.range(1, n, 2), lib.range(n, dtype=lib.float32)], lib.range(n, 0)
+
+    feed = np.zeros((5, 3), np.float32)
+    x, ours, bad = build(ts)
+    with ts.Session() as session:
+        got = session.run(ours, {x: feed})
+        with pytest.raises(ts.errors.InvalidArgumentError, match="range_3: Requires start <= limit when delta > 0"):
+            session.run(bad, {x: feed})
+    x1, theirs, _ = build(tf1)
+    with tf1.Session() as session:
+        expected = session.run(theirs, {x1: feed})
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

@@ -368,6 +368,8 @@ def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DT
     values are made when the graph runs."""
     if limit is None:
         start, limit = 0, start
+    if any(isinstance(v, Tensor) for v in (start, limit, delta)):
+        return _range_of_tensors(start, limit, delta, dtype, name)
     for what, v in (("start", start), ("limit", limit), ("delta", delta)):
         if isinstance(v, Tensor) or isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
             raise TypeError(f"Range: {what} must be a Python or NumPy number, got {v!r}")
@@ -385,3 +387,29 @@ def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DT
         return np.arange(start, limit, delta).astype(np_t, copy=False)  # as float64, then cast (the old bits)
     return Tensor("Range", (), compute=compute, attrs={"start": start, "limit": limit, "delta": delta},
                   dtype=dt, shape=TensorShape([size]), name=name, graph=get_default_graph())
+
+
+def _range_of_tensors(start, limit, delta, dtype, name):
+    """``range`` with a bound known only at run time (``tf.range(tf.shape(x)[0])``): start, limit and delta
+    are the op's inputs, and the checks on them happen when it runs."""
+    from ..errors import InvalidArgumentError
+    nodes = as_nodes([start, limit, delta])
+    dt = _dtypes.as_dtype(dtype) if dtype is not None else common_dtype("Range", nodes)
+    nodes = [n if n.dtype == dt else _cast(n, dt) for n in nodes]
+    np_t = dt.as_numpy_dtype
+
+    def compute(start, limit, delta):
+        if delta == 0:
+            raise InvalidArgumentError(node, f"{node.op_name}: Requires delta != 0: {delta}")
+        if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+            order, sign = ("<=", ">") if delta > 0 else (">=", "<")
+            raise InvalidArgumentError(node, f"{node.op_name}: Requires start {order} limit when delta {sign} 0: "
+                                             f"{start}/{limit}")
+        return np.arange(start, limit, delta).astype(np_t, copy=False)
+    node = Tensor("Range", nodes, compute=compute, dtype=dt, shape=TensorShape([None]), name=name)
+    return node
+
+
+def _cast(node, dtype):
+    from .math_ops import cast
+    return cast(node, dtype)
