@@ -45,7 +45,8 @@ def _snake_case(name: str) -> str:
     """``BasicLSTMCell`` -> ``basic_lstm_cell``: Keras's layer names (a word starts at an upper-case letter
     followed by lower-case ones, or where a lower-case letter meets an upper-case one)."""
     words = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", words).lower()
+    snake = re.sub("([a-z])([A-Z])", r"\1_\2", words).lower()
+    return snake if not snake.startswith("_") else "private" + snake  # a private class: private__name
 
 
 def check_supported_dtype(dtype: Any) -> None:
