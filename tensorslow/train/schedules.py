@@ -1,31 +1,8 @@
-"""Global step and learning-rate schedules."""
+"""Learning-rate schedules (the global step is made in ``training_util.py``)."""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import dtypes
-from ..graph import Graph, Tensor, TensorLike, get_default_graph
-from ..variables import GraphKeys, Variable
-
-
-def get_global_step(graph: Graph | None = None) -> Variable | None:
-    items = (graph or get_default_graph()).get_collection(GraphKeys.GLOBAL_STEP)
-    return items[0] if items else None
-
-
-def create_global_step(graph: Graph | None = None) -> Variable:
-    graph = graph or get_default_graph()
-    if get_global_step(graph) is not None:
-        raise ValueError("global_step already exists")
-    with graph.as_default():
-        step = Variable(np.asarray(0, np.int64), trainable=False, name="global_step", dtype=dtypes.int64)
-    graph.add_to_collection(GraphKeys.GLOBAL_STEP, step)
-    return step
-
-
-def get_or_create_global_step(graph: Graph | None = None) -> Variable:
-    step = get_global_step(graph)  # not `or`: a node has no truth value
-    return step if step is not None else create_global_step(graph)
+from ..graph import Tensor, TensorLike
 
 
 def exponential_decay(learning_rate: float, global_step: TensorLike, decay_steps: float, decay_rate: float,
