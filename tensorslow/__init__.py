@@ -169,6 +169,7 @@ from . import app, errors, flags, gfile, initializers, io, logging, math, random
 from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions  # noqa: E402
 from .devices import device  # noqa: E402
 from . import layers  # noqa: E402  (tf.layers)
+from . import data  # noqa: E402  (tf.data: datasets and iterators)
 from .summary.protos import Event, SessionLog, Summary  # noqa: E402  (tf.Summary: the proto, imported on use)
 
 __version__ = "0.1.0"
