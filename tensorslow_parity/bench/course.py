@@ -9,6 +9,8 @@ cross-entropy from logits, backward, plain SGD update, the loss fetched) of
 * a 64-512-10 ReLU MLP at batch 1024, float32 and float64;
 * a LeNet-style CNN on 28x28x1 images at batch 64, float32 (:mod:`~tensorslow_parity.bench.lenet`: TensorSlow
   and tf1 only; the other engines are skipped there, and tf1's first-step loss is its reference);
+* an LSTM classifier (dynamic_rnn, 64 units, 20 steps of 28 inputs) at batch 32, float32
+  (:mod:`~tensorslow_parity.bench.lstm`: TensorSlow and tf1 only, as LeNet);
 
 in every engine of :mod:`tensorslow_parity.bench.engines`: hand-written
 NumPy, TensorSlow, JAX jit, PyTorch eager, tf1 Session, TF2 tf.function and
@@ -33,7 +35,8 @@ the verdict of any target that reads it.
 The targets (:data:`TARGETS`), from the issue: in the default configuration,
 TensorSlow's step of the course MLP (float64) at most 1.5x hand-written
 NumPy's and faster than tf1, TF2, Keras, PyTorch eager and JAX jit; at
-64-512-10, batch 1024, at most 1.2x NumPy's in float32 and float64; the LeNet step at most 2x tf1's.
+64-512-10, batch 1024, at most 1.2x NumPy's in float32 and float64; the LeNet step at most 2x tf1's;
+the LSTM step at most 2x tf1's.
 """
 import math
 import tempfile
@@ -45,6 +48,7 @@ import numpy as np
 
 from tensorslow_parity.bench.engines import ENGINES, missing_reason
 from tensorslow_parity.bench.lenet import LeNetPoint
+from tensorslow_parity.bench.lstm import LSTMPoint
 from tensorslow_parity.bench.points import COURSE, Point
 from tensorslow_parity.bench.timing import BLOCK_LIMIT, NOISE_THRESHOLD, Spread, rotated
 from tensorslow_parity.bench.workers import WorkerError, start_workers
@@ -74,6 +78,7 @@ WIDE = Point(batch_size=1024, width=512, depth=1)
 CASES = (Case(COURSE, "float64"), Case(COURSE, "float32"), Case(Point(batch_size=256, width=128, depth=1), "float32"),
          Case(WIDE, "float32"), Case(WIDE, "float64"))
 LENET = Case(LeNetPoint(), "float32")
+LSTM = Case(LSTMPoint(), "float32")
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ TARGETS = (Target(CASES[0], "tensorslow", "numpy", 1.5),
            *(Target(CASES[0], "tensorslow", other, 1.0, strict=True) for other in ("tf1", "tf2", "keras", "torch",
                                                                                    "jax")),
            Target(CASES[3], "tensorslow", "numpy", 1.2), Target(CASES[4], "tensorslow", "numpy", 1.2),
-           Target(LENET, "tensorslow", "tf1", 2.0))
+           Target(LENET, "tensorslow", "tf1", 2.0), Target(LSTM, "tensorslow", "tf1", 2.0))
 
 
 @dataclass
@@ -108,7 +113,7 @@ class CourseConfig:
     """What one course run times, and how (see the module docstring)."""
 
     engines: tuple = ENGINES
-    cases: tuple = (*CASES, LENET)
+    cases: tuple = (*CASES, LENET, LSTM)
     rounds: int = 7
     block_time: float = 0.02  # seconds of steps in one timed block
     warmup: int = 5  # steps after the first, before the block size is set

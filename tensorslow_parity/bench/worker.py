@@ -31,6 +31,7 @@ import numpy as np
 
 from tensorslow_parity.bench.engines import model_class, pin_threads, versions
 from tensorslow_parity.bench.lenet import LeNetModel, LeNetPoint
+from tensorslow_parity.bench.lstm import LSTMModel, LSTMPoint
 from tensorslow_parity.bench.points import Point
 from tensorslow_parity.bench.timing import calls_per_block, error_message, time_block
 
@@ -50,6 +51,8 @@ class Worker:
             x, y = arrays["x"].astype(dtype), arrays["y"].astype(dtype)
         if point.get("kind") == "lenet":  # the convolutional case (bench/lenet.py)
             model = LeNetModel(self.engine, LeNetPoint(**point), weights, dtype)
+        elif point.get("kind") == "lstm":  # the recurrent case (bench/lstm.py)
+            model = LSTMModel(self.engine, LSTMPoint(**point), weights, dtype)
         else:
             point = Point(**point)
             model = self.cls(point.spec(), point.optimizer(), weights, dtype, "cpu")
