@@ -186,6 +186,28 @@ def test_get_next_is_nested_like_the_element_with_static_shapes():
         assert single.op_name == "IteratorGetNext_1" and single.shape.as_list() == []
 
 
+@pytest.mark.filterwarnings("ignore:Seed 3 from outer graph")  # TF's note that the map function inherits it
+def test_random_ops_in_map_draw_tfs_numbers_and_restart_with_the_iterator():
+    """Seeded random ops in a map function: TF's numbers, continuing across repeat's epochs, starting over
+    when the iterator is initialized again."""
+    def run(tf):
+        with tf.Graph().as_default():
+            tf.set_random_seed(3)
+            ds = tf.data.Dataset.range(3).map(
+                lambda i: (tf.cast(i, tf.float32) + tf.random_uniform([2], seed=5), tf.random_normal([]))).repeat(2)
+            it = tf.data.make_initializable_iterator(ds)
+            x = it.get_next()
+            with tf.Session() as sess:
+                out = []
+                for _ in range(2):
+                    sess.run(it.initializer)
+                    out.append(read_all(tf, sess, x))
+                return out
+    mine = run(ts)
+    assert_same(mine, run(tf1))
+    assert_same(mine[0], mine[1])
+
+
 def test_both_executors_read_the_same_elements():
     build = PIPELINES["training_pipeline"]
     assert_same(read(ts, build, executor="reference"), read(ts, build, executor="compiled"))

@@ -9,12 +9,15 @@ element. TensorSlow does the same with a private :class:`~tensorslow.graph.Graph
   ops ``fn`` builds land in the private graph, and what it returns (tensors, or Python values,
   which become constants; a list becomes a tuple) is the structure of the new elements.
 * **Running** (per element): the function's compiled :class:`~tensorslow.plan.Plan`, built once
-  per binding, is run with the element's arrays fed to the placeholders, with the session's state
-  (so a random op in ``fn`` keeps its stream in the session, as random ops do).
+  per binding, is run with the element's arrays fed to the placeholders, with the session's state,
+  except for random streams: a random op in ``fn`` draws from a stream of its own that starts
+  over with each binding, as TF instantiates a function's kernels anew for each iterator. So
+  ``map(lambda x: x + tf.random_uniform([], seed=1))`` adds TF's numbers, and the same ones again
+  after the iterator is re-initialized.
 
-The function graph inherits the outer graph's seed. Tensors of the outer graph cannot be used in
-``fn`` (build what it needs inside it); a random op in ``fn`` draws from its own stream, which is
-not TF's stream for the same op (TF restarts it with each iterator).
+The function graph inherits the outer graph's seed (an op seed for a random op without one is
+derived as in TF's function graph). Tensors of the outer graph cannot be used in ``fn``: build
+what it needs inside it.
 """
 from __future__ import annotations
 
@@ -67,9 +70,29 @@ class Function:
 
     def bind(self, state: Any) -> Callable[[tuple], tuple]:
         """``element -> result`` (flat tuples of arrays), compiled for the session of ``state``."""
-        plan = Plan(self.outputs, set(self.inputs), state)
+        plan = Plan(self.outputs, set(self.inputs), _FunctionState(state))
         inputs = self.inputs
         return lambda element: tuple(plan.run(dict(zip(inputs, element)), hand_out_values=False))
+
+
+class _FunctionState:
+    """The session's state as one binding of a dataset function sees it: the session's variables and
+    lock, and random streams of its own (see the module docstring)."""
+
+    def __init__(self, state: Any) -> None:
+        self._session_state = state
+        self._generators: dict[Any, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:  # variables, lock, session...: the session's
+        return getattr(self._session_state, name)
+
+    def generator(self, node: Any, make: Callable[[Any], Any]) -> Any:
+        """``node``'s random stream in this binding: ``make(node)`` on first use, then the same one."""
+        with self._session_state.lock:
+            stream = self._generators.get(node)
+            if stream is None:
+                stream = self._generators[node] = make(node)
+            return stream
 
 
 class Map(Stage):
