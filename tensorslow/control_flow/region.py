@@ -21,9 +21,11 @@ does what TF2 does, inside TF1's graph:
   cond and while keep their intermediates for the same reason), so the gradient reuses the very values of
   the forward pass: a dropout mask or any random draw in a branch is not drawn again.
 
-A variable created while a region is active (``get_variable`` in a loop body, as ``dynamic_rnn``'s cells
-do) does not join it: it belongs to the whole graph, as in TF1, and the region captures it when it
-reads it, so gradients reach it through the op.
+Variables are read where they are used, not captured: a region node reading variable ``w`` reads the
+session's current value when it runs (after an ``assign`` it depends on, at every iteration of a loop,
+as TF1's variables are read), and ``w`` is also an input of the op, so that gradients reach it through
+the op. A variable created while a region is active (``get_variable`` in a loop body, as
+``dynamic_rnn``'s cells do) does not join it: it belongs to the whole graph, as in TF1.
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class Region:
         nodes: its nodes (captured tensors' placeholders included).
         placeholders: the placeholders standing for captured tensors, in order.
         sources: for each of those, the node outside the region that feeds it (the op's inputs).
+        variables: the variables its nodes read (also inputs of the op, for their gradients).
         outer_control: control inputs from outside the region (the op runs after them).
     """
 
@@ -58,6 +61,7 @@ class Region:
         self.nodes: set[_graph.Tensor] = set()
         self.placeholders: list[_graph.Tensor] = []
         self.sources: list[_graph.Tensor] = []
+        self.variables: list[_graph.Tensor] = []
         self.outer_control: list[_graph.Tensor] = []
         self._captured: dict[_graph.Tensor, _graph.Tensor] = {}
 
@@ -80,12 +84,20 @@ class Region:
         if isinstance(node, Variable):
             return inputs, control_inputs  # a variable belongs to the whole graph (TF1's init_scope)
         self.nodes.add(node)
-        inputs = tuple(p if p in self.nodes else self.capture(p) for p in inputs)
+        inputs = tuple(p if p in self.nodes or self._reads(p, Variable) else self.capture(p) for p in inputs)
         outside = [c for c in control_inputs if c not in self.nodes]
         if outside:
             self.outer_control += [c for c in outside if c not in self.outer_control]
             control_inputs = tuple(c for c in control_inputs if c in self.nodes)
         return inputs, control_inputs
+
+    def _reads(self, node, variable_type):
+        """Is ``node`` a variable (read where it is used)? Then note it as one the region reads."""
+        if not isinstance(node, variable_type):
+            return False
+        if node not in self.variables:
+            self.variables.append(node)
+        return True
 
     def capture(self, outer: _graph.Tensor) -> _graph.Tensor:
         """The region's placeholder standing for ``outer``, a node outside it (made on first use). A region
@@ -161,34 +173,40 @@ def _carries_gradients(node):
 class RegionFunction:
     """Outputs computed in a region from its placeholders (a branch; a loop's condition or body), run
     by an op's kernel, and, if ``differentiable``, the backward pass of its float outputs with respect
-    to its float inputs.
+    to its float inputs and the variables the region reads.
 
     Attributes:
         inputs: the placeholders fed, in the order of the values ``run`` takes.
         outputs: the nodes whose values ``run`` returns.
+        wrt: what ``gradient`` differentiates with respect to: the inputs, then the region's variables.
         error: the LookupError of an op in it with no gradient (raised if a gradient is asked for).
     """
 
     def __init__(self, region: Region, inputs: list[_graph.Tensor], outputs: list[_graph.Tensor],
                  differentiable: bool = True) -> None:
         self.region, self.inputs, self.outputs = region, list(inputs), list(outputs)
+        self.wrt = self.inputs + region.variables
         self.error: LookupError | None = None
-        self.grad_nodes: list[Any] = []  # one per input: its Gradients node, None where no gradient reaches it
+        self.grad_nodes: list[Any] = []  # one per wrt: its Gradients node, None where no gradient reaches it
         self.fetches = list(outputs)  # what a forward run computes: the outputs, then what the backward pass reads
         self._ys: list[int] = []  # positions of the float outputs
         self._grad_ys: list[_graph.Tensor] = []  # placeholders for their incoming gradients
+        self._backward_reads: list[_graph.Tensor] = []  # the forward values the backward pass is fed
         self._orders: dict[str, list[_graph.Tensor]] = {}
         if differentiable:
             self._build_backward()
 
     @property
     def differentiable(self) -> bool:
+        """Does a gradient reach some input or variable (or is one asked for in vain: ``error``)?"""
         return any(g is not None for g in self.grad_nodes) or self.error is not None
 
     def _build_backward(self):
+        """``gradients(float outputs, float wrt, grad_ys=placeholders)`` inside the region, once; and what
+        a forward run must keep for it: the values of the ops it visits and of their inputs."""
         from ..gradients import gradients
         self._ys = [k for k, o in enumerate(self.outputs) if _carries_gradients(o)]
-        xs = [x for x in self.inputs if _carries_gradients(x)]
+        xs = [x for x in self.wrt if _carries_gradients(x)]
         if not self._ys or not xs:
             return
         ys = [self.outputs[k] for k in self._ys]
@@ -199,7 +217,7 @@ class RegionFunction:
             except LookupError as error:
                 self.error = error
                 return
-        self.grad_nodes = [grads.get(x) for x in self.inputs]
+        self.grad_nodes = [grads.get(x) for x in self.wrt]
         found = [g for g in self.grad_nodes if g is not None]
         if not found:
             return
@@ -218,12 +236,12 @@ class RegionFunction:
         return [computed[o] for o in self.outputs], (computed if keep else None)
 
     def gradient(self, state, kept, output_grads):
-        """dL/d(each input), None where no gradient flows, from dL/d(each output) (None: zeros) and the
-        values ``kept`` by a forward ``run``."""
+        """dL/d(each of ``wrt``), None where no gradient flows, from dL/d(each output) (None: zeros)
+        and the values ``kept`` by a forward ``run``."""
         if self.error is not None:
             raise self.error
         if not any(g is not None for g in self.grad_nodes):
-            return [None] * len(self.inputs)
+            return [None] * len(self.wrt)
         feeds = {n: kept[n] for n in self._backward_reads}
         for k, placeholder in zip(self._ys, self._grad_ys):
             g = output_grads[k]

@@ -30,10 +30,10 @@ from .core import convert_to_tensor
 
 # -- the ops' outputs -------------------------------------------------------------------------------
 
-def _outputs(op, op_type, like):
-    """One ``op_type`` node per output of ``op`` (an If or While node), shaped and typed as ``like``."""
-    return [Tensor(op_type, (op,), compute=_picker(k), attrs={"index": k}, dtype=t.dtype, shape=t.shape,
-                   name=op_type) for k, t in enumerate(like)]
+def _outputs(op, op_type, dtypes, shapes):
+    """One ``op_type`` node per output of ``op`` (an If or While node), of the given dtypes and shapes."""
+    return [Tensor(op_type, (op,), compute=_picker(k), attrs={"index": k}, dtype=dtype, shape=shape,
+                   name=op_type) for k, (dtype, shape) in enumerate(zip(dtypes, shapes))]
 
 
 def _picker(k):
@@ -86,7 +86,7 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
                     raise ValueError(f"'{label}' must have a return value.")
                 flats.append([_branch_output(region, v, taken) for v in nest.flatten(result)])
             results.append(result if strict else _unpack_if_singleton(result))
-        nest.assert_same_structure(results[0], results[1])
+        _same_structure(results[0], results[1], f"cond {scope[:-1]!r}: 'true_fn' and 'false_fn' return them")
         if not flats[0]:
             raise ValueError("'true_fn' and 'false_fn' must return at least one result.")
         for t, f in zip(*flats):
@@ -96,27 +96,31 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
         branches = [RegionFunction(region, region.placeholders, flat) for flat in flats]
         with control_dependencies(region.outer_control):
             node = _if_op(pred, region, *branches)
-        like = [_merged(t, f) for t, f in zip(*flats)]
-        merged = nest.pack_sequence_as(results[0], _outputs(node, "Merge", like))
+        shapes = [_common_shape(t.shape, f.shape) for t, f in zip(*flats)]
+        merged = nest.pack_sequence_as(results[0], _outputs(node, "Merge", [t.dtype for t in flats[0]], shapes))
     return merged if strict else _unpack_if_singleton(merged)
 
 
 def _if_op(pred, region, then_branch, else_branch):
     """The ``If`` node: runs one branch on the captured values; its value is the branch's outputs."""
+    n_captured = len(region.sources)
+
     def run_branch(state, pred_value, *captured):
         """outputs = then_branch(captured) if pred else else_branch(captured)"""
         branch = then_branch if _scalar_bool(pred_value, node, "The predicate") else else_branch
-        outputs, kept = branch.run(state, captured, keep=branch.differentiable)
+        outputs, kept = branch.run(state, captured[:n_captured], keep=branch.differentiable)
         return RegionValues(outputs, (branch, kept, state))
-    node = Tensor("If", (pred, *region.sources), compute=run_branch, stateful=True, name="If",
+    # Inputs: the predicate, the captured tensors, and the variables the branches read (they read them
+    # themselves, when they run: these inputs are for the variables' gradients).
+    node = Tensor("If", (pred, *region.sources, *region.variables), compute=run_branch, stateful=True, name="If",
                   attrs={"then_branch": then_branch, "else_branch": else_branch})
     return node
 
 
 @RegisterGradient("If")
 def _if_grad(op, grad):
-    """dL/dcaptured = the taken branch's backward pass, run on the values its forward pass kept;
-    the predicate gets none"""
+    """dL/dcaptured and dL/dvariables = the taken branch's backward pass, run on the values its
+    forward pass kept; the predicate gets none"""
     branch, kept, state = op.output.record
     return [None, *branch.gradient(state, kept, grad.grads)]
 
@@ -158,16 +162,19 @@ def _unpack_if_singleton(result):
     return result[0] if isinstance(result, (list, tuple)) and len(result) == 1 else result
 
 
-def _merged(a, b):
-    """The static shape both branches' outputs have: dims that agree (unknown rank if ranks differ)."""
-    if a.shape.dims is None or b.shape.dims is None or len(a.shape.dims) != len(b.shape.dims):
-        return _Like(a.dtype, TensorShape(None))
-    return _Like(a.dtype, TensorShape([x if x == y else None for x, y in zip(a.shape.dims, b.shape.dims)]))
+def _common_shape(a, b):
+    """The static shape both branches' outputs have: the dims that agree (unknown rank if ranks differ)."""
+    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+        return TensorShape(None)
+    return TensorShape([x if x == y else None for x, y in zip(a.dims, b.dims)])
 
 
-class _Like:
-    def __init__(self, dtype, shape):
-        self.dtype, self.shape = dtype, shape
+def _same_structure(first, second, what):
+    """``nest.assert_same_structure``, its TF message followed by which control flow call and values."""
+    try:
+        nest.assert_same_structure(first, second)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{error}\n({what})") from None
 
 
 def _dtype_name(node):
@@ -213,7 +220,8 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
             test = test if test in region.nodes else region.capture(test)
             result = body(*packed)
             structure = result if nest.is_nested(result) else [result]
-            nest.assert_same_structure(list(packed), list(structure))
+            _same_structure(list(packed), list(structure),
+                            f"while_loop {scope[:-1]!r}: the body's result must have the structure of loop_vars")
             outputs = [_loop_output(region, r, v) for r, v in zip(nest.flatten(structure), inits)]
         _check_loop_outputs(scope, loop_vars, inits, invariants, outputs)
         inputs = loop + region.placeholders
@@ -221,7 +229,7 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
         step = RegionFunction(region, inputs, outputs, differentiable=back_prop)
         with control_dependencies(region.outer_control):
             node = _while_op(maximum, inits, region, condition, step, back_prop)
-        exits = _outputs(node, "Exit", loop)
+        exits = _outputs(node, "Exit", [v.dtype for v in loop], [v.shape for v in loop])
         if not back_prop:  # no gradient through the loop: as TF1, gradients() gives None, not zeros
             exits = [stop_gradient(e) if e.dtype is None or e.dtype.is_floating else e for e in exits]
     if maximum is not None:  # TF1 adds a counter as a loop var and returns the body's own structure
@@ -233,13 +241,13 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
 def _while_op(maximum, inits, region, condition, step, back_prop):
     """The ``While`` node: its inputs are [maximum_iterations], the loop vars' initial values and the
     captured tensors; its value is the loop vars' final values."""
-    n, has_maximum = len(inits), maximum is not None
+    n, has_maximum, n_captured = len(inits), maximum is not None, len(region.sources)
 
     def run_loop(state, *values):
         """while cond(v) and iterations < maximum: v = body(v)"""
         limit = int(values[0]) if has_maximum else None
         values = list(values[1:] if has_maximum else values)
-        loop, captured = values[:n], values[n:]
+        loop, captured = values[:n], values[n:n + n_captured]  # then the variables: read where used
         keep = step.differentiable
         history, iterations = [], 0
         while limit is None or iterations < limit:
@@ -251,7 +259,7 @@ def _while_op(maximum, inits, region, condition, step, back_prop):
                 history.append(kept)
             iterations += 1
         return RegionValues(loop, (history, state))
-    node = Tensor("While", ((maximum,) if has_maximum else ()) + tuple(inits) + tuple(region.sources),
+    node = Tensor("While", ((maximum,) if has_maximum else ()) + (*inits, *region.sources, *region.variables),
                   compute=run_loop, stateful=True, name="While",
                   attrs={"cond": condition, "body": step, "back_prop": back_prop, "n_loop_vars": n})
     return node
@@ -260,18 +268,18 @@ def _while_op(maximum, inits, region, condition, step, back_prop):
 @RegisterGradient("While")
 def _while_grad(op, grad):
     """Backpropagation through time: for each iteration, last first, the body's backward pass turns
-    dL/d(its outputs) into dL/d(its loop vars), the previous iteration's outputs; dL/dcaptured is the
-    sum over the iterations; dL/d(initial values) is what reaches the first iteration"""
+    dL/d(its outputs) into dL/d(its loop vars), the previous iteration's outputs; dL/dcaptured (and
+    dL/dvariable) is the sum over the iterations; dL/d(initial values) is what reaches the first iteration"""
     history, state = op.output.record
-    n, body = op.n_loop_vars, op.body  # body.inputs: the loop vars' placeholders, then the captured ones'
+    n, body = op.n_loop_vars, op.body  # body.wrt: the loop vars' placeholders, the captured ones', variables
     loop_grads = list(grad.grads)
-    captured_grads = [None] * (len(body.inputs) - n)
+    captured_grads = [None] * (len(body.wrt) - n)
     for kept in reversed(history):
         input_grads = body.gradient(state, kept, loop_grads)
         loop_grads = input_grads[:n]
         captured_grads = [a if b is None else b if a is None else a + b
                           for a, b in zip(captured_grads, input_grads[n:])]
-    maximum = [None] * (len(op.inputs) - len(body.inputs))  # maximum_iterations, if given, gets none
+    maximum = [None] * (len(op.inputs) - len(body.wrt))  # maximum_iterations, if given, gets none
     return maximum + loop_grads + captured_grads
 
 
@@ -348,43 +356,49 @@ def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None, exclusive
          strict: bool = False, name: str = "case") -> Any:
     """The result of the first function whose predicate is true (``[(pred, fn), ...]`` or a dict), else
     of ``default``; built as nested ``cond``s, as TF1 builds it. Without ``default``, the last pair's
-    function is the default and asserts that its predicate is true; ``exclusive=True`` asserts that at
-    most one predicate is true."""
-    from .array_ops import stack
-    from .math_ops import cast, less_equal
-    from .reduction_ops import reduce_sum
-
-    def at_most_n_true(predicates, n, message):
-        preds_c = stack(list(predicates), name="preds_c")
-        count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
-        names = ", ".join(p.name for p in predicates)
-        return _assert(less_equal(count, convert_to_tensor(n, name="n_true_conds")),
-                       f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c)
-
+    function is the default, and it asserts that its predicate is true; ``exclusive=True`` asserts that at
+    most one of the (other) predicates is true."""
     predicates, actions = _case_pairs(pred_fn_pairs, exclusive)
-    graph = _graph_of(predicates)
-    with graph.name_scope(name or "case"):
-        if default is None:  # the last pair becomes the default, checked
-            k = len(predicates) - 1
-            last_pred, last_action = predicates[k], actions[k]
-            predicates, actions = predicates[:k], actions[:k]
-
-            def default(others=predicates, everyone=predicates + (last_pred,)):
-                checks = [_assert(last_pred, "Input error: None of conditions evaluated as True:",
-                                  stack(list(everyone), name="preds_c"))]
-                if others:
-                    checks.insert(0, at_most_n_true(others, 0, f"Implementation error: selected default action "
-                                                               f"#{k} was called, but some of other predicates "
-                                                               f"are True: "))
-                with control_dependencies(checks):
-                    return last_action()
+    with _graph_of(predicates).name_scope(name or "case"):
+        if default is None:
+            default = _checked_default(predicates, actions)
+            predicates, actions = predicates[:-1], actions[:-1]
         fn = default
         for pred, action in reversed(list(zip(predicates, actions))):
             fn = _bind_cond(pred, action, fn, strict)
-        if exclusive:
-            with control_dependencies([at_most_n_true(predicates, 1, "Input error: exclusive=True")]):
+        if exclusive and predicates:
+            with control_dependencies([_at_most_n_true(predicates, 1, "Input error: exclusive=True")]):
                 return fn()
         return fn()
+
+
+def _checked_default(predicates, actions):
+    """The last action as tf.case's default: it asserts that no other predicate and its own are true."""
+    k = len(predicates) - 1
+
+    def default_action():
+        from .array_ops import stack
+        checks = [_assert(predicates[k], "Input error: None of conditions evaluated as True:",
+                          stack(list(predicates), name="preds_c"))]
+        if k:
+            checks.insert(0, _at_most_n_true(predicates[:k], 0, f"Implementation error: selected default action "
+                                                                 f"#{k} was called, but some of other predicates "
+                                                                 f"are True: "))
+        with control_dependencies(checks):
+            return actions[k]()
+    return default_action
+
+
+def _at_most_n_true(predicates, n, message):
+    """An assertion that at most ``n`` of the bool scalars ``predicates`` are true."""
+    from .array_ops import stack
+    from .math_ops import cast, less_equal
+    from .reduction_ops import reduce_sum
+    preds_c = stack(list(predicates), name="preds_c")
+    count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
+    names = ", ".join(p.name for p in predicates)
+    return _assert(less_equal(count, convert_to_tensor(n, name="n_true_conds")),
+                   f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c)
 
 
 def _bind_cond(pred, action, otherwise, strict):
