@@ -124,6 +124,7 @@ class Session:
         """Release the session's plans (and the arrays they keep between runs); later runs raise."""
         self._closed = True
         self._plans.clear()
+        self._state.subplans.clear()
 
     # -- running -------------------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: dict[Any, Any] | None = None, options: Any = None,

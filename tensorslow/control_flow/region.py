@@ -34,8 +34,11 @@ from typing import Any
 
 from .. import executor as _executor
 from .. import graph as _graph
+from .. import session as _session
 from ..backend import xp
+from ..gradients import gradients
 from ..plan import Plan, topological_order
+from ..variables import Placeholder, Variable
 
 
 class Region:
@@ -80,20 +83,19 @@ class Region:
     def adopt(self, node, inputs, control_inputs):
         """Called for each node created while this region is active: make it a region node; return its
         inputs with outside ones captured, and its control inputs without outside ones (kept for the op)."""
-        from ..variables import Variable
         if isinstance(node, Variable):
             return inputs, control_inputs  # a variable belongs to the whole graph (TF1's init_scope)
         self.nodes.add(node)
-        inputs = tuple(p if p in self.nodes or self._reads(p, Variable) else self.capture(p) for p in inputs)
+        inputs = tuple(p if p in self.nodes or self._reads(p) else self.capture(p) for p in inputs)
         outside = [c for c in control_inputs if c not in self.nodes]
         if outside:
             self.outer_control += [c for c in outside if c not in self.outer_control]
             control_inputs = tuple(c for c in control_inputs if c in self.nodes)
         return inputs, control_inputs
 
-    def _reads(self, node, variable_type):
+    def _reads(self, node):
         """Is ``node`` a variable (read where it is used)? Then note it as one the region reads."""
-        if not isinstance(node, variable_type):
+        if not isinstance(node, Variable):
             return False
         if node not in self.variables:
             self.variables.append(node)
@@ -116,7 +118,6 @@ class Region:
 
     def placeholder(self, dtype: Any, shape: Any, name: str) -> _graph.Tensor:
         """A new placeholder of this region, named in its scope (the op feeds it when it runs the region)."""
-        from ..variables import Placeholder
         with self.active(), self.graph.name_scope(self.scope):
             return Placeholder(dtype, shape, name)
 
@@ -204,7 +205,6 @@ class RegionFunction:
     def _build_backward(self):
         """``gradients(float outputs, float wrt, grad_ys=placeholders)`` inside the region, once; and what
         a forward run must keep for it: the values of the ops it visits and of their inputs."""
-        from ..gradients import gradients
         self._ys = [k for k, o in enumerate(self.outputs) if _carries_gradients(o)]
         xs = [x for x in self.wrt if _carries_gradients(x)]
         if not self._ys or not xs:
@@ -253,7 +253,6 @@ class RegionFunction:
     def _execute(self, state, kind, fetches, feeds):
         """Values of ``fetches`` (and of the feeds) with the session's executor: the reference interpreter,
         which shows each inner step to ``watch``, or a compiled plan kept for this session."""
-        from .. import session as _session
         session = state.session
         check = _session._check_numerics
         if session.executor == "reference":

@@ -25,8 +25,10 @@ from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from .array_ops import stop_gradient
+from .array_ops import stack, stop_gradient
 from .core import convert_to_tensor
+from .math_ops import cast, less_equal
+from .reduction_ops import reduce_sum
 
 # -- the ops' outputs -------------------------------------------------------------------------------
 
@@ -377,7 +379,6 @@ def _checked_default(predicates, actions):
     k = len(predicates) - 1
 
     def default_action():
-        from .array_ops import stack
         checks = [_assert(predicates[k], "Input error: None of conditions evaluated as True:",
                           stack(list(predicates), name="preds_c"))]
         if k:
@@ -391,9 +392,6 @@ def _checked_default(predicates, actions):
 
 def _at_most_n_true(predicates, n, message):
     """An assertion that at most ``n`` of the bool scalars ``predicates`` are true."""
-    from .array_ops import stack
-    from .math_ops import cast, less_equal
-    from .reduction_ops import reduce_sum
     preds_c = stack(list(predicates), name="preds_c")
     count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
     names = ", ".join(p.name for p in predicates)
