@@ -229,6 +229,19 @@ def test_cond_inside_a_loop_body_and_a_loop_inside_a_branch():
     check(build)
 
 
+def test_a_loop_inside_a_loop_body_and_its_gradient():
+    def build(tf):
+        x = tf.placeholder(tf.float64, [2])
+
+        def outer(i, y):  # the inner loop runs i times: its trip count changes with the outer iteration
+            _, z = tf.while_loop(lambda j, z: j < i, lambda j, z: (j + 1, tf.tanh(z * x + 0.1)), (0, y))
+            return i + 1, z + y * 0.5
+
+        _, y = tf.while_loop(lambda i, y: i < 4, outer, (0, x))
+        return [y, tf.gradients(tf.reduce_sum(y * y), x)], {x: [0.3, -0.8]}
+    check(build)
+
+
 @BOTH
 def test_back_prop_false_stops_gradients(tf):
     with tf.Graph().as_default():
@@ -454,3 +467,15 @@ def test_shape_invariants_let_a_loop_var_grow():
         with pytest.raises(ValueError, match="The shape invariant specified for"):
             ts.while_loop(lambda v: v[0] < 3.0, lambda v: v, [ts.constant([1.0, 2.0])],
                           shape_invariants=[ts.TensorShape([3])])
+
+
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
+def test_an_op_failing_in_a_branch_or_body_is_named_by_both_executors(executor):
+    with ts.Graph().as_default():
+        a, b = ts.placeholder(ts.float64), ts.placeholder(ts.float64)
+        picked = ts.cond(ts.constant(True), lambda: ts.matmul(a, b), lambda: a)
+        _, looped = ts.while_loop(lambda i, v: i < 2, lambda i, v: (i + 1, ts.matmul(v, b)), (0, a))
+        with ts.Session(executor=executor) as sess:
+            for fetch, name in ((picked, "cond/MatMul"), (looped, "while/MatMul")):
+                with pytest.raises(ts.errors.InvalidArgumentError, match=f"MatMul op '{name}' failed on inputs"):
+                    sess.run(fetch, {a: np.ones((2, 3)), b: np.ones((2, 3))})
