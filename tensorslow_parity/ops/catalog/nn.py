@@ -2,6 +2,8 @@
 cross-entropies, l2_loss, bias_add, top_k, in_top_k, and div_no_nan (the division of tf.losses' means).
 One :class:`OpEntry` per op type.
 """
+import numpy as np
+
 from tensorslow_parity.ops.catalog.inputs import BINARY, CLASS_LABELS, UNARY, UNARY_RANK1
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 
@@ -102,4 +104,50 @@ ENTRIES = (
         variants=(Variant("zero_divisors", lambda tf, x, y: tf.div_no_nan(x, y), domain="small_integers",
                           finite_differences=False),),
         notes="x / y, and 0 where y == 0; tf.losses divides by it so that all-zero weights give a loss of 0"),
+)
+
+
+# -- the ops nce_loss and sampled_softmax_loss are built from (besides the candidate samplers, in random.py) --
+def _slice_to_end(tf, x):
+    """tf.slice from the middle of every axis to its end (size -1)."""
+    dims = x.shape.as_list()
+    return tf.slice(x, [d // 2 for d in dims], [-1] * len(dims))
+
+
+def _slice_sized(tf, x):
+    """tf.slice of the first half (rounded up) of every axis, sizes given."""
+    dims = x.shape.as_list()
+    return tf.slice(x, [0] * len(dims), [(d + 1) // 2 for d in dims])
+
+
+def _scatter(tf, default, values):
+    """tf.sparse_to_dense with one value per sorted index of a (n + 1, 2) array: [k, k % 2] for value k."""
+    n = max(1, int(np.prod(values.shape.as_list())))
+    return tf.sparse_to_dense([[k, k % 2] for k in range(n)], [n + 1, 2], tf.reshape(values, [-1]), default)
+
+
+def _hits(tf):
+    """All three outputs of compute_accidental_hits, as one float vector."""
+    hits = tf.nn.compute_accidental_hits(tf.constant([[1, 2], [3, 1], [4, 0]], tf.int64),
+                                         tf.constant([1, 5, 2, 1, 0], tf.int64), 2)
+    return tf.concat([tf.cast(hits.indices, tf.float32), tf.cast(hits.ids, tf.float32), hits.weights], 0)
+
+
+ENTRIES = ENTRIES + (
+    OpEntry(
+        op_type="Slice", tensorslow="slice", tf_v1="tf.compat.v1.slice", tf2="tf.slice", keras_op="keras.ops.slice",
+        keras_layer=None, build=_slice_to_end, n_float=1, family="rank1+", examples=UNARY_RANK1,
+        variants=(Variant("sizes", _slice_sized),),
+        notes="x[begin : begin + size] per axis; size -1 takes the rest of the axis"),
+    OpEntry(
+        op_type="SparseToDense", tensorslow="sparse_to_dense", tf_v1="tf.compat.v1.sparse_to_dense", tf2=None,
+        keras_op=None, keras_layer=None, build=_scatter, n_float=2, family="scalar_and_any",
+        examples=(((), (3,)), ((), (2, 2))),
+        notes="default_value everywhere but at the indices; sampled_softmax_loss masks accidental hits with it"),
+    OpEntry(
+        op_type="ComputeAccidentalHits", tensorslow="nn.compute_accidental_hits",
+        tf_v1="tf.compat.v1.nn.compute_accidental_hits", tf2="tf.nn.compute_accidental_hits", keras_op=None,
+        keras_layer=None, build=_hits, n_float=0, family="none", examples=((),), differentiable=False,
+        notes="(row, sampled position, -FLT_MAX) per sampled class that is a true class of the row; three outputs "
+              "of one op"),
 )

@@ -4,7 +4,7 @@ so with the same seeds the values are compared with TensorFlow's like any op's; 
 """
 import numpy as np
 
-from tensorslow_parity.ops.catalog.records import OpEntry
+from tensorslow_parity.ops.catalog.records import OpEntry, Variant
 
 
 def between(low, high):
@@ -39,4 +39,42 @@ ENTRIES = (
         family="none", examples=((),), differentiable=False, forward_comparable=True,
         sanity=lambda v: between(2, 7)(v) and len(np.unique(v)) == 5,
         notes="random_uniform with an integer dtype (modular reduction, as TF): the same numbers"),
+)
+
+
+# -- candidate samplers (nce_loss, sampled_softmax_loss) ------------------------------------------
+def _sampler_outputs(tf, sampler, unique):
+    """A candidate sampler's three outputs (sampled classes, true and sampled expected counts) as one vector."""
+    s = sampler([[1, 2], [0, 7], [3, 3]], 2, 6, unique, 10, seed=3)
+    return tf.concat([tf.cast(s.sampled_candidates, tf.float32), tf.reshape(s.true_expected_count, [-1]),
+                      s.sampled_expected_count], 0)
+
+
+def _sampled_and_counts_sane(v):
+    classes, counts = v[:6], v[6:]
+    return bool(np.all((classes >= 0) & (classes < 10) & (classes == np.round(classes)))) and \
+        bool(np.all((counts > 0) & (counts <= 6)))
+
+
+ENTRIES = ENTRIES + (
+    OpEntry(
+        op_type="LogUniformCandidateSampler", tensorslow="nn.log_uniform_candidate_sampler",
+        tf_v1="tf.compat.v1.nn.log_uniform_candidate_sampler", tf2="tf.random.log_uniform_candidate_sampler",
+        keras_op=None, keras_layer=None,
+        build=lambda tf: _sampler_outputs(tf, tf.nn.log_uniform_candidate_sampler, True), n_float=0,
+        family="none", examples=((),), differentiable=False, forward_comparable=True,
+        sanity=_sampled_and_counts_sane,
+        variants=(Variant("with_repeats",
+                          lambda tf: _sampler_outputs(tf, tf.nn.log_uniform_candidate_sampler, False)),),
+        notes="TF's stream (2048 words reserved per sampled class, two per draw) and float32 expected counts "
+              "(the C library's log1pf/expm1f): the same classes and counts for the same seeds"),
+    OpEntry(
+        op_type="UniformCandidateSampler", tensorslow="nn.uniform_candidate_sampler",
+        tf_v1="tf.compat.v1.nn.uniform_candidate_sampler", tf2="tf.random.uniform_candidate_sampler",
+        keras_op=None, keras_layer=None,
+        build=lambda tf: _sampler_outputs(tf, tf.nn.uniform_candidate_sampler, True), n_float=0,
+        family="none", examples=((),), differentiable=False, forward_comparable=True,
+        sanity=_sampled_and_counts_sane,
+        variants=(Variant("with_repeats", lambda tf: _sampler_outputs(tf, tf.nn.uniform_candidate_sampler, False)),),
+        notes="a 64-bit word pair modulo range_max per draw: the same classes and counts for the same seeds"),
 )

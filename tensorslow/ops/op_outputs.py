@@ -1,0 +1,67 @@
+"""Ops with several outputs, as TensorFlow has them: one op, tensors ``op:0``, ``op:1``, ...
+
+A TensorSlow node is usually both the op and its one output. Some of TF's ops
+compute several results in one kernel run that must agree with each other: a
+candidate sampler's sampled classes and their expected counts come from one
+draw of its random stream, so they cannot be three separate nodes each drawing
+its own. Here such an op is a :class:`MultiOutputOp`, one node of the graph
+(``get_operations`` lists it once, under TF's name) whose value in a run is the
+tuple of its outputs; each output is an :class:`OpOutput`, a tensor named
+``op:k`` that picks element ``k`` of that tuple and is not an op of the graph.
+Fetching the op itself gives the whole tuple.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..graph import Graph, Tensor
+
+
+class OutputValues(tuple):
+    """The value of a :class:`MultiOutputOp` in one run: one array per output."""
+
+    shape = None  # not an array: the engine's broadcast check of a gradient passes it by
+
+
+class MultiOutputOp(Tensor):
+    """One op whose kernel returns :class:`OutputValues`; ``outputs`` are its tensors (see :func:`add_outputs`)."""
+
+    has_value = False  # the op is named "op"; its tensors "op:0", "op:1", ...
+    _outputs: list[OpOutput] = []
+
+    @property
+    def outputs(self) -> list[Tensor]:  # type: ignore[override]
+        return list(self._outputs)
+
+
+class OpOutput(Tensor):
+    """Output ``value_index`` of a :class:`MultiOutputOp`: a tensor of the op's graph that is not itself an op.
+
+    Its kernel picks its element of the op's value. It is built in a scratch graph (so that it takes
+    no name and no place among the graph's operations) and then attached to the op.
+    """
+
+    def __init__(self, op: MultiOutputOp, index: int, dtype: Any, shape: Any) -> None:
+        def pick(values):
+            """y = output ``index`` of the op"""
+            return values[index]
+        super().__init__(str(op.type), (), compute=pick, attrs={"value_index": index}, dtype=dtype, shape=shape,
+                         graph=Graph())
+        self.graph, self.inputs, self.control_inputs = op.graph, (op,), ()
+        self._op_name, self._id, self._owner, self.value_index = op.op_name, op._id, op, index
+        op._consumers.append(self)
+
+    @property
+    def op(self) -> Tensor:
+        return self._owner
+
+    @property
+    def name(self) -> str:
+        return f"{self._op_name}:{self.value_index}"
+
+
+def add_outputs(op: MultiOutputOp, specs: Sequence[tuple[Any, Any]]) -> list[Tensor]:
+    """Give ``op`` one output tensor per ``(dtype, shape)`` in ``specs``; return them."""
+    op._outputs = [OpOutput(op, k, dtype, shape) for k, (dtype, shape) in enumerate(specs)]
+    return op.outputs
