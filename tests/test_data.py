@@ -72,6 +72,12 @@ def same_as_tf(build, limit=200):
     return mine
 
 
+def ragged():
+    """A generator of elements of different lengths: (i, [i, i, ... i times])."""
+    for i in range(5):
+        yield i, [float(i)] * i
+
+
 PIPELINES = {
     "slices": lambda tf: tf.data.Dataset.from_tensor_slices(X),
     "slices_tuple": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)),
@@ -109,6 +115,17 @@ PIPELINES = {
                                                  "b": tf.data.Dataset.range(4).map(lambda i: (i, i * 2))}),
     "concatenate": lambda tf: tf.data.Dataset.range(3).concatenate(tf.data.Dataset.range(10, 12)),
     "cache_after_shuffle": lambda tf: tf.data.Dataset.range(8).shuffle(8, seed=3).cache().repeat(3),
+    "from_generator": lambda tf: tf.data.Dataset.from_generator(
+        ragged, (tf.int64, tf.float32), (tf.TensorShape([]), tf.TensorShape([None]))).repeat(2),
+    "from_generator_dict_args": lambda tf: tf.data.Dataset.from_generator(
+        lambda n: ({"a": i, "b": [i / 2] * 2} for i in range(n)), {"a": tf.int32, "b": tf.float64}, args=(3,)),
+    "padded_batch": lambda tf: tf.data.Dataset.from_generator(
+        ragged, (tf.int64, tf.float32), (tf.TensorShape([]), tf.TensorShape([None]))).padded_batch(2),
+    "padded_batch_shapes_values": lambda tf: tf.data.Dataset.from_generator(
+        ragged, (tf.int64, tf.float32), (tf.TensorShape([]), tf.TensorShape([None]))).padded_batch(
+        2, padded_shapes=([], [4]), padding_values=(np.int64(-7), -1.0), drop_remainder=True),
+    "padded_batch_2d": lambda tf: tf.data.Dataset.range(1, 4).map(lambda i: tf.ones(tf.stack([i, 4 - i]))).padded_batch(
+        3, padded_shapes=[None, 5]),
     "training_pipeline": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(6, seed=5).map(
         lambda x, y: (x / 10.0, y)).batch(4).repeat(3),
 }
@@ -354,6 +371,16 @@ def error_of(tf, build, initialize=None, feed=None):
     (lambda tf: tf.data.Dataset.range(0, 5, 0), "InvalidArgumentError", "step must be a non-zero integer."),
     (lambda tf: tf.data.Dataset.range(), "ValueError", "Invalid `args`. The length of `args` should be between 1"),
     (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).map(lambda x: x), "TypeError", "positional argument"),
+    (lambda tf: tf.data.Dataset.from_generator(lambda: iter([[1, 2]]), (tf.int32, tf.int32)),
+     "InvalidArgumentError", "TypeError: `generator` yielded an element that did not match the expected structure."),
+    (lambda tf: tf.data.Dataset.from_generator(lambda: iter([1.5]), tf.int64), "InvalidArgumentError",
+     "TypeError: `generator` yielded an element that did not match the expected structure."),
+    (lambda tf: tf.data.Dataset.from_generator(lambda: iter([[1, 2]]), tf.int32, tf.TensorShape([3])),
+     "InvalidArgumentError", "TypeError: `generator` yielded an element of shape (2,) where an element of shape"),
+    (lambda tf: tf.data.Dataset.from_generator([1, 2], tf.int64), "TypeError",
+     "`generator` must be a Python callable."),
+    (lambda tf: tf.data.Dataset.from_generator(ragged, (tf.int64, tf.float32)).padded_batch(2, padded_shapes=([], [0])),
+     "DataLossError", "Attempted to pad to a smaller size than the input element."),
 ])
 def test_errors_of_bad_pipelines_are_tfs(build, cls, text):
     mine, theirs = error_of(ts, build), error_of(tf1, build)

@@ -5,6 +5,7 @@
 * ``stages.py``: what a pipeline is made of, and how it runs when an iterator binds it;
 * ``shuffle.py``: TF's shuffle buffer and its random numbers (TF's orders, bit for bit);
 * ``mapping.py``: the functions of ``map`` and ``filter``, traced into graphs of their own;
+* ``generator.py``, ``padding.py``: ``from_generator`` and ``padded_batch``;
 * ``iterator_ops.py``: iterators: ``initializer``, ``get_next``, their state in each session;
 * ``structure.py``: nested elements and :class:`TensorSpec`.
 """

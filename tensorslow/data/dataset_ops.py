@@ -20,7 +20,9 @@ from .. import dtypes as _dtypes
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape
 from . import iterator_ops, stages, structure
+from .generator import FromGenerator
 from .mapping import Filter, Map
+from .padding import PaddedBatch
 from .shuffle import Shuffle
 
 
@@ -50,6 +52,16 @@ class Dataset:
         return Dataset(stages.Range(args, output_type))
 
     @staticmethod
+    def from_generator(generator: Callable[..., Any], output_types: Any = None, output_shapes: Any = None,
+                       args: Any = None, output_signature: Any = None, name: str | None = None) -> Dataset:
+        """Elements yielded by ``generator(*args)``, a new call per pass, converted to ``output_types``
+        (and checked against ``output_shapes``); or described by ``output_signature`` (TensorSpecs)."""
+        if output_signature is not None:
+            output_types = structure.map_specs(lambda s: s.dtype, output_signature)
+            output_shapes = structure.map_specs(lambda s: s.shape, output_signature)
+        return Dataset(FromGenerator(generator, output_types, output_shapes, args))
+
+    @staticmethod
     def zip(*datasets: Any, name: str | None = None) -> Dataset:
         """Element i is ``(a[i], b[i], ...)`` (or the dict/nesting of datasets given); ends with the shortest."""
         nesting = datasets[0] if len(datasets) == 1 else datasets
@@ -66,6 +78,12 @@ class Dataset:
         """``batch_size`` consecutive elements stacked along a new first axis (the last batch may be
         smaller, unless ``drop_remainder``)."""
         return Dataset(stages.Batch(self._stage, batch_size, drop_remainder))
+
+    def padded_batch(self, batch_size: Any, padded_shapes: Any = None, padding_values: Any = None,
+                     drop_remainder: Any = False, name: str | None = None) -> Dataset:
+        """Batches of elements of different shapes, each component padded at the end of its axes to its
+        ``padded_shapes`` entry (None: the largest in the batch) with its ``padding_values`` entry (0)."""
+        return Dataset(PaddedBatch(self._stage, batch_size, padded_shapes, padding_values, drop_remainder))
 
     def repeat(self, count: Any = None, name: str | None = None) -> Dataset:
         """``count`` passes over the dataset (``None``: forever)."""

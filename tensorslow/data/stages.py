@@ -181,7 +181,7 @@ class Batch(Stage):
         self.tensors = (param(batch_size, "batch_size"), param(drop_remainder, "drop_remainder", _dtypes.bool))
         size, drop = (static_value(t) for t in self.tensors)
         first = int(size) if drop is not None and bool(drop) and size is not None else None
-        self.spec = structure.map_specs(lambda s: TensorSpec(_batched(s.shape, first), s.dtype), source.spec)
+        self.spec = structure.map_specs(lambda s: TensorSpec(batched_shape(s.shape, first), s.dtype), source.spec)
 
     def make(self, ctx: Context) -> Epoch:
         size, drop = int(ctx.value(self.tensors[0])), bool(ctx.value(self.tensors[1]))
@@ -201,7 +201,7 @@ class Batch(Stage):
         return epoch
 
 
-def _batched(shape: TensorShape, first: int | None) -> TensorShape:
+def batched_shape(shape: TensorShape, first: int | None) -> TensorShape:
     return TensorShape(None) if shape.dims is None else TensorShape([first, *shape.dims])
 
 
