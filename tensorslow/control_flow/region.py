@@ -2,7 +2,10 @@
 
 TF1 builds control flow from Switch, Merge, Enter and Exit ops that route tensors through one dataflow
 graph; TF2 builds each branch or body as a function graph that one ``If`` or ``While`` op calls. TensorSlow
-does what TF2 does, inside TF1's graph:
+does what TF2 does, inside TF1's graph. Why: TensorSlow's executors run every node of a topological order,
+once (``executor.py``); TF1's routing needs an executor that lets "dead" tensors skip ops and loops run
+nodes again. One op that decides, in its kernel, what to run leaves both executors unchanged, and the
+branch's own gradients are built by the ordinary ``gradients()``:
 
 * **Building.** ``tf.cond`` calls each branch function once, at graph-construction time, while a
   :class:`Region` is *active*: every node created then joins the region (``Tensor.__init__`` asks
@@ -22,10 +25,10 @@ does what TF2 does, inside TF1's graph:
   the forward pass: a dropout mask or any random draw in a branch is not drawn again.
 
 Variables are read where they are used, not captured: a region node reading variable ``w`` reads the
-session's current value when it runs (after an ``assign`` it depends on, at every iteration of a loop,
-as TF1's variables are read), and ``w`` is also an input of the op, so that gradients reach it through
-the op. A variable created while a region is active (``get_variable`` in a loop body, as
-``dynamic_rnn``'s cells do) does not join it: it belongs to the whole graph, as in TF1.
+session's current value when it runs (at every iteration of a loop, as TF1 reads its variables), and
+``w`` is also an input of the op, so that gradients reach it through the op. A variable created while
+a region is active (``get_variable`` in a loop body, as ``dynamic_rnn``'s cells do) does not join it: it
+belongs to the whole graph, as in TF1.
 """
 from __future__ import annotations
 
@@ -120,19 +123,6 @@ class Region:
         """A new placeholder of this region, named in its scope (the op feeds it when it runs the region)."""
         with self.active(), self.graph.name_scope(self.scope):
             return Placeholder(dtype, shape, name)
-
-
-@contextlib.contextmanager
-def init_scope():
-    """Build ops outside any branch or loop body being built, with no control dependencies (TF's
-    ``tf.init_scope``): what a variable's constructor needs, so its ops run once, outside the loop."""
-    saved_region = getattr(_graph._building, "region", None)
-    saved_control = getattr(_graph._control_stack, "stack", None) or []
-    _graph._building.region, _graph._control_stack.stack = None, []
-    try:
-        yield
-    finally:
-        _graph._building.region, _graph._control_stack.stack = saved_region, saved_control
 
 
 class RegionValues(tuple):

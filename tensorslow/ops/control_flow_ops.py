@@ -3,8 +3,9 @@
 Each call builds its branches (or its loop's condition and body) once, by calling the functions given,
 in a :class:`~tensorslow.control_flow.region.Region`: a sub-graph whose outside inputs are captured as
 placeholders (read that module first). The outer graph gets one node, the ``If`` or ``While`` op, whose
-inputs are the predicate (or the loop's initial values) and the captured tensors, and whose value is the
-tuple of its outputs; one node per output (``cond/Merge``, ``while/Exit``, TF1's names) picks its value.
+inputs are the predicate (or the loop's initial values), the captured tensors and the variables read
+inside, and whose value is the tuple of its outputs; one node per output (``cond/Merge``, ``while/Exit``,
+TF1's names) picks its value.
 
 * ``If``: runs the taken branch only (its ops, and their side effects); the gradient runs that branch's
   backward pass on the values its forward run kept.
@@ -241,8 +242,8 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
 
 
 def _while_op(maximum, inits, region, condition, step, back_prop):
-    """The ``While`` node: its inputs are [maximum_iterations], the loop vars' initial values and the
-    captured tensors; its value is the loop vars' final values."""
+    """The ``While`` node: its inputs are [maximum_iterations], the loop vars' initial values, the
+    captured tensors and the variables read inside; its value is the loop vars' final values."""
     n, has_maximum, n_captured = len(inits), maximum is not None, len(region.sources)
 
     def run_loop(state, *values):
