@@ -342,7 +342,7 @@ def test_reinitializable_iterator_switches_datasets_as_tf():
 
 # -- errors ----------------------------------------------------------------------------------------
 
-def error_of(tf, build, initialize=None, feed=None):
+def error_of(tf, build, feed=None):
     """(class name, message) of what building and reading ``build(tf)`` raises."""
     try:
         with tf.Graph().as_default():

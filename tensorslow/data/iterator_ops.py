@@ -34,7 +34,7 @@ from .structure import TensorSpec
 class _Slot:
     """An iterator's state in one session: the running pass (a generator of elements), or None."""
 
-    def __init__(self, iterator: Iterator) -> None:
+    def __init__(self, iterator: Iterator) -> None:  # made by state.generator(iterator, _Slot)
         self.elements = None
 
 
