@@ -83,10 +83,13 @@ def engine_environment(engine):
 def run_one(path, engine, timeout):
     """Run ``path`` under ``engine`` in a fresh process; its stdout and, if it failed, why."""
     start = time.perf_counter()
-    command = [sys.executable, "-m", "tensorslow_parity.programs.launcher", engine, str(path)]
+    path = Path(path).resolve()
+    # -c rather than -m: this package has already imported the launcher module, which runpy warns about.
+    command = [sys.executable, "-c", "import sys; from tensorslow_parity.programs.launcher import run; "
+               "run(sys.argv[1], sys.argv[2])", engine, str(path)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              env=engine_environment(engine), cwd=Path(path).parent)
+                              env=engine_environment(engine), cwd=path.parent)
     except subprocess.TimeoutExpired as e:
         output = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
         return Run(output, f"did not finish within {timeout:g} s", time.perf_counter() - start)
