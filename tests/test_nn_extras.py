@@ -149,6 +149,25 @@ def test_top_k_orders_ties_by_index_and_nan_last():
     assert iindices.tolist() == [[3, 0, 2, 1]] and ivalues.tolist() == [[7, 5, 5, -2**31]]
 
 
+def test_top_k_is_one_op_with_two_outputs_as_in_tensorflow(tf1):
+    def build(m):
+        x = m.placeholder(m.float32, [2, 5], name="x")
+        values, indices = m.nn.top_k(x, 3)
+        ops = [(op.op_name if m is ts else op.name, op.type) for op in m.get_default_graph().get_operations()]
+        return x, values, indices, m.gradients(m.reduce_sum(values * values), x)[0], ops
+    x_value = np.array([[1.0, 4.0, 2.0, 8.0, 3.0], [5.0, 0.0, 7.0, 6.0, 9.0]], np.float32)
+    results = []
+    for m in (ts, tf1):
+        with m.Graph().as_default():
+            x, values, indices, grad, ops = build(m)
+            assert [values.name, indices.name] == ["TopKV2:0", "TopKV2:1"] and values.op is indices.op
+            assert [t for _, t in ops if t == "TopKV2"] == ["TopKV2"]
+            with m.Session() as sess:
+                results.append(sess.run([values, indices, grad], {x: x_value}))
+    for ours, theirs in zip(*results):
+        assert np.array_equal(ours, theirs)
+
+
 def test_top_k_and_in_top_k_errors_like_tensorflow(tf1):
     for m in (ts, tf1):
         with m.Graph().as_default():

@@ -9,6 +9,11 @@ its own. Here such an op is a :class:`MultiOutputOp`, one node of the graph
 tuple of its outputs; each output is an :class:`OpOutput`, a tensor named
 ``op:k`` that picks element ``k`` of that tuple and is not an op of the graph.
 Fetching the op itself gives the whole tuple.
+
+Gradients: an output's gradient function passes ``dL/d(output k)`` back to
+the op as :class:`OutputGradients` (one slot per output, None where nothing
+arrived), which the engine sums like arrays; the op's own gradient function
+(``register_gradient``) then gets the list of them.
 """
 from __future__ import annotations
 
@@ -16,12 +21,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..graph import Graph, Tensor
+from ..registry import RegisterGradient
 
 
 class OutputValues(tuple):
     """The value of a :class:`MultiOutputOp` in one run: one array per output."""
 
     shape = None  # not an array: the engine's broadcast check of a gradient passes it by
+
+
+class OutputGradients:
+    """dL/d(each output) of a :class:`MultiOutputOp`, None where no gradient arrived; summed like arrays."""
+
+    __slots__ = ("grads",)
+    shape = None  # as OutputValues: no broadcasting to undo
+
+    def __init__(self, grads: list[Any]) -> None:
+        self.grads = grads
+
+    def __add__(self, other: OutputGradients) -> OutputGradients:
+        return OutputGradients([a if b is None else b if a is None else a + b for a, b in zip(self.grads, other.grads)])
 
 
 class MultiOutputOp(Tensor):
@@ -65,3 +84,18 @@ def add_outputs(op: MultiOutputOp, specs: Sequence[tuple[Any, Any]]) -> list[Ten
     """Give ``op`` one output tensor per ``(dtype, shape)`` in ``specs``; return them."""
     op._outputs = [OpOutput(op, k, dtype, shape) for k, (dtype, shape) in enumerate(specs)]
     return op.outputs
+
+
+def register_gradient(op_type: str):
+    """``@register_gradient("TopKV2") def grad(op, grads)``: the gradient of a multi-output op type, ``grads``
+    holding dL/d(output k) (or None) per output. Its outputs, which share the op type, pass theirs back to it."""
+    def register(fn):
+        @RegisterGradient(op_type)
+        def gradient(op, grad):
+            """dL/d(op) = dL/d(output k) in slot k, from an output; the op's own gradient, at the op"""
+            node = op.node
+            if isinstance(node, OpOutput):
+                return OutputGradients([grad if k == node.value_index else None for k in range(len(node.op.outputs))])
+            return fn(op, grad.grads)
+        return fn
+    return register

@@ -1,10 +1,7 @@
 """The k largest entries of each row: ``top_k`` (op TopKV2) and ``in_top_k`` (op InTopKV2).
 
-TensorFlow's TopKV2 is one op with two outputs, ``values`` and ``indices``. A
-TensorSlow node has one value, so ``top_k`` makes two TopKV2 nodes from the same
-kernel: the first's value is ``values`` (and it keeps the indices as its extra
-output, for the gradient), the second's is ``indices``. The kernel is
-deterministic, so the two always agree.
+As in TensorFlow, TopKV2 is one op with two outputs (``op_outputs.py``):
+``values`` (``TopKV2:0``) and ``indices`` (``TopKV2:1``), from one run of its kernel.
 """
 from __future__ import annotations
 
@@ -16,9 +13,10 @@ from .. import dtypes as _dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, name_scope
-from ..registry import NotDifferentiable, RegisterGradient
+from ..registry import NotDifferentiable
 from ..shapes import TensorShape
 from .core import as_nodes, int_arg
+from .op_outputs import MultiOutputOp, OutputValues, add_outputs, register_gradient
 
 
 class TopKV2(NamedTuple):
@@ -62,31 +60,24 @@ def top_k(input: TensorLike, k: int = 1, sorted: bool = True, name: str | None =
             raise ValueError(f"input must have last dimension >= k = {k} but is {dims[-1]} for TopKV2 "
                              f"(input {x.name!r} of shape {x.shape})")
     shape = TensorShape(None) if dims is None else TensorShape(list(dims[:-1]) + [k])
-    attrs = {"k": k, "sorted": bool(sorted)}
 
-    def values_kernel(v):
-        return _top_k(v, k, values)  # (values, indices): the indices are the extra output, for the gradient
-
-    def indices_kernel(v):
-        return _top_k(v, k, indices)[1]
-    values = Tensor("TopKV2", (x,), compute=values_kernel, attrs=attrs, dtype=x.dtype, shape=shape,
-                    name=name or "TopKV2")
-    values.n_outputs = 2
-    indices = Tensor("TopKV2", (x,), compute=indices_kernel, attrs={**attrs, "output": "indices"},
-                     dtype=_dtypes.int32, shape=shape, name=(name or "TopKV2") + "_indices")
-    return TopKV2(values, indices)
+    def kernel(v):
+        return OutputValues(_top_k(v, k, node))
+    node = MultiOutputOp("TopKV2", (x,), compute=kernel, attrs={"k": k, "sorted": bool(sorted)},
+                         name=name or "TopKV2")
+    return TopKV2(*add_outputs(node, [(x.dtype, shape), (_dtypes.int32, shape)]))
 
 
-@RegisterGradient("TopKV2")
-def _top_k_grad(op, grad):
-    """dvalues/dx: each value's gradient goes back to the entry it was taken from; the others get 0
-    (the indices output has no gradient)"""
-    if op.attrs.get("output") == "indices":
+@register_gradient("TopKV2")
+def _top_k_grad(op, grads):
+    """dx = dvalues scattered back to the entries the values were taken from, 0 elsewhere (the indices
+    output has no gradient)"""
+    dvalues = grads[0]
+    if dvalues is None:
         return None
-    x = op.inputs[0]
-    indices = op.outputs[1] if len(op.outputs) > 1 else _top_k(x, op.k, op.node)[1]
-    dx = xp.zeros(x.shape, dtype=grad.dtype)
-    xp.put_along_axis(dx, indices.astype(np.intp), grad, axis=-1)  # indices within a row are distinct
+    (x,), (_, indices) = op.inputs, op.output
+    dx = xp.zeros(x.shape, dtype=dvalues.dtype)
+    xp.put_along_axis(dx, indices.astype(np.intp), dvalues, axis=-1)  # indices within a row are distinct
     return dx
 
 

@@ -89,7 +89,7 @@ ENTRIES = (
                   Variant("ties", lambda tf, x: tf.nn.top_k(x, min(3, x.shape.as_list()[-1])).values,
                           domain="small_integers", finite_differences=False)),
         notes="values and indices of the k largest along the last axis; ties: the lower index first. "
-              "TensorSlow makes two TopKV2 nodes (values, indices) where TF has one op with two outputs"),
+              "One op with two outputs (TopKV2:0 values, TopKV2:1 indices), as in TF"),
     OpEntry(
         op_type="InTopKV2", tensorslow="nn.in_top_k", tf_v1="tf.compat.v1.nn.in_top_k", tf2="tf.math.in_top_k",
         keras_op="keras.ops.in_top_k", keras_layer=None,
