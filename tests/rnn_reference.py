@@ -154,7 +154,22 @@ def dropout_graph_seed(tf):
     return _run(tf, x, tf.stack([tf.matmul(o, w) for o in outputs], axis=1), state, feed)
 
 
+def dropout_dynamic(tf, seed=5, time_major=False):
+    """Dropout in dynamic_rnn's loop: TF's one dropout op per site draws each step's mask from one stream
+    (a wrapper seed, or derived seeds from the graph seed, which the dense kernel after the RNN follows),
+    in time order: TF's order when its loop runs one iteration at a time (parallel_iterations=1)."""
+    tf.set_random_seed(7)
+    x, feed = _batch_major(tf)
+    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(6), input_keep_prob=0.7,
+                                         output_keep_prob=0.6, state_keep_prob=0.8, seed=seed)
+    outputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, sequence_length=LENGTHS, parallel_iterations=1)
+    with tf.variable_scope("dense"):
+        w = tf.get_variable("w", [6, 2])
+    return _run(tf, x, outputs * tf.reduce_sum(w), state, feed)
+
+
 CASES.update({"bidirectional_lengths": bidirectional,
+              "dropout_dynamic": dropout_dynamic, "dropout_dynamic_graph_seed": lambda tf: dropout_dynamic(tf, None),
               "bidirectional_time_major": lambda tf: bidirectional(tf, time_major=True),
               "dropout_static": dropout_static, "dropout_graph_seed": dropout_graph_seed})
 

@@ -13,7 +13,10 @@ line code, with no per-iteration interpretation. The price: the number of time s
 the graph is built (a ``None`` time dimension is an error), and the graph grows with T. TensorSlow's
 ``tf.while_loop`` (``ops/control_flow_ops.py``) would remove that limit; it is not used here because a
 cell's first call must create variables, which a while-loop body cannot, and because a plan runs the
-unrolled steps faster than a loop that interprets its body at each iteration.
+unrolled steps faster than a loop that interprets its body at each iteration. Dropout in the loop
+(``DropoutWrapper``) draws as TF's single op in the loop draws, one stream for all the steps, in time
+order (TF's order with ``parallel_iterations=1``; see ``unroll.py``). ``parallel_iterations`` and
+``swap_memory`` change nothing here.
 
 **sequence_length** (TF's ``_rnn_step``): for a batch entry whose sequence has ended (``t >= length``),
 the step's output is zeros and the state is copied through unchanged, by ``where`` (select) on the
@@ -34,6 +37,7 @@ from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import zero_state_tensors
 from .sequence_ops import reverse_sequence
+from .unroll import unrolled_loop
 from .wrappers import assert_like_rnncell
 
 
@@ -195,7 +199,8 @@ def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major
 def _unrolled_loop(cell, varscope, inputs_t, state, lengths, zero_output):
     """The loop of dynamic_rnn, unrolled: ([the flat outputs of each step], the final state)."""
     step_outputs = []
-    with get_default_graph().name_scope("while"):  # TF's loop builds the cell in rnn/while/
+    # TF's loop builds the cell in rnn/while/
+    with get_default_graph().name_scope("while"), unrolled_loop():
         for time, input_t in enumerate(inputs_t):
             if time == 0:
                 output, new_state = cell(input_t, state)

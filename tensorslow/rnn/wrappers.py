@@ -21,6 +21,7 @@ from ..ops.random_ops import random_uniform
 from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import LSTMStateTuple, RNNCell
+from .unroll import current_loop
 
 
 def assert_like_rnncell(cell_name: str, cell: Any) -> None:
@@ -190,7 +191,12 @@ class DropoutWrapper(_Wrapper):
 
     def _dropout_one(self, index: int, value: Tensor, salt: str, noise: Any, keep_prob: Any) -> Tensor:
         if not self._variational_recurrent:
-            return _nn_dropout(value, rate=1.0 - keep_prob, seed=self._gen_seed(salt, index))
+            seed = self._gen_seed(salt, index)
+            loop = current_loop()
+            if loop is not None:  # in dynamic_rnn: every step draws from one stream, as TF's loop does
+                return loop.random((id(self), salt, index),
+                                   lambda s: _nn_dropout(value, rate=1.0 - keep_prob, seed=s), seed)
+            return _nn_dropout(value, rate=1.0 - keep_prob, seed=seed)
         # variational: keep where floor(keep_prob + noise) = 1, the noise drawn once for every step
         binary = math_ops.floor(keep_prob + nest.flatten(noise)[index])
         out = math_ops.divide(value, keep_prob) * binary
