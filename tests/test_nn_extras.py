@@ -168,6 +168,25 @@ def test_top_k_is_one_op_with_two_outputs_as_in_tensorflow(tf1):
         assert np.array_equal(ours, theirs)
 
 
+def _top_k_in_cond(m, x_value, taken):
+    x, p = m.placeholder(m.float32, [2, 4]), m.placeholder(m.bool, [])
+    y = m.cond(p, lambda: m.nn.top_k(x, 2).values * 2.0, lambda: m.nn.top_k(x, 3).values[:, 1:])
+    i = m.cond(p, lambda: m.nn.top_k(x, 2).indices, lambda: m.nn.top_k(x, 3).indices[:, :2])
+    with m.Session() as sess:
+        return sess.run([y, i, m.gradients(m.reduce_sum(y * y), x)[0]], {x: x_value, p: taken})
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_top_k_inside_a_cond_branch_matches_tensorflow(tf1, taken):
+    x_value = np.array([[1.0, 5.0, 3.0, 2.0], [4.0, 0.0, 9.0, 7.0]], np.float32)
+    with ts.Graph().as_default():
+        ours = _top_k_in_cond(ts, x_value, taken)
+    with tf1.Graph().as_default():
+        theirs = _top_k_in_cond(tf1, x_value, taken)
+    for a, b in zip(ours, theirs):
+        assert np.array_equal(a, b)
+
+
 def test_top_k_and_in_top_k_errors_like_tensorflow(tf1):
     for m in (ts, tf1):
         with m.Graph().as_default():

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..graph import Graph, Tensor
+from ..graph import Graph, Tensor, _building
 from ..registry import RegisterGradient
 
 
@@ -70,6 +70,9 @@ class OpOutput(Tensor):
         self.graph, self.inputs, self.control_inputs = op.graph, (op,), ()
         self._op_name, self._id, self._owner, self.value_index = op.op_name, op._id, op, index
         op._consumers.append(self)
+        region = getattr(_building, "region", None)  # a cond branch or loop body being built (control_flow/)
+        if region is not None and op in region.nodes:
+            region.nodes.add(self)  # the op is inside it: so are its outputs
 
     @property
     def op(self) -> Tensor:
