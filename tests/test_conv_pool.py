@@ -243,3 +243,48 @@ def test_the_benchmarks_lenet_step_is_the_same_in_tensorslow_and_tf1():
     assert course.LENET in course.CourseConfig().cases
     assert any(t.case is course.LENET and (t.engine, t.baseline, t.max_ratio) == ("tensorslow", "tf1", 2.0)
                for t in course.TARGETS)
+
+
+CONV_CASES = {  # (input shape, filter shape, strides, padding, dilations)
+    "same": ((3, 7, 6, 2), (3, 3, 2, 4), 1, "SAME", 1),
+    "valid": ((2, 6, 7, 3), (2, 3, 3, 2), 1, "VALID", 1),
+    "explicit": ((2, 6, 6, 2), (3, 2, 2, 3), 1, [[0, 0], [1, 2], [0, 1], [0, 0]], 1),
+    "explicit_wider_than_the_window": ((2, 5, 5, 2), (2, 2, 2, 3), 1, [[0, 0], [3, 0], [0, 2], [0, 0]], 1),
+    "strides": ((2, 9, 8, 2), (3, 3, 2, 3), [1, 2, 3, 1], "SAME", 1),
+    "dilations": ((2, 8, 9, 2), (2, 3, 2, 3), 1, "SAME", [1, 2, 2, 1]),
+}
+
+
+@pytest.mark.parametrize("block_bytes", [1, 5000, 1 << 20])  # a row, some rows or an image, the whole batch
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_value_and_gradients_in_blocks_are_tensorflows(monkeypatch, case, block_bytes):
+    from tensorslow.ops import conv_ops
+    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", block_bytes)
+    x_shape, w_shape, strides, padding, dilations = CONV_CASES[case]
+    x, w = RNG.standard_normal(x_shape), RNG.standard_normal(w_shape)
+    results = []
+    for lib in (ts, tf1):
+        with lib.Graph().as_default():
+            xs, ws = lib.constant(x), lib.constant(w)
+            y = lib.nn.conv2d(xs, ws, strides, padding, dilations=dilations) if case != "dilations" else \
+                lib.nn.convolution(xs, ws, padding=padding, dilation_rate=dilations[1:3])  # TF: no dilated gradient
+            weights = np.linspace(-1, 1, int(np.prod(y.shape.as_list()))).reshape(y.shape.as_list())
+            results.append(lib.Session().run([y, *lib.gradients(lib.reduce_sum(y * weights), [xs, ws])]))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 1 << 20])
+def test_conv2d_transpose_and_its_gradients_in_blocks_are_tensorflows(monkeypatch, block_bytes):
+    from tensorslow.ops import conv_ops
+    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", block_bytes)
+    value, w = RNG.standard_normal((2, 3, 4, 3)), RNG.standard_normal((3, 3, 2, 3))
+    results = []
+    for lib in (ts, tf1):
+        with lib.Graph().as_default():
+            vs, ws = lib.constant(value), lib.constant(w)
+            y = lib.nn.conv2d_transpose(vs, ws, [2, 6, 8, 2], strides=2, padding="SAME")
+            weights = np.linspace(-1, 1, 2 * 6 * 8 * 2).reshape(2, 6, 8, 2)
+            results.append(lib.Session().run([y, *lib.gradients(lib.reduce_sum(y * weights), [vs, ws])]))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

@@ -11,18 +11,23 @@ just enough that OH = ceil(H / sh), the odd one at the bottom/right, as TF
 does; a list gives it explicitly.
 
 How it is computed (the im2col trick): a strided *view* of ``xpad`` with shape
-(N, OH, OW, KH, KW, C) holds every window without copying; reshaped to a
-(N*OH*OW, KH*KW*C) matrix (the one copy) it turns the whole convolution into
-one matrix product with the filter reshaped to (KH*KW*C, O). The gradients:
+(N, OH, OW, KH, KW, C) holds every window without copying; copied to a
+(N*OH*OW, KH*KW*C) matrix it turns the whole convolution into one matrix
+product with the filter reshaped to (KH*KW*C, O). The copy is made a block of
+rows at a time (about ``BLOCK_BYTES``: an image or a few), each block
+multiplied while it is still in the cache, into its rows of y. The gradients:
 
-* dL/dw = cols^T @ dL/dy (one product; ``cols`` is kept from the forward pass,
-  a second output of the kernel, as TF keeps outputs for its gradients);
-* dL/dx: each filter tap (a, b) sends dL/dy @ w[a, b]^T back to the window of
-  positions it read, KH*KW products added into strided slices of a padded
-  gradient. Measured on the LeNet layer (64x14x14x32 input, 5x5x32x64 filter,
-  float32, one thread): 19 ms, against 45 ms for one big product followed by
-  the col2im scatter (its 25 strided reads of a 40 MB matrix miss the cache)
-  and 30 ms for a "full" convolution of dL/dy with the flipped filter.
+* dL/dw = im2col(xpad)^T @ dL/dy, summed over the same blocks (the im2col
+  rows are made again: as fast as keeping a 40 MB matrix from the forward
+  pass, measured on the LeNet layer below);
+* dL/dx: at stride 1, a convolution too: y[i] = sum_a xpad[i + a*d] w[a]
+  gives dx[p] = sum_a dy[p + pad - a*d] w[a]^T, the correlation of dL/dy,
+  padded by the window less the forward padding, with the filter turned by
+  180 degrees and its channel axes swapped (15 ms on LeNet's second layer,
+  64x14x14x32 input, 5x5x32x64 filter, float32, one thread, against 18 ms for
+  the taps below). At other strides each filter tap (a, b) sends
+  dL/dy @ w[a, b]^T back to the window of positions it read: KH*KW products
+  added into strided slices of a padded gradient.
 
 ``Conv2DBackpropInput`` (``conv2d_transpose``) computes that input gradient as
 an op of its own; its gradients are a convolution and a filter gradient.
@@ -174,25 +179,63 @@ def tap(array, a, b, out_hw, strides, dilations):
                  w0:w0 + strides[2] * (out_hw[1] - 1) + 1:strides[2]]
 
 
-def im2col(x, kh, kw, attrs):
-    """The (N*OH*OW, KH*KW*C) matrix whose rows are the windows of ``x``, and (OH, OW)."""
-    out_hw, pads = geometry(x.shape, kh, kw, attrs)
-    view = windows(pad_spatial(x, pads), kh, kw, out_hw, attrs["strides"], attrs["dilations"])
-    return view.reshape(-1, kh * kw * x.shape[3]), out_hw
+#: Bytes of im2col rows made and multiplied at a time (at least one output row of one image). Measured on
+#: LeNet's second layer (64x14x14x32 input, 5x5x32x64 filter, float32, one thread, CPU time): 15 ms for the
+#: product in blocks of one or two images, against 22.5 ms for one 12544x800 matrix (40 MB, freshly paged in,
+#: copied once to memory and read back from it by the product); the filter gradient takes the same 15 ms
+#: either way, so the im2col matrix is made again there rather than kept from the forward pass.
+BLOCK_BYTES = 1 << 20
+
+
+def blocks(view):
+    """Index tuples that split a (N, OH, OW, KH, KW, C) windows ``view`` into blocks of about BLOCK_BYTES of
+    im2col rows: runs of whole images when one image fits, else runs of output rows of one image."""
+    n, oh = view.shape[:2]
+    row_bytes = max(1, view[:1, :1].size * view.itemsize)  # one output row of one image
+    if oh * row_bytes <= BLOCK_BYTES:
+        step = BLOCK_BYTES // max(1, oh * row_bytes)
+        return [(slice(i, i + step),) for i in range(0, n, step)]
+    step = max(1, BLOCK_BYTES // row_bytes)
+    return [(slice(i, i + 1), slice(r, r + step)) for i in range(n) for r in range(0, oh, step)]
+
+
+def im2col_blocks(view):
+    """For each block of ``blocks(view)``: (its index, its im2col rows as a (rows, KH*KW*C) matrix). The rows
+    are copied into one buffer, reused from block to block (the next block overwrites them)."""
+    k = view.shape[3] * view.shape[4] * view.shape[5]
+    parts = blocks(view)
+    buffer = xp.empty(max((view[index].size for index in parts), default=0), dtype=view.dtype)
+    for index in parts:
+        part = view[index]
+        cols = buffer[:part.size].reshape(part.shape)
+        cols[...] = part  # the one copy of each window
+        yield index, cols.reshape(-1, k)
+
+
+def correlate(xpad, w, out_hw, strides, dilations):
+    """y[n, i, j, o] = sum_{a, b, c} xpad[n, i*sh + a*dh, j*sw + b*dw, c] * w[a, b, c, o] (``xpad`` already padded):
+    im2col(xpad) @ w as a (KH*KW*C, O) matrix, block by block into y."""
+    kh, kw, c, o = w.shape
+    w2 = w.reshape(kh * kw * c, o)
+    y = xp.empty((xpad.shape[0], *out_hw, o), dtype=xp.result_type(xpad, w))
+    for index, cols in im2col_blocks(windows(xpad, kh, kw, out_hw, strides, dilations)):
+        xp.dot(cols, w2, out=y[index].reshape(-1, o))
+    return y
 
 
 def conv_forward(x, w, attrs):
-    """y = im2col(x) @ w as a (KH*KW*C, O) matrix, reshaped to NHWC; also returns the im2col matrix."""
+    """y = conv2d(x, w): ``x`` padded, then im2col(xpad) @ w (``correlate``)."""
     kh, kw, c, o = w.shape
     if x.ndim != 4 or x.shape[3] != c:
         raise ValueError(f"input depth must be evenly divisible by filter depth: {x.shape[-1]} vs {c}")
-    cols, (oh, ow) = im2col(x, kh, kw, attrs)
-    y = (cols @ w.reshape(-1, o)).reshape(x.shape[0], oh, ow, o)
-    return y, cols
+    out_hw, pads = geometry(x.shape, kh, kw, attrs)
+    return correlate(pad_spatial(x, pads), w, out_hw, attrs["strides"], attrs["dilations"])
 
 
 def conv_input_grad(dy, w, x_shape, attrs):
-    """dL/dx of y = conv2d(x, w) for dL/dy = ``dy``: each tap's dy @ w[a, b]^T added where the tap read."""
+    """dL/dx of y = conv2d(x, w) for dL/dy = ``dy``. At stride 1, the correlation of dy (padded by the window
+    less the forward padding) with the filter turned 180 degrees, its channel axes swapped; otherwise each
+    tap's dy @ w[a, b]^T added where the tap read."""
     kh, kw, c, o = w.shape
     n, h, wid, _ = x_shape
     out_hw, pads = geometry(x_shape, kh, kw, attrs)
@@ -202,21 +245,32 @@ def conv_input_grad(dy, w, x_shape, attrs):
                          f"{dy.shape[axis]}, computed = {out_hw[axis - 1]} spatial_dim: {axis} input: "
                          f"{x_shape[axis]} filter: {w.shape[axis - 1]} output: {dy.shape[axis]} stride: "
                          f"{attrs['strides'][axis]} dilation: {attrs['dilations'][axis]}")
+    strides, dilations = attrs["strides"], attrs["dilations"]
     top, bottom, left, right = pads
+    span_h, span_w = (kh - 1) * dilations[1], (kw - 1) * dilations[2]  # a window's extent, less one
+    full = (span_h - top, span_h - bottom, span_w - left, span_w - right)
+    if strides[1] == strides[2] == 1 and min(full) >= 0:
+        turned = w[::-1, ::-1].transpose(0, 1, 3, 2)
+        return correlate(pad_spatial(dy, full), turned, (h, wid), strides, dilations)
     dx = xp.zeros((n, h + top + bottom, wid + left + right, c), dtype=dy.dtype)
     dy2 = dy.reshape(-1, o)
     for a in range(kh):
         for b in range(kw):
-            tap(dx, a, b, out_hw, attrs["strides"], attrs["dilations"])[...] += \
-                (dy2 @ w[a, b].T).reshape(n, out_hw[0], out_hw[1], c)
+            tap(dx, a, b, out_hw, strides, dilations)[...] += (dy2 @ w[a, b].T).reshape(n, out_hw[0], out_hw[1], c)
     if top or bottom or left or right:
         return xp.ascontiguousarray(dx[:, top:top + h, left:left + wid])
     return dx
 
 
-def conv_filter_grad(cols, dy, w_shape):
-    """dL/dw of y = im2col(x) @ w: im2col(x)^T @ dL/dy, reshaped to the filter's shape."""
-    return (cols.T @ dy.reshape(-1, w_shape[3])).reshape(w_shape)
+def conv_filter_grad(x, dy, w_shape, attrs):
+    """dL/dw of y = conv2d(x, w) = im2col(xpad) @ w: im2col(xpad)^T @ dL/dy, summed block by block."""
+    kh, kw, c, o = w_shape
+    out_hw, pads = geometry(x.shape, kh, kw, attrs)
+    dw = xp.zeros((kh * kw * c, o), dtype=dy.dtype)
+    for index, cols in im2col_blocks(windows(pad_spatial(x, pads), kh, kw, out_hw, attrs["strides"],
+                                             attrs["dilations"])):
+        dw += cols.T @ dy[index].reshape(-1, o)
+    return dw.reshape(w_shape)
 
 
 # -- Conv2D ----------------------------------------------------------------------------------
@@ -287,10 +341,8 @@ def conv2d_node(input, filter, strides, padding, dilations, name, use_cudnn_on_g
     out_hw = (None, None)
     if ws[0] is not None and ws[1] is not None:
         out_hw, _ = geometry(xs, ws[0], ws[1], attrs, at)
-    node = Tensor("Conv2D", (x, w), compute=lambda v, f: conv_forward(v, f, attrs), attrs=attrs, dtype=dtype,
+    return Tensor("Conv2D", (x, w), compute=lambda v, f: conv_forward(v, f, attrs), attrs=attrs, dtype=dtype,
                   shape=TensorShape([xs[0], *out_hw, ws[3]]), name=name)
-    node.n_outputs = 2  # y, and the im2col matrix the filter's gradient reuses
-    return node
 
 
 @RegisterGradient("Conv2D")
@@ -299,10 +351,7 @@ def _conv2d_grad(op, grad):
     dL/dw = im2col(x)^T @ dL/dy"""
     x, w = op.inputs
     dx = conv_input_grad(grad, w, x.shape, op.attrs) if op.needs[0] else None
-    dw = None
-    if op.needs[1]:
-        cols = op.outputs[1] if len(op.outputs) > 1 else im2col(x, w.shape[0], w.shape[1], op.attrs)[0]
-        dw = conv_filter_grad(cols, grad, w.shape)
+    dw = conv_filter_grad(x, grad, w.shape, op.attrs) if op.needs[1] else None
     return dx, dw
 
 
@@ -367,9 +416,8 @@ def _conv2d_backprop_input_grad(op, grad):
     """y = conv_input_grad(dy, w) is linear in dy and in w: dL/d(dy) = conv2d(g, w), dL/dw = im2col(g)^T @ dy,
     with g = dL/dy; the sizes get none."""
     _, w, dy = op.inputs
-    cols, (oh, ow) = im2col(grad, w.shape[0], w.shape[1], op.attrs)
-    d_dy = (cols @ w.reshape(-1, w.shape[3])).reshape(grad.shape[0], oh, ow, w.shape[3]) if op.needs[2] else None
-    dw = conv_filter_grad(cols, dy, w.shape) if op.needs[1] else None
+    d_dy = conv_forward(grad, w, op.attrs) if op.needs[2] else None
+    dw = conv_filter_grad(grad, dy, w.shape, op.attrs) if op.needs[1] else None
     return None, dw, d_dy
 
 
