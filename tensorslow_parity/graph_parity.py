@@ -18,9 +18,10 @@ maps a TensorSlow op type to the TF type it stands for where the two name one op
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from tensorslow_parity.tf1_behaviour import tf1_behaviour
 
 OpList = list[tuple[str, str]]
 
@@ -35,13 +36,7 @@ def tensorslow_ops(build: Callable[[Any], Any]) -> OpList:
 
 def tensorflow_ops(build: Callable[[Any], Any]) -> OpList:
     """(op name, op type) of every op ``build(tf.compat.v1)`` makes in a fresh graph, in creation order."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import tensorflow.compat.v1 as tf
-    except ImportError as e:  # pragma: no cover - the harness always has it
-        raise ImportError("graph_parity needs the 'tensorflow' package to build the reference graph") from e
-    tf.disable_v2_behavior()
-    with tf.Graph().as_default() as graph:
+    with tf1_behaviour() as tf, tf.Graph().as_default() as graph:  # as a TF1 program: reference variables
         build(tf)
     return [(op.name, op.type) for op in graph.get_operations()]
 

@@ -19,8 +19,7 @@ import pytest  # noqa: E402
 import tensorslow as ts  # noqa: E402
 
 tensorflow = pytest.importorskip("tensorflow")
-tf1 = tensorflow.compat.v1
-tf1.disable_v2_behavior()
+tf1 = tensorflow.compat.v1  # graph mode inside each test's tf1.Graph(); never disable_v2_behavior() here
 
 X = np.arange(12, dtype=np.float32).reshape(6, 2)
 Y = np.array([0, 1, 1, 0, 1, 0], dtype=np.int64)
@@ -183,7 +182,9 @@ def test_output_types_and_shapes_equal_tf():
         shapes = tf.data.get_output_shapes(ds)
         flat = lambda s: [s[k] for k in sorted(s)] if isinstance(s, dict) else list(s) if isinstance(s, tuple) \
             else [s]  # noqa: E731
-        return [t.name for t in flat(types)], [str(s) for s in flat(shapes)]
+        # as_list(), not str(): TF prints an unknown dimension as "?" in TF1 mode and "None" in TF2 mode,
+        # and this test process keeps TF2 behaviour (other tests run Keras 3 in it)
+        return [t.name for t in flat(types)], [s.as_list() if s.rank is not None else None for s in flat(shapes)]
     with ts.Graph().as_default():
         mine = [describe(ts, d) for d in build(ts)]
     with tf1.Graph().as_default():

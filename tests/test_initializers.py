@@ -6,15 +6,17 @@ import pytest
 
 import tensorslow as ts
 from tensorslow_parity.graph_parity import graph_differences
+from tensorslow_parity.tf1_behaviour import tf1_behaviour
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 @pytest.fixture(scope="module")
 def tf1():
-    tf = pytest.importorskip("tensorflow.compat.v1")
-    tf.disable_v2_behavior()
-    return tf
+    """tf.compat.v1 with TF1 behaviour (reference variables) for this module's tests only."""
+    pytest.importorskip("tensorflow")
+    with tf1_behaviour() as tf:
+        yield tf
 
 
 # name -> (initializer factory, shape, dtype name)
