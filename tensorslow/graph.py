@@ -212,11 +212,44 @@ def _current_control_inputs():
     return [c for frame in stack for c in frame] if stack else []
 
 
+class OpView:
+    """``tensor.op``: the operation that makes a tensor, as TF1 programs see it.
+
+    A TensorSlow node is its own op, but two things of TensorFlow's operations
+    show in programs: an operation's name has no output index (``v.op.name`` is
+    ``dense/kernel`` where ``v.name`` is ``dense/kernel:0``), and fetching an
+    operation runs it and gives None. This view of a node gives exactly those;
+    every other attribute (``type``, ``inputs``, ``graph``, ``device``,
+    ``get_attr``...) is the node's own. ``view.node`` is the node.
+    """
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Tensor) -> None:
+        self.node = node
+
+    @property
+    def name(self) -> str:
+        return self.node.op_name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.node, name)
+
+    def run(self, feed_dict: dict[Any, Any] | None = None, session: Any = None) -> None:
+        """Run the operation (``train_op.run()``, ``v.initializer.run()``)."""
+        _session_for(self.node, session).run(self, feed_dict)
+
+    def __repr__(self) -> str:
+        return f"<tf.Operation '{self.name}' type={self.node.type}>"
+
+
 class Tensor:
     """A node of the graph and the handle of the value it produces.
 
     TensorFlow separates an ``Operation`` from its output ``Tensor``; here a
-    node is both (``t.op is t``), which keeps the engine to one kind of object.
+    node is both, which keeps the engine to one kind of object. ``t.op`` is an
+    :class:`OpView` of the node: what TF1 programs see of an operation (its
+    name without ``:0``; fetching it returns None).
 
     Attributes:
         type: the op type (``"MatMul"``), the key of the gradient registry.
@@ -275,8 +308,11 @@ class Tensor:
 
     # -- identity -------------------------------------------------------------------
     @property
-    def op(self) -> Tensor:
-        return self
+    def op(self) -> OpView:
+        view = self.__dict__.get("_op_view")
+        if view is None:
+            view = self.__dict__["_op_view"] = OpView(self)
+        return view
 
     @property
     def op_name(self) -> str:

@@ -262,6 +262,9 @@ def _all_nodes(items):
     return True
 
 
+_RUN_ONLY = object()  # the template's mark of a fetched operation (tensor.op): run, fetched as None
+
+
 def _flatten_fetches(fetches, graph):
     """Flatten a nesting of lists/tuples/dicts of fetches into (nodes, rebuild function)."""
     flat = []
@@ -279,6 +282,9 @@ def _flatten_fetches(fetches, graph):
             return type(item), [walk(v) for v in item]
         if isinstance(item, (list, tuple)):
             return type(item), [walk(v) for v in item]
+        if isinstance(item, _graph.OpView):  # an operation: TF runs it and fetches None
+            flat.append(item.node)
+            return _RUN_ONLY, len(flat) - 1
         if hasattr(item, "op") and isinstance(item.op, Tensor):
             return walk(item.op)
         raise TypeError(f"Fetch argument {item!r} has invalid type {type(item).__name__}: fetches must be "
@@ -290,6 +296,8 @@ def _flatten_fetches(fetches, graph):
         if isinstance(t, int):
             return values[t]
         kind, items = t
+        if kind is _RUN_ONLY:
+            return None
         if issubclass(kind, dict):
             return kind((k, build(v, values)) for k, v in items)
         if hasattr(kind, "_fields"):

@@ -262,3 +262,23 @@ def test_range_of_a_bound_known_only_at_run_time(tf1):
     for a, b in zip(got, expected):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_an_op_is_named_without_its_output_index_and_fetches_as_none(tf1):
+    """v.op.name is "dense/kernel" where v.name is "dense/kernel:0"; sess.run(t.op) runs t and gives None."""
+    def build(lib):
+        v = lib.get_variable("dense/kernel", [2, 2], initializer=lib.ones_initializer())
+        doubled = v * 2
+        return v, doubled, lib.assign(v, doubled)
+
+    v, doubled, update = build(ts)
+    v1, doubled1, update1 = build(tf1)
+    assert (v.op.name, v.name) == (v1.op.name, v1.name) == ("dense/kernel", "dense/kernel:0")
+    assert v.op.type == "VariableV2" and v.op.node is v
+    assert doubled.op.name == doubled1.op.name == "mul"
+    with ts.Session() as session:
+        session.run(ts.global_variables_initializer())
+        assert session.run(update.op) is None and session.run([doubled.op, v])[0] is None
+        np.testing.assert_array_equal(session.run(v), np.full((2, 2), 2.0))
+        update.op.run()
+        np.testing.assert_array_equal(v.eval(), np.full((2, 2), 4.0))

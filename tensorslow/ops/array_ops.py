@@ -131,7 +131,8 @@ def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, nam
     (x,) = as_nodes([a])
     static = None if perm is None else static_ints(perm, "perm", "Transpose")
     if perm is not None and static is None:
-        perm_node = perm if isinstance(perm, Tensor) else pack(as_nodes(list(perm)), name="Transpose/perm")
+        # a list holding a node (static_ints gave None for it): packed into one perm node
+        perm_node = perm if isinstance(perm, Tensor) else pack(as_nodes(list(perm)), name="Transpose/perm")  # type: ignore[arg-type]
         rank = None if x.shape.dims is None else len(x.shape.dims)
         return Tensor("Transpose", (x, perm_node), compute=lambda v, p: xp.transpose(v, tuple(int(i) for i in p)),
                       attrs={"perm": None}, dtype=x.dtype, shape=TensorShape(None if rank is None else [None] * rank),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..graph import Graph, Tensor, _building
+from ..graph import Graph, OpView, Tensor, _building
 from ..registry import RegisterGradient
 
 
@@ -75,8 +75,8 @@ class OpOutput(Tensor):
             region.nodes.add(self)  # the op is inside it: so are its outputs
 
     @property
-    def op(self) -> Tensor:
-        return self._owner
+    def op(self) -> OpView:
+        return self._owner.op  # the op, as TF1 programs see it: fetching it runs it and gives None
 
     @property
     def name(self) -> str:
