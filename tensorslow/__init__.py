@@ -114,6 +114,7 @@ from .ops.math_ops import (
 )
 from .ops.nn_ops import log_softmax, softmax
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .ops.random_ops_extra import multinomial, random_gamma, random_shuffle
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
 from .ops.slice_ops import slice, sparse_to_dense  # noqa: A004  (tf.slice)
 from .registry import NoGradient, NotDifferentiable, RegisterGradient

@@ -20,9 +20,16 @@ normals consume a variable number of words, so group ``g`` instead starts at
 blocks from there. Either way the numbers do not depend on how TensorFlow
 splits the work among threads. A run then moves the op's generator on by
 ``256 * size`` blocks, so the next run draws new numbers.
+
+Three kernels read the stream their own way (``shuffle_permutation``,
+``multinomial_samples``, ``gamma_samples``, below): a Fisher-Yates shuffle
+from consecutive words, categorical samples from one uniform double per
+sample, and Marsaglia-Tsang gamma variates with a reserved range per value.
 """
 from __future__ import annotations
 
+import math
+import os
 from typing import Any
 
 import numpy as np
@@ -167,3 +174,181 @@ def _truncated(gen, size, dtype):
 
 
 _KINDS = {"uniform": _uniform, "uniform_int": _uniform_int, "normal": _normal, "truncated_normal": _truncated}
+
+
+# -- shuffle ---------------------------------------------------------------------------
+def shuffle_permutation(gen: Philox, n: int) -> np.ndarray:
+    """TF's RandomShuffle order of ``n`` rows: a Fisher-Yates shuffle from consecutive words.
+
+    Word ``i`` of the stream (blocks read in order, four words each) picks the
+    row swapped into place ``i``: ``j = i + word_i % (n - i)``, for
+    ``i = 0 .. n-2``. The run reserves ``ceil((n - 1) / 4)`` blocks and moves on
+    by that much. (TF switches to 64-bit draws from two words for n >= 2^32 - 1
+    rows, far beyond what fits in memory here.)
+    """
+    if n <= 1:
+        return np.arange(n)
+    blocks = -(-(n - 1) // 4)
+    words = gen.blocks(blocks).ravel()[:n - 1]
+    picks = (np.arange(n - 1, dtype=np.int64) + words.astype(np.int64) % np.arange(n, 1, -1)).tolist()
+    gen.skip(blocks)
+    perm = list(range(n))
+    for i, j in enumerate(picks):  # each swap depends on the ones before: a plain loop
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, dtype=np.int64)
+
+
+# -- multinomial -----------------------------------------------------------------------
+def tf_cpu_threads() -> int:
+    """The size of TensorFlow's intra-op thread pool by default: ``TF_NUM_INTRAOP_THREADS``, else the CPUs
+    this process may run on."""
+    env = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return int(env)
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
+def eigen_shards(n: int, cost: float, threads: int) -> list[int]:
+    """First rows of the blocks Eigen's ``ThreadPoolDevice::parallelFor`` cuts ``n`` rows into.
+
+    ``cost`` is the cycles per row. Small jobs (under about 10^5 cycles) run as
+    one block; larger ones get blocks of at least 40000 cycles, at least
+    ``n / (4 * threads)`` rows, grown while the load per thread stays as even.
+    Multinomial's numbers depend on it (below), so on the thread count.
+    """
+    total = n * cost
+    if n <= 1 or threads <= 1 or min(threads, max(1, int((total - 100000) / 100000 + 0.9))) == 1:
+        return [0]
+
+    def divup(a, b):
+        return -(-a // b)
+
+    def efficiency(blocks):
+        return blocks / (divup(blocks, threads) * threads)
+    size = min(n, max(divup(n, 4 * threads), int(40000 / cost)))
+    largest, count = min(n, 2 * size), divup(n, size)
+    best, previous = efficiency(count), count
+    while best < 1.0 and previous > 1:
+        coarser = divup(n, previous - 1)
+        if coarser > largest:
+            break
+        previous = divup(n, coarser)
+        if efficiency(previous) + 0.01 >= best:
+            size, count, best = coarser, previous, max(best, efficiency(previous))
+    return list(range(0, n, size))
+
+
+def multinomial_samples(gen: Philox, logits: np.ndarray, num_samples: int, threads: int) -> np.ndarray:
+    """TF's Multinomial: ``num_samples`` class indices per row of ``logits`` (batch, classes), as int64.
+
+    Per row: ``cdf = cumsum(exp(logits - max))`` in float64 over the finite
+    logits (not normalized), and each sample is the first class whose ``cdf``
+    exceeds ``u * cdf[-1]`` for a uniform double ``u`` (two words). TF splits the
+    rows into blocks among its threads (``eigen_shards``): a block starting at
+    row ``s`` reads words from block ``s * (num_samples + 3) // 4`` on, two per
+    sample, row after row. The run reserves ``256 * 2 * batch * ceil4(num_samples)``
+    blocks.
+    """
+    batch, classes = logits.shape
+    out = np.empty((batch, num_samples), dtype=np.int64)
+    if out.size == 0:
+        return out
+    finite = np.isfinite(logits)
+    top = np.where(finite, logits, np.finfo(logits.dtype).min).max(axis=1)  # the max in the logits' dtype
+    cdf = np.cumsum(np.where(finite, np.exp(logits.astype(np.float64) - top.astype(np.float64)[:, None]), 0.0),
+                    axis=1)  # sequential sums, as TF's running total
+    cost = int(50 * (num_samples * math.log(classes) / math.log(2) + classes))  # TF's estimate per row
+    starts = eigen_shards(batch, cost, threads)
+    for start, stop in zip(starts, starts[1:] + [batch]):
+        first = start * (num_samples + 3) // 4
+        n_words = 2 * num_samples * (stop - start)
+        words = gen.at(np.arange(first, first + -(-n_words // 4), dtype=np.uint64)).ravel()[:n_words]
+        uniforms = float64_from_words(words[0::2], words[1::2]).reshape(stop - start, num_samples)
+        for row in range(start, stop):
+            out[row] = np.searchsorted(cdf[row], uniforms[row - start] * cdf[row, -1], side="right")
+    gen.skip(RESERVED_SAMPLES_PER_OUTPUT * batch * 2 * ((num_samples + 3) // 4 * 4))
+    return out
+
+
+# -- gamma -----------------------------------------------------------------------------
+class _GammaStreams:
+    """One stream per output value for ``gamma_samples``: value ``k`` reads blocks from ``256 * k`` on.
+
+    A block is either two normals (Box-Muller, float64) or two uniform doubles, drawn when the
+    previous pair is used up; TF takes the *second* value of a pair first.
+    """
+
+    def __init__(self, gen: Philox, n: int) -> None:
+        self.gen = gen
+        self.block = np.arange(n, dtype=np.uint64) * np.uint64(RESERVED_SAMPLES_PER_OUTPUT)
+        self.pairs = {"normal": np.zeros((n, 2)), "uniform": np.zeros((n, 2))}
+        self.left = {"normal": np.zeros(n, np.int64), "uniform": np.zeros(n, np.int64)}
+
+    def next(self, kind: str, rows: np.ndarray) -> np.ndarray:
+        """The next ``kind`` value of the streams ``rows``."""
+        pairs, left = self.pairs[kind], self.left[kind]
+        empty = rows[left[rows] == 0]
+        if len(empty):
+            w = self.gen.at(self.block[empty])
+            if kind == "normal":
+                pairs[empty, 0], pairs[empty, 1] = box_muller_float64(w[:, 0], w[:, 1], w[:, 2], w[:, 3])
+            else:
+                pairs[empty, 0] = float64_from_words(w[:, 0], w[:, 1])
+                pairs[empty, 1] = float64_from_words(w[:, 2], w[:, 3])
+            self.block[empty] += np.uint64(1)
+            left[empty] = 2
+        left[rows] -= 1
+        return pairs[rows, left[rows]]
+
+
+def gamma_samples(gen: Philox, alphas: np.ndarray, samples_per_alpha: int) -> np.ndarray:
+    """TF's RandomGamma: ``samples_per_alpha`` Gamma(alpha, 1) variates per alpha, float64, shape (samples, alphas).
+
+    Marsaglia and Tsang: with ``d = alpha - 1/3``, ``c = 1 / (3 sqrt d)``, draw a
+    normal ``x`` until ``v = (1 + c x)^3 > 0``, then a uniform ``u``; accept ``d v``
+    if ``u < 1 - 0.0331 x^4`` or ``log u < x^2 / 2 + d (1 - v + log v)``, else
+    start again. For alpha < 1, ``d = alpha + 2/3`` and the result is multiplied
+    by ``b^(1/alpha)`` for one more uniform ``b``. alpha == 1 is ``-log1p(-u)``.
+    Value (sample s, alpha a) reads its own range of blocks (``_GammaStreams``,
+    index ``a * samples_per_alpha + s``); the run reserves 256 blocks per value.
+    ``log`` is ``philox_math.log``; ``log1p`` and ``pow`` are the C library's (``math``).
+    """
+    alpha = np.repeat(alphas.astype(np.float64).ravel(), samples_per_alpha)  # value k has alpha k // samples
+    n = alpha.size
+    streams, out = _GammaStreams(gen, n), np.empty(n)
+    below_one = alpha < 1
+    d = alpha + np.where(below_one, 2.0 / 3, -1.0 / 3)
+    c = 1.0 / 3 / np.sqrt(d)
+    exponential = np.flatnonzero(alpha == 1.0)
+    if len(exponential):
+        out[exponential] = [-math.log1p(-u) for u in streams.next("uniform", exponential).tolist()]
+    pending = np.flatnonzero(alpha != 1.0)
+    while len(pending):
+        x = streams.next("normal", pending)
+        v = 1 + c[pending] * x
+        go_on = ~(v <= 0)  # the others draw another normal (NaN goes on, as in TF's `if (v <= 0) continue`)
+        rows, x, v = pending[go_on], x[go_on], v[go_on]
+        v = v * v * v
+        u = streams.next("uniform", rows)
+        accept = (u < 1 - 0.0331 * (x * x) * (x * x)) | \
+            (philox_math.log(u) < 0.5 * x * x + d[rows] * (1 - v + philox_math.log(v)))
+        done = rows[accept]
+        out[done] = d[done] * v[accept]
+        boost = done[below_one[done]]
+        if len(boost):
+            b = streams.next("uniform", boost)
+            with np.errstate(divide="ignore"):
+                out[boost] *= [_c_pow(bb, e) for bb, e in zip(b.tolist(), (1 / alpha[boost]).tolist())]
+        pending = np.setdiff1d(pending, done, assume_unique=True)
+    gen.skip(RESERVED_SAMPLES_PER_OUTPUT * n)
+    return out.reshape(alphas.size, samples_per_alpha).T
+
+
+def _c_pow(x: float, y: float) -> float:
+    """The C library's ``pow`` (Python's ``math.pow`` calls it), with C's inf where Python raises instead."""
+    try:
+        return math.pow(x, y)
+    except (OverflowError, ValueError):
+        with np.errstate(all="ignore"):
+            return float(np.power(x, y))

@@ -77,4 +77,18 @@ ENTRIES = ENTRIES + (
         sanity=_sampled_and_counts_sane,
         variants=(Variant("with_repeats", lambda tf: _sampler_outputs(tf, tf.nn.uniform_candidate_sampler, False)),),
         notes="a 64-bit word pair modulo range_max per draw: the same classes and counts for the same seeds"),
+    OpEntry(
+        op_type="RandomShuffle", tensorslow="random_shuffle", tf_v1="tf.compat.v1.random_shuffle",
+        tf2="tf.random.shuffle", keras_op="keras.random.shuffle", keras_layer=None,
+        build=lambda tf: tf.random_shuffle(np.arange(24.0).reshape(8, 3), seed=3), n_float=0, family="none",
+        examples=((),), differentiable=False, forward_comparable=True,
+        sanity=lambda v: np.array_equal(np.sort(v[:, 0]), np.arange(0.0, 24.0, 3.0)) and np.all(np.diff(v) == 1),
+        notes="rows permuted by TF's Fisher-Yates draws from the Philox stream: the same order for the same seeds"),
+    OpEntry(
+        op_type="Multinomial", tensorslow="multinomial", tf_v1="tf.compat.v1.multinomial",
+        tf2="tf.random.categorical", keras_op="keras.random.categorical", keras_layer=None,
+        build=lambda tf: tf.multinomial(np.log([[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]]), 64, seed=3), n_float=0,
+        family="none", examples=((),), differentiable=False, forward_comparable=True,
+        sanity=lambda v: between(0, 3)(v) and float(np.mean(v[1] == 0)) > 0.6,
+        notes="TF's running CDF per row and uniform doubles, in TF's blocks of rows per thread: the same samples"),
 )
