@@ -12,8 +12,9 @@ import sys
 import pytest
 
 from tensorslow_parity import programs
+from tensorslow_parity.graph_parity import graph_verdict
 from tensorslow_parity.programs.compare import first_difference, tokens
-from tensorslow_parity.programs.launcher import NoTF1Import, swap_import
+from tensorslow_parity.programs.launcher import GraphRecorder, NoTF1Import, swap_import
 
 PROGRAMS = programs.discover()
 
@@ -94,3 +95,91 @@ def test_the_command_rejects_a_missing_program(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tensorslow_parity", "programs", str(tmp_path / "nope.py")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "no such program" in done.stderr
+
+
+# -- graph parity: the graphs each run built, compared op for op -------------------------------------------------
+
+TINY = """import tensorflow.compat.v1 as tf
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+y = tf.identity(x, name="y")
+with tf.Graph().as_default():
+    tf.constant(1.0, name="c")
+tf.Graph()  # empty: left out
+"""
+
+
+def test_the_launcher_writes_the_graphs_a_program_built_in_creation_order(tmp_path):
+    program = tmp_path / "tiny.py"
+    program.write_text(TINY)
+    run = programs.run_one(program, "tensorslow", timeout=60, graphs_path=tmp_path / "graphs.json")
+    assert run.error is None
+    assert run.graphs == [[["x", "Placeholder"], ["y", "Identity"]], [["c", "Const"]]]
+
+
+def test_the_graphs_are_written_when_the_program_fails(tmp_path):
+    program = tmp_path / "broken.py"
+    program.write_text("import tensorflow.compat.v1 as tf\ntf.constant(1.0, name='c')\nraise SystemExit(3)\n")
+    run = programs.run_one(program, "tensorslow", timeout=60, graphs_path=tmp_path / "graphs.json")
+    assert run.error == "exit status 3"
+    assert run.graphs == [[["c", "Const"]]]
+
+
+def test_without_a_graphs_file_nothing_is_recorded(tmp_path):
+    program = tmp_path / "tiny.py"
+    program.write_text(TINY)
+    assert programs.run_one(program, "tensorslow", timeout=60).graphs is None
+
+
+def test_the_recorder_keeps_tensorflows_graphs_but_not_its_function_graphs():
+    tf = pytest.importorskip("tensorflow")
+    recorder = GraphRecorder("tf1")
+    try:
+        with tf.Graph().as_default():
+            tf.constant(1.0, name="c")
+            tf.data.Dataset.range(3).map(lambda v: v + 1)  # traces the function into a FuncGraph
+    finally:
+        recorder.uninstall()
+    (ops,) = recorder.op_lists()
+    assert ops[0] == ["c", "Const"] and all(name for name, _ in ops)
+    assert tf.Graph.__init__ is recorder._original
+
+
+def test_the_graph_verdict_names_the_first_difference():
+    ours = [[["x", "Placeholder"], ["mul/y", "Const"], ["mul", "Mul"]]]
+    assert graph_verdict(ours, ours) == ("same graph", 3, 3)
+    theirs = [[["x", "Placeholder"], ["Const", "Const"], ["mul", "Mul"]]]
+    verdict, equal, total = graph_verdict(ours, theirs)
+    assert (equal, total) == (2, 4)
+    assert verdict == "2 of 4 ops differ, first: - tensorslow only: mul/y (Const)"
+
+
+def test_the_graph_verdict_counts_graphs():
+    one = [["c", "Const"]]
+    verdict, equal, total = graph_verdict([one, one], [one])
+    assert verdict.startswith("1 of 2 ops differ, first: 2 graphs vs 1; graph 2: - tensorslow only: c (Const)")
+    assert (equal, total) == (1, 2)
+
+
+def test_the_graph_verdict_leaves_the_backward_pass_and_the_update_out():
+    ours = [[["w", "VariableV2"], ["gradients/w_grad", "Gradients"], ["w/Adam", "VariableV2"],
+             ["Adam", "ApplyGradients"]]]
+    theirs = [[["w", "VariableV2"], ["gradients/Shape", "Const"], ["gradients_1/Fill", "Fill"],
+               ["w/Adam", "VariableV2"], ["Adam/update_w/ApplyAdam", "ApplyAdam"], ["Adam", "NoOp"]]]
+    assert graph_verdict(ours, theirs) == ("same graph", 3, 3)
+    renamed = [[["w", "VariableV2"], ["w/Adam", "VariableV2"], ["Adam_1", "NoOp"]]]  # compared by name only
+    assert graph_verdict(ours, renamed)[0] == "2 of 4 ops differ, first: - tensorslow only: Adam (ApplyGradients)"
+
+
+@pytest.mark.slow
+def test_check_compares_the_graphs_apart_from_the_numbers(tmp_path):
+    program = tmp_path / "graphs.py"
+    program.write_text("import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n"
+                       "x = tf.placeholder(tf.float32, [2], name='x')\ny = tf.square(x, name='y')\n"
+                       "with tf.Session() as sess:\n    print(sess.run(y, {x: [1.0, 2.0]}))\n")
+    result = programs.check(program, timeout=120)
+    assert result.passed and result.same_graph and (result.graph_ops_equal, result.graph_ops_total) == (2, 2)
+    program.write_text(program.read_text().replace("tf.square(x, name='y')",
+                                                   "tf.square(tf.identity(x) if tf.__name__ == 'tensorslow' else x)"))
+    result = programs.check(program, timeout=120)  # the same numbers from another graph
+    assert result.passed and not result.same_graph
+    assert result.graph == "1 of 3 ops differ, first: - tensorslow only: Identity (Identity)"

@@ -6,19 +6,29 @@ process (:mod:`.launcher`): as written, under TensorFlow's ``tf.compat.v1``,
 and with that one line changed to ``import tensorslow as tf``. What the two
 print is compared word for word and number by number (:mod:`.compare`).
 
+Each run also records the graphs the program built (the launcher writes their
+``(op name, op type)`` lists to a file in a temporary directory), and the two
+runs' graphs are compared pairwise in creation order
+(:func:`tensorslow_parity.graph_parity.graph_verdict`): "same graph", or how
+many ops differ and the first difference. The graph verdict is separate from
+the numbers' verdict: a program can print TF's numbers from another graph.
+
 A program states its tolerance in a comment line ``# parity: rtol=1e-3
 atol=1e-6`` when it needs one other than the default (float32 training
 trajectories drift apart slowly with the order of floating-point sums).
 """
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tensorslow_parity.graph_parity import graph_verdict
 from tensorslow_parity.programs.compare import Difference, first_difference
 from tensorslow_parity.programs.launcher import TF1_IMPORT
 
@@ -34,6 +44,7 @@ class Run:
     output: str
     error: str | None       # the last line of the traceback, or why it did not finish
     seconds: float
+    graphs: list | None = None  # each graph it built: [op name, op type] pairs (None: not recorded)
 
 
 @dataclass
@@ -46,10 +57,17 @@ class ProgramResult:
     atol: float
     worst_relative: float = 0.0
     difference: Difference | None = None
+    graph: str = "no graphs"  # "same graph", "N of M ops differ, first: ...", or why not compared
+    graph_ops_equal: int = 0
+    graph_ops_total: int = 0
 
     @property
     def passed(self):
         return self.status == "same numbers"
+
+    @property
+    def same_graph(self):
+        return self.graph == "same graph"
 
 
 def discover(directory=PROGRAMS_DIR):
@@ -80,13 +98,14 @@ def engine_environment(engine):
     return env
 
 
-def run_one(path, engine, timeout):
-    """Run ``path`` under ``engine`` in a fresh process; its stdout and, if it failed, why."""
+def run_one(path, engine, timeout, graphs_path=None):
+    """Run ``path`` under ``engine`` in a fresh process; its stdout, if it failed why, and with
+    ``graphs_path`` (a file for the launcher to write) the graphs it built."""
     start = time.perf_counter()
     path = Path(path).resolve()
     # -c rather than -m: this package has already imported the launcher module, which runpy warns about.
     command = [sys.executable, "-c", "import sys; from tensorslow_parity.programs.launcher import run; "
-               "run(sys.argv[1], sys.argv[2])", engine, str(path)]
+               "run(*sys.argv[1:])", engine, str(path)] + ([str(graphs_path)] if graphs_path else [])
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                               env=engine_environment(engine), cwd=path.parent)
@@ -96,7 +115,15 @@ def run_one(path, engine, timeout):
     error = None
     if done.returncode != 0:
         error = last_exception_line(done.stderr) or f"exit status {done.returncode}"
-    return Run(done.stdout, error, time.perf_counter() - start)
+    return Run(done.stdout, error, time.perf_counter() - start, read_graphs(graphs_path))
+
+
+def read_graphs(graphs_path):
+    """The op lists the launcher wrote to ``graphs_path``, or None if it wrote none (killed, crashed)."""
+    try:
+        return json.loads(Path(graphs_path).read_text()) if graphs_path else None
+    except (OSError, ValueError):
+        return None
 
 
 def last_exception_line(stderr):
@@ -110,9 +137,15 @@ def check(path, timeout=300.0):
     """Run one program under both engines and compare: a :class:`ProgramResult`."""
     path = Path(path)
     rtol, atol = tolerance(path.read_text())
-    with ThreadPoolExecutor(2) as pool:
-        ours, theirs = pool.map(lambda engine: run_one(path, engine, timeout), ["tensorslow", "tf1"])
+    with tempfile.TemporaryDirectory(prefix="graphs-") as tmp, ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(lambda engine: run_one(path, engine, timeout, Path(tmp) / f"{engine}.json"),
+                                ["tensorslow", "tf1"])
     result = ProgramResult(path.stem, "same numbers", ours, theirs, rtol, atol)
+    if ours.graphs is not None and theirs.graphs is not None:
+        result.graph, result.graph_ops_equal, result.graph_ops_total = graph_verdict(ours.graphs, theirs.graphs)
+    else:
+        result.graph = "graphs not recorded by " + " and ".join(
+            engine for engine, run in (("tensorslow", ours), ("tf1", theirs)) if run.graphs is None)
     if theirs.error:
         result.status = "tf1 error"
     elif ours.error:
@@ -141,12 +174,18 @@ def main(args):
             from tensorslow_parity.cli import UsageError
             raise UsageError(f"error: no such program: {path}")
     failed = 0
-    print(f"{'program':28} {'verdict':18} {'worst rel. diff':>15} {'tensorslow':>11} {'tf1':>8}")
+    same_graphs = 0
+    print(f"{'program':28} {'verdict':18} {'worst rel. diff':>15} {'tensorslow':>11} {'tf1':>8}  "
+          f"{'graph (ops equal / total)':>25}")
     with ThreadPoolExecutor(args.jobs) as pool:
         for result in pool.map(lambda p: check(p, args.timeout), paths):
             failed += not result.passed
+            same_graphs += result.same_graph
             print(f"{result.program:28} {result.status:18} {result.worst_relative:15.2g} "
-                  f"{result.tensorslow.seconds:10.1f}s {result.tf1.seconds:7.1f}s", flush=True)
+                  f"{result.tensorslow.seconds:10.1f}s {result.tf1.seconds:7.1f}s  "
+                  f"{result.graph_ops_equal:>11} / {result.graph_ops_total:<11}", flush=True)
+            if not result.same_graph:
+                print(f"    graph: {result.graph}")
             for engine, run in (("tensorslow", result.tensorslow), ("tf1", result.tf1)):
                 if run.error:
                     print(f"    {engine}: {run.error}")
@@ -155,4 +194,6 @@ def main(args):
                 if args.show_output:
                     print("--- tensorslow\n" + result.tensorslow.output + "--- tf1\n" + result.tf1.output)
     print(f"\n{len(paths) - failed} of {len(paths)} programs print TensorFlow's numbers under TensorSlow")
+    print(f"{same_graphs} of {len(paths)} programs build TensorFlow's graph op for op (backward pass and "
+          f"optimizer updates aside)")
     return 1 if failed else 0
