@@ -9,7 +9,10 @@ five seconds, so there are few of them and the examples run a few steps only.
 """
 import ast
 import difflib
+import os
 import shutil
+import subprocess
+import sys
 import types
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from tensorslow_parity.migrate import translator as translator_module
 from tensorslow_parity.migrate.check import compare
 from tensorslow_parity.migrate.errors import EXIT_CHECK_FAILED, EXIT_DIVERGE, EXIT_REFUSED, EXIT_USAGE
 from tensorslow_parity.migrate.symbols import NAMESPACE, SYMBOLS
+from tensorslow_parity.migrate.symbols_tf1_api import needs_legacy_keras
 from tensorslow_parity.migrate.translator import InputError, translate
 from tensorslow_parity.optimizers import KERAS_OPTIMIZERS
 
@@ -181,7 +185,7 @@ def test_symbol_table_names_exist_in_tensorflow(tensorflow):
     missing = []
     for name, symbol in SYMBOLS.items():
         for module, target in ((tensorflow.compat.v1, symbol.tf1), (tensorflow, symbol.tf2)):
-            if target is not None:
+            if target is not None and not (module is tensorflow.compat.v1 and needs_legacy_keras(target)):
                 try:
                     _lookup(module, target)
                 except AttributeError:
@@ -194,16 +198,44 @@ def test_symbol_table_names_exist_in_tensorflow(tensorflow):
     assert not missing
 
 
+@pytest.mark.slow
+def test_symbol_table_legacy_keras_names_exist_in_tensorflow():
+    # tf.compat.v1.layers and nn.rnn_cell exist only with tf-keras, chosen before TensorFlow is imported
+    names = sorted({s.tf1 for s in SYMBOLS.values() if needs_legacy_keras(s.tf1)})
+    assert "layers.dense" in names and "nn.rnn_cell.LSTMCell" in names
+    script = ("import sys, tensorflow.compat.v1 as tf\nfor name in sys.argv[1:]:\n    value = tf\n"
+              "    for part in name.split('.'):\n        value = getattr(value, part, None)\n"
+              "    if value is None:\n        print(name)\n")
+    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    run = subprocess.run([sys.executable, "-c", script, *names], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "", f"missing in tf.compat.v1: {run.stdout.split()}"
+
+
 def test_symbol_table_names_exist_in_tensorslow():
     for name in SYMBOLS:
         _lookup(tensorslow, name)
 
 
 # Names that TensorSlow's submodules import for their own use: not API, so unknown to the translator.
-LEAKED = {"losses": {"math_ops", "nn_ops", "reduce_mean"},
+# (annotations: `from __future__ import annotations`; Any, Callable...: typing names for annotations)
+_FLAGS_LEAKED = {"annotations", "Any", "Callable", "Sequence"}
+_GFILE_LEAKED = {"annotations", "Any", "Iterator", "NamedTuple", "InvalidArgumentError", "NotFoundError", "OpError"}
+LEAKED = {"losses": {"annotations", "math_ops", "GraphKeys", "Tensor", "convert_to_tensor", "get_default_graph"},
           "debugging": {"InvalidArgumentError", "RegisterGradient", "Tensor", "as_nodes", "xp",
                         "add_check_numerics_ops"},
-          "dtypes": {"np", "dtype_of_python_value", "DTypeLike"}}  # DTypeLike: a type alias for annotations
+          "dtypes": {"np", "dtype_of_python_value", "DTypeLike"},  # DTypeLike: a type alias for annotations
+          "app": {"annotations", "Any", "Callable", "NoReturn", "Sequence"},
+          "flags": _FLAGS_LEAKED, "app.flags": _FLAGS_LEAKED,
+          "gfile": _GFILE_LEAKED, "io.gfile": _GFILE_LEAKED,
+          "logging": {"annotations", "Any", "Counter"},
+          "test": {"annotations", "Any"}}
+
+
+def _uncovered_members(name, namespace):
+    return [f"{name}.{inner}" for inner in dir(namespace)
+            if not inner.startswith("_") and not isinstance(getattr(namespace, inner), types.ModuleType)
+            and inner not in LEAKED.get(name, ()) and f"{name}.{inner}" not in SYMBOLS]
 
 
 def test_symbol_table_covers_tensorslow_api():
@@ -216,11 +248,87 @@ def test_symbol_table_covers_tensorslow_api():
         if name not in SYMBOLS:
             uncovered.append(name)
         elif SYMBOLS[name].kind == NAMESPACE:
-            for inner in dir(value):
-                if not inner.startswith("_") and not isinstance(getattr(value, inner), types.ModuleType) \
-                        and inner not in LEAKED.get(name, ()) and f"{name}.{inner}" not in SYMBOLS:
-                    uncovered.append(f"{name}.{inner}")
+            uncovered += _uncovered_members(name, value)
     assert not uncovered
+
+
+def test_symbol_table_covers_nested_namespaces():
+    # tf.nn.rnn_cell, tf.io.gfile, tf.app.flags, tf.data.experimental: every member has an entry too
+    nested = [name for name, symbol in SYMBOLS.items() if symbol.kind == NAMESPACE and "." in name]
+    assert {"nn.rnn_cell", "io.gfile", "app.flags", "data.experimental"} <= set(nested)
+    uncovered = [member for name in nested for member in _uncovered_members(name, _lookup(tensorslow, name))]
+    assert not uncovered
+
+
+# -- TF1's API beyond the course: scopes, layers, RNN cells, checkpoints, summaries, scaffolding -------------
+
+TF1_API_PROGRAM = '''"""Scopes, initializers, control flow, clipping, flags, logging and gfile."""
+import numpy as np
+
+import tensorslow as tf
+
+tf.app.flags.DEFINE_integer("steps", 3, "training steps")
+FLAGS = tf.app.flags.FLAGS
+
+
+def main(_):
+    tf.logging.set_verbosity(tf.logging.ERROR)
+    x = tf.placeholder(tf.float64, [None, 3])
+    start = np.linspace(-1, 1, 6).reshape(3, 2)
+    with tf.variable_scope("model", reuse=tf.AUTO_REUSE):
+        w = tf.get_variable("w", [3, 2], tf.float64, initializer=tf.constant_initializer(start))
+        b = tf.get_variable("b", [2], tf.float64, initializer=tf.initializers.zeros())
+    y = tf.nn.l2_normalize(tf.matmul(x, w) + b, axis=1)
+    loss = tf.case([(tf.reduce_sum(y) > 0, lambda: tf.reduce_sum(tf.square(y - 0.5)))],
+                   default=lambda: tf.constant(0.0, tf.float64))
+    grads = tf.gradients(loss, [w, b])
+    clipped, norm = tf.clip_by_global_norm(grads, 0.1)
+    step = tf.group(*[tf.assign_sub(v, g) for v, g in zip([w, b], clipped)])
+    with tf.Session(config=tf.ConfigProto()) as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(FLAGS.steps):
+            _, value, n = sess.run([step, loss, norm], {x: np.arange(6.0).reshape(2, 3)})
+            print(i, value, n, sess.run(tf.arg_max(w, 0)))
+        print(w.name, tf.gfile.Exists("nowhere"), tf.io.gfile.exists("nowhere"))
+
+
+if __name__ == "__main__":
+    tf.app.run()
+'''
+
+
+def test_tf1_api_translation():
+    source = ("import tensorslow as tf\nfrom tensorslow.io import gfile\nfrom tensorslow import layers, initializers\n"
+              "from tensorslow.nn import rnn_cell\nx = tf.placeholder(tf.float32, [None, 4])\n"
+              "with tf.variable_scope('m', reuse=tf.AUTO_REUSE):\n"
+              "    h = layers.dense(x, 3, kernel_initializer=initializers.glorot_uniform())\n"
+              "cell = rnn_cell.LSTMCell(5)\ntf.summary.scalar('h', tf.reduce_sum(h))\nsaver = tf.train.Saver()\n"
+              "print(gfile.exists('x'), tf.gfile.Exists('x'), tf.io.gfile.Exists('x'), tf.app.flags.FLAGS)\n")
+    code = translate(source, "tf1").code
+    assert "from tensorflow.compat.v1.io import gfile\nfrom tensorflow.compat.v1 import layers, initializers\n" \
+           "from tensorflow.compat.v1.nn import rnn_cell\n" in code
+    assert "with tf.variable_scope('m', reuse=tf.AUTO_REUSE):\n" in code
+    assert "tf.summary.scalar('h', tf.reduce_sum(h))\nsaver = tf.train.Saver()\n" in code
+    # TensorSlow's gfile has both spellings; TensorFlow has each in one place (and tf.app.flags is tf.flags)
+    assert "print(gfile.exists('x'), tf.gfile.Exists('x'), tf.gfile.Exists('x'), tf.flags.FLAGS)" in code
+    translation = translate(source, "tf2")
+    assert translation.code is None
+    errors = " ".join(m.text for m in translation.errors)
+    for reason in ("`tf.variable_scope` has no TF2 counterpart: TF2 uses Keras layers and tf.Variable objects",
+                   "`layers.dense` has no TF2 counterpart: TF2 has no tf.layers: use tf.keras.layers.Dense",
+                   "`rnn_cell.LSTMCell` has no TF2 counterpart: TF2 has no tf.nn.rnn_cell: use keras.layers.LSTMCell",
+                   "`tf.train.Saver` has no TF2 counterpart: TF2 saves objects", "tf.summary.create_file_writer"):
+        assert reason in errors
+    assert "tf.io.gfile.exists" in translate("import tensorslow as tf\nprint(tf.gfile.Exists('x'))\n", "tf2").code
+
+
+@pytest.mark.slow
+def test_tf1_api_program_translates_and_agrees(tmp_path, capsys):
+    script = write(tmp_path, "tf1_api.py", TF1_API_PROGRAM)
+    status = migrate(script, "--check")
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "check: agree: 4 lines" in out
 
 
 # -- comparing outputs -------------------------------------------------------------------------

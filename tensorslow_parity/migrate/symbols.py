@@ -11,26 +11,18 @@ truth for op symbols). TensorSlow also exposes some ops under other spellings
 (``softmax`` next to ``nn.softmax``, ``math.log`` next to ``log``): those are
 listed here as aliases of a catalog entry, and take the entry's TF2 name. The
 non-op API (graphs, sessions, placeholders, variables, optimizers, dtypes...)
-is listed explicitly.
+is listed explicitly: here what the course uses, in :mod:`.symbols_tf1_api` the
+rest of TF1's API (scopes, tf.layers, RNN cells, checkpoints, summaries,
+tf.data, tf.app/flags/logging/gfile). A namespace (kind ``NAMESPACE``: ``nn``,
+``layers``, ``io.gfile``...) lists each of its members; the translator refuses a
+name it does not list.
 """
-from dataclasses import dataclass
-
 from ..ops.catalog import CATALOG
+from .symbol import API, CUSTOM_OP, DTYPE, GLOBAL_STEP, NAMESPACE, NO_GRAPH, OP, OPTIMIZER, STRUCTURAL, Symbol
+from .symbols_tf1_api import CATALOG_PENDING, TF1_API
 
-#: kinds of symbol the translator treats specially
-OP, API, NAMESPACE, DTYPE, OPTIMIZER, CUSTOM_OP, STRUCTURAL = (
-    "op", "api", "namespace", "dtype", "optimizer", "custom_op", "structural")
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """One TensorSlow symbol: its TF1 and TF2 names (``None``: no counterpart, see ``why_*``)."""
-
-    tf1: str | None
-    tf2: str | None
-    kind: str = API
-    why_not_tf1: str = ""
-    why_not_tf2: str = ""
+__all__ = ["API", "CUSTOM_OP", "DTYPE", "NAMESPACE", "OP", "OPTIMIZER", "STRUCTURAL", "Symbol", "OPS",
+           "SAME_NAME_ALIASES", "RENAMED_ALIASES", "SYMBOLS", "TF2_KEYWORDS", "resolve"]
 
 
 def _strip(name, prefix):
@@ -73,7 +65,6 @@ SAME_NAME_ALIASES = {
 # TensorSlow spellings that tf.compat.v1 lacks: they become the catalog entry's own name.
 RENAMED_ALIASES = {"softmax": "nn.softmax", "log_softmax": "nn.log_softmax"}
 
-_NO_GRAPH = "TF2 runs eagerly: there is no graph to build"
 _STRUCTURAL_TF2 = ("--to tf2 rewrites it only in the simple pattern (module-level placeholders fed in a "
                    "session.run loop, one minimize op)")
 _CUSTOM_OP = ("the course's custom-op pattern: a TensorSlow op computed by a Python compute() method with a "
@@ -86,30 +77,30 @@ _TF1_LOSSES = ("tf.compat.v1.losses reduce with SUM_BY_NONZERO_WEIGHTS and add t
 
 #: graphs, sessions, placeholders: structural in TF2
 _GRAPH_API = {
-    "Graph": Symbol("Graph", None, STRUCTURAL, why_not_tf2=_NO_GRAPH),
+    "Graph": Symbol("Graph", None, STRUCTURAL, why_not_tf2=NO_GRAPH),
     "Session": Symbol("Session", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
     "InteractiveSession": Symbol("InteractiveSession", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
     "placeholder": Symbol("placeholder", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
     "global_variables_initializer": Symbol("global_variables_initializer", None, STRUCTURAL,
                                            why_not_tf2=_STRUCTURAL_TF2),
     "initialize_all_variables": Symbol("initialize_all_variables", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
-    "variables_initializer": Symbol("variables_initializer", None, why_not_tf2=_NO_GRAPH),
-    "local_variables_initializer": Symbol("local_variables_initializer", None, why_not_tf2=_NO_GRAPH),
-    "reset_default_graph": Symbol("reset_default_graph", None, why_not_tf2=_NO_GRAPH),
-    "get_default_graph": Symbol("get_default_graph", None, why_not_tf2=_NO_GRAPH),
-    "get_default_session": Symbol("get_default_session", None, why_not_tf2=_NO_GRAPH),
-    "control_dependencies": Symbol("control_dependencies", None, why_not_tf2=_NO_GRAPH),
-    "group": Symbol("group", None, why_not_tf2=_NO_GRAPH),
-    "no_op": Symbol("no_op", None, why_not_tf2=_NO_GRAPH),
-    "get_collection": Symbol("get_collection", None, why_not_tf2=_NO_GRAPH),
-    "add_to_collection": Symbol("add_to_collection", None, why_not_tf2=_NO_GRAPH),
-    "GraphKeys": Symbol("GraphKeys", None, why_not_tf2=_NO_GRAPH),
-    "global_variables": Symbol("global_variables", None, why_not_tf2=_NO_GRAPH),
-    "all_variables": Symbol("all_variables", None, why_not_tf2=_NO_GRAPH),
-    "trainable_variables": Symbol("trainable_variables", None, why_not_tf2=_NO_GRAPH),
-    "local_variables": Symbol("local_variables", None, why_not_tf2=_NO_GRAPH),
+    "variables_initializer": Symbol("variables_initializer", None, why_not_tf2=NO_GRAPH),
+    "local_variables_initializer": Symbol("local_variables_initializer", None, why_not_tf2=NO_GRAPH),
+    "reset_default_graph": Symbol("reset_default_graph", None, why_not_tf2=NO_GRAPH),
+    "get_default_graph": Symbol("get_default_graph", None, why_not_tf2=NO_GRAPH),
+    "get_default_session": Symbol("get_default_session", None, why_not_tf2=NO_GRAPH),
+    "control_dependencies": Symbol("control_dependencies", None, why_not_tf2=NO_GRAPH),
+    "group": Symbol("group", None, why_not_tf2=NO_GRAPH),
+    "no_op": Symbol("no_op", None, why_not_tf2=NO_GRAPH),
+    "get_collection": Symbol("get_collection", None, why_not_tf2=NO_GRAPH),
+    "add_to_collection": Symbol("add_to_collection", None, why_not_tf2=NO_GRAPH),
+    "GraphKeys": Symbol("GraphKeys", None, why_not_tf2=NO_GRAPH),
+    "global_variables": Symbol("global_variables", None, why_not_tf2=NO_GRAPH),
+    "all_variables": Symbol("all_variables", None, why_not_tf2=NO_GRAPH),
+    "trainable_variables": Symbol("trainable_variables", None, why_not_tf2=NO_GRAPH),
+    "local_variables": Symbol("local_variables", None, why_not_tf2=NO_GRAPH),
     "gradients": Symbol("gradients", None, why_not_tf2="TF2 computes gradients with tf.GradientTape"),
-    "add_check_numerics_ops": Symbol("add_check_numerics_ops", None, why_not_tf2=_NO_GRAPH),
+    "add_check_numerics_ops": Symbol("add_check_numerics_ops", None, why_not_tf2=NO_GRAPH),
     "disable_eager_execution": Symbol("disable_eager_execution", None,
                                       why_not_tf2="a TF2 program runs eagerly (use --to tf1 for graph mode)"),
     "disable_v2_behavior": Symbol("disable_v2_behavior", None,
@@ -159,7 +150,8 @@ _ERRORS_API = {
     **{name: Symbol(name if name == "OpError" else f"errors.{name}", f"errors.{name}") for name in
        ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
     **{f"errors.{name}": Symbol(f"errors.{name}", f"errors.{name}") for name in
-       ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
+       ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError", "OutOfRangeError",
+        "DataLossError")},
 }
 
 #: nn beyond the catalog
@@ -187,17 +179,17 @@ _TRAINING_API = {
                                      why_not_tf2="Keras's Adagrad adds epsilon inside the square root, TF1's "
                                                  "has none: no exact mapping"),
     "train.Optimizer": Symbol("train.Optimizer", None, why_not_tf2="subclass a keras.optimizers.Optimizer"),
-    **{f"train.{name}": Symbol(f"train.{name}", None, why_not_tf2="TF1 global steps and schedules; use "
-                                                                  "keras.optimizers.schedules")
-       for name in ("exponential_decay", "get_global_step", "get_or_create_global_step",
-                    "create_global_step")},
+    **{f"train.{name}": Symbol(f"train.{name}", None, why_not_tf2=GLOBAL_STEP)
+       for name in ("exponential_decay", "get_global_step", "get_or_create_global_step", "create_global_step")},
 }
 
 #: losses
 _LOSSES_API = {
     **{f"losses.{name}": Symbol(f"losses.{name}", None, why_not_tf2=_TF1_LOSSES) for name in
-       ("Reduction", "log_loss", "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
-        "sparse_softmax_cross_entropy")},
+       ("Reduction", "absolute_difference", "add_loss", "compute_weighted_loss", "cosine_distance", "get_losses",
+        "get_regularization_loss", "get_regularization_losses", "get_total_loss", "hinge_loss", "huber_loss",
+        "log_loss", "mean_pairwise_squared_error", "mean_squared_error", "sigmoid_cross_entropy",
+        "softmax_cross_entropy", "sparse_softmax_cross_entropy")},
 }
 
 #: debugging
@@ -226,7 +218,10 @@ def _api():
         table[name] = Symbol(name, None if name in ("train", "losses") else name, NAMESPACE,
                              why_not_tf2="TF2 has no tf.train optimizers or tf.losses module" if name in (
                                  "train", "losses") else "")
-    return table
+    duplicates = table.keys() & TF1_API.keys()
+    if duplicates:
+        raise ValueError(f"listed in both API tables: {sorted(duplicates)}")
+    return {**table, **TF1_API}
 
 
 def _build():
@@ -235,6 +230,8 @@ def _build():
         table[alias] = Symbol(alias, OPS[op].tf2, OP, why_not_tf2=OPS[op].why_not_tf2)
     for alias, op in RENAMED_ALIASES.items():
         table[alias] = OPS[op]
+    for name, symbol in CATALOG_PENDING.items():
+        table.setdefault(name, symbol)  # the catalog's entry wins once it lists the op
     for name, symbol in _api().items():
         if name in table:
             raise ValueError(f"tensorslow.{name} is listed twice (op catalog and API table)")
@@ -249,7 +246,11 @@ TF2_KEYWORDS = {
     **{name: {"keep_dims": "keepdims", "reduction_indices": "axis"}
        for base in ("reduce_sum", "reduce_mean", "reduce_prod", "reduce_max", "reduce_min")
        for name in (base, f"math.{base}")},
-    **{name: {"dimension": "axis"} for name in ("argmax", "argmin", "math.argmax", "math.argmin")},
+    **{name: {"dimension": "axis"} for name in ("argmax", "argmin", "math.argmax", "math.argmin", "arg_max",
+                                                "arg_min")},
+    "nn.conv1d": {"value": "input"}, "nn.l2_normalize": {"dim": "axis"},
+    "nn.weighted_cross_entropy_with_logits": {"targets": "labels"},
+    **{name: {"output_dtype": "dtype"} for name in ("multinomial", "random.multinomial")},
     **{name: {"dim": "axis"} for name in ("softmax", "nn.softmax", "math.softmax", "log_softmax",
                                           "nn.log_softmax", "math.log_softmax")},
 }
