@@ -53,7 +53,8 @@ OPS = _catalog_symbols()
 SAME_NAME_ALIASES = {
     "nn.sigmoid": "sigmoid", "nn.tanh": "tanh", "check_numerics": "debugging.check_numerics",
     "random.normal": "random_normal", "random.uniform": "random_uniform",
-    "random.truncated_normal": "truncated_normal",
+    "random.truncated_normal": "truncated_normal", "random.shuffle": "random_shuffle",
+    "random.multinomial": "multinomial", "random.categorical": "multinomial",
     **{f"math.{name}": name for name in (
         "abs", "add", "add_n", "argmax", "argmin", "ceil", "divide", "equal", "exp", "floor", "greater",
         "greater_equal", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",

@@ -168,16 +168,11 @@ _CONTROL_API = {
     "arg_max": Symbol("arg_max", "argmax"), "arg_min": Symbol("arg_min", "argmin"),
 }
 
-# Random ops whose op types the catalog does not list yet: once it lists one under the same name, the
-# catalog's entry is used (see symbols._build).
+# RandomGamma has no gradient in TensorSlow's registry, so the op catalog does not list it (yet): once it lists
+# it under the same name, the catalog's entry is used (see symbols._build).
 CATALOG_PENDING = {
-    "random_shuffle": Symbol("random_shuffle", "random.shuffle", OP),
     "random_gamma": Symbol("random_gamma", "random.gamma", OP),
-    "multinomial": Symbol("multinomial", "random.categorical", OP),
-    "random.shuffle": Symbol("random.shuffle", "random.shuffle", OP),
     "random.gamma": Symbol("random.gamma", "random.gamma", OP),
-    "random.categorical": Symbol("random.categorical", "random.categorical", OP),
-    "random.multinomial": Symbol("random.multinomial", "random.categorical", OP),
 }
 
 
