@@ -155,7 +155,7 @@ def _unary_into(fn):
 
 
 _OUT_KERNELS = {
-    "Add": _elementwise_into(xp.add), "AddV2": _elementwise_into(xp.add), "BiasAdd": _elementwise_into(xp.add),
+    "AddV2": _elementwise_into(xp.add), "BiasAdd": _elementwise_into(xp.add),
     "Sub": _elementwise_into(xp.subtract), "Mul": _elementwise_into(xp.multiply),
     "Relu": _unary_into(lambda x, out=None: xp.maximum(x, 0, out=out)),
     "Sigmoid": _unary_into(sigmoid_into), "Tanh": _unary_into(xp.tanh),

@@ -29,7 +29,7 @@ _NOT_DIFFERENTIABLE = object()
 
 # The course's lower-case op names, so `RegisterGradient("matmul")` keeps working.
 COURSE_OP_TYPES = {
-    "add": "Add", "matmul": "MatMul", "sigmoid": "Sigmoid", "softmax": "Softmax", "log": "Log",
+    "add": "AddV2", "matmul": "MatMul", "sigmoid": "Sigmoid", "softmax": "Softmax", "log": "Log",
     "multiply": "Mul", "reduce_sum": "Sum", "negative": "Neg",
 }
 

@@ -191,11 +191,13 @@ def check_floating(op_type, node, what):
                         f"(use tf.cast to convert it)")
 
 
-def binary_op(op_type: str, out_dtype: DTypeLike = None) -> Callable[[Callable[..., Any]], BinaryOp]:
+def binary_op(op_type: str, out_dtype: DTypeLike = None,
+              default_name: str | None = None) -> Callable[[Callable[..., Any]], BinaryOp]:
     """Decorator: a broadcasting kernel ``f(x, y) -> z`` becomes ``op(x, y, name=None) -> node``.
 
     Both operands must share a dtype; the output dtype is theirs unless ``out_dtype``
-    is given (comparisons produce bool).
+    is given (comparisons produce bool). The node is named ``name``, else ``default_name``,
+    else its op type (``tf.add`` makes an ``AddV2`` op named ``Add``).
     """
     def decorate(kernel):
         @functools.wraps(kernel)
@@ -204,7 +206,7 @@ def binary_op(op_type: str, out_dtype: DTypeLike = None) -> Callable[[Callable[.
             dtype = common_dtype(op_type, (x, y))
             shape = broadcast_shape(op_type, x, y, name)
             return Tensor(op_type, (x, y), compute=kernel, dtype=out_dtype or dtype, shape=shape,
-                          name=name or op_type)
+                          name=name or default_name or op_type)
         build.op_type = op_type
         build.kernel = kernel
         return build

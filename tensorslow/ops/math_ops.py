@@ -21,13 +21,13 @@ from .core import as_nodes, binary_op, unary_op
 
 # -- arithmetic ------------------------------------------------------------------------
 
-@binary_op("Add")
+@binary_op("AddV2", default_name="Add")  # TF2's op type for tf.add and +, which tf.compat.v1 builds too
 def add(x, y):
     """z = x + y"""
     return x + y
 
 
-@RegisterGradient("Add")
+@RegisterGradient("AddV2")
 def _add_grad(op, grad):
     """dz/dx = 1, dz/dy = 1"""
     return grad, grad

@@ -7,7 +7,7 @@ from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 ENTRIES = (
     # -- arithmetic
     OpEntry(
-        op_type="Add", tensorslow="add", tf_v1="tf.compat.v1.add", tf2="tf.add", keras_op="keras.ops.add",
+        op_type="AddV2", tensorslow="add", tf_v1="tf.compat.v1.add", tf2="tf.add", keras_op="keras.ops.add",
         keras_layer="keras.layers.Add", build=lambda tf, x, y: tf.add(x, y), n_float=2, family="broadcast",
         examples=BINARY, broadcasts=True, variants=(Variant("operator", lambda tf, x, y: x + y),)),
     OpEntry(
