@@ -52,7 +52,25 @@ def additions(tf):
     tf.add(x, x, name="named")
 
 
-@pytest.mark.parametrize("build", [additions, variables_and_matmul, get_variable_with_initializers, nested_scopes])
+def literal_operands(tf):
+    """A Python or NumPy operand becomes a constant in the op's name scope, named after its argument."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    i = tf.placeholder(tf.int32, [None], name="i")
+    x * 2.0, 2.0 * x, x + 1.0, 1.0 - x, x - 1, x / 2.0, 2.0 / x, x ** 2, i // 2, i % 2, x > 0.5
+    tf.multiply(x, 2.0), tf.add(x, 1.0), tf.subtract(x, 1.0), tf.divide(x, 3.0), tf.div(x, 3.0)
+    tf.maximum(x, 0.0), tf.minimum(x, 1.0, name="clip"), tf.pow(x, 2.0), tf.equal(x, 1.0), tf.greater(x, 0.5)
+    tf.add(x, np.ones(3, np.float32)), tf.truediv(x, 2.0), tf.floordiv(i, 2), tf.less(x, 1.0)
+    tf.not_equal(i, 0), tf.squared_difference(x, 1.0), tf.sigmoid(1.0), tf.cast(i, tf.float32), tf.cast(1, tf.float32)
+    i / 2, tf.truediv(i, i, name="ratio")
+    with tf.name_scope("layer"):
+        tf.multiply(x, 3.0, name="scaled")
+        x * 3.0
+
+
+BUILDS = [literal_operands, additions, variables_and_matmul, get_variable_with_initializers, nested_scopes]
+
+
+@pytest.mark.parametrize("build", BUILDS)
 def test_programs_build_tensorflows_graph(build):
     assert graph_differences(build) == []
 

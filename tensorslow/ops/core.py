@@ -19,7 +19,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
-from ..graph import Graph, Tensor, TensorLike, _graph_of, constant_node, get_default_graph
+from ..graph import Graph, Tensor, TensorLike, _graph_of, constant_node, get_default_graph, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape, broadcast_static
 
@@ -93,13 +93,18 @@ class Operation(Tensor):
 
 
 
-def as_nodes(values: Sequence[Any], dtype_hint: DTypeLike = None) -> list[Tensor]:
-    """Convert ``values`` to nodes of one graph; literals take the dtype of the nodes among them."""
+def as_nodes(values: Sequence[Any], dtype_hint: DTypeLike = None,
+             names: Sequence[str | None] | None = None) -> list[Tensor]:
+    """Convert ``values`` to nodes of one graph; literals take the dtype of the nodes among them, and the
+    names ``names`` (an op's argument names, ``"x"``, ``"y"``: TF names the constant it makes for a
+    literal operand after the argument, inside the op's name scope: ``mul/y``)."""
     graph = _graph_of(values)
     if dtype_hint is None:
         dtype_hint = next((v.dtype for v in values if isinstance(v, Tensor) and v.dtype is not None), None)
-    return [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=_literal_dtype(v, dtype_hint), graph=graph)
-            for v in values]
+    names = names or [None] * len(values)
+    return [v if isinstance(v, Tensor) else
+            convert_to_tensor(v, dtype=_literal_dtype(v, dtype_hint), name=n, graph=graph)
+            for v, n in zip(values, names)]
 
 
 def _literal_dtype(value, hint):
@@ -167,16 +172,18 @@ def unary_op(op_type: str, dtype_fn: Callable[[Any], Any] | None = None,
 
     The output has the input's shape and (unless ``dtype_fn`` says otherwise) its dtype. A
     ``float_only`` op (log, exp, sigmoid...) refuses an input of a known non-float dtype, as TF does,
-    rather than compute float values under an integer static dtype.
+    rather than compute float values under an integer static dtype. As TF's ops, the op opens a name
+    scope of its own name, where a literal input becomes the constant ``<op>/x``.
     """
     def decorate(kernel):
         @functools.wraps(kernel)
         def build(x, name=None):
-            (x,) = as_nodes([x])
-            if float_only:
-                check_floating(op_type, x, "x")
-            dtype = dtype_fn(x.dtype) if dtype_fn else x.dtype
-            return Tensor(op_type, (x,), compute=kernel, dtype=dtype, shape=x.shape, name=name or op_type)
+            with name_scope(name, op_type, [x]) as scope:
+                (x,) = as_nodes([x], names=["x"])
+                if float_only:
+                    check_floating(op_type, x, "x")
+                dtype = dtype_fn(x.dtype) if dtype_fn else x.dtype
+                return Tensor(op_type, (x,), compute=kernel, dtype=dtype, shape=x.shape, name=scope)
         build.op_type = op_type
         build.kernel = kernel
         return build
@@ -197,16 +204,19 @@ def binary_op(op_type: str, out_dtype: DTypeLike = None,
 
     Both operands must share a dtype; the output dtype is theirs unless ``out_dtype``
     is given (comparisons produce bool). The node is named ``name``, else ``default_name``,
-    else its op type (``tf.add`` makes an ``AddV2`` op named ``Add``).
+    else its op type (``tf.add`` makes an ``AddV2`` op named ``Add``). As in TF, the op opens a name
+    scope of that name first, where a literal operand becomes a constant named after its argument:
+    ``x * 2.0`` makes ``mul/y`` then ``mul``, ``2.0 * x`` makes ``mul/x``.
     """
     def decorate(kernel):
         @functools.wraps(kernel)
         def build(x, y, name=None):
-            x, y = as_nodes([x, y])
-            dtype = common_dtype(op_type, (x, y))
-            shape = broadcast_shape(op_type, x, y, name)
-            return Tensor(op_type, (x, y), compute=kernel, dtype=out_dtype or dtype, shape=shape,
-                          name=name or default_name or op_type)
+            with name_scope(name, default_name or op_type, [x, y]) as scope:
+                x, y = as_nodes([x, y], names=["x", "y"])
+                dtype = common_dtype(op_type, (x, y))
+                shape = broadcast_shape(op_type, x, y, name)
+                return Tensor(op_type, (x, y), compute=kernel, dtype=out_dtype or dtype, shape=shape,
+                              name=scope)
         build.op_type = op_type
         build.kernel = kernel
         return build

@@ -15,7 +15,7 @@ from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
 from ..fast_kernels import sigmoid_into
-from ..graph import Tensor, TensorLike
+from ..graph import Tensor, TensorLike, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, binary_op, unary_op
 
@@ -73,19 +73,21 @@ def _real_div_grad(op, grad):
 
 
 def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
-    """x / y. Integer operands are cast to float first (float64 for int32/int64), as in TensorFlow."""
-    x, y = as_nodes([x, y])
-    dtype = x.dtype or y.dtype
-    if dtype is not None and (dtype.is_integer or dtype.is_bool):
-        target = _dtypes.float32 if dtype.size <= 2 else _dtypes.float64
-        x, y = cast(x, target), cast(y, target)
-    return _real_div(x, y, name=name or "truediv")
+    """x / y. Integer operands are cast to float first (float64 for int32/int64), as in TensorFlow:
+    ``truediv/Cast``, ``truediv/Cast_1``, then the RealDiv ``truediv``."""
+    with name_scope(name, "truediv", [x, y]) as scope:
+        x, y = as_nodes([x, y], names=["x", "y"])
+        dtype = x.dtype or y.dtype
+        if dtype is not None and (dtype.is_integer or dtype.is_bool):
+            target = _dtypes.float32 if dtype.size <= 2 else _dtypes.float64
+            x, y = cast(x, target), cast(y, target)
+        return _real_div(x, y, name=scope)
 
 
 truediv = divide
 
 
-@binary_op("FloorDiv")
+@binary_op("FloorDiv", default_name="floordiv")
 def floordiv(x, y):
     """z = floor(x / y)
 
@@ -109,11 +111,12 @@ def _check_divisor(y):
 
 
 def div(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
-    """TF1's ``tf.div``: floor division for integers, real division for floats."""
-    x, y = as_nodes([x, y])
-    if x.dtype is not None and (x.dtype.is_integer):
-        return floordiv(x, y, name=name)
-    return _real_div(x, y, name=name)
+    """TF1's ``tf.div``: floor division for integers, real division for floats (named ``div``)."""
+    with name_scope(name, "div", [x, y]) as scope:
+        x, y = as_nodes([x, y], names=["x", "y"])
+        if x.dtype is not None and (x.dtype.is_integer):
+            return floordiv(x, y, name=scope)
+        return _real_div(x, y, name=scope)
 
 
 @binary_op("FloorMod")
@@ -419,15 +422,20 @@ NotDifferentiable("LogicalNot")
 # -- cast --------------------------------------------------------------------------------
 
 def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
-    """``x`` converted to ``dtype`` (floats to ints truncate toward zero, as in TensorFlow)."""
-    (x,) = as_nodes([x])
-    target = _dtypes.as_dtype(dtype)
-    np_type = target.as_numpy_dtype
+    """``x`` converted to ``dtype`` (floats to ints truncate toward zero, as in TensorFlow); a literal
+    ``x`` becomes the constant ``Cast/x``.
 
-    def compute(value):
-        return value.astype(np_type, copy=False) if hasattr(value, "astype") else np.asarray(value, np_type)
-    return Tensor("Cast", (x,), compute=compute, attrs={"DstT": target}, dtype=target, shape=x.shape,
-                  name=name or "Cast")
+    TF's ``cast`` returns a node that already has ``dtype`` as it is, with no op; TensorSlow makes the
+    Cast all the same (its graphs differ there)."""
+    target = _dtypes.as_dtype(dtype)
+    with name_scope(name, "Cast", [x]) as scope:
+        (x,) = as_nodes([x], names=["x"])
+        np_type = target.as_numpy_dtype
+
+        def compute(value):
+            return value.astype(np_type, copy=False) if hasattr(value, "astype") else np.asarray(value, np_type)
+        return Tensor("Cast", (x,), compute=compute, attrs={"DstT": target}, dtype=target, shape=x.shape,
+                      name=scope)
 
 
 to_float = lambda x, name=None: cast(x, _dtypes.float32, name)  # noqa: E731  TF1 shorthands
