@@ -65,7 +65,10 @@ from .ops.core import Operation, convert_to_tensor
 from .ops.deprecated_aliases import arg_max, arg_min
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
 from .ops.linalg_ops import matmul
+from .ops.logging_ops import Print
+from .ops.logging_ops import print_v2 as print
 from .ops.losses_impl import div_no_nan
+from .ops.mask_ops import boolean_mask, sequence_mask
 from .ops.math_ops import (
     abs,
     add,
@@ -116,6 +119,8 @@ from .ops.nn_ops import log_softmax, softmax
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .ops.random_ops_extra import multinomial, random_gamma, random_shuffle
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
+from .ops.script_ops import numpy_function, py_func
+from .ops.segment_ops import segment_mean, segment_sum, unsorted_segment_sum
 from .ops.slice_ops import slice, sparse_to_dense  # noqa: A004  (tf.slice)
 from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .rnn.sequence_ops import reverse_sequence
@@ -172,6 +177,8 @@ from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, Run
 from .devices import device  # noqa: E402
 from . import layers  # noqa: E402  (tf.layers)
 from . import data  # noqa: E402  (tf.data: datasets and iterators)
+from . import metrics, nest  # noqa: E402  (tf.metrics: streaming metrics; tf.nest)
+from .train.moving_averages import moving_average_variables  # noqa: E402
 from .summary.protos import Event, SessionLog, Summary  # noqa: E402  (tf.Summary: the proto, imported on use)
 
 __version__ = "0.1.0"

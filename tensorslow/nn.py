@@ -6,6 +6,7 @@ from .ops.candidate_sampling_ops import (
 )
 from .ops.conv_ops import conv1d, conv2d, conv2d_backprop_input, conv2d_transpose, convolution
 from .ops.embedding_ops import embedding_lookup
+from .ops.lrn_ops import local_response_normalization, lrn
 from .ops.nn_impl import batch_normalization, dropout, l2_normalize, moments, weighted_cross_entropy_with_logits
 from .ops.nn_ops import (
     bias_add,

@@ -12,10 +12,17 @@ from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
 from .gradient_descent import GradientDescentOptimizer
 from .momentum import MomentumOptimizer
+from .moving_averages import ExponentialMovingAverage
 from .optimizer import Optimizer
 from .rmsprop import RMSPropOptimizer
 from .saver import Saver, SaverDef, export_meta_graph, import_meta_graph
-from .schedules import exponential_decay
+from .schedules import (
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
 from .training_util import (
     assert_global_step,
     create_global_step,
@@ -25,7 +32,9 @@ from .training_util import (
 )
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
-           "AdagradOptimizer", "exponential_decay", "get_global_step", "get_or_create_global_step",
+           "AdagradOptimizer", "exponential_decay", "piecewise_constant", "polynomial_decay",
+           "inverse_time_decay", "natural_exp_decay", "ExponentialMovingAverage", "get_global_step",
+           "get_or_create_global_step",
            "create_global_step", "assert_global_step", "global_step",
            # checkpoints
            "Saver", "SaverDef", "import_meta_graph", "export_meta_graph", "latest_checkpoint", "get_checkpoint_state",

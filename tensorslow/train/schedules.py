@@ -1,16 +1,122 @@
-"""Learning-rate schedules (the global step is made in ``training_util.py``)."""
+"""Learning-rate schedules of ``tf.train`` (the global step is made in ``training_util.py``).
+
+Each one is a small graph computed from the global step at every run, with TF1's formulas (``t`` is the
+step, cast to the learning rate's dtype; ``floor`` applies with ``staircase=True``)::
+
+    exponential_decay   lr * rate ** (t / steps)
+    natural_exp_decay   lr * exp(-rate) ** (t / steps)             (TF computes exp(-rate) first)
+    inverse_time_decay  lr / (1 + rate * t / steps)
+    polynomial_decay    (lr - end) * (1 - min(t, steps) / steps) ** power + end
+    piecewise_constant  values[i] for boundaries[i-1] < t <= boundaries[i]   (a tf.case, as TF builds it)
+
+``learning_rate`` may be a Python number or a tensor (a schedule of a schedule: a piecewise rate that
+also decays). Without a global step they raise TF's ValueError.
+"""
 from __future__ import annotations
 
-from .. import dtypes
-from ..graph import Tensor, TensorLike
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..graph import Tensor, TensorLike, name_scope
 
 
-def exponential_decay(learning_rate: float, global_step: TensorLike, decay_steps: float, decay_rate: float,
-                      staircase: bool = False, name: str | None = None) -> Tensor:
-    """lr * decay_rate ^ (global_step / decay_steps), floored if ``staircase``."""
+def _start(learning_rate, global_step, what):
+    """(rate as a tensor, its dtype, step cast to it): the common prologue of the decays."""
     from ..ops import math_ops
-    step = math_ops.cast(global_step, dtypes.float32)
-    p = math_ops.divide(step, float(decay_steps))
-    if staircase:
-        p = math_ops.floor(p)
-    return math_ops.multiply(float(learning_rate), math_ops.pow(float(decay_rate), p), name=name)
+    from ..ops.core import convert_to_tensor
+    if global_step is None:
+        raise ValueError(f"global_step is required for {what}.")
+    lr = convert_to_tensor(learning_rate, name="initial_learning_rate") if not isinstance(learning_rate, Tensor) \
+        else learning_rate
+    return lr, lr.dtype, math_ops.cast(global_step, lr.dtype)
+
+
+def _progress(step, decay_steps, dtype, staircase):
+    """p = t / decay_steps, floored if ``staircase``."""
+    from ..ops import math_ops
+    p = math_ops.truediv(step, math_ops.cast(decay_steps, dtype))
+    return math_ops.floor(p) if staircase else p
+
+
+def exponential_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, decay_rate: TensorLike,
+                      staircase: bool = False, name: str | None = None) -> Tensor:
+    """lr * decay_rate ^ (global_step / decay_steps), the exponent floored if ``staircase``."""
+    from ..ops import math_ops
+    with name_scope(name, "ExponentialDecay") as scope:
+        lr, dtype, step = _start(learning_rate, global_step, "exponential_decay")
+        p = _progress(step, decay_steps, dtype, staircase)
+        return math_ops.multiply(lr, math_ops.pow(math_ops.cast(decay_rate, dtype), p), name=scope)
+
+
+def natural_exp_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, decay_rate: float,
+                      staircase: bool = False, name: str | None = None) -> Tensor:
+    """lr * exp(-decay_rate * global_step / decay_steps), computed as TF does: exponential_decay with the
+    rate exp(-decay_rate)."""
+    from ..ops import math_ops
+    if global_step is None:
+        raise ValueError("global_step is required for natural_exp_decay.")
+    natural_rate = math_ops.exp(math_ops.negative(decay_rate))
+    return exponential_decay(learning_rate, global_step, decay_steps, natural_rate, staircase,
+                             name=name or "ExponentialDecay")
+
+
+def inverse_time_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, decay_rate: float,
+                       staircase: bool = False, name: str | None = None) -> Tensor:
+    """lr / (1 + decay_rate * global_step / decay_steps), the quotient floored if ``staircase``."""
+    from ..ops import math_ops
+    with name_scope(name, "InverseTimeDecay") as scope:
+        lr, dtype, step = _start(learning_rate, global_step, "inverse_time_decay")
+        p = _progress(step, decay_steps, dtype, staircase)
+        one = math_ops.cast(1, dtype)
+        denominator = math_ops.add(one, math_ops.multiply(math_ops.cast(decay_rate, dtype), p))
+        return math_ops.divide(lr, denominator, name=scope)
+
+
+def polynomial_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float,
+                     end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
+                     name: str | None = None) -> Tensor:
+    """(lr - end) * (1 - t / decay_steps) ^ power + end, with t = min(global_step, decay_steps); with
+    ``cycle`` the decay restarts: decay_steps grows to the first multiple of itself above the step."""
+    from ..ops import math_ops
+    from ..ops.indexing_ops import where_v2
+    with name_scope(name, "PolynomialDecay") as scope:
+        lr, dtype, step = _start(learning_rate, global_step, "polynomial_decay")
+        end = math_ops.cast(end_learning_rate, dtype)
+        power_t = math_ops.cast(power, dtype)
+        steps = math_ops.cast(decay_steps, dtype)
+        if cycle:
+            multiplier = where_v2(math_ops.equal(step, 0), 1.0, math_ops.ceil(step / decay_steps))
+            steps = math_ops.multiply(steps, multiplier)
+        else:
+            step = math_ops.minimum(step, steps)
+        p = math_ops.divide(step, steps)
+        return math_ops.add(math_ops.multiply(lr - end, math_ops.pow(1 - p, power_t)), end, name=scope)
+
+
+def _returning(value: Tensor) -> Callable[[], Tensor]:
+    """A branch function of tf.case that gives ``value``."""
+    return lambda: value
+
+
+def piecewise_constant(x: TensorLike, boundaries: Sequence[Any], values: Sequence[Any],
+                       name: str | None = None) -> Tensor:
+    """values[0] while x <= boundaries[0], values[i] while boundaries[i-1] < x <= boundaries[i], and
+    values[-1] once x > boundaries[-1]: a ``tf.case`` over those exclusive predicates, as in TF."""
+    from ..ops import math_ops
+    from ..ops.control_flow_ops import case
+    from ..ops.core import convert_to_tensor
+    if len(boundaries) != len(values) - 1:
+        raise ValueError("The length of boundaries should be 1 less than the length of values")
+    bounds = [b if isinstance(b, Tensor) else convert_to_tensor(b) for b in boundaries]
+    levels = [v if isinstance(v, Tensor) else convert_to_tensor(v) for v in values]
+    if len({v.dtype for v in levels}) > 1:
+        raise ValueError(f"Values must have elements all with the same dtype ({sorted(str(v.dtype) for v in levels)})")
+    step = convert_to_tensor(x)
+    bounds = [b if b.dtype == step.dtype else math_ops.cast(b, step.dtype) for b in bounds]
+    with name_scope(name, "PiecewiseConstant"):
+        pairs = [(math_ops.less_equal(step, bounds[0]), _returning(levels[0])),
+                 (math_ops.greater(step, bounds[-1]), _returning(levels[-1]))]
+        for low, high, v in zip(bounds[:-1], bounds[1:], levels[1:-1]):
+            pred = math_ops.logical_and(math_ops.greater(step, low), math_ops.less_equal(step, high))
+            pairs.append((pred, _returning(v)))
+        return case(pairs, _returning(levels[0]), exclusive=True)

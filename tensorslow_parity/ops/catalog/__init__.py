@@ -31,7 +31,19 @@ catalog; :func:`make_inputs` draws a case's inputs.
 The catalog depends on NumPy only, so the parity tool and the migration guide
 can read it without TensorFlow.
 """
-from tensorslow_parity.ops.catalog import array, control, conv, linalg, logic, math, nn, random, reductions, sequence
+from tensorslow_parity.ops.catalog import (
+    array,
+    control,
+    conv,
+    extras,
+    linalg,
+    logic,
+    math,
+    nn,
+    random,
+    reductions,
+    sequence,
+)
 from tensorslow_parity.ops.catalog.inputs import (
     DOMAINS,
     SHAPE_FAMILIES,
@@ -44,7 +56,7 @@ from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
            *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES,
-           *sequence.ENTRIES]
+           *sequence.ENTRIES, *extras.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 
