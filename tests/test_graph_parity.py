@@ -67,7 +67,16 @@ def literal_operands(tf):
         x * 3.0
 
 
-BUILDS = [literal_operands, additions, variables_and_matmul, get_variable_with_initializers, nested_scopes]
+def random_ops(tf):
+    """TF's random composites: shape, mean and stddev constants, the kernel, then mul and add."""
+    n = tf.placeholder(tf.int32, [2], name="n")
+    tf.random_normal([2, 3]), tf.random_normal([2, 3], mean=1.0, stddev=0.1, seed=1, name="w")
+    tf.truncated_normal([4], stddev=0.1), tf.random_uniform([3]), tf.random_uniform([3], -1, 1)
+    tf.random_uniform([3], 0, 10, dtype=tf.int32), tf.random_normal(n), tf.random_uniform((2,), maxval=3.0)
+    tf.random_normal([2], dtype=tf.float64)
+
+
+BUILDS = [random_ops, literal_operands, additions, variables_and_matmul, get_variable_with_initializers, nested_scopes]
 
 
 @pytest.mark.parametrize("build", BUILDS)

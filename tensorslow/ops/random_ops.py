@@ -13,6 +13,13 @@ graph seed is 87654321; neither -> a fresh random key per session. Each seed
 is taken mod 2^31 - 1, and (0, 0) becomes (0, 2^31 - 1). The kernel's
 generator is ``Philox(seed, seed2)``: ``seed`` is the key, ``seed2`` the high
 half of the counter.
+
+The graph is TF's, op for op: ``random_normal([2, 3])`` is the name scope
+``random_normal`` holding the constants ``shape``, ``mean`` and ``stddev``,
+the kernel ``RandomStandardNormal`` (draws from N(0, 1)), ``mul`` (times
+stddev) and the ``AddV2`` named ``random_normal`` (plus mean). A static shape
+is also the kernel's attribute: its ``shape`` constant stands beside it, as
+TF's shape input, without being read.
 """
 from __future__ import annotations
 
@@ -24,11 +31,12 @@ from .. import dtypes as _dtypes
 from .. import philox_dists
 from ..dtypes import DTypeLike
 from ..errors import InvalidArgumentError
-from ..graph import Graph, Tensor, TensorLike, get_default_graph
+from ..graph import Graph, Tensor, TensorLike, get_default_graph, name_scope
 from ..philox import Philox
 from ..registry import NotDifferentiable
 from ..shapes import TensorShape
-from .core import as_nodes
+from .core import as_nodes, convert_to_tensor
+from .math_ops import add, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
 MAXINT32 = 2**31 - 1
@@ -110,29 +118,49 @@ for _t in ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUn
     NotDifferentiable(_t)
 
 
-def _scaled(dtype, mean, stddev):
-    """``x * stddev + mean`` in the op's dtype, as TF's Mul and Add after the kernel."""
-    np_type = np.dtype(_dtypes.as_dtype(dtype).as_numpy_dtype).type
-    return lambda x: x * np_type(stddev) + np_type(mean)
+def _shape_node(op_type, shape):
+    """TF's shape input of a random op, made in its name scope: the constant ``shape`` for a shape given by
+    value (the kernel takes the dims themselves: the constant is not read), the node for a shape node, or
+    the ``shape`` Pack of a list holding nodes; the shape to give the kernel."""
+    if isinstance(shape, Tensor):
+        return shape
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
+        return convert_to_tensor(shape, name="shape")
+    dims = _static_dims(op_type, shape)
+    convert_to_tensor(np.asarray(dims, np.int32), name="shape")
+    return dims
+
+
+def _normal(op_type, kind, default_name, shape, mean, stddev, dtype, seed, name):
+    """TF's normal composite: ``kernel * stddev + mean``, the kernel drawing from N(0, 1) (or its truncation)."""
+    dtype = _dtypes.as_dtype(dtype)
+    with name_scope(name, default_name, [shape, mean, stddev]) as scope:
+        shape = _shape_node(op_type, shape)
+        mean_node = convert_to_tensor(mean, dtype=dtype, name="mean")
+        stddev_node = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        rnd = _random_op(op_type, kind, shape, dtype, seed, None, {}, lambda x: x)
+        return add(multiply(rnd, stddev_node, name="mul"), mean_node, name=scope)
 
 
 def random_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
                   seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from N(mean, stddev^2)."""
-    return _random_op("RandomStandardNormal", "normal", shape, dtype, seed, name, {},
-                      _scaled(dtype, mean, stddev))
+    """Samples from N(mean, stddev^2): ``RandomStandardNormal * stddev + mean``."""
+    return _normal("RandomStandardNormal", "normal", "random_normal", shape, mean, stddev, dtype, seed, name)
 
 
 def truncated_normal(shape: TensorLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = _dtypes.float32,
                      seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from N(mean, stddev^2), redrawn when more than 2 stddev from the mean."""
-    return _random_op("TruncatedNormal", "truncated_normal", shape, dtype, seed, name, {},
-                      _scaled(dtype, mean, stddev))
+    """Samples from N(mean, stddev^2), redrawn when more than 2 stddev from the mean:
+    ``TruncatedNormal * stddev + mean``."""
+    return _normal("TruncatedNormal", "truncated_normal", "truncated_normal", shape, mean, stddev, dtype, seed,
+                   name)
 
 
 def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = None,
                    dtype: DTypeLike = _dtypes.float32, seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from U[minval, maxval) (integers for integer dtypes)."""
+    """Samples from U[minval, maxval) (integers for integer dtypes): ``RandomUniform * (max - min) + min``,
+    as TF builds it: only ``* max`` when minval is the int 0, the kernel alone for the int bounds 0 and 1
+    (the default); one ``RandomUniformInt`` op for integers."""
     dtype = _dtypes.as_dtype(dtype)
     if dtype.is_integer:
         if maxval is None:
@@ -140,12 +168,22 @@ def random_uniform(shape: TensorLike, minval: float = 0, maxval: float | None = 
         lo, hi = int(minval), int(maxval)  # type: ignore[arg-type]
         if hi <= lo:
             raise InvalidArgumentError(None, f"RandomUniformInt: Need minval < maxval: {lo} >= {hi}")
-        return _random_op("RandomUniformInt", "uniform_int", shape, dtype, seed, name,
-                          {"minval": lo, "maxval": hi}, lambda x: x)
-    np_type = np.dtype(dtype.as_numpy_dtype).type
-    low, high = np_type(minval), np_type(1.0 if maxval is None else maxval)
-    span = high - low  # TF subtracts the two constants in the op's dtype
-    return _random_op("RandomUniform", "uniform", shape, dtype, seed, name, {}, lambda x: x * span + low)
+    maxval = 1 if maxval is None else maxval
+    min_is_zero = isinstance(minval, int) and minval == 0
+    max_is_one = isinstance(maxval, int) and maxval == 1
+    with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
+        shape = _shape_node("RandomUniformInt" if dtype.is_integer else "RandomUniform", shape)
+        if dtype.is_integer or not (min_is_zero and max_is_one):
+            low = convert_to_tensor(minval, dtype=dtype, name="min")
+            high = convert_to_tensor(maxval, dtype=dtype, name="max")
+        if dtype.is_integer:
+            return _random_op("RandomUniformInt", "uniform_int", shape, dtype, seed, scope,
+                              {"minval": lo, "maxval": hi}, lambda x: x)
+        rnd = _random_op("RandomUniform", "uniform", shape, dtype, seed, None, {}, lambda x: x)
+        if min_is_zero:
+            return rnd if max_is_one else multiply(rnd, high)
+        # TF subtracts the two constants in the op's dtype, then scales and shifts
+        return add(multiply(rnd, subtract(high, low, name="sub"), name="mul"), low, name=scope)
 
 
 _KERNEL_KINDS = {"RandomUniform": "uniform", "RandomStandardNormal": "normal", "TruncatedNormal": "truncated_normal"}
