@@ -76,7 +76,18 @@ def random_ops(tf):
     tf.random_normal([2], dtype=tf.float64)
 
 
-BUILDS = [random_ops, literal_operands, additions, variables_and_matmul, get_variable_with_initializers, nested_scopes]
+def reductions(tf):
+    """The axes are TF's constants: Sum/reduction_indices, or Const for all axes; ArgMax/dimension."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    tf.reduce_sum(x), tf.reduce_sum(x, 1), tf.reduce_mean(x, axis=[0, 1]), tf.reduce_max(x, 1, keepdims=True)
+    tf.reduce_sum(x, reduction_indices=[1]), tf.reduce_min(x, 0), tf.reduce_prod(x, 1), tf.reduce_mean(x)
+    tf.argmax(x, 1), tf.argmin(x, 0), tf.argmax(x, axis=1, name="best")
+    with tf.name_scope("loss"):
+        tf.reduce_mean(x, name="average")
+
+
+BUILDS = [reductions, random_ops, literal_operands, additions, variables_and_matmul, get_variable_with_initializers,
+          nested_scopes]
 
 
 @pytest.mark.parametrize("build", BUILDS)

@@ -41,6 +41,17 @@ def convert_to_tensor(value: TensorLike, dtype: DTypeLike = None, name: str | No
     return constant_node(value, dtype=dtype, name=name, graph=graph)
 
 
+def side_constant(value: Any, name: str, dtype: Any = np.int32) -> Tensor:
+    """TF's constant operand of an op (an axis, a shape, a permutation), made where TF makes it, with
+    TF's name (``Sum/reduction_indices``, ``Reshape/shape``).
+
+    TensorSlow's kernels take such values as attributes, known when the graph is built, so nothing
+    reads this node: it stands in the graph for TF's input, so that the graph holds TF's ops (their
+    names, order and count, from which TF derives op seeds). A session runs only what its fetches
+    need, so it costs nothing at run time."""
+    return constant_node(np.asarray(value, dtype), name=name)
+
+
 def _flatten(seq):
     for item in seq:
         if isinstance(item, (list, tuple)):

@@ -2,6 +2,11 @@
 
 They accept TensorFlow's spellings: ``axis`` or TF1's ``reduction_indices``,
 ``keepdims`` or TF1's ``keep_dims``; negative axes count from the end.
+
+The axes are the kernel's attribute; the graph also holds TF's constant for
+them (:func:`~tensorslow.ops.core.side_constant`): ``Sum/reduction_indices``
+for the axes given, or, for all axes, the constant ``Const`` = [0, ..., rank-1]
+made just before the op, as TF makes them.
 """
 import math
 
@@ -10,9 +15,9 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..fast_kernels import max_along, min_along, sum_along
-from ..graph import Tensor
+from ..graph import Tensor, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
-from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, reduced_shape
+from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, reduced_shape, side_constant
 
 
 def _reduction(op_type, kernel):
@@ -21,14 +26,17 @@ def _reduction(op_type, kernel):
         ax = normalize_axis(axis, reduction_indices, op_type)
         keep = keep_dims_alias(keepdims, keep_dims)
         _check_axes(op_type, x, ax)
-        if name is None:
-            name = op_type
         dtype = x.dtype
+        if ax is None and x.shape.ndims is not None:
+            side_constant(np.arange(x.shape.ndims), "Const")  # TF's "all axes", made before the op's scope
 
         def compute(value):
             return kernel(value, ax, keep)
-        return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax, "keepdims": keep}, dtype=dtype,
-                      shape=reduced_shape(x.shape, ax, keep), name=name)
+        with name_scope(name, op_type, [x]) as scope:
+            if ax is not None:
+                side_constant(ax, "reduction_indices")
+            return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax, "keepdims": keep}, dtype=dtype,
+                          shape=reduced_shape(x.shape, ax, keep), name=scope)
     build.op_type = op_type
     build.__doc__ = kernel.__doc__
     return build
@@ -171,8 +179,10 @@ def _arg_reduction(op_type, kernel):
 
         def compute(value):
             return kernel(value, axis=ax).astype(np_out)
-        return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax}, dtype=out,
-                      shape=reduced_shape(x.shape, ax, False), name=name or op_type)
+        with name_scope(name, op_type, [x]) as scope:
+            side_constant(ax, "dimension")  # TF's axis input
+            return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax}, dtype=out,
+                          shape=reduced_shape(x.shape, ax, False), name=scope)
     build.op_type = op_type
     NotDifferentiable(op_type)
     return build
