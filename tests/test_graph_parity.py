@@ -86,8 +86,18 @@ def reductions(tf):
         tf.reduce_mean(x, name="average")
 
 
-BUILDS = [reductions, random_ops, literal_operands, additions, variables_and_matmul, get_variable_with_initializers,
-          nested_scopes]
+def shapes_and_indexing(tf):
+    """TF's constant inputs: Reshape/shape, ExpandDims/dim, transpose/perm, GatherV2/axis, concat/axis, and
+    strided_slice/stack, stack_1, stack_2 (begin, end, strides) for each x[...]."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    i = tf.placeholder(tf.int32, [None], name="i")
+    tf.reshape(x, [-1, 1, 3]), tf.expand_dims(x, 1), tf.transpose(x), tf.transpose(x, [1, 0], name="t")
+    tf.gather(x, i), tf.concat([x, x], 1), tf.squeeze(tf.expand_dims(x, 1), [1])
+    x[0], x[:, 1], x[1:3], x[:, :2], x[-1], x[..., 0], x[:, None]
+
+
+BUILDS = [shapes_and_indexing, reductions, random_ops, literal_operands, additions, variables_and_matmul,
+          get_variable_with_initializers, nested_scopes]
 
 
 @pytest.mark.parametrize("build", BUILDS)

@@ -13,11 +13,11 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike, constant_node, get_default_graph
+from ..graph import Tensor, TensorLike, constant_node, get_default_graph, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from ..shapes import dims_of as _dims_of
-from .core import as_nodes, common_dtype, int_arg, pack, static_ints
+from .core import as_nodes, common_dtype, int_arg, pack, side_constant, static_ints
 from .indexing_ops import _strided_slice
 
 # -- reshape ------------------------------------------------------------------------------
@@ -38,8 +38,10 @@ def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> T
         except ValueError:
             raise ValueError(f"cannot reshape a value of shape {value.shape} ({value.size} elements) "
                              f"into shape {list(dims)}") from None
-    return Tensor("Reshape", (x,), compute=compute, attrs={"shape": dims}, dtype=x.dtype, shape=static,
-                  name=name or "Reshape")
+    with name_scope(name, "Reshape", [x]) as scope:
+        side_constant(dims, "shape")  # TF's shape input
+        return Tensor("Reshape", (x,), compute=compute, attrs={"shape": dims}, dtype=x.dtype, shape=static,
+                      name=scope)
 
 
 def _reshape_static(x, dims):
@@ -90,8 +92,10 @@ def expand_dims(input: TensorLike, axis: int | None = None, name: str | None = N
         pos = ax if ax >= 0 else len(dims) + 1 + ax
         dims.insert(pos, 1)
         shape = TensorShape(dims)
-    return Tensor("ExpandDims", (x,), compute=lambda v: xp.expand_dims(v, ax), attrs={"axis": ax},
-                  dtype=x.dtype, shape=shape, name=name or "ExpandDims")
+    with name_scope(name, "ExpandDims", [x]) as scope:
+        side_constant(ax, "dim")  # TF's axis input
+        return Tensor("ExpandDims", (x,), compute=lambda v: xp.expand_dims(v, ax), attrs={"axis": ax},
+                      dtype=x.dtype, shape=shape, name=scope)
 
 
 def squeeze(input: TensorLike, axis: int | Sequence[int] | None = None, name: str | None = None,  # noqa: A002
@@ -132,11 +136,11 @@ def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, nam
     static = None if perm is None else static_ints(perm, "perm", "Transpose")
     if perm is not None and static is None:
         # a list holding a node (static_ints gave None for it): packed into one perm node
-        perm_node = perm if isinstance(perm, Tensor) else pack(as_nodes(list(perm)), name="Transpose/perm")  # type: ignore[arg-type]
+        perm_node = perm if isinstance(perm, Tensor) else pack(as_nodes(list(perm)), name="transpose/perm")  # type: ignore[arg-type]
         rank = None if x.shape.dims is None else len(x.shape.dims)
         return Tensor("Transpose", (x, perm_node), compute=lambda v, p: xp.transpose(v, tuple(int(i) for i in p)),
                       attrs={"perm": None}, dtype=x.dtype, shape=TensorShape(None if rank is None else [None] * rank),
-                      name=name or "Transpose")
+                      name=name or "transpose")
     shape = TensorShape(None)
     if x.shape.dims is not None:
         p = static if static is not None else tuple(reversed(range(len(x.shape.dims))))
@@ -144,8 +148,11 @@ def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, nam
             raise ValueError(f"Transpose: perm {list(p)} is not a permutation of the axes of {x.name!r} "
                              f"with shape {x.shape}")
         shape = TensorShape([x.shape.dims[i] for i in p])
-    return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, static), attrs={"perm": static},
-                  dtype=x.dtype, shape=shape, name=name or "Transpose")
+    with name_scope(name, "transpose", [x]) as scope:
+        if x.shape.dims is not None:
+            side_constant(p, "perm")  # TF's perm input (the axes reversed when none is given)
+        return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, static), attrs={"perm": static},
+                      dtype=x.dtype, shape=shape, name=scope)
 
 
 @RegisterGradient("Transpose")
@@ -188,8 +195,10 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
                                      f"{[str(n.shape) for n in nodes]}")
                 dims.append(known.pop() if known else None)
         shape = TensorShape(dims)
-    return Tensor("ConcatV2", nodes, compute=lambda *vs: xp.concatenate(vs, axis=ax), attrs={"axis": ax},
-                  dtype=dtype, shape=shape, name=name or "concat")
+    with name_scope(name, "concat", nodes) as scope:
+        side_constant(ax, "axis")  # TF's axis input
+        return Tensor("ConcatV2", nodes, compute=lambda *vs: xp.concatenate(vs, axis=ax), attrs={"axis": ax},
+                      dtype=dtype, shape=shape, name=scope)
 
 
 @RegisterGradient("ConcatV2")

@@ -13,10 +13,10 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike
+from ..graph import Tensor, TensorLike, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape, broadcast_static
-from .core import as_nodes, broadcast_shape, common_dtype, int_arg, static_ints
+from .core import as_nodes, broadcast_shape, common_dtype, int_arg, side_constant, static_ints
 
 # -- slicing ------------------------------------------------------------------------------
 
@@ -72,7 +72,19 @@ def getitem(tensor, key):
             clean.append(int(k))
         else:
             raise TypeError(f"Unsupported index {k!r} for {tensor.name!r}: use ints, slices, None or ...")
-    return _strided_slice(tensor, tuple(clean))
+    with name_scope(None, "strided_slice", [tensor]) as scope:
+        for values in zip(*map(_begin_end_stride, clean)):  # TF's begin, end and strides inputs
+            side_constant(values, "stack")
+        return _strided_slice(tensor, tuple(clean), name=scope)
+
+
+def _begin_end_stride(k):
+    """TF's (begin, end, stride) entry for one item of an index; 0 where TF leaves it to a mask."""
+    if isinstance(k, slice):
+        return (k.start or 0, k.stop or 0, 1 if k.step is None else k.step)
+    if isinstance(k, int):
+        return (k, k + 1, 1)
+    return (0, 0, 1)  # None (a new axis) or ... (the axes between)
 
 
 @RegisterGradient("StridedSlice")
@@ -175,8 +187,10 @@ def gather(params: TensorLike, indices: TensorLike, axis: int = 0, name: str | N
             bad = index_values[(index_values < 0) | (index_values >= size)].ravel()[0]
             raise IndexError(f"index {bad} is out of range [0, {size}) along axis {ax}")
         return xp.take(values, index_values, axis=ax)
-    return Tensor("GatherV2", (p, idx), compute=compute, attrs={"axis": ax}, dtype=p.dtype, shape=shape,
-                  name=name or "GatherV2")
+    with name_scope(name, "GatherV2", [p, idx]) as scope:
+        side_constant(ax, "axis")  # TF's axis input
+        return Tensor("GatherV2", (p, idx), compute=compute, attrs={"axis": ax}, dtype=p.dtype, shape=shape,
+                      name=scope)
 
 
 @RegisterGradient("GatherV2")
