@@ -42,8 +42,12 @@ def _catalog_symbols():
                         why_not_tf2="" if entry.tf2 else f"the op catalog lists no TF2 counterpart for "
                                                          f"{entry.op_type} ({entry.notes or 'TF1 only'})")
         previous = out.setdefault(entry.tensorslow, symbol)
-        if previous != symbol:  # one symbol building several op types (matmul, pad, where) must map one way
+        # One symbol building several op types (matmul, pad, where) must map one way; if only some of its op
+        # types have a TF2 counterpart, the symbol has none (py_func: PyFunc and PyFuncStateless).
+        if previous.tf1 != symbol.tf1 or None not in (previous.tf2, symbol.tf2) and previous.tf2 != symbol.tf2:
             raise ValueError(f"op catalog maps tensorslow.{entry.tensorslow} two ways: {previous} and {symbol}")
+        if symbol.tf2 is None:
+            out[entry.tensorslow] = symbol
     return out
 
 
@@ -181,7 +185,8 @@ _TRAINING_API = {
                                                  "has none: no exact mapping"),
     "train.Optimizer": Symbol("train.Optimizer", None, why_not_tf2="subclass a keras.optimizers.Optimizer"),
     **{f"train.{name}": Symbol(f"train.{name}", None, why_not_tf2=GLOBAL_STEP)
-       for name in ("exponential_decay", "get_global_step", "get_or_create_global_step", "create_global_step")},
+       for name in ("exponential_decay", "inverse_time_decay", "natural_exp_decay", "piecewise_constant",
+                    "polynomial_decay", "get_global_step", "get_or_create_global_step", "create_global_step")},
 }
 
 #: losses

@@ -209,6 +209,25 @@ _DATA_API = {
 }
 
 
+# -- metrics, moving averages, masks, printing, Python functions, tf.nest -------------------------------------
+
+_METRICS = ("TF2's metrics are Keras objects (tf.keras.metrics.Accuracy, Mean...: update_state, result), not "
+            "(value, update_op) pairs on local variables")
+_EXTRAS_API = {
+    **_same("metrics.accuracy", "metrics.false_negatives", "metrics.false_positives", "metrics.mean",
+            "metrics.mean_absolute_error", "metrics.mean_squared_error", "metrics.precision", "metrics.recall",
+            "metrics.root_mean_squared_error", "metrics.true_negatives", "metrics.true_positives", tf2=_METRICS),
+    "metrics.metric_variable": Symbol(None, None, why_not_tf1="private in TensorFlow: create a local variable in "
+                                                              "the LOCAL_VARIABLES and METRIC_VARIABLES collections",
+                                      why_not_tf2=_METRICS),
+    "train.ExponentialMovingAverage": Symbol("train.ExponentialMovingAverage", "train.ExponentialMovingAverage"),
+    "moving_average_variables": Symbol("moving_average_variables", None, why_not_tf2=NO_GRAPH),
+    **_same("boolean_mask", "sequence_mask", "numpy_function", "print", "nn.local_response_normalization",
+            "nest.assert_same_structure", "nest.flatten", "nest.is_nested", "nest.map_structure",
+            "nest.pack_sequence_as", tf2=True),
+}
+
+
 # -- a program's scaffolding: tf.app, flags, logging, gfile, test, session options -------------------------
 
 _FLAGS = ("DEFINE_bool", "DEFINE_boolean", "DEFINE_enum", "DEFINE_float", "DEFINE_integer", "DEFINE_list",
@@ -266,7 +285,8 @@ NAMESPACES = {
     "gfile": _namespace("gfile", "io.gfile"), "io": _namespace("io", "io"),
     "io.gfile": _namespace("io.gfile", "io.gfile"),
     "test": _namespace("test", "test"),
+    "metrics": _namespace("metrics", None, _METRICS), "nest": _namespace("nest", "nest"),
 }
 
 TF1_API = {**_SCOPE_API, **_initializer_table(), **_LAYERS_API, **_RNN_API, **_NN_API, **_CONTROL_API,
-           **_CHECKPOINT_API, **_SUMMARY_API, **_DATA_API, **_SCAFFOLDING_API, **NAMESPACES}
+           **_CHECKPOINT_API, **_SUMMARY_API, **_DATA_API, **_EXTRAS_API, **_SCAFFOLDING_API, **NAMESPACES}
