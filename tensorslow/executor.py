@@ -37,6 +37,8 @@ def run(order, feeds, state, watch=None, check_numerics=False):
             values.update(backprop(node.backward, values, watch, check_numerics))
             continue
         inputs = [values[p] for p in node.inputs]
+        if node.control_inputs:
+            inputs = read_again(node, inputs, feeds, state)
         value = call_kernel(node, inputs, state)
         if node.n_outputs > 1:  # outputs kept for the gradient only (TF's xent backprop)
             value, *values[node, "extra"] = value
@@ -46,6 +48,16 @@ def run(order, feeds, state, watch=None, check_numerics=False):
             watch("forward", node, value)
         values[node] = value
     return values
+
+
+def read_again(node, inputs, feeds, state):
+    """The inputs of an op that waits on control dependencies, with its variables read now.
+
+    TF1 reads a variable when the op using it runs, so an op made under ``control_dependencies([update])``
+    sees the variable after the update even when the variable was read earlier in the same run (the
+    pattern of ``ExponentialMovingAverage`` after a training step). Its gradient uses the first read.
+    """
+    return [p.compute(state) if p.reads_at_use and p not in feeds else v for p, v in zip(node.inputs, inputs)]
 
 
 def call_kernel(node, inputs, state):

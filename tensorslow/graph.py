@@ -264,6 +264,9 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray + node` defers to node.__radd__
     has_value = True
     stateful = False
+    # True for variables: an op that waits on control dependencies reads it again when it runs (see
+    # executor.read_again), as TF1 reads a variable's current value when the op using it runs.
+    reads_at_use = False
     # A kernel may compute more than the node's value: with n_outputs = 2 it returns (value, extra), and
     # the extra output is passed to the gradient function only (op.outputs[1]), as TF's ops have outputs
     # that exist for their gradient (SoftmaxCrossEntropyWithLogits:1, the backprop).

@@ -100,8 +100,11 @@ class Plan:
 
 
 def hand_out(value, fed_values=()):
-    """``value`` as a fetch returns it: a copy when it is shared (a variable's value or a constant, which
-    are read-only) or may be the caller's own fed array or a view of one."""
+    """``value`` as a fetch returns it: a 0-d result as a NumPy scalar (``np.float32(2.0)``, as TensorFlow
+    gives it); a copy when it is shared (a variable's value or a constant, which are read-only) or may
+    be the caller's own fed array or a view of one."""
+    if isinstance(value, xp.ndarray) and value.ndim == 0:
+        return value[()]
     if isinstance(value, xp.ndarray) and (not value.flags.writeable
                                           or any(xp.may_share_memory(value, f) for f in fed_values)):
         return value.copy()

@@ -100,6 +100,8 @@ class StepWriter:
         kernel = self.bind("kernel", node, out or _kernel(node))
         v = self.names.value(node)
         ins = [self.names.value(p) for p in node.inputs]
+        if node.control_inputs:
+            ins = self.read_again(node, ins)
         args = (["state"] if node.stateful else []) + ins
         extra = self.extras[node] = [self.names.new(f"{v}_output_{k}") for k in range(1, node.n_outputs)]
         args += ["<buffer>"] if out is not None else []
@@ -109,6 +111,19 @@ class StepWriter:
         fresh = node.type in fast_kernels.FRESH_OUTPUT_TYPES and not node.stateful
         self.steps.append(Step(node, lines, tuple(ins), (v, *extra), input_names=tuple(ins),
                                takes_buffer=out is not None, aliases_inputs=not fresh))
+
+    def read_again(self, node, ins):
+        """``executor.read_again``: a step reading each variable input again, just before an op that waits on
+        control dependencies; the op takes those fresh values (its gradient, the first read)."""
+        ins = list(ins)
+        for k, p in enumerate(node.inputs):
+            if p.reads_at_use and p not in self.fed:
+                fresh = self.names.new(f"{ins[k]}_now")
+                kernel = self.bind("kernel", p, _kernel(p))
+                self.steps.append(Step(p, [f"{fresh} = {kernel}(state)  # {p.op_name!r} read again after "
+                                           f"the control dependencies of {node.op_name!r}"], (), (fresh,)))
+                ins[k] = fresh
+        return ins
 
     def backward(self, bp):
         """The steps of backward pass ``bp``: seed the ys, then each op's gradient, then the results."""

@@ -109,6 +109,7 @@ class Variable(Tensor):
     """
 
     stateful = True
+    reads_at_use = True
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  collections: Sequence[str] | None = None, validate_shape: bool = True, caching_device: Any = None,

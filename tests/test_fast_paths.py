@@ -150,15 +150,15 @@ def test_gradient_functions_see_attributes_and_needs_during_a_run(register_gradi
 def test_fetched_seed_gradient_is_a_private_writeable_copy():
     g = ts.Graph()
     with g.as_default():
-        x = ts.placeholder(ts.float64, [])
+        x = ts.placeholder(ts.float64, [2])  # not 0-d: a 0-d fetch is an immutable NumPy scalar
         y = x * 2.0
         (dy,) = ts.gradients(y, [y])
         (dx,) = ts.gradients(y, [x])
         with ts.Session() as sess:
-            first = sess.run(dy, {x: 1.0})
+            first = sess.run(dy, {x: [1.0, 1.0]})
             first[...] = 42.0  # must not reach the next run
-            assert sess.run(dy, {x: 1.0}) == 1.0
-            assert sess.run(dx, {x: 1.0}) == 2.0
+            assert sess.run(dy, {x: [1.0, 1.0]}).tolist() == [1.0, 1.0]
+            assert sess.run(dx, {x: [1.0, 1.0]}).tolist() == [2.0, 2.0]
 
 
 def test_seed_follows_a_non_scalar_y_with_an_unknown_batch():

@@ -282,3 +282,39 @@ def test_an_op_is_named_without_its_output_index_and_fetches_as_none(tf1):
         np.testing.assert_array_equal(session.run(v), np.full((2, 2), 2.0))
         update.op.run()
         np.testing.assert_array_equal(v.eval(), np.full((2, 2), 4.0))
+
+
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
+def test_an_op_under_control_dependencies_reads_the_variable_after_them(tf1, executor):
+    """TF1 reads a variable when the op using it runs: after an update it waits on, even when the variable
+    was read before the update in the same run (the moving-average-after-a-step pattern)."""
+    def build(lib):
+        v = lib.Variable(1.0)
+        before = v * 10.0
+        update = lib.assign_add(v, before * 0.0 + 1.0)  # reads `before`: v is read before it is updated
+        with lib.control_dependencies([update]):
+            after = [v * 1.0, lib.identity(v), lib.subtract(v, before)]
+        return [before, *after]
+
+    with ts.Session(executor=executor) as session:
+        fetches = build(ts)
+        session.run(ts.global_variables_initializer())
+        ours = session.run(fetches)
+    fetches = build(tf1)
+    with tf1.Session() as session:
+        session.run(tf1.global_variables_initializer())
+        theirs = session.run(fetches)
+    assert [float(v) for v in ours] == [float(v) for v in theirs] == [10.0, 2.0, 2.0, -8.0]
+
+
+def test_a_scalar_fetch_is_a_numpy_scalar_as_in_tensorflow(tf1):
+    def build(lib):
+        x = lib.constant(2.0)
+        return [x * 1.0, lib.identity(x), lib.reduce_sum(lib.ones([3], lib.int32)), x > 1.0]
+
+    with ts.Session() as session:
+        ours = session.run(build(ts))
+    with tf1.Session() as session:
+        theirs = session.run(build(tf1))
+    assert [type(v) for v in ours] == [type(v) for v in theirs] == [np.float32, np.float32, np.int32, np.bool_]
+    assert repr(ours) == repr(theirs)
