@@ -172,14 +172,29 @@ def disable_v2_behavior():
 disable_eager_execution = disable_v2_behavior
 newaxis = None
 
-from . import app, errors, flags, gfile, initializers, io, logging, math, random, summary, test  # noqa: E402  (submodules: tf.errors...)
+# Submodules that are namespaces of TF's API (tf.errors, tf.layers, tf.data, tf.summary...), imported after
+# the names above because some of them build on those names.
+from . import (  # noqa: E402
+    app,
+    data,
+    errors,
+    flags,
+    gfile,
+    initializers,
+    io,
+    layers,
+    logging,
+    math,
+    metrics,
+    nest,
+    random,
+    summary,
+    test,
+)
 from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions  # noqa: E402
 from .devices import device  # noqa: E402
-from . import layers  # noqa: E402  (tf.layers)
-from . import data  # noqa: E402  (tf.data: datasets and iterators)
-from . import metrics, nest  # noqa: E402  (tf.metrics: streaming metrics; tf.nest)
-from .train.moving_averages import moving_average_variables  # noqa: E402
 from .summary.protos import Event, SessionLog, Summary  # noqa: E402  (tf.Summary: the proto, imported on use)
+from .train.moving_averages import moving_average_variables  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = sorted(name for name in globals() if not name.startswith("_"))

@@ -34,3 +34,6 @@ def add_check_numerics_ops():
     enable_check_numerics()
     from .variables import no_op
     return no_op(name="check_numerics")
+
+# The public API: what `tensorslow.debugging` offers (imports used to build it are not part of it).
+__all__ = ["check_numerics", "disable_check_numerics", "enable_check_numerics"]

@@ -152,3 +152,7 @@ def _constant_array(value: typing.Any, dtype: DTypeLike, name: str) -> tuple[np.
         raise TypeError(f"{name}: the value {value!r} is out of the range of {dt.name}") from None
     except (TypeError, ValueError) as e:
         raise TypeError(f"{name}: cannot convert {value!r} to a constant of dtype {dt.name}: {e}") from None
+
+# The public API: what `tensorslow.dtypes` offers (imports used to build it are not part of it).
+__all__ = ["DType", "as_dtype", "bool", "double", "float16", "float32", "float64", "half", "int16", "int32", "int64",
+           "int8", "uint8"]

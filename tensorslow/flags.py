@@ -238,3 +238,8 @@ def _bounded(kind: Callable[[str], Any], lower: Any, upper: Any) -> Callable[[st
 def _print_help_and_exit(flag_values: FlagValues) -> None:
     print(f"usage: {sys.argv[0] if sys.argv else 'program'} [flags]\n\nflags:\n{flag_values.help_text()}")
     sys.exit(1)  # absl exits with status 1 after --help
+
+# The public API: what `tensorslow.flags` offers (imports used to build it are not part of it).
+__all__ = ["DEFINE_bool", "DEFINE_boolean", "DEFINE_enum", "DEFINE_float", "DEFINE_integer", "DEFINE_list",
+           "DEFINE_string", "DuplicateFlagError", "Error", "FLAGS", "Flag", "FlagValues", "IllegalFlagValueError",
+           "UnparsedFlagAccessError", "UnrecognizedFlagError"]

@@ -15,11 +15,7 @@ import shutil
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from tensorslow.errors import InvalidArgumentError, NotFoundError, OpError
-
-
-class AlreadyExistsError(OpError):
-    """The file or directory to create is already there (``tf.errors.AlreadyExistsError``)."""
+from tensorslow.errors import AlreadyExistsError, InvalidArgumentError, NotFoundError
 
 
 def _not_found(path: Any) -> NotFoundError:
@@ -189,3 +185,9 @@ def join(path: Any, *paths: Any) -> str:
 # TF1's names (tf.gfile.*)
 Exists, IsDirectory, MakeDirs, MkDir, Glob = exists, isdir, makedirs, mkdir, glob
 ListDirectory, Remove, DeleteRecursively, Rename, Copy, Stat, Walk = listdir, remove, rmtree, rename, copy, stat, walk
+
+# The public API: what `tensorslow.gfile` offers (imports used to build it are not part of it).
+__all__ = ["AlreadyExistsError", "Copy", "DeleteRecursively", "Exists", "FastGFile", "FileStatistics", "GFile",
+           "Glob", "IsDirectory", "ListDirectory", "MakeDirs", "MkDir", "Open", "Remove", "Rename", "Stat", "Walk",
+           "copy", "exists", "glob", "isdir", "join", "listdir", "makedirs", "mkdir", "remove", "rename", "rmtree",
+           "stat", "walk"]

@@ -100,3 +100,8 @@ def log_first_n(level: int, msg: Any, n: int, *args: Any) -> None:
 def flush() -> None:
     for handler in get_logger().handlers:
         handler.flush()
+
+# The public API: what `tensorslow.logging` offers (imports used to build it are not part of it).
+__all__ = ["DEBUG", "ERROR", "FATAL", "INFO", "WARN", "debug", "error", "fatal", "flush", "get_logger",
+           "get_verbosity", "info", "log", "log_every_n", "log_first_n", "log_if", "set_verbosity", "vlog", "warn",
+           "warning"]

@@ -16,3 +16,6 @@ def gpu_device_name() -> str:
 
 def is_built_with_cuda() -> bool:
     return False
+
+# The public API: what `tensorslow.test` offers (imports used to build it are not part of it).
+__all__ = ["gpu_device_name", "is_built_with_cuda", "is_gpu_available"]

@@ -217,31 +217,19 @@ def test_symbol_table_names_exist_in_tensorslow():
         _lookup(tensorslow, name)
 
 
-# Names that TensorSlow's submodules import for their own use: not API, so unknown to the translator.
-# (annotations: `from __future__ import annotations`; Any, Callable...: typing names for annotations)
-_FLAGS_LEAKED = {"annotations", "Any", "Callable", "Sequence"}
-_GFILE_LEAKED = {"annotations", "Any", "Iterator", "NamedTuple", "InvalidArgumentError", "NotFoundError", "OpError"}
-LEAKED = {"losses": {"annotations", "math_ops", "GraphKeys", "Tensor", "convert_to_tensor", "get_default_graph"},
-          "debugging": {"InvalidArgumentError", "RegisterGradient", "Tensor", "as_nodes", "xp",
-                        "add_check_numerics_ops"},
-          "dtypes": {"np", "dtype_of_python_value", "DTypeLike"},  # DTypeLike: a type alias for annotations
-          "app": {"annotations", "Any", "Callable", "NoReturn", "Sequence"},
-          "flags": _FLAGS_LEAKED, "app.flags": _FLAGS_LEAKED,
-          "gfile": _GFILE_LEAKED, "io.gfile": _GFILE_LEAKED,
-          "logging": {"annotations", "Any", "Counter"},
-          "test": {"annotations", "Any"}, "nest": {"annotations", "Any", "Callable"},
-          # tensorslow/metrics.py imports the ops it builds with by name; Metric and TensorLike: type aliases
-          "metrics": {"annotations", "Any", "Metric", "TensorLike", "GraphKeys", "Tensor", "Variable", "abs_",
-                      "assign_add", "cast", "control_dependencies", "convert_to_tensor", "div_no_nan", "equal",
-                      "get_default_graph", "greater", "identity", "logical_and", "maximum", "multiply",
-                      "ones_like", "reduce_sum", "size", "sqrt", "squared_difference", "squeeze", "subtract",
-                      "variable_scope", "where"}}
+def _public(namespace):
+    """A namespace's public names: its ``__all__`` when it has one (the imports it is built with are not API)."""
+    names = getattr(namespace, "__all__", None)
+    if names is not None:
+        missing = [n for n in names if not hasattr(namespace, n)]
+        assert not missing, f"{namespace.__name__}.__all__ names what it does not have: {missing}"
+        return names
+    return [n for n in dir(namespace) if not n.startswith("_")]
 
 
 def _uncovered_members(name, namespace):
-    return [f"{name}.{inner}" for inner in dir(namespace)
-            if not inner.startswith("_") and not isinstance(getattr(namespace, inner), types.ModuleType)
-            and inner not in LEAKED.get(name, ()) and f"{name}.{inner}" not in SYMBOLS]
+    return [f"{name}.{inner}" for inner in _public(namespace)
+            if not isinstance(getattr(namespace, inner), types.ModuleType) and f"{name}.{inner}" not in SYMBOLS]
 
 
 def test_symbol_table_covers_tensorslow_api():

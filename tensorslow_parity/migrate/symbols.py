@@ -156,7 +156,9 @@ _ERRORS_API = {
        ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError")},
     **{f"errors.{name}": Symbol(f"errors.{name}", f"errors.{name}") for name in
        ("OpError", "InvalidArgumentError", "FailedPreconditionError", "NotFoundError", "OutOfRangeError",
-        "DataLossError")},
+        "DataLossError", "CancelledError", "UnknownError", "DeadlineExceededError", "AlreadyExistsError",
+        "PermissionDeniedError", "ResourceExhaustedError", "AbortedError", "UnimplementedError", "InternalError",
+        "UnavailableError", "UnauthenticatedError")},
 }
 
 #: nn beyond the catalog

@@ -78,7 +78,7 @@ ENTRIES = (
         keras_op=None, keras_layer=None, build=lambda tf, x: tf.py_func(np.tanh, [x], x.dtype), n_float=1,
         family="any", examples=UNARY, differentiable=False, notes="NumPy inside the graph; no gradient"),
     OpEntry(
-        op_type="PyFuncStateless", tensorslow="py_func", tf_v1="tf.compat.v1.py_func", tf2=None, keras_op=None,
-        keras_layer=None, build=lambda tf, x: tf.py_func(np.square, [x], x.dtype, stateful=False), n_float=1,
-        family="any", examples=UNARY, differentiable=False),
+        op_type="PyFuncStateless", tensorslow="py_func", tf_v1="tf.compat.v1.py_func", tf2="tf.numpy_function",
+        keras_op=None, keras_layer=None, build=lambda tf, x: tf.py_func(np.square, [x], x.dtype, stateful=False),
+        n_float=1, family="any", examples=UNARY, differentiable=False),
 )
