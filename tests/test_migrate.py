@@ -105,7 +105,7 @@ def test_every_change_is_reported_with_its_line(path):
 
 def test_tf1_translation_of_the_course_idioms():
     code = translate((EXAMPLES / "perceptron.py").read_text(), "tf1", EXAMPLES / "perceptron.py").code
-    assert "import tensorflow.compat.v1 as tf  # noqa: E402\ntf.disable_eager_execution()\n" in code
+    assert "import tensorflow.compat.v1 as tf  # noqa: E402\ntf.disable_v2_behavior()\n" in code
     assert "tensorslow" not in code and "ts." not in code
     assert "    tf.reset_default_graph()\n    X = tf.placeholder(tf.float64)\n" in code
     # the hand-set perceptron's int literals meet float64 placeholders: TensorFlow needs them float64
@@ -141,7 +141,7 @@ def test_from_imports_and_renamed_symbols():
               "AdamOptimizer\nx = placeholder()\np = softmax(nn.relu(x))\n")
     code = translate(source, "tf1").code
     assert code.startswith("import tensorflow.compat.v1 as tf\nfrom tensorflow.compat.v1 import placeholder, nn"
-                           "  # the API\nfrom tensorflow.compat.v1.nn import softmax\ntf.disable_eager_execution()\n"
+                           "  # the API\nfrom tensorflow.compat.v1.nn import softmax\ntf.disable_v2_behavior()\n"
                            "from tensorflow.compat.v1.train import AdamOptimizer\n")
     assert "x = placeholder(tf.float64)" in code
 
@@ -499,3 +499,37 @@ def test_help_documents_the_defaults(capsys):
     for phrase in ("SCRIPT_tf1.py", "--inplace", "OUT.report.txt", "--check", "exit status", "--to"):
         assert phrase in text
     assert translator_module.__doc__ and "libcst" in translator_module.__doc__
+
+
+LAYERS_PROGRAM = '''"""A seeded tf.layers program."""
+import numpy as np
+import tensorslow as tf
+
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [None, 3])
+y = tf.layers.dense(tf.layers.dense(x, 4, activation=tf.nn.relu), 1)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    print(sess.run(y, {x: np.ones((2, 3))}).ravel())
+'''
+
+
+def test_a_program_with_tf_layers_sets_legacy_keras_before_importing_tensorflow():
+    translation = translate(LAYERS_PROGRAM, "tf1")
+    lines = translation.code.splitlines()
+    setting = lines.index('os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers and rnn_cell need '
+                          'Keras 2 (pip install tf-keras)')
+    assert lines[setting - 1] == "import os"
+    assert setting < lines.index("import tensorflow.compat.v1 as tf")
+    assert "tf.disable_v2_behavior()" in lines
+    assert any("TF_USE_LEGACY_KERAS=1 set before TensorFlow" in str(m) for m in translation.changes)
+    assert "TF_USE_LEGACY_KERAS" not in translate((FIXTURES / "course_tour.py").read_text(), "tf1").code
+
+
+@pytest.mark.slow
+def test_a_seeded_layers_program_gives_tensorflows_numbers_once_translated(tmp_path, capsys):
+    """TF1 behaviour (disable_v2_behavior) and legacy Keras: TF draws the same seeded weights as TensorSlow."""
+    program = tmp_path / "layers_program.py"
+    program.write_text(LAYERS_PROGRAM)
+    assert migrate(program, "--to", "tf1", "--check") == 0
+    assert "check: agree" in capsys.readouterr().out

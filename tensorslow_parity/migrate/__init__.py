@@ -45,7 +45,7 @@ Failure
 
 Targets
     ``tf1`` (default): ``import tensorflow.compat.v1 as tf`` and
-    ``tf.disable_eager_execution()``; ``sess.run(tf.global_variables_initializer())``
+    ``tf.disable_v2_behavior()``; ``sess.run(tf.global_variables_initializer())``
     after each Session is created; untyped placeholders get ``tf.float64``;
     a bare ``ts.Graph().as_default()`` becomes ``tf.reset_default_graph()``.
     ``tf2``: eager TF2 for the course's simple pattern (see :mod:`.tf2`).

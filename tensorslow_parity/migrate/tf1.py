@@ -2,13 +2,21 @@
 
 Initializers are inserted after sessions are created, a bare
 ``ts.Graph().as_default()`` becomes ``tf.reset_default_graph()``, untyped
-placeholders get ``tf.float64``, and ``tf.disable_eager_execution()`` follows
-the import.
+placeholders get ``tf.float64``, and ``tf.disable_v2_behavior()`` follows the
+import (graph mode, reference variables, TF1's initializers for layers and
+TF1's control flow: TensorFlow 1 as the program was written for). A program
+using ``tf.compat.v1.layers`` or ``nn.rnn_cell`` sets ``TF_USE_LEGACY_KERAS=1``
+before importing TensorFlow: since TF 2.16 those need Keras 2 (the
+``tf-keras`` package).
 """
 import libcst as cst
 
-from .program import INITIALIZERS, SESSIONS, arg, is_none
+from .program import INITIALIZERS, SESSIONS, Message, arg, is_none
 from .rewrite import Translator
+from .symbols_tf1_api import needs_legacy_keras
+
+_LEGACY_KERAS = ('os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers and rnn_cell need Keras 2 '
+                 '(pip install tf-keras)')
 
 # Calls that create variables: a TF1 session's initializer must run after them.
 _CREATES_VARIABLES = ("minimize", "apply_gradients")
@@ -22,9 +30,28 @@ class Tf1Translator(Translator):
     def __init__(self, scan, path=None):
         super().__init__(scan, path)
         self._hoisted = []  # statements to put before the current statement line
+        self._legacy_keras = False  # whether a symbol used needs TF_USE_LEGACY_KERAS=1
+
+    def target_name(self, symbol):
+        self._legacy_keras = self._legacy_keras or needs_legacy_keras(symbol.tf1)
+        return super().target_name(symbol)
+
+    def leave_Module(self, original_node, updated_node):
+        updated_node = super().leave_Module(original_node, updated_node)
+        if not self._legacy_keras:
+            return updated_node
+        body = list(updated_node.body)
+        first = next(k for k, statement in enumerate(body) if "import tensorflow" in self.code(statement))
+        setting = [cst.parse_statement("import os"), cst.parse_statement(_LEGACY_KERAS)]
+        setting[0] = setting[0].with_changes(leading_lines=body[first].leading_lines)
+        body[first] = body[first].with_changes(leading_lines=[])
+        self.changes.append(Message(self.line(self.scan.imports[0]), "TF_USE_LEGACY_KERAS=1 set before TensorFlow "
+                                    "is imported: the program uses tf.compat.v1.layers or rnn_cell, which need "
+                                    "Keras 2 (tf-keras) since TF 2.16"))
+        return updated_node.with_changes(body=[*body[:first], *setting, *body[first:]])
 
     def after_first_import(self):
-        return [f"{self.root}.disable_eager_execution()"]
+        return [f"{self.root}.disable_v2_behavior()"]
 
     def init_statement(self, session_code):
         return cst.parse_statement(f"{session_code}.run({self.tf('global_variables_initializer')}())")

@@ -49,7 +49,7 @@ class Translation:
 
     def report(self, script, output):
         """The text of the report: target, every change, note and error with its line."""
-        target = {"tf1": "tf1: import tensorflow.compat.v1 as tf, graph mode (tf.disable_eager_execution())",
+        target = {"tf1": "tf1: import tensorflow.compat.v1 as tf, graph mode (tf.disable_v2_behavior())",
                   "tf2": "tf2: import tensorflow as tf, eager (functions of the placeholders, tf.GradientTape, "
                          "tf.keras.optimizers)"}[self.target]
         lines = ["TensorSlow -> TensorFlow migration report", "",
