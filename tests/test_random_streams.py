@@ -28,11 +28,14 @@ def draws(lib, build, graph_seed=None, runs=3):
 
 
 def assert_same(tf1, build, graph_seed=None, runs=3):
+    """``build``'s random draws are bitwise equal in TensorSlow and TF (NaN equal to NaN), run after run."""
     ours, theirs = draws(ts, build, graph_seed, runs), draws(tf1, build, graph_seed, runs)
     for run, (a, b) in enumerate(zip(ours, theirs)):
         for x, y in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
-            assert x.dtype == y.dtype and x.shape == y.shape
-            assert np.array_equal(x, y), f"run {run + 1}: {np.sum(x != y)} of {x.size} values differ"
+            assert x.dtype == y.dtype and x.shape == y.shape, f"run {run + 1}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}"
+            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), \
+                f"run {run + 1}: {np.sum(x != y)} of {x.size} values differ"
+    return ours
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

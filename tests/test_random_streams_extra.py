@@ -12,31 +12,12 @@ import sys
 
 import numpy as np
 import pytest
+from test_random_streams import FLOATS, assert_same, draws  # noqa: F401  (draws: used by some cases)
 
 import tensorslow as ts
 from tensorslow import errors, philox_dists
 
-FLOATS = ("float16", "float32", "float64")
 SEEDS = [(None, 3), (7, None), (7, 11), (0, 0)]  # (graph seed, op seed): op only, graph only, both, the (0, 0) rule
-
-
-def draws(lib, build, graph_seed=None, runs=3):
-    with lib.Graph().as_default():
-        if graph_seed is not None:
-            lib.set_random_seed(graph_seed)
-        fetches = build(lib)
-        with lib.Session() as sess:
-            return [sess.run(fetches) for _ in range(runs)]
-
-
-def assert_same(tf1, build, graph_seed=None, runs=3):
-    ours, theirs = draws(ts, build, graph_seed, runs), draws(tf1, build, graph_seed, runs)
-    for run, (a, b) in enumerate(zip(ours, theirs)):
-        for x, y in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
-            assert x.dtype == y.dtype and x.shape == y.shape, f"run {run + 1}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}"
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), \
-                f"run {run + 1}: {np.sum(x != y)} of {x.size} values differ"
-    return ours
 
 
 def graph_ops(lib, build):
