@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 import pytest
-from test_random_streams import FLOATS, assert_same, draws  # noqa: F401  (draws: used by some cases)
+from test_random_streams import FLOATS, assert_same, draws
 
 import tensorslow as ts
 from tensorslow import errors, philox_dists
