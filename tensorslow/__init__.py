@@ -69,6 +69,30 @@ from .ops.logging_ops import Print
 from .ops.logging_ops import print_v2 as print
 from .ops.losses_impl import div_no_nan
 from .ops.mask_ops import boolean_mask, sequence_mask
+from .ops.math_extra_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cos,
+    cosh,
+    digamma,
+    erf,
+    erfc,
+    expm1,
+    is_finite,
+    is_inf,
+    is_nan,
+    lgamma,
+    log_sigmoid,
+    rint,
+    sin,
+    sinh,
+    tan,
+)
 from .ops.math_ops import (
     abs,
     add,
@@ -118,6 +142,7 @@ from .ops.math_ops import (
 from .ops.nn_ops import log_softmax, softmax
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .ops.random_ops_extra import multinomial, random_gamma, random_shuffle
+from .ops.reduction_extra_ops import count_nonzero, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
 from .ops.script_ops import numpy_function, py_func
 from .ops.segment_ops import segment_mean, segment_sum, unsorted_segment_sum

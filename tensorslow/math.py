@@ -1,4 +1,28 @@
 """``tf.math``: elementwise math, comparisons and reductions under their TF2 names."""
+from .ops.math_extra_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cos,
+    cosh,
+    digamma,
+    erf,
+    erfc,
+    expm1,
+    is_finite,
+    is_inf,
+    is_nan,
+    lgamma,
+    log_sigmoid,
+    rint,
+    sin,
+    sinh,
+    tan,
+)
 from .ops.math_ops import (
     abs,
     add,
@@ -35,4 +59,15 @@ from .ops.math_ops import (
     tanh,
 )
 from .ops.nn_ops import log_softmax, softmax
+from .ops.reduction_extra_ops import (
+    count_nonzero,
+    cumprod,
+    cumsum,
+    reduce_all,
+    reduce_any,
+    reduce_euclidean_norm,
+    reduce_logsumexp,
+    reduce_std,
+    reduce_variance,
+)
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum

@@ -272,6 +272,28 @@ _SCAFFOLDING_API = {
             tf2=_SESSION_OPTIONS),
 }
 
+# -- more math and array ops: tf.math (tf.linalg) spellings of catalog ops, and composites of catalog ops ------
+
+#: catalog ops that tensorslow.math also has, under the same name in tf.compat.v1.math and TF2's tf.math
+_MATH_ALIASES = ("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "cumprod", "cumsum",
+                 "digamma", "erf", "erfc", "expm1", "is_finite", "is_inf", "is_nan", "lgamma", "reduce_all",
+                 "reduce_any", "rint", "sin", "sinh", "tan")
+#: composites of catalog ops: (tensorslow path, TF1 path, TF2 path)
+_COMPOSITES = (
+    ("count_nonzero", "count_nonzero", "math.count_nonzero"),
+    ("math.count_nonzero", "math.count_nonzero", "math.count_nonzero"),
+    ("log_sigmoid", "log_sigmoid", "math.log_sigmoid"),
+    ("math.log_sigmoid", "math.log_sigmoid", "math.log_sigmoid"),
+    ("reduce_logsumexp", "reduce_logsumexp", "reduce_logsumexp"),
+    ("math.reduce_logsumexp", "math.reduce_logsumexp", "math.reduce_logsumexp"),
+    ("math.reduce_std", "math.reduce_std", "math.reduce_std"),
+    ("math.reduce_variance", "math.reduce_variance", "math.reduce_variance"),
+)
+_MORE_OPS_API = {
+    **{f"math.{name}": Symbol(f"math.{name}", f"math.{name}", OP) for name in _MATH_ALIASES},
+    **{ts: Symbol(tf1, tf2, OP) for ts, tf1, tf2 in _COMPOSITES},
+}
+
 NAMESPACES = {
     "layers": _namespace("layers", None, "TF2 has no tf.layers: use tf.keras.layers"),
     "nn.rnn_cell": _namespace("nn.rnn_cell", None, _keras_cell("use Keras cells and keras.layers.RNN")),
@@ -289,4 +311,5 @@ NAMESPACES = {
 }
 
 TF1_API = {**_SCOPE_API, **_initializer_table(), **_LAYERS_API, **_RNN_API, **_NN_API, **_CONTROL_API,
-           **_CHECKPOINT_API, **_SUMMARY_API, **_DATA_API, **_EXTRAS_API, **_SCAFFOLDING_API, **NAMESPACES}
+           **_CHECKPOINT_API, **_SUMMARY_API, **_DATA_API, **_EXTRAS_API, **_SCAFFOLDING_API, **_MORE_OPS_API,
+           **NAMESPACES}

@@ -39,6 +39,7 @@ from tensorslow_parity.ops.catalog import (
     linalg,
     logic,
     math,
+    math_extra,
     nn,
     random,
     reductions,
@@ -56,7 +57,7 @@ from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
            *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES,
-           *sequence.ENTRIES, *extras.ENTRIES]
+           *sequence.ENTRIES, *extras.ENTRIES, *math_extra.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 
