@@ -12,8 +12,16 @@ A results directory holds whichever of these exist:
     ``error`` (the framework crashed, hung or is not installed; ``reason`` holds
     the message). Each check in :data:`CHECKS` has three columns:
     ``<check>_err`` (the measured error), ``<check>_tol`` (the tolerance it is
-    held to) and ``<check>_pass`` (``True``/``False``; empty when not run).
+    held to) and ``<check>_pass`` (``True``/``False``; empty when not run);
+    the checks of :data:`MODE_CHECKS` are made in some runs only.
     ``note`` explains a documented framework difference that applies to the row.
+    ``init`` says how the row's initial weights came (:data:`INIT_VALUES`):
+    ``injected`` (drawn once with NumPy and loaded, ``run --init injected``,
+    the default), ``same-seed`` (drawn by the framework itself with TF1's
+    initializers under the model's seed, ``run --init same-seed``: TensorSlow
+    and tf1) or ``same-seed draw, injected`` (TensorSlow's same-seed draw,
+    loaded: the frameworks that cannot draw TF1's streams). The
+    ``initial_weights`` check runs in same-seed mode only.
 ``gradients.csv``
     One row per variable of each row of results.csv that ran: the per-variable
     gradient errors behind ``gradients_err``.
@@ -57,6 +65,9 @@ DTYPES = ("float32", "float64")
 
 KEY = ["model", "optimizer", "framework", "device", "dtype"]
 
+#: the ``init`` column: how a row's initial weights came (the first two are also ``run --init``'s modes)
+INIT_VALUES = ("injected", "same-seed", "same-seed draw, injected")
+
 
 @dataclass(frozen=True)
 class Check:
@@ -79,8 +90,18 @@ CHECKS = (
 )
 CHECK_NAMES = tuple(c.name for c in CHECKS)
 
-RESULTS_COLUMNS = KEY + ["status", "reason", "note", "steps", "batch_size", "n_params"] + [
-    f"{c.name}_{part}" for c in CHECKS for part in ("err", "tol", "pass")
+#: checks only some runs make (empty cells elsewhere): ``initial_weights`` in same-seed mode (``run --init``)
+MODE_CHECKS = (
+    Check("initial_weights", "initial weights",
+          "same-seed mode only: max over variables of max|w0 - draw| / max|draw| between the starting weights and "
+          "TensorSlow's draw from the seed in the row's dtype; tolerance 0: bit for bit"),
+)
+#: every check a results row can hold, in the order of its columns
+ALL_CHECKS = MODE_CHECKS + CHECKS
+ALL_CHECK_NAMES = tuple(c.name for c in ALL_CHECKS)
+
+RESULTS_COLUMNS = KEY + ["init", "status", "reason", "note", "steps", "batch_size", "n_params"] + [
+    f"{c.name}_{part}" for c in ALL_CHECKS for part in ("err", "tol", "pass")
 ] + [
     "forward_max_abs",   # max|out - ref| of the output
     "gradients_max_abs",  # max over variables of max|g - ref|
@@ -89,6 +110,12 @@ RESULTS_COLUMNS = KEY + ["status", "reason", "note", "steps", "batch_size", "n_p
     "step_time_median_s",  # median wall time of one training step after warm-up
     "step_time_ref_s",     # the same for the reference (tf1, CPU, float64)
 ]
+
+#: columns added after results directories were first written: a file without them reads with these values
+ADDED_COLUMNS = {
+    RESULTS: {"init": "injected", "initial_weights_err": float("nan"), "initial_weights_tol": float("nan"),
+              "initial_weights_pass": float("nan")},
+}
 
 GRADIENTS_COLUMNS = KEY + ["variable", "shape", "max_abs", "max_rel", "tol", "pass"]
 
@@ -111,6 +138,7 @@ BENCH_COLUMNS = [
 ENVIRONMENT_KEYS = (
     "created",     # ISO 8601 time the run started
     "command",     # the command line
+    "init",        # how the initial weights came: "injected" or "same-seed" (run --init)
     "duration_s",  # wall time of the run
     "python", "numpy", "tensorflow", "keras", "platform", "cpu", "cpu_count",
     "devices",     # {"cpu": {"available": true, "name": ...}, "gpu": {"available": false, "reason": ...}, ...}

@@ -34,6 +34,10 @@ UNSUPPORTED_DEVICES = {
     "keras": {},
 }
 
+#: the frameworks that draw their own initial weights in same-seed mode (``run --init same-seed``): their
+#: builder draws TF1's random streams (its class has ``draws_same_seed``); the others load TensorSlow's draw
+DRAWS_SAME_SEED = ("tensorslow", "tf1")
+
 
 def load(name):
     """The model class of framework ``name``."""

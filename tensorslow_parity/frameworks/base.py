@@ -11,7 +11,13 @@ class FrameworkModel(ABC):
     ([W0, b0, W1, b1, ...], NumPy arrays: W is (fan_in, fan_out), the layout of
     ``x @ W + b``). Every method takes and returns NumPy arrays of ``dtype``.
     The loss is the batch mean of the cross-entropy computed from logits.
+    A class with ``draws_same_seed`` also accepts a
+    :class:`tensorslow_parity.initializers.SameSeed` for ``weights``: it then
+    draws its initial weights itself (``run --init same-seed``).
     """
+
+    #: can draw its own initial weights from a seed with TF1's initializers (TensorSlow and tf1 only)
+    draws_same_seed = False
 
     def __init__(self, spec, optimizer, weights, dtype, device):
         self.spec, self.optimizer, self.dtype, self.device = spec, optimizer, np.dtype(dtype), device

@@ -8,14 +8,23 @@ Variable per weight, ``loss = reduce_mean(cross-entropy from logits)``,
 ``tf.gradients(loss, variables)`` for the gradient check and
 ``optimizer.minimize(loss, var_list=variables)`` for training. A training step
 is ``sess.run([train_op, loss])``: the loss is the one before the update.
+
+In same-seed mode (``weights`` is an :class:`tensorslow_parity.initializers.SameSeed`)
+the builder sets the graph seed first and draws every weight with a TF1
+initializer (:func:`tensorslow_parity.initializers.tf1_dense_variables`), so
+TensorSlow and tf1 start from the same bits without being given them.
 """
 import contextlib
 
 from tensorslow_parity.frameworks.base import FrameworkModel, mlp_logits, variable_names
+from tensorslow_parity.initializers import SameSeed, tf1_dense_variables
 from tensorslow_parity.optimizers import tf1_optimizer
 
 
 class GraphModel(FrameworkModel):
+    #: draws its own initial weights from a seed with TF1's initializers (``run --init same-seed``)
+    draws_same_seed = True
+
     def module(self):
         raise NotImplementedError
 
@@ -28,10 +37,18 @@ class GraphModel(FrameworkModel):
         self.graph = tf.Graph()
         with self.graph.as_default(), self.device_scope(tf):
             dt = tf.as_dtype(self.dtype.name)
-            self.x = tf.placeholder(dt, [None, weights[0].shape[0]], name="x")
-            self.y = tf.placeholder(dt, [None, weights[-1].shape[0]], name="y")
-            self.variables = [tf.Variable(w.astype(self.dtype), name=name)
-                              for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
+            if isinstance(weights, SameSeed):
+                tf.set_random_seed(weights.seed)
+                n_in, n_out = weights.widths[0], weights.widths[-1]
+            else:
+                n_in, n_out = weights[0].shape[0], weights[-1].shape[0]
+            self.x = tf.placeholder(dt, [None, n_in], name="x")
+            self.y = tf.placeholder(dt, [None, n_out], name="y")
+            if isinstance(weights, SameSeed):
+                self.variables = tf1_dense_variables(tf, weights.widths, dt, weights.draw_dtype)
+            else:
+                self.variables = [tf.Variable(w.astype(self.dtype), name=name)
+                                  for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
             self.logits = mlp_logits(tf, self.x, self.variables, spec)
             if spec.output == "softmax":
                 xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=self.y, logits=self.logits)

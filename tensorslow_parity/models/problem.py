@@ -4,13 +4,19 @@
 into a :class:`Problem`: the dataset, the initial weights drawn once with
 NumPy from the spec's seed (:func:`tensorslow_parity.initializers.dense_weights`)
 and the sequence of training batches. Every framework loads the same arrays.
+
+In same-seed mode (:func:`same_seed_problem`) the problem carries the spec's
+seed instead: TensorSlow and tf1 draw their own weights from it with TF1's
+initializers, and the problem keeps TensorSlow's draw in float32 and in
+float64 for the frameworks that cannot draw TF1's streams and for the check of
+every row's starting weights. The batches are the same in both modes.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from tensorslow_parity.frameworks.base import variable_names
-from tensorslow_parity.initializers import dense_weights
+from tensorslow_parity.initializers import INJECTED, SAME_SEED, SameSeed, dense_weights, same_seed_weights
 from tensorslow_parity.models import datasets
 from tensorslow_parity.models.zoo import ModelSpec
 
@@ -23,10 +29,26 @@ class Problem:
     data: datasets.Dataset
     weights: list  # [W0, b0, W1, b1, ...]: W (fan_in, fan_out), b (fan_out,)
     batches: np.ndarray  # (steps, batch_size) indices into the training set, in training order
+    init: str = INJECTED  # or SAME_SEED: then ``weights`` is TensorSlow's float64 draw, ``draws`` both
+    draws: dict = field(default_factory=dict)  # same-seed: {"float32": [...], "float64": [...]} drawn by TensorSlow
 
     @property
     def variable_names(self):
         return variable_names(len(self.weights) // 2)
+
+    @property
+    def widths(self):
+        """Layer widths from input to output."""
+        return (self.weights[0].shape[0], *(w.shape[0] for w in self.weights[1::2]))
+
+    def same_seed(self, draw_dtype=None):
+        """What a self-drawing framework is given in same-seed mode (a
+        :class:`tensorslow_parity.initializers.SameSeed`); ``draw_dtype`` as there."""
+        return SameSeed(self.spec.seed, self.widths, draw_dtype)
+
+    def start(self, dtype):
+        """The weights a run in ``dtype`` starts from: the injected ones, or TensorSlow's same-seed draw in it."""
+        return self.draws[np.dtype(dtype).name] if self.init == SAME_SEED else self.weights
 
     def targets(self, y):
         """The loss's labels for class indices ``y``: one-hot rows (softmax) or a (n, 1) column of 0/1 (sigmoid)."""
@@ -40,7 +62,11 @@ class Problem:
 
     def to_arrays(self):
         """The problem as a flat dict of arrays (what a framework subprocess loads)."""
-        arrays = {f"weight_{i}": w for i, w in enumerate(self.weights)}
+        if self.init == SAME_SEED:
+            arrays = {f"draw_{dtype}_{i}": w for dtype, ws in self.draws.items() for i, w in enumerate(ws)}
+            arrays["init_seed"] = np.array(self.spec.seed)
+        else:
+            arrays = {f"weight_{i}": w for i, w in enumerate(self.weights)}
         arrays.update(x_train=self.data.x_train, y_train=self.data.y_train, x_test=self.data.x_test,
                       y_test=self.data.y_test, batches=self.batches)
         return arrays
@@ -64,3 +90,14 @@ def make_problem(spec, steps=None):
         batches.append(order[:b])
         order = order[b:]
     return Problem(spec, data, weights, np.array(batches, dtype=np.int64).reshape(steps, b))
+
+
+def same_seed_problem(problem):
+    """``problem`` in same-seed mode: the same data and batches, and TensorSlow's draws from the spec's seed.
+
+    Raises what the draw raises (e.g. a width TensorSlow cannot build); the run
+    turns that into error rows naming the model.
+    """
+    widths = problem.widths
+    draws = {dtype: same_seed_weights(problem.spec.seed, widths, dtype) for dtype in ("float32", "float64")}
+    return replace(problem, weights=draws["float64"], init=SAME_SEED, draws=draws)

@@ -4,7 +4,7 @@ import pandas as pd
 from tensorslow_parity import schema
 from tensorslow_parity.normwise import worst
 from tensorslow_parity.report import figures
-from tensorslow_parity.report.data import is_reference, ordered, sort_rows
+from tensorslow_parity.report.data import is_reference, measured_checks, ordered, sort_rows
 from tensorslow_parity.report.document import (
     FAIL,
     Figure,
@@ -78,10 +78,15 @@ def gradients_section(data):
     section = Section("Gradients")
     blocks = section.blocks
     if _ran(data.results):
+        names = [c.name for c in measured_checks(data.results) if c.name in ("initial_weights", "forward", "loss",
+                                                                              "gradients")]
+        seeded = ("; `initial_weights` (same-seed runs): the starting weights against TensorSlow's draw from the "
+                  "model's seed, bit for bit" if "initial_weights" in names else "")
         blocks.append(Paragraph(
             "Checks at the initial weights, before any training step: the model's output (`forward`), the loss "
-            f"and the gradients of every variable, against {REFERENCE}. Cells: error (tolerance). Failures first."))
-        blocks.append(Table(check_table(data.results, ["forward", "loss", "gradients"]), "Initial-weights checks"))
+            f"and the gradients of every variable, against {REFERENCE}{seeded}. Cells: error (tolerance). "
+            "Failures first."))
+        blocks.append(Table(check_table(data.results, names), "Initial-weights checks"))
     if data.gradients is not None:
         blocks += _variable_gradients(data.gradients)
     else:

@@ -55,7 +55,7 @@ def _recheck_results(df, path):
     for i in df.index[df["status"].isin(RAN)]:
         line = i + 2  # line 1 is the header
         failed = []
-        for name in schema.CHECK_NAMES:
+        for name in schema.ALL_CHECK_NAMES:
             err, tol, flag = df.at[i, f"{name}_err"], df.at[i, f"{name}_tol"], df.at[i, f"{name}_pass"]
             if err < 0:
                 raise ResultsFileError(f"{path}: line {line}, column {name}_err: {float(err)!r} is negative; "

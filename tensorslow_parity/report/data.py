@@ -28,16 +28,17 @@ COLUMNS = {
 }
 
 TEXT_COLUMNS = set(schema.KEY) | {
-    "status", "reason", "note", "variable", "shape", "op_type", "case", "tensorslow", "tf_v1", "tf2", "keras",
+    "init", "status", "reason", "note", "variable", "shape", "op_type", "case", "tensorslow", "tf_v1", "tf2", "keras",
     "shapes", "sweep", "phase", "machine",
 }
-BOOL_COLUMNS = {f"{name}_pass" for name in schema.CHECK_NAMES} | {"pass", "forward_pass", "grad_pass"}
+BOOL_COLUMNS = {f"{name}_pass" for name in schema.ALL_CHECK_NAMES} | {"pass", "forward_pass", "grad_pass"}
 
 #: The order values are listed in (tables, legends); values not listed follow, sorted.
 ORDER = {
     "framework": ("numpy",) + schema.RUN_FRAMEWORKS + ("keras_fit",),
     "device": schema.DEVICES,
     "dtype": schema.DTYPES,
+    "init": schema.INIT_VALUES,
     "status": ("failed", "error", "passed", "skipped"),
     "phase": ("train", "forward", "epoch"),
     "sweep": ("batch", "width", "depth", "model"),
@@ -82,7 +83,7 @@ def load(directory):
     for name, columns in COLUMNS.items():
         path = directory / name
         if path.exists():
-            found[name] = _typed(read_csv(path, columns), path)
+            found[name] = _typed(_read(path, name, columns), path)
     if not found and environment is None:
         names = ", ".join(list(COLUMNS) + [schema.ENVIRONMENT])
         raise ResultsFileError(f"{directory}: no results files (expected any of {names})")
@@ -95,6 +96,17 @@ def load(directory):
         environment = {k: v for k, v in environment.items() if k not in ("files", "rows")}
     return ResultsDir(directory, results, found.get(schema.GRADIENTS), found.get(schema.TRAJECTORIES),
                       found.get(schema.OPS), found.get(schema.BENCH), environment, warnings)
+
+
+def _read(path, name, columns):
+    """The CSV file ``name`` at ``path``; columns added to the schema after it was written (a results.csv
+    before ``run --init``) are filled with their :data:`tensorslow_parity.schema.ADDED_COLUMNS` values."""
+    added = schema.ADDED_COLUMNS.get(name, {})
+    df = read_csv(path, [c for c in columns if c not in added])
+    for column, value in added.items():
+        if column not in df.columns:
+            df[column] = value
+    return df
 
 
 def _typed(df, path):
@@ -164,6 +176,13 @@ def sort_rows(df, columns):
         position = {v: i for i, v in enumerate(ordered(series, series.name))}
         return series.map(position)
     return df.sort_values(list(columns), key=rank, kind="stable").reset_index(drop=True)
+
+
+def measured_checks(results):
+    """The checks of ``results`` to show: every one of :data:`tensorslow_parity.schema.CHECKS`, and those of
+    :data:`~tensorslow_parity.schema.MODE_CHECKS` that some row measured (``initial_weights``: same-seed runs)."""
+    return [c for c in schema.ALL_CHECKS
+            if c in schema.CHECKS or any(f is not None for f in results[f"{c.name}_pass"])]
 
 
 def is_reference(df):

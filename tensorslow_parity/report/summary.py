@@ -4,7 +4,7 @@ import json
 import pandas as pd
 
 from tensorslow_parity import schema
-from tensorslow_parity.report.data import ordered, sort_rows
+from tensorslow_parity.report.data import measured_checks, ordered, sort_rows
 from tensorslow_parity.report.document import Bullets, Paragraph, Section, Table, fmt_err
 
 STATUS_MEANING = {
@@ -12,6 +12,14 @@ STATUS_MEANING = {
     "error": "the framework crashed, hung or is not installed",
     "passed": "ran; every check within its tolerance",
     "skipped": "device absent",
+}
+
+#: the ``init`` column's values (:data:`tensorslow_parity.schema.INIT_VALUES`), in words
+INIT_MEANING = {
+    "injected": "drawn once with NumPy from the model's seed and loaded",
+    "same-seed": "drawn by the framework itself with TF1's initializers under tf.set_random_seed(the model's "
+                 "seed), checked bit for bit against TensorSlow's draw (`initial_weights`)",
+    "same-seed draw, injected": "TensorSlow's same-seed draw, loaded: the framework cannot draw TF1's streams",
 }
 
 
@@ -48,9 +56,22 @@ def _what_ran(data):
     if data.bench is not None and len(data.bench):
         items.append("Benchmark sweeps: " + ", ".join(ordered(data.bench["sweep"], "sweep"))
                      + "; frameworks: " + ", ".join(ordered(data.bench["framework"], "framework")))
+    if data.results is not None and len(data.results):
+        items.append(_init_line(data.results))
     reference = ", ".join(f"{k} {v}" for k, v in schema.REFERENCE.items())
     items.append(f"Reference every row is compared with: {reference}")
     return items
+
+
+def _init_line(results):
+    """How the rows' initial weights came (``run --init``): each ``init`` value with its frameworks."""
+    parts = []
+    inits = results["init"].map(lambda v: v or "injected")  # empty: a row written without the column's value
+    for init in ordered(inits, "init"):
+        rows = results[inits == init]
+        parts.append(f"{', '.join(ordered(rows['framework'], 'framework'))}: {init} "
+                     f"({INIT_MEANING.get(init, 'unknown')})")
+    return "Initial weights: " + "; ".join(parts)
 
 
 def _counts(results):
@@ -62,7 +83,7 @@ def _counts(results):
     })
     total = ", ".join(f"{counts.get(s, 0)} {s}" for s in schema.STATUSES)
     checks = []
-    for check in schema.CHECKS:
+    for check in measured_checks(results):
         flags = results[f"{check.name}_pass"]
         checks.append({"check": check.name, "what it measures": check.error,
                        "passed": str(sum(f is True for f in flags)), "failed": str(sum(f is False for f in flags)),
@@ -126,7 +147,7 @@ def _matrix_cell(rows):
 
 def _failed_checks(results):
     rows = []
-    for check in schema.CHECKS:
+    for check in schema.ALL_CHECKS:
         failed = results[results[f"{check.name}_pass"].map(lambda f: f is False)]
         for _, r in failed.iterrows():
             rows.append({**{k: r[k] for k in schema.KEY}, "check": check.name, "error": fmt_err(r[f"{check.name}_err"]),

@@ -12,6 +12,7 @@ import time
 
 from tensorslow_parity import devices, schema
 from tensorslow_parity.cli import DEFAULT_OUT, parse_choices, positive_int, seconds
+from tensorslow_parity.initializers import INIT_MODES, INJECTED
 from tensorslow_parity.models import zoo
 from tensorslow_parity.normwise import worst
 from tensorslow_parity.optimizers import OPTIMIZER_NAMES
@@ -30,9 +31,9 @@ def summary_table(results):
             counts[status] = 0
     table = counts[list(schema.STATUSES)]
     ran = df[df["status"].isin(["passed", "failed"])]
-    for check in ("forward", "gradients", "trajectory_head", "trajectory_tail"):
+    for check in ("initial_weights", "forward", "gradients", "trajectory_head", "trajectory_tail"):
         col = f"{check}_err"
-        if col in ran and len(ran):
+        if col in ran and len(ran) and (check != "initial_weights" or ran[f"{check}_pass"].notna().any()):
             # normwise.worst, not pandas' max: a NaN error is the worst there is, not one to skip.
             measured = ran[ran[f"{check}_pass"].notna()]
             worst_err = dict(measured.groupby(keys)[col].agg(worst).items()) if len(measured) else {}
@@ -49,6 +50,11 @@ def configure(parser):
                         help="comma-separated from cpu,gpu,tpu, or auto (default): all three, absent ones skipped "
                              "with the reason")
     parser.add_argument("--dtypes", help="comma-separated (default: all): float32,float64")
+    parser.add_argument("--init", choices=INIT_MODES, default=INJECTED,
+                        help="how the initial weights come: injected (default: drawn once with NumPy and loaded into "
+                             "every framework) or same-seed (TensorSlow and tf1 each draw their own with TF1's "
+                             "initializers from the model's seed, checked bit for bit; the other frameworks load "
+                             "TensorSlow's draw)")
     parser.add_argument("--steps", type=positive_int, help="training steps per model (default: each model's own)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"results directory (default: {DEFAULT_OUT})")
     parser.add_argument("--timeout", type=seconds, default=CELL_TIMEOUT_S,
@@ -69,7 +75,7 @@ def main(args):
     t0 = time.monotonic()
     results = run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=args.steps, out=args.out,
                          cell_timeout=args.timeout, startup_timeout=args.startup_timeout,
-                         progress=not args.no_progress and sys.stderr.isatty(), command=command)
+                         progress=not args.no_progress and sys.stderr.isatty(), command=command, init=args.init)
     print(summary_table(results))
     bad = [r for r in results if r["status"] in ("failed", "error")]
     for r in bad:

@@ -10,20 +10,23 @@ documented framework differences that change them are in
 import numpy as np
 
 from tensorslow_parity.normwise import normwise, passes, worst
-from tensorslow_parity.schema import CHECKS
+from tensorslow_parity.schema import ALL_CHECKS
 
 #: the first steps of the loss trajectory, held to an absolute tolerance; later steps are relative
 HEAD_STEPS = 10
 
 
-def compare(out, ref, variable_names, tol):
+def compare(out, ref, variable_names, tol, start=None):
     """The checks of outputs ``out`` against the reference's ``ref`` (dicts of arrays from the worker).
 
-    Returns ``(row, gradient_rows)``: ``row`` holds ``<check>_err``,
-    ``<check>_tol``, ``<check>_pass`` and the informational figures of
-    results.csv; ``gradient_rows`` one dict per variable.
+    ``start``, in same-seed mode: the weights the row must start from
+    (TensorSlow's draw in its dtype), for the ``initial_weights`` check; that
+    check is not run without it. Returns ``(row, gradient_rows)``: ``row``
+    holds ``<check>_err``, ``<check>_tol``, ``<check>_pass`` and the
+    informational figures of results.csv; ``gradient_rows`` one dict per variable.
     """
     row, errors = {}, {}
+    errors["initial_weights"] = None if start is None else start_error(out, start)
     forward_abs, errors["forward"] = normwise(out["forward"], ref["forward"])
     loss, loss_ref = float(out["loss0"]), float(ref["loss0"])
     errors["loss"] = abs(loss - loss_ref) / abs(loss_ref) if loss_ref else abs(loss - loss_ref)
@@ -50,11 +53,11 @@ def compare(out, ref, variable_names, tol):
     errors["accuracy"] = worst([abs(float(out["train_accuracy"]) - float(ref["train_accuracy"])),
                                 abs(float(out["test_accuracy"]) - float(ref["test_accuracy"]))])
 
-    for check in CHECKS:
+    for check in ALL_CHECKS:
         err = errors[check.name]
         row[f"{check.name}_err"] = err
-        row[f"{check.name}_tol"] = tol[check.name]
-        row[f"{check.name}_pass"] = None if err is None else passes(err, tol[check.name])
+        row[f"{check.name}_tol"] = tol.get(check.name)
+        row[f"{check.name}_pass"] = None if err is None else passes(err, tol.get(check.name))
     times, times_ref = out["step_times"], ref["step_times"]
     row.update(
         forward_max_abs=forward_abs, gradients_max_abs=grad_abs,
@@ -68,6 +71,15 @@ def compare(out, ref, variable_names, tol):
     return row, gradient_rows
 
 
+def start_error(out, start):
+    """How far the weights a run started from (``init_<i>`` of its outputs) are from ``start``: the worst
+    normwise error over the variables, 0.0 only when every value is the same (as float64: float32 values
+    convert exactly, so equal float64 values are equal float32 bits)."""
+    if len(start) != sum(1 for k in out if k.startswith("init_")):
+        raise ValueError(f"{sum(1 for k in out if k.startswith('init_'))} starting weights, the draw has {len(start)}")
+    return worst(normwise(out[f"init_{i}"], w)[1] for i, w in enumerate(start))
+
+
 def median_step_time(times, warmup=5):
     """Median of the step times after the first ``warmup`` steps (tracing, caches); all of them if fewer."""
     times = np.asarray(times)
@@ -77,4 +89,4 @@ def median_step_time(times, warmup=5):
 
 
 def failed_checks(row):
-    return [c.name for c in CHECKS if row.get(f"{c.name}_pass") is False]
+    return [c.name for c in ALL_CHECKS if row.get(f"{c.name}_pass") is False]

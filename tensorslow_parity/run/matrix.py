@@ -2,7 +2,11 @@
 
 The parent process prepares each model's problem once (data, initial weights,
 batch order: :func:`tensorslow_parity.models.problem.make_problem`) and saves
-it; every cell loads the same arrays. Cells run in framework subprocesses
+it; every cell loads the same arrays. In same-seed mode (``init="same-seed"``)
+the problem carries the model's seed: TensorSlow and tf1 draw their own
+weights from it, the other frameworks load TensorSlow's draw, and every row's
+starting weights are checked against that draw bit for bit (the
+``initial_weights`` check) before anything is compared with the reference. Cells run in framework subprocesses
 (:mod:`tensorslow_parity.run.subprocesses`). The reference cells (tf1, CPU,
 float64) always run, reported or not. Devices that are absent, and devices a
 framework cannot use, are ``skipped`` with the reason.
@@ -23,15 +27,16 @@ from tensorslow_parity import devices as device_probe
 from tensorslow_parity import frameworks, schema
 from tensorslow_parity.cli import DEFAULT_OUT
 from tensorslow_parity.files import DirectoryLock, csv_text, prepare_out_dir, write_set
+from tensorslow_parity.initializers import INIT_MODES, INJECTED, SAME_SEED
 from tensorslow_parity.models import zoo
-from tensorslow_parity.models.problem import make_problem
+from tensorslow_parity.models.problem import make_problem, same_seed_problem
 from tensorslow_parity.run import checks
 from tensorslow_parity.run.scratch import scratch_dir
 from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, STARTUP_TIMEOUT_S, WORKER, Cell, run_group
 from tensorslow_parity.tolerances import model_check_tolerances
 
 
-def plan(models, optimizers, framework_names, device_names, dtypes, found):
+def plan(models, optimizers, framework_names, device_names, dtypes, found, init=INJECTED):
     """Split the matrix into cells to run and skipped rows; add the reference cells.
 
     Returns ``(to_run, skipped, reported)``: cells to run (reference cells
@@ -44,7 +49,7 @@ def plan(models, optimizers, framework_names, device_names, dtypes, found):
             for f in framework_names:
                 for d in device_names:
                     for t in dtypes:
-                        cell = Cell(m, o, f, d, t)
+                        cell = Cell(m, o, f, d, t, init=init)
                         reported.append(cell)
                         if not found.get(d, {}).get("available"):
                             skipped[cell] = found.get(d, {}).get("reason", f"device {d} not probed")
@@ -62,10 +67,13 @@ def build_rows(reported, skipped, outcomes, problems_meta):
     for cell in reported:
         meta = problems_meta[cell.model]
         tol, note = model_check_tolerances(cell.framework, cell.optimizer, cell.dtype)
-        row = dict(cell.key, steps=meta["steps"], batch_size=meta["batch_size"], n_params=meta["n_params"],
-                   note=note, reason="")
+        row = dict(cell.key, init=init_label(cell), steps=meta["steps"], batch_size=meta["batch_size"],
+                   n_params=meta["n_params"], note=note, reason="")
         if cell in skipped:
             results.append(dict(row, status="skipped", reason=skipped[cell]))
+            continue
+        if meta.get("error"):
+            results.append(dict(row, status="error", reason=meta["error"]))
             continue
         outcome, ref = outcomes[cell.id], outcomes[cell.reference().id]
         if outcome.error:
@@ -76,8 +84,15 @@ def build_rows(reported, skipped, outcomes, problems_meta):
                                 reason=f"the reference (tf1, cpu, float64) failed, nothing to compare with: "
                                        f"{ref.error}"))
             continue
+        draws = meta.get("draws")  # same-seed: {dtype: TensorSlow's draw}, what every row must start from
         try:
-            figures, grad_rows = checks.compare(outcome.outputs, ref.outputs, meta["variables"], tol)
+            drift = _reference_drift(cell, ref, draws)
+            if drift:
+                results.append(dict(row, status="error", reason=drift))
+                continue
+            figures, grad_rows = checks.compare(outcome.outputs, ref.outputs, meta["variables"],
+                                                dict(tol, initial_weights=0.0) if draws else tol,
+                                                draws[cell.dtype] if draws else None)
         except Exception as e:  # noqa: BLE001  a worker's odd outputs are this row's error, not the run's
             results.append(dict(row, status="error", reason=f"outputs not comparable with the reference: {e}"))
             continue
@@ -91,15 +106,40 @@ def build_rows(reported, skipped, outcomes, problems_meta):
     return results, gradients, trajectories
 
 
+def _reference_drift(cell, ref, draws):
+    """Same-seed mode: why ``cell``'s reference cannot be compared with, when it did not start from TensorSlow's
+    draw (its own row, if reported, fails ``initial_weights`` instead); None when it did, or when injected."""
+    reference = cell.reference()
+    if not draws or cell == reference:
+        return None
+    drift = checks.start_error(ref.outputs, draws[reference.draw or reference.dtype])
+    if drift == 0:
+        return None
+    return (f"the reference ({reference.id}) did not start from the same-seed draw (initial weights off by "
+            f"{drift:.3g}): nothing to compare with")
+
+
+def init_label(cell):
+    """The ``init`` column of ``cell``'s row (:data:`tensorslow_parity.schema.INIT_VALUES`)."""
+    if cell.init != SAME_SEED:
+        return INJECTED
+    return SAME_SEED if cell.framework in frameworks.DRAWS_SAME_SEED else "same-seed draw, injected"
+
+
 def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=None, out=DEFAULT_OUT,
                cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None,
-               startup_timeout=STARTUP_TIMEOUT_S, worker=WORKER):
+               startup_timeout=STARTUP_TIMEOUT_S, worker=WORKER, init=INJECTED):
     """Run the matrix and write the results directory ``out``; return the results rows.
 
-    ``out`` is checked and locked before anything runs (:class:`ResultsFileError`
-    when it cannot be written or another run holds it); the results are written
-    as one set at the end (:func:`write_results`), never before.
+    ``init`` is how the cells get their initial weights: ``"injected"`` (drawn
+    once with NumPy, loaded everywhere) or ``"same-seed"`` (see the module
+    docstring). ``out`` is checked and locked before anything runs
+    (:class:`ResultsFileError` when it cannot be written or another run holds
+    it); the results are written as one set at the end (:func:`write_results`),
+    never before.
     """
+    if init not in INIT_MODES:
+        raise ValueError(f"unknown init mode {init!r}; known: {', '.join(INIT_MODES)}")
     for what, items in (("model", models), ("optimizer", optimizers), ("framework", framework_names),
                         ("device", device_names), ("dtype", dtypes)):
         if not items:
@@ -108,10 +148,11 @@ def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=
     out = prepare_out_dir(out)
     with DirectoryLock(out):
         found = device_probe.detect() if found is None else found
-        to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found)
+        to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found, init)
         versions = {}
         with scratch_dir() as workdir:
-            problems, meta = _save_problems(reported, steps, workdir)
+            problems, meta = _save_problems(reported, steps, workdir, init)
+            to_run = [c for c in to_run if c.model in problems]  # not the models that could not be drawn
             bar = _progress(len(to_run), progress)
             outcomes, groups = {}, {}
             for cell in to_run:
@@ -125,20 +166,32 @@ def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=
             finally:
                 bar.close()
             results, gradients, trajectories = build_rows(reported, skipped, outcomes, meta)
-        environment = environment_info(found, versions, started, time.monotonic() - t0, command)
+        environment = environment_info(found, versions, started, time.monotonic() - t0, command, init)
         write_results(out, results, gradients, trajectories, environment)
     return results
 
 
-def _save_problems(reported, steps, workdir):
-    """Make and save each model's problem once; return ({model: path}, {model: meta})."""
+def _save_problems(reported, steps, workdir, init=INJECTED):
+    """Make and save each model's problem once; return ({model: path}, {model: meta}).
+
+    In same-seed mode ``meta`` also holds TensorSlow's ``draws``; a model whose
+    weights cannot be drawn gets an ``error`` instead, which becomes its rows' reason.
+    """
     problems, meta = {}, {}
     for name in dict.fromkeys(c.model for c in reported):
         problem = make_problem(zoo.get(name), steps)
-        problems[name] = workdir / f"{name}.npz"
-        np.savez(problems[name], **problem.to_arrays())
         meta[name] = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
                           variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
+        if init == SAME_SEED:
+            try:
+                problem = same_seed_problem(problem)
+            except Exception as e:  # noqa: BLE001  one model that cannot be drawn is its rows' error, not the run's
+                meta[name]["error"] = (f"same-seed: TensorSlow cannot draw the initial weights of {name!r} from seed "
+                                       f"{problem.spec.seed}: {type(e).__name__}: {e}")
+                continue
+            meta[name]["draws"] = problem.draws
+        problems[name] = workdir / f"{name}.npz"
+        np.savez(problems[name], **problem.to_arrays())
     return problems, meta
 
 
@@ -160,9 +213,10 @@ def write_results(out, results, gradients, trajectories, environment):
     return write_set(out, files, schema.ENVIRONMENT, manifest)
 
 
-def environment_info(found, versions, started, duration, command):
+def environment_info(found, versions, started, duration, command, init=INJECTED):
     import platform
-    env = {"created": started.isoformat(timespec="seconds"), "command": command or "", "duration_s": round(duration, 1),
+    env = {"created": started.isoformat(timespec="seconds"), "command": command or "", "init": init,
+           "duration_s": round(duration, 1),
            "python": platform.python_version(), "numpy": np.__version__, "tensorflow": None, "keras": None,
            "platform": platform.platform(), "cpu": device_probe.cpu_name(), "cpu_count": os.cpu_count(),
            "devices": found}

@@ -37,10 +37,15 @@ class Cell:
     framework: str
     device: str
     dtype: str
+    #: how the cell's initial weights come: "injected" or "same-seed" (see ``run --init``)
+    init: str = "injected"
+    #: same-seed: the dtype the cell draws in when not its own (the float64 reference of float32 cells)
+    draw: str | None = None
 
     @property
     def id(self):
-        return "/".join((self.model, self.optimizer, self.framework, self.device, self.dtype))
+        key = "/".join((self.model, self.optimizer, self.framework, self.device, self.dtype))
+        return key if self.draw is None else f"{key}@draw-{self.draw}"
 
     @property
     def key(self):
@@ -48,7 +53,14 @@ class Cell:
                     dtype=self.dtype)
 
     def reference(self):
-        return Cell(self.model, self.optimizer, **REFERENCE)
+        """The cell this one is compared with: tf1, CPU, float64, starting where this cell starts.
+
+        In same-seed mode a float32 cell starts from the float32 draw, which a
+        float64 draw does not give (a float64 uniform takes two Philox words per
+        value, a float32 one one), so its reference draws in float32 and casts.
+        """
+        draw = self.dtype if self.init == "same-seed" and self.dtype != REFERENCE["dtype"] else None
+        return Cell(self.model, self.optimizer, **REFERENCE, init=self.init, draw=draw)
 
 
 @dataclass
@@ -98,7 +110,8 @@ def _start_worker(framework, device, cells, problems, workdir, stem, worker=WORK
     """Write the task file of ``cells`` and start a worker on it; return (process, {cell id: out path}, stderr path)."""
     task = {"framework": framework, "device": device, "cells": [
         {"id": c.id, "spec": zoo.spec_to_dict(zoo.get(c.model)), "optimizer": c.optimizer, "dtype": c.dtype,
-         "problem": str(problems[c.model]), "out": str(workdir / f"{c.id.replace('/', '__')}.npz")}
+         "problem": str(problems[c.model]), "draw": c.draw,
+         "out": str(workdir / f"{c.id.replace('/', '__')}.npz")}
         for c in cells]}
     task_path = workdir / f"{stem}.json"
     task_path.write_text(json.dumps(task), encoding="utf-8")

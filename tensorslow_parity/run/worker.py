@@ -3,10 +3,12 @@
 ``python -m tensorslow_parity.run.worker TASKS.json`` reads::
 
     {"framework": "tf1", "device": "cpu",
-     "cells": [{"id": ..., "spec": {...}, "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz"}, ...]}
+     "cells": [{"id": ..., "spec": {...}, "optimizer": ..., "dtype": ..., "problem": "x.npz", "out": "y.npz",
+                "draw": null}, ...]}
 
 (``spec`` is the model's :class:`tensorslow_parity.models.zoo.ModelSpec` as a dict, so models
-registered in the parent process need no registration here)
+registered in the parent process need no registration here; ``draw``, optional, is the dtype a
+same-seed cell draws in when it is not its own: the float64 reference of float32 cells)
 
 and talks to the parent on stdout, one JSON object per line: first
 ``{"ready": true, "versions": {...}}`` once the framework is imported, then per
@@ -21,12 +23,14 @@ waits for end of file on stdin, a pipe only the parent holds open.
 
 The outputs of a cell (float64 arrays unless stated):
 
+* ``init_<i>``: the weights the model starts from, before anything runs;
 * ``forward``: logits of the first training batch at the initial weights;
 * ``loss0``, ``grad_<i>``: loss and gradients on that batch at the initial weights;
 * ``losses``: the loss before each training step's update; ``step_times``: wall time per step;
 * ``final_<i>``: the weights after training;
 * ``train_accuracy``, ``test_accuracy``: of the final weights on the whole training and test sets.
 """
+import dataclasses
 import io
 import json
 import os
@@ -44,13 +48,14 @@ def accuracy(logits, y):
     return float(np.mean(predicted == y))
 
 
-def run_cell(model_class, spec, optimizer, problem, dtype, device):
+def run_cell(model_class, spec, optimizer, problem, dtype, device, draw_dtype=None):
     """Run one cell in-process; return its outputs (a dict of arrays, see the module docstring)."""
     dtype = np.dtype(dtype)
-    model = model_class(spec, optimizer, problem.weights, dtype, device)
+    model = model_class(spec, optimizer, initial_weights(model_class, problem, dtype, draw_dtype), dtype, device)
     try:
+        out = {f"init_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
         x0, y0 = (a.astype(dtype) for a in problem.batch(0))
-        out = {"forward": model.forward(x0)}
+        out["forward"] = model.forward(x0)
         loss0, grads = model.loss_and_gradients(x0, y0)
         out["loss0"] = np.asarray(loss0)
         out.update({f"grad_{i}": np.asarray(g) for i, g in enumerate(grads)})
@@ -72,14 +77,33 @@ def run_cell(model_class, spec, optimizer, problem, dtype, device):
 
 def load_problem(spec, path):
     """The :class:`tensorslow_parity.models.problem.Problem` saved by the parent at ``path``."""
+    from tensorslow_parity.initializers import SAME_SEED
     from tensorslow_parity.models import datasets
     from tensorslow_parity.models.problem import Problem
     with np.load(path) as f:
         a = {k: f[k] for k in f.files}
-    n_weights = sum(1 for k in a if k.startswith("weight_"))
     n_classes = int(max(a["y_train"].max(), a["y_test"].max())) + 1
     data = datasets.Dataset(spec.dataset, "", a["x_train"], a["y_train"], a["x_test"], a["y_test"], n_classes)
-    return Problem(spec, data, [a[f"weight_{i}"] for i in range(n_weights)], a["batches"])
+    if "init_seed" not in a:
+        n_weights = sum(1 for k in a if k.startswith("weight_"))
+        return Problem(spec, data, [a[f"weight_{i}"] for i in range(n_weights)], a["batches"])
+    draws = {}
+    for dtype in ("float32", "float64"):
+        n_weights = sum(1 for k in a if k.startswith(f"draw_{dtype}_"))
+        draws[dtype] = [a[f"draw_{dtype}_{i}"] for i in range(n_weights)]
+    return Problem(dataclasses.replace(spec, seed=int(a["init_seed"])), data, draws["float64"], a["batches"],
+                   init=SAME_SEED, draws=draws)
+
+
+def initial_weights(model_class, problem, dtype, draw_dtype=None):
+    """What the model is built from: the injected weights; in same-seed mode the seed for a class that draws
+    TF1's streams itself (in ``draw_dtype`` when given), else TensorSlow's draw in that dtype."""
+    from tensorslow_parity.initializers import SAME_SEED
+    if problem.init != SAME_SEED:
+        return problem.weights
+    if model_class.draws_same_seed:
+        return problem.same_seed(draw_dtype)
+    return problem.start(draw_dtype or dtype)
 
 
 def save_outputs(path, outputs):
@@ -151,7 +175,7 @@ def main(argv=None):
             spec = zoo.spec_from_dict(cell["spec"])
             problem = load_problem(spec, cell["problem"])
             outputs = run_cell(model_class, spec, spec.optimizer(cell["optimizer"]), problem, cell["dtype"],
-                               task["device"])
+                               task["device"], cell.get("draw"))
             save_outputs(cell["out"], outputs)
             say(id=cell["id"], ok=True)
         except Exception as e:  # noqa: BLE001  one cell's failure is recorded; the others still run
