@@ -18,10 +18,11 @@ maps a TensorSlow op type to the TF type it stands for where the two name one op
 What is compared (:func:`comparable_ops`): every op of both graphs, in creation order, except the
 backward pass and the optimizer's update, which TensorSlow builds differently by design:
 
-* TF's gradient graph, the ops ``tf.gradients`` and ``minimize`` build in a top-level ``gradients``
-  (``gradients_1``, ...) name scope (``gradients/Mean_grad/Tile``...), one op per step of the chain
-  rule, against TensorSlow's ``Gradients`` nodes (one per ``x``, whose kernel runs the backward pass):
-  both are left out.
+* TF's gradient graph, the ops ``tf.gradients`` and ``minimize`` build in a ``gradients``
+  (``gradients_1``, ...) name scope, at the top or in the scope they were called in
+  (``gradients/Mean_grad/Tile``, ``train/gradients/...``), one op per step of the chain rule, against
+  TensorSlow's ``Gradients`` nodes (one per ``x``, whose kernel runs the backward pass): both are left
+  out.
 * The update an optimizer's ``apply_gradients`` builds: TensorSlow makes one ``ApplyGradients`` node
   named as the optimizer (``GradientDescent``, ``Adam``); TF makes an op of that name (a ``NoOp``,
   or the global step's ``AssignAdd``) after the ops of its name scope (``Adam/learning_rate``,
@@ -85,7 +86,7 @@ def op_list_differences(ours: OpList, theirs: OpList, same_types: Mapping[str, s
     return [line for _, line in sorted(found, key=lambda item: item[0])]
 
 
-_GRADIENT_SCOPE = re.compile(r"^gradients(_\d+)?/")
+_GRADIENT_SCOPE = re.compile(r"(^|/)gradients(_\d+)?/")
 
 
 def comparable_ops(ours: OpList, theirs: OpList) -> tuple[OpList, OpList]:
@@ -94,7 +95,7 @@ def comparable_ops(ours: OpList, theirs: OpList) -> tuple[OpList, OpList]:
     updates = {name for name, op_type in ours if op_type == "ApplyGradients"}
     ours = [(name, op_type) for name, op_type in ours if op_type != "Gradients"]
     theirs = [(name, "ApplyGradients" if name in updates else op_type) for name, op_type in theirs
-              if not _GRADIENT_SCOPE.match(name) and not any(name.startswith(u + "/") for u in updates)]
+              if not _GRADIENT_SCOPE.search(name) and not any(name.startswith(u + "/") for u in updates)]
     return ours, theirs
 
 

@@ -73,7 +73,9 @@ class GraphRecorder:
         lists = []
         for graph in self.graphs:
             if self.engine == "tensorslow":
-                ops = [[op.op_name, op.type] for op in graph.get_operations()]
+                # a node made in a scratch graph and moved to another (an output of a multi-output op) is not
+                # the scratch graph's: such graphs come out empty
+                ops = [[op.op_name, op.type] for op in graph.get_operations() if op.graph is graph]
             else:
                 ops = [[op.name, op.type] for op in graph.get_operations()]
             if ops:
