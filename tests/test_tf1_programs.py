@@ -244,3 +244,12 @@ def test_a_gradient_scope_inside_a_name_scope_is_left_out():
     ours = [[["train/w", "VariableV2"], ["train/gradients/w_grad", "Gradients"]]]
     theirs = [[["train/w", "VariableV2"], ["train/gradients/Shape", "Const"], ["train/gradients_1/Fill", "Fill"]]]
     assert graph_verdict(ours, theirs)[0] == "same graph"
+
+
+def test_a_program_runs_as_the_real_main_module(tmp_path):
+    """tf.app.run() without main= looks main() up in sys.modules["__main__"], as `python prog.py` has it."""
+    program = tmp_path / "bare_app_run.py"
+    program.write_text("import tensorflow.compat.v1 as tf\n\n\ndef main(argv):\n    print('main ran', len(argv))\n\n\n"
+                       "if __name__ == '__main__':\n    tf.app.run()\n")
+    run = programs.run_one(program, "tensorslow", timeout=60)
+    assert run.error is None and run.output == "main ran 1\n"

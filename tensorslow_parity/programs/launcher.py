@@ -18,6 +18,7 @@ that file as JSON: a list of graphs in creation order, each a list of
 import json
 import re
 import sys
+import types
 from pathlib import Path
 
 #: the TF1 import every program has, and what it becomes under each engine
@@ -94,8 +95,13 @@ def run(engine, path, graphs_path=None):
     sys.path.insert(0, str(path.parent))
     sys.argv = [str(path)]
     code = compile(source, str(path), "exec")
+    # The program runs as the real __main__ module, as `python PATH` runs it: tf.app.run() without an
+    # argument looks its main() up in sys.modules["__main__"].
+    module = types.ModuleType("__main__")
+    module.__dict__.update(__file__=str(path), __builtins__=__builtins__)
+    sys.modules["__main__"] = module
     try:
-        exec(code, {"__name__": "__main__", "__file__": str(path), "__builtins__": __builtins__})
+        exec(code, module.__dict__)
     finally:
         if recorder is not None:
             recorder.uninstall()
