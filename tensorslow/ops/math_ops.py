@@ -67,9 +67,33 @@ def _real_div(x, y):
 
 @RegisterGradient("RealDiv")
 def _real_div_grad(op, grad):
-    """dz/dx = 1/y, dz/dy = -x/y^2"""
+    """dz/dx = 1/y, dz/dy = -x/y^2 (TF: grad / y and grad * ((-x / y) / y); by a constant, each / y folded
+    into * (1 / y) as in the forward pass)"""
     x, y = op.inputs
+    if op.attrs.get("times_reciprocal"):
+        r = y.dtype.type(1) / y
+        return grad * r, grad * (-x * r * r)
     return grad / y, grad * (-x / y / y)
+
+
+def _real_div_node(x, y, scope):
+    """The RealDiv ``x / y``, computed as TensorFlow computes it in a session.
+
+    TensorFlow's graph optimizer rewrites a division by a float scalar constant, ``x / 3.0``, into a
+    multiplication by its reciprocal, ``x * (1 / 3.0)``, before the graph runs; the two differ in the last
+    bit for about a third of the values of x. The op stays a RealDiv (as in TF's graph); its kernel and
+    gradient do the multiplication.
+    """
+    node = _real_div(x, y, name=scope)
+    if y.type == "Const" and y.dtype is not None and y.dtype.is_floating and y.shape.ndims == 0:
+        node.compute = _times_reciprocal  # type: ignore[method-assign]
+        node.attrs["times_reciprocal"] = True
+    return node
+
+
+def _times_reciprocal(x, y):
+    """z = x * (1 / y): TensorFlow's folded form of a division by a constant"""
+    return x * (y.dtype.type(1) / y)
 
 
 def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
@@ -81,7 +105,7 @@ def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
         if dtype is not None and (dtype.is_integer or dtype.is_bool):
             target = _dtypes.float32 if dtype.size <= 2 else _dtypes.float64
             x, y = cast(x, target), cast(y, target)
-        return _real_div(x, y, name=scope)
+        return _real_div_node(x, y, scope)
 
 
 truediv = divide
@@ -116,7 +140,7 @@ def div(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
         x, y = as_nodes([x, y], names=["x", "y"])
         if x.dtype is not None and (x.dtype.is_integer):
             return floordiv(x, y, name=scope)
-        return _real_div(x, y, name=scope)
+        return _real_div_node(x, y, scope)
 
 
 @binary_op("FloorMod")
