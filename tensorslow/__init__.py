@@ -38,6 +38,22 @@ from .init_ops import (
     zeros_initializer,
 )
 from .ops import overloads as _overloads  # noqa: F401  (operators on nodes)
+from .ops.array_extra_ops import (
+    argsort,
+    bincount,
+    broadcast_to,
+    depth_to_space,
+    lin_space,
+    linspace,
+    meshgrid,
+    reverse,
+    reverse_v2,
+    roll,
+    sort,
+    space_to_depth,
+    unique,
+    unique_with_counts,
+)
 from .ops.array_ops import (
     concat,
     expand_dims,
@@ -144,6 +160,16 @@ from .ops.random_ops import random_normal, random_uniform, set_random_seed, trun
 from .ops.random_ops_extra import multinomial, random_gamma, random_shuffle
 from .ops.reduction_extra_ops import count_nonzero, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp
 from .ops.reduction_ops import argmax, argmin, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
+from .ops.scatter_ops import (
+    gather_nd,
+    scatter_add,
+    scatter_nd,
+    scatter_sub,
+    scatter_update,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+)
 from .ops.script_ops import numpy_function, py_func
 from .ops.segment_ops import segment_mean, segment_sum, unsorted_segment_sum
 from .ops.slice_ops import slice, sparse_to_dense  # noqa: A004  (tf.slice)

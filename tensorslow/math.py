@@ -1,4 +1,5 @@
 """``tf.math``: elementwise math, comparisons and reductions under their TF2 names."""
+from .ops.array_extra_ops import bincount
 from .ops.math_extra_ops import (
     acos,
     acosh,

@@ -1,4 +1,5 @@
 """``tf.nn``: activations, softmax, cross-entropies and friends."""
+from .ops.array_extra_ops import depth_to_space, space_to_depth
 from .ops.candidate_sampling_ops import (
     compute_accidental_hits,
     log_uniform_candidate_sampler,

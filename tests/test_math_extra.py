@@ -115,3 +115,94 @@ def test_cumsum_axis_out_of_range_fails_when_run(axis, value):
             with module.Session() as sess, pytest.raises(module.errors.InvalidArgumentError,
                                                          match="Expected scan axis in the range"):
                 sess.run(out)
+
+
+# -- array composites, variable scatters -------------------------------------------------------------------
+
+TIES = np.array([[1.0, 3.0, 1.0, 3.0], [0.5, -2.0, 0.5, 7.0], [2.0, 2.0, 2.0, -1.0]])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"direction": "DESCENDING"}, {"axis": 0},
+                                    {"axis": 0, "direction": "DESCENDING"}])
+def test_sort_and_argsort(kwargs):
+    ops = assert_same(lambda tf, x: tf.sort(x, **kwargs), TIES, graph=False)
+    assert ("sort/TopKV2", "TopKV2") in ops
+    (ts_got, _, _), (tf_got, _, _) = run_both(lambda tf, x: tf.argsort(x, **kwargs), TIES, grads=False)
+    np.testing.assert_array_equal(ts_got[0], tf_got[0])  # ties keep their order in both
+
+
+def test_sort_of_integers_and_its_graph():
+    def build(tf, x):
+        return tf.cast(tf.sort(tf.cast(x, tf.int32)), tf.float64)
+    (ts_got, ts_ops, _), (tf_got, tf_ops, _) = run_both(build, TIES, grads=False)
+    np.testing.assert_array_equal(ts_got[0], tf_got[0])
+    assert [n for n, _ in ts_ops] == [n for n, _ in tf_ops]
+
+
+@pytest.mark.parametrize("indexing", ["xy", "ij"])
+def test_meshgrid(indexing):
+    def build(tf, x, y):
+        a, b = tf.meshgrid(x, y, indexing=indexing)
+        return a * 2.0 + b
+    assert_same(build, np.array([1.0, 2.0]), np.array([3.0, 4.0, 5.0]), graph=False)
+
+
+def test_linspace_values_and_dtypes():
+    for args in [(0.0, 1.0, 5), (0, 10, 4), (-3.5, 2.25, 7), (1.0, 1.0, 1)]:
+        got = []
+        for module in (ts, tf1):
+            with module.Graph().as_default(), module.Session() as sess:
+                out = module.linspace(*args)
+                got.append((sess.run(out), out.dtype.name))
+        np.testing.assert_array_equal(got[0][0], got[1][0])
+        assert got[0][1] == got[1][1]
+
+
+@pytest.mark.parametrize("name, expected", [("scatter_update", [[9, 9], [3, 4], [7, 7]]),
+                                            ("scatter_add", [[1 + 9 + 8, 2 + 9 + 8], [3, 4], [12, 13]]),
+                                            ("scatter_sub", [[1 - 9 - 8, 2 - 9 - 8], [3, 4], [-2, -1]])])
+def test_scatter_to_a_variable(name, expected):
+    results = []
+    for module in (ts, tf1):
+        with module.Graph().as_default():
+            v = module.Variable(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), use_resource=False)
+            indices = [0, 2] if name == "scatter_update" else [0, 2, 0]
+            updates = [[9.0, 9.0], [7.0, 7.0]] if name == "scatter_update" else [[9.0, 9.0], [7.0, 7.0], [8.0, 8.0]]
+            op = getattr(module, name)(v, indices, updates)
+            with module.Session() as sess:
+                sess.run(module.global_variables_initializer())
+                results.append((sess.run(op), sess.run(v), op.name))
+    (ts_new, ts_v, ts_name), (tf_new, tf_v, tf_name) = results
+    np.testing.assert_array_equal(ts_new, tf_new)
+    np.testing.assert_array_equal(ts_v, tf_v)
+    assert ts_name == tf_name
+    if name != "scatter_update":
+        np.testing.assert_array_equal(ts_v, expected)
+
+
+@pytest.mark.parametrize("build, error", [
+    (lambda tf: tf.gather_nd(tf.constant([[1.0, 2.0]]), [[1.0, 0.0]]), TypeError),
+    (lambda tf: tf.unique(tf.zeros([2, 2])), ValueError),
+    (lambda tf: tf.space_to_depth(tf.zeros([1, 5, 4, 1]), 2), ValueError),
+    (lambda tf: tf.reverse(tf.zeros([2, 2]), [0, 0]), ValueError),
+    (lambda tf: tf.reverse(tf.zeros([2, 2]), [2]), ValueError),
+    (lambda tf: tf.broadcast_to(tf.zeros([2, 3]), [4, 3]), ValueError),
+], ids=["gather_nd_float_indices", "unique_2d", "space_to_depth_odd", "reverse_repeated", "reverse_range",
+        "broadcast_to_bad"])
+def test_bad_array_arguments_fail_as_in_tf(build, error):
+    for module in (tf1, ts):
+        with module.Graph().as_default(), pytest.raises(error):
+            build(module)
+
+
+@pytest.mark.parametrize("build", [
+    lambda tf: tf.gather_nd(tf.constant([[1.0, 2.0], [3.0, 4.0]]), [[2, 0]]),
+    lambda tf: tf.scatter_nd([[5]], [1.0], [3]),
+    lambda tf: tf.bincount(tf.constant([-1, 1, 4])),
+], ids=["gather_nd", "scatter_nd", "bincount_negative"])
+def test_bad_indices_fail_when_run(build):
+    for module in (tf1, ts):
+        with module.Graph().as_default():
+            out = build(module)
+            with module.Session() as sess, pytest.raises(module.errors.InvalidArgumentError):
+                sess.run(out)

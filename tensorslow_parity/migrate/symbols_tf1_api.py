@@ -288,10 +288,18 @@ _COMPOSITES = (
     ("math.reduce_logsumexp", "math.reduce_logsumexp", "math.reduce_logsumexp"),
     ("math.reduce_std", "math.reduce_std", "math.reduce_std"),
     ("math.reduce_variance", "math.reduce_variance", "math.reduce_variance"),
+    ("sort", "sort", "sort"), ("argsort", "argsort", "argsort"), ("meshgrid", "meshgrid", "meshgrid"),
+    ("lin_space", "lin_space", "linspace"), ("reverse_v2", "reverse_v2", "reverse"),
+    ("math.bincount", "math.bincount", "math.bincount"),
+    ("nn.depth_to_space", "nn.depth_to_space", "nn.depth_to_space"),
+    ("nn.space_to_depth", "nn.space_to_depth", "nn.space_to_depth"),
 )
+_SCATTER_TO_VARIABLE = ("TF2 updates a tf.Variable's slices with its methods (v.scatter_update, v.scatter_add, "
+                        "v.scatter_sub, with a tf.IndexedSlices)")
 _MORE_OPS_API = {
     **{f"math.{name}": Symbol(f"math.{name}", f"math.{name}", OP) for name in _MATH_ALIASES},
     **{ts: Symbol(tf1, tf2, OP) for ts, tf1, tf2 in _COMPOSITES},
+    **_same("scatter_update", "scatter_add", "scatter_sub", tf2=_SCATTER_TO_VARIABLE),
 }
 
 NAMESPACES = {

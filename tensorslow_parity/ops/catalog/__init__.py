@@ -33,6 +33,7 @@ can read it without TensorFlow.
 """
 from tensorslow_parity.ops.catalog import (
     array,
+    array_extra,
     control,
     conv,
     extras,
@@ -57,7 +58,8 @@ from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
            *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES,
-           *sequence.ENTRIES, *extras.ENTRIES, *math_extra.ENTRIES]
+           *sequence.ENTRIES, *extras.ENTRIES, *math_extra.ENTRIES,
+           *array_extra.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 
