@@ -345,3 +345,22 @@ def test_division_by_a_constant_is_tensorflows_multiplication_by_its_reciprocal(
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(ours[0], value / np.asarray(3.0, dtype))  # true division would differ
+
+
+def test_a_list_holding_a_tensor_is_packed_where_an_op_takes_a_tensor(tf1):
+    """tf.concat([tf.shape(x)[:1], [n]], 0) and tf.reshape(t, [tf.shape(x)[0], -1]): the inner lists pack."""
+    def build(lib):
+        x = lib.placeholder(lib.float32, [None, 3])
+        n = lib.constant(4)
+        return x, [lib.concat([lib.shape(x)[:1], [n]], 0), lib.reshape(lib.zeros([2, 4]), [lib.shape(x)[0], -1])]
+
+    feed = np.zeros((2, 3), np.float32)
+    x, fetches = build(ts)
+    with ts.Session() as session:
+        ours = session.run(fetches, {x: feed})
+    x1, fetches1 = build(tf1)
+    with tf1.Session() as session:
+        theirs = session.run(fetches1, {x1: feed})
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

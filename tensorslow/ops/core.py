@@ -121,7 +121,8 @@ def as_nodes(values: Sequence[Any], dtype_hint: DTypeLike = None,
 def _literal_dtype(value, hint):
     # A Python number adopts the other operand's dtype (x32 * 2.0 stays float32),
     # as does a NumPy array of the same kind; anything else keeps its own dtype.
-    if hint is None:
+    # A list holding nodes is packed (convert_to_tensor) with the dtype of its nodes.
+    if hint is None or isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value)):
         return None
     own = _dtypes.dtype_of_python_value(value)
     if own.is_floating and hint.is_floating:
