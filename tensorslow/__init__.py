@@ -79,7 +79,20 @@ from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_nor
 from .ops.control_flow_ops import case, cond, while_loop
 from .ops.core import Operation, convert_to_tensor
 from .ops.deprecated_aliases import arg_max, arg_min
+from .ops.einsum_ops import einsum, tensordot
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
+from .ops.linalg_diag_ops import diag, diag_part, matrix_band_part, matrix_diag, matrix_diag_part, matrix_set_diag
+from .ops.linalg_extra_ops import (
+    cholesky,
+    eye,
+    matrix_determinant,
+    matrix_inverse,
+    matrix_solve,
+    matrix_transpose,
+    matrix_triangular_solve,
+    norm,
+    trace,
+)
 from .ops.linalg_ops import matmul
 from .ops.logging_ops import Print
 from .ops.logging_ops import print_v2 as print
@@ -234,6 +247,7 @@ from . import (  # noqa: E402
     initializers,
     io,
     layers,
+    linalg,
     logging,
     math,
     metrics,

@@ -206,3 +206,78 @@ def test_bad_indices_fail_when_run(build):
             out = build(module)
             with module.Session() as sess, pytest.raises(module.errors.InvalidArgumentError):
                 sess.run(out)
+
+
+# -- linear algebra composites and failures ------------------------------------------------------------------
+
+CUBE = np.arange(24.0).reshape(2, 3, 4) / 7.0 - 1.5
+SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.25], [0.5, 0.25, 2.0]])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"axis": 1}, {"ord": 1, "axis": -1}, {"ord": np.inf},
+                                    {"ord": 3, "axis": 0, "keepdims": True}, {"axis": [1, 2]},
+                                    {"ord": 1, "axis": [1, 2]}, {"ord": np.inf, "axis": (2, 1)},
+                                    {"ord": "fro", "axis": [0, 2], "keep_dims": True}])
+def test_norm(kwargs):
+    assert_same(lambda tf, x: tf.norm(x, **kwargs), CUBE)
+
+
+@pytest.mark.parametrize("axes", [1, [[1], [1]], [[1, 2], [1, 0]], [[2], [0]]])
+def test_tensordot_builds_tfs_graph(axes):
+    other = np.linspace(-1.0, 1.0, 60).reshape(4, 3, 5)
+    assert_same(lambda tf, x, y: tf.tensordot(x, y, axes), CUBE, other)
+
+
+def test_tensordot_of_unknown_shapes_is_an_einsum():
+    x = ts.placeholder(ts.float64, [None, 3, 4])
+    y = ts.placeholder(ts.float64, [4, 2])
+    out = ts.tensordot(x, y, 1)
+    assert out.op.type == "Einsum" and out.shape.as_list() == [None, 3, 2]
+    with ts.Session() as sess:
+        np.testing.assert_allclose(sess.run(out, {x: CUBE, y: np.ones((4, 2))}), CUBE @ np.ones((4, 2)))
+
+
+def test_trace_eye_transpose_adjoint_logdet():
+    assert_same(lambda tf, x: tf.trace(x), CUBE)
+    assert_same(lambda tf, x: tf.matrix_transpose(x) * 2.0, CUBE)
+    assert_same(lambda tf, x: tf.linalg.adjoint(x), CUBE)
+    assert_same(lambda tf, x: tf.linalg.logdet(x), SPD)
+    assert_same(lambda tf, x: x + tf.eye(3, dtype=tf.float64), SPD)
+    assert_same(lambda tf, x: x[0, :2] + tf.eye(2, 4, batch_shape=[3], dtype=tf.float64), CUBE)
+
+
+@pytest.mark.parametrize("build", [
+    lambda tf: tf.matrix_inverse(tf.constant([[1.0, 2.0], [2.0, 4.0]])),
+    lambda tf: tf.matrix_solve(tf.zeros([2, 2]), tf.ones([2, 1])),
+], ids=["inverse_singular", "solve_singular"])
+def test_singular_matrices_fail_when_run(build):
+    for module in (tf1, ts):
+        with module.Graph().as_default():
+            out = build(module)
+            with module.Session() as sess, pytest.raises(module.errors.InvalidArgumentError):
+                sess.run(out)
+
+
+def test_cholesky_of_a_matrix_not_positive_definite_is_nan_as_in_tf():
+    batch = np.array([[[1.0, 2.0], [2.0, 1.0]], [[4.0, 2.0], [2.0, 5.0]]])
+    (ts_got, _, _), (tf_got, _, _) = run_both(lambda tf, x: tf.cholesky(x), batch, grads=False)
+    lower = np.tril(np.ones((2, 2), bool))  # TF leaves the upper triangle of a failed factor uninitialized
+    np.testing.assert_array_equal(np.isnan(ts_got[0][0])[lower], np.isnan(tf_got[0][0])[lower])
+    np.testing.assert_allclose(ts_got[0][1], tf_got[0][1])
+
+
+@pytest.mark.parametrize("build, error", [
+    (lambda tf: tf.matrix_inverse(tf.zeros([2, 3])), ValueError),
+    (lambda tf: tf.matrix_determinant(tf.zeros([3])), ValueError),
+    (lambda tf: tf.matrix_inverse(tf.zeros([2, 2], tf.int32)), TypeError),
+    (lambda tf: tf.matrix_solve(tf.zeros([2, 2]), tf.zeros([3, 1])), ValueError),
+    (lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 3]), tf.zeros([4, 2])), ValueError),
+    (lambda tf: tf.einsum("ij,jk->ik", tf.zeros([2, 3])), ValueError),
+    (lambda tf: tf.tensordot(tf.zeros([2, 3]), tf.zeros([3]), [[0, 1], [0]]), ValueError),
+    (lambda tf: tf.norm(tf.zeros([2, 3]), ord=-1), ValueError),
+], ids=["inverse_not_square", "determinant_rank1", "inverse_int", "solve_rows", "einsum_sizes",
+        "einsum_operands", "tensordot_axes", "norm_ord"])
+def test_bad_linalg_arguments_fail_as_in_tf(build, error):
+    for module in (tf1, ts):
+        with module.Graph().as_default(), pytest.raises(error):
+            build(module)

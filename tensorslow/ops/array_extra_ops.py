@@ -191,9 +191,11 @@ class Unique(NamedTuple):
 
 
 class UniqueWithCounts(NamedTuple):
+    """What ``unique_with_counts`` returns, as TensorFlow's namedtuple of the same name."""
+
     y: Tensor
     idx: Tensor
-    count: Tensor
+    count: Tensor  # type: ignore[assignment]  # TF's field name, which hides tuple.count
 
 
 def _unique_op(op_type, x, out_idx, name, counts):

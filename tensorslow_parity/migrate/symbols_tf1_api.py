@@ -293,6 +293,13 @@ _COMPOSITES = (
     ("math.bincount", "math.bincount", "math.bincount"),
     ("nn.depth_to_space", "nn.depth_to_space", "nn.depth_to_space"),
     ("nn.space_to_depth", "nn.space_to_depth", "nn.space_to_depth"),
+    ("eye", "eye", "eye"), ("norm", "norm", "norm"), ("tensordot", "tensordot", "tensordot"),
+    ("matrix_transpose", "matrix_transpose", "linalg.matrix_transpose"), ("trace", "trace", "linalg.trace"),
+    ("linalg.transpose", "linalg.transpose", "linalg.matrix_transpose"),
+    *((f"linalg.{name}", f"linalg.{name}", f"linalg.{name}") for name in (
+        "adjoint", "band_part", "cholesky", "det", "diag", "diag_part", "einsum", "eye", "global_norm", "inv",
+        "l2_normalize", "logdet", "matmul", "matrix_transpose", "norm", "set_diag", "solve", "tensordot", "trace",
+        "triangular_solve")),
 )
 _SCATTER_TO_VARIABLE = ("TF2 updates a tf.Variable's slices with its methods (v.scatter_update, v.scatter_add, "
                         "v.scatter_sub, with a tf.IndexedSlices)")
@@ -300,6 +307,7 @@ _MORE_OPS_API = {
     **{f"math.{name}": Symbol(f"math.{name}", f"math.{name}", OP) for name in _MATH_ALIASES},
     **{ts: Symbol(tf1, tf2, OP) for ts, tf1, tf2 in _COMPOSITES},
     **_same("scatter_update", "scatter_add", "scatter_sub", tf2=_SCATTER_TO_VARIABLE),
+    "linalg": _namespace("linalg", "linalg"),
 }
 
 NAMESPACES = {

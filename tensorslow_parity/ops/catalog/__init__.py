@@ -38,6 +38,7 @@ from tensorslow_parity.ops.catalog import (
     conv,
     extras,
     linalg,
+    linalg_extra,
     logic,
     math,
     math_extra,
@@ -59,7 +60,7 @@ from tensorslow_parity.ops.catalog.records import Case, OpEntry, Variant
 CATALOG = [*math.ENTRIES, *logic.ENTRIES, *reductions.ENTRIES, *linalg.ENTRIES, *nn.ENTRIES, *array.ENTRIES,
            *random.ENTRIES, *control.ENTRIES, *conv.ENTRIES,
            *sequence.ENTRIES, *extras.ENTRIES, *math_extra.ENTRIES,
-           *array_extra.ENTRIES]
+           *array_extra.ENTRIES, *linalg_extra.ENTRIES]
 BY_OP_TYPE = {e.op_type: e for e in CATALOG}
 
 
