@@ -281,3 +281,55 @@ def test_bad_linalg_arguments_fail_as_in_tf(build, error):
     for module in (tf1, ts):
         with module.Graph().as_default(), pytest.raises(error):
             build(module)
+
+
+# -- cosine learning-rate schedules ------------------------------------------------------------------------
+
+SCHEDULES = {
+    "cosine_decay": lambda m, gs: m.train.cosine_decay(0.1, gs, 100, alpha=0.1),
+    "cosine_decay_restarts": lambda m, gs: m.train.cosine_decay_restarts(0.1, gs, 10),
+    "restarts_equal_periods": lambda m, gs: m.train.cosine_decay_restarts(0.1, gs, 10, t_mul=1.0, m_mul=0.5),
+    "restarts_growing": lambda m, gs: m.train.cosine_decay_restarts(0.05, gs, 7, t_mul=3.0, m_mul=0.9, alpha=0.2),
+    "linear_cosine_decay": lambda m, gs: m.train.linear_cosine_decay(0.1, gs, 100),
+    "linear_cosine_periods": lambda m, gs: m.train.linear_cosine_decay(0.1, gs, 100, num_periods=2.0, alpha=0.1,
+                                                                       beta=0.01),
+}
+
+
+def _schedule_run(module, build):
+    graph = module.Graph()
+    with graph.as_default():
+        step = module.train.get_or_create_global_step()
+        first = len(graph.get_operations())
+        lr = build(module, step)
+        ops = [(op.name.split(":")[0], op.type) for op in graph.get_operations()[first:]]
+        with module.Session() as sess:
+            sess.run(module.global_variables_initializer())
+            values = []
+            for t in (0, 1, 5, 10, 25, 33, 99, 100, 150, 1000):
+                sess.run(module.assign(step, t))
+                values.append(sess.run(lr))
+    return np.array(values), ops, lr
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_cosine_schedules_match_tf(name):
+    from tensorslow_parity.tf1_behaviour import tf1_behaviour
+    ts_values, ts_ops, ts_lr = _schedule_run(ts, SCHEDULES[name])
+    with tf1_behaviour() as tf:  # TF1's global step: a variable read without ReadVariableOp
+        tf_values, tf_ops, tf_lr = _schedule_run(tf, SCHEDULES[name])
+    # float32 throughout (TF's pi is a float32 constant): NumPy's and TF's cos, log and pow may differ by an ulp
+    np.testing.assert_allclose(ts_values, tf_values, rtol=1e-6, atol=1e-9)
+    assert ts_lr.name == tf_lr.name and ts_lr.dtype.name == tf_lr.dtype.name == "float32"
+    outside_cond = [(n, t) for n, t in tf_ops if "/cond/" not in n]  # TensorSlow's tf.cond has other ops inside
+    assert [(n, t) for n, t in ts_ops if "/cond/" not in n] == outside_cond
+
+
+def test_cosine_schedules_fail_as_in_tf():
+    for module in (tf1, ts):
+        with module.Graph().as_default():
+            with pytest.raises(ValueError):  # TF: "None values not supported."; TensorSlow names global_step
+                module.train.cosine_decay(0.1, None, 100)
+            step = module.train.get_or_create_global_step()
+            with pytest.raises(TypeError):  # pi is float32: a float64 rate does not mix with it
+                module.train.cosine_decay(module.constant(0.1, module.float64), step, 100)

@@ -17,8 +17,11 @@ from .optimizer import Optimizer
 from .rmsprop import RMSPropOptimizer
 from .saver import Saver, SaverDef, export_meta_graph, import_meta_graph
 from .schedules import (
+    cosine_decay,
+    cosine_decay_restarts,
     exponential_decay,
     inverse_time_decay,
+    linear_cosine_decay,
     natural_exp_decay,
     piecewise_constant,
     polynomial_decay,
@@ -33,7 +36,8 @@ from .training_util import (
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
            "AdagradOptimizer", "exponential_decay", "piecewise_constant", "polynomial_decay",
-           "inverse_time_decay", "natural_exp_decay", "ExponentialMovingAverage", "get_global_step",
+           "inverse_time_decay", "natural_exp_decay", "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay",
+           "ExponentialMovingAverage", "get_global_step",
            "get_or_create_global_step",
            "create_global_step", "assert_global_step", "global_step",
            # checkpoints

@@ -8,16 +8,27 @@ step, cast to the learning rate's dtype; ``floor`` applies with ``staircase=True
     inverse_time_decay  lr / (1 + rate * t / steps)
     polynomial_decay    (lr - end) * (1 - min(t, steps) / steps) ** power + end
     piecewise_constant  values[i] for boundaries[i-1] < t <= boundaries[i]   (a tf.case, as TF builds it)
+    cosine_decay        lr * ((1 - alpha) * (1 + cos(pi p)) / 2 + alpha),  p = min(t, steps) / steps
+    cosine_decay_restarts  the same over periods of first_decay_steps, each t_mul times longer and m_mul
+                        times lower than the last (SGDR); the period is found in a tf.cond on t_mul == 1
+    linear_cosine_decay lr * ((alpha + 1 - p) * (1 + cos(2 pi num_periods p)) / 2 + beta)
 
 ``learning_rate`` may be a Python number or a tensor (a schedule of a schedule: a piecewise rate that
 also decays). Without a global step they raise TF's ValueError.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..graph import Tensor, TensorLike, name_scope
+
+# tf.compat.v1's cosine schedules are Keras's (CosineDecay, ...) called with the global step: their graphs,
+# made here op for op, have pi as a float32 constant (so a float64 learning rate fails, as in TF) and
+# cast each hyperparameter to the learning rate's dtype.
 
 
 def _start(learning_rate, global_step, what):
@@ -120,3 +131,96 @@ def piecewise_constant(x: TensorLike, boundaries: Sequence[Any], values: Sequenc
             pred = math_ops.logical_and(math_ops.greater(step, low), math_ops.less_equal(step, high))
             pairs.append((pred, _returning(v)))
         return case(pairs, _returning(levels[0]), exclusive=True)
+
+
+def _cast(value, dtype):
+    """TF's ``math_ops.cast``: a tensor or Python float already of ``dtype`` is only converted (a Python
+    float becomes the constant ``Cast/x``, with no Cast op); anything else is cast."""
+    from ..ops import math_ops
+    from ..ops.core import convert_to_tensor
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtype else math_ops.cast(value, dtype)
+    if isinstance(value, float) and dtype.is_floating:
+        with name_scope(None, "Cast"):
+            return convert_to_tensor(value, dtype=dtype, name="x")
+    return math_ops.cast(value, dtype)
+
+
+def _pi():
+    """pi as TF's schedules make it: a float32 constant."""
+    from ..ops.core import convert_to_tensor
+    return convert_to_tensor(np.float32(math.pi), name="Const")
+
+
+def _initial_rate(learning_rate, global_step, what):
+    from ..ops.core import convert_to_tensor
+    if global_step is None:
+        raise ValueError(f"global_step is required for {what}.")
+    return learning_rate if isinstance(learning_rate, Tensor) else \
+        convert_to_tensor(learning_rate, name="initial_learning_rate")
+
+
+def cosine_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, alpha: float = 0.0,
+                 name: str | None = None) -> Tensor:
+    """lr * ((1 - alpha) * 0.5 (1 + cos(pi min(t, decay_steps) / decay_steps)) + alpha): from lr down to
+    alpha * lr over decay_steps steps, then constant (Loshchilov and Hutter's SGDR without restarts)."""
+    from ..ops import math_ops
+    from ..ops.math_extra_ops import cos
+    with name_scope(name, "CosineDecay"):
+        lr = _initial_rate(learning_rate, global_step, "cosine_decay")
+        dtype = lr.dtype
+        steps = _cast(decay_steps, dtype)
+        step = math_ops.minimum(math_ops.cast(global_step, dtype), steps)
+        fraction = step / steps
+        decayed = 0.5 * (1.0 + cos(_pi() * fraction))
+        return math_ops.multiply(lr, (1 - alpha) * decayed + alpha)
+
+
+def cosine_decay_restarts(learning_rate: TensorLike, global_step: TensorLike, first_decay_steps: float,
+                          t_mul: float = 2.0, m_mul: float = 1.0, alpha: float = 0.0,
+                          name: str | None = None) -> Tensor:
+    """Cosine decay with warm restarts (SGDR): period i lasts first_decay_steps * t_mul^i steps and starts at
+    lr * m_mul^i; within it the rate falls as cosine_decay's, to alpha times the period's start."""
+    from ..ops import math_ops
+    from ..ops.control_flow_ops import cond
+    from ..ops.math_extra_ops import cos
+    with name_scope(name, "SGDRDecay") as scope:
+        lr = _initial_rate(learning_rate, global_step, "cosine_decay_restarts")
+        dtype = lr.dtype
+        first_steps, alpha_t = _cast(first_decay_steps, dtype), _cast(alpha, dtype)
+        t_mul_t, m_mul_t = _cast(t_mul, dtype), _cast(m_mul, dtype)
+        fraction = math_ops.cast(global_step, dtype) / first_steps
+
+        def equal_periods():
+            i_restart = math_ops.floor(fraction)
+            return i_restart, fraction - i_restart
+
+        def growing_periods():
+            # period i starts after first_steps (1 + t + ... + t^(i-1)) = first_steps (1 - t^i) / (1 - t) steps
+            i_restart = math_ops.floor(math_ops.log(1.0 - fraction * (1.0 - t_mul_t)) / math_ops.log(t_mul_t))
+            done = (1.0 - t_mul_t ** i_restart) / (1.0 - t_mul_t)
+            return i_restart, (fraction - done) / t_mul_t ** i_restart
+
+        i_restart, within = cond(math_ops.equal(t_mul_t, 1.0), equal_periods, growing_periods)
+        decayed = 0.5 * m_mul_t ** i_restart * (1.0 + cos(_pi() * within))
+        return math_ops.multiply(lr, (1 - alpha_t) * decayed + alpha_t, name=scope)
+
+
+def linear_cosine_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float,
+                        num_periods: float = 0.5, alpha: float = 0.0, beta: float = 0.001,
+                        name: str | None = None) -> Tensor:
+    """lr * ((alpha + (decay_steps - t) / decay_steps) * 0.5 (1 + cos(2 pi num_periods t / decay_steps)) + beta),
+    t = min(global_step, decay_steps): a cosine of num_periods periods under a linear decay (Bello et al. 2017)."""
+    from ..ops import math_ops
+    from ..ops.math_extra_ops import cos
+    with name_scope(name, "LinearCosineDecay") as scope:
+        lr = _initial_rate(learning_rate, global_step, "linear_cosine_decay")
+        dtype = lr.dtype
+        steps = _cast(decay_steps, dtype)
+        periods, alpha_t, beta_t = _cast(num_periods, dtype), _cast(alpha, dtype), _cast(beta, dtype)
+        step = math_ops.minimum(math_ops.cast(global_step, dtype), steps)
+        linear = (steps - step) / steps
+        completed = step / steps
+        fraction = 2.0 * periods * completed
+        decayed = 0.5 * (1.0 + cos(_pi() * fraction))
+        return math_ops.multiply(lr, (alpha_t + linear) * decayed + beta_t, name=scope)

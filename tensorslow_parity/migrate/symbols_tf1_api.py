@@ -308,6 +308,7 @@ _MORE_OPS_API = {
     **{ts: Symbol(tf1, tf2, OP) for ts, tf1, tf2 in _COMPOSITES},
     **_same("scatter_update", "scatter_add", "scatter_sub", tf2=_SCATTER_TO_VARIABLE),
     "linalg": _namespace("linalg", "linalg"),
+    **_same("train.cosine_decay", "train.cosine_decay_restarts", "train.linear_cosine_decay", tf2=GLOBAL_STEP),
 }
 
 NAMESPACES = {
