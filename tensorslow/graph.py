@@ -33,6 +33,9 @@ class Graph:
         self._scope_stack = threading.local()
         self._collections: dict[str, list[Any]] = {}
         self.seed: int | None = None
+        # Whether TF would run this graph through a session's graph optimizer, which turns x / constant into
+        # x * (1 / constant) (math_ops._real_div_node); False for graphs TF runs as functions (tf.data's).
+        self.folds_constant_divisions = True
         self._derived_op_seeds = 0  # op seeds given so far to random ops with only the graph seed set
         self._lock = threading.Lock()
 

@@ -46,6 +46,9 @@ class Function:
 
     def __init__(self, fn: Callable[..., Any], input_spec: Any, what: str) -> None:
         self.graph = Graph()
+        # TF runs a dataset function as a function, not through the session's graph optimizer: x / 10.0 in a
+        # map function is a true division there (see math_ops._real_div_node)
+        self.graph.folds_constant_divisions = False
         self.graph.seed = get_default_graph().seed
         with self.graph.as_default():
             flat = structure.flatten(input_spec)

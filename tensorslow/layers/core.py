@@ -57,8 +57,10 @@ def tensordot_last_axis(a: Tensor, b: Tensor) -> Tensor:
         shape_a = array_ops.shape(a)
         free_dims = indexing_ops.gather(shape_a, free_c)
         axes_dims = indexing_ops.gather(shape_a, axes_c)
-        new_shape = pack([reduce_prod(free_dims), reduce_prod(axes_dims)], name="stack")
-        matrix = array_ops.reshape(array_ops.transpose(a, free + [rank - 1], name="transpose"), new_shape)
+        rows, columns = reduce_prod(free_dims), reduce_prod(axes_dims)
+        perm = array_ops.concat([free_c, axes_c], 0)  # free + axes, as a tensor: TF's transpose takes it so
+        new_shape = pack([rows, columns], name="stack")
+        matrix = array_ops.reshape(array_ops.transpose(a, perm, name="transpose"), new_shape)
         product = linalg_ops.matmul(matrix, b)
         b_free = convert_to_tensor([cols], dtype=_dtypes.int32, name="Const_2")
         out = array_ops.reshape(product, array_ops.concat([free_dims, b_free], 0, name="concat_1"), name=scope)

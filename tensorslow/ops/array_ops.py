@@ -39,7 +39,8 @@ def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> T
             raise ValueError(f"cannot reshape a value of shape {value.shape} ({value.size} elements) "
                              f"into shape {list(dims)}") from None
     with name_scope(name, "Reshape", [x]) as scope:
-        side_constant(dims, "shape")  # TF's shape input
+        if not isinstance(shape, Tensor):  # TF's shape input, unless the caller made it (a Const node)
+            side_constant(dims, "shape")
         return Tensor("Reshape", (x,), compute=compute, attrs={"shape": dims}, dtype=x.dtype, shape=static,
                       name=scope)
 
@@ -149,7 +150,7 @@ def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, nam
                              f"with shape {x.shape}")
         shape = TensorShape([x.shape.dims[i] for i in p])
     with name_scope(name, "transpose", [x]) as scope:
-        if x.shape.dims is not None:
+        if x.shape.dims is not None and not isinstance(perm, Tensor):  # unless the caller made it (a Const)
             side_constant(p, "perm")  # TF's perm input (the axes reversed when none is given)
         return Tensor("Transpose", (x,), compute=lambda v: xp.transpose(v, static), attrs={"perm": static},
                       dtype=x.dtype, shape=shape, name=scope)

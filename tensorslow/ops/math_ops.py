@@ -82,10 +82,12 @@ def _real_div_node(x, y, scope):
     TensorFlow's graph optimizer rewrites a division by a float scalar constant, ``x / 3.0``, into a
     multiplication by its reciprocal, ``x * (1 / 3.0)``, before the graph runs; the two differ in the last
     bit for about a third of the values of x. The op stays a RealDiv (as in TF's graph); its kernel and
-    gradient do the multiplication.
+    gradient do the multiplication. Graphs TF runs as functions, without that optimizer (a tf.data map
+    function), say so with ``graph.folds_constant_divisions = False``.
     """
     node = _real_div(x, y, name=scope)
-    if y.type == "Const" and y.dtype is not None and y.dtype.is_floating and y.shape.ndims == 0:
+    if node.graph.folds_constant_divisions and y.type == "Const" and y.dtype is not None \
+            and y.dtype.is_floating and y.shape.ndims == 0:
         node.compute = _times_reciprocal  # type: ignore[method-assign]
         node.attrs["times_reciprocal"] = True
     return node
