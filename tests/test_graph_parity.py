@@ -96,8 +96,16 @@ def shapes_and_indexing(tf):
     x[0], x[:, 1], x[1:3], x[:, :2], x[-1], x[..., 0], x[:, None]
 
 
+def zeros_and_ones(tf):
+    """Small zeros/ones are one constant; from 1000 elements TF builds shape_as_tensor, Const and a Fill."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    tf.zeros([10]), tf.zeros([784, 10]), tf.ones([3000]), tf.ones([2, 3], tf.int32), tf.zeros([784, 10])
+    tf.zeros_like(x), tf.fill([2, 3], 5.0)
+    tf.Variable(tf.zeros([784, 10]), name="W"), tf.Variable(tf.zeros([10]), name="b")
+
+
 BUILDS = [shapes_and_indexing, reductions, random_ops, literal_operands, additions, variables_and_matmul,
-          get_variable_with_initializers, nested_scopes]
+          get_variable_with_initializers, nested_scopes, zeros_and_ones]
 
 
 @pytest.mark.parametrize("build", BUILDS)

@@ -295,32 +295,37 @@ def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:  # noqa
 NotDifferentiable("StopGradient")
 
 
-def _like(op_type, fill):
+def _like(op_type, fill, default_name):
     def build(tensor, dtype=None, name=None, optimize=True):
         (x,) = as_nodes([tensor])
         dt = _dtypes.as_dtype(dtype) if dtype is not None else x.dtype
         np_t = None if dt is None else dt.as_numpy_dtype
         return Tensor(op_type, (x,), compute=lambda v: xp.full(v.shape, fill, dtype=np_t or v.dtype),
-                      dtype=dt, shape=x.shape, name=name or op_type)
+                      dtype=dt, shape=x.shape, name=name or default_name)
     NotDifferentiable(op_type)
     return build
 
 
-zeros_like = _like("ZerosLike", 0)
-ones_like = _like("OnesLike", 1)
+zeros_like = _like("ZerosLike", 0, "zeros_like")  # named as TF names them
+ones_like = _like("OnesLike", 1, "ones_like")
 
 
 def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value`` (a Fill op: nothing is allocated
     before the graph runs); its gradient reaches ``value``."""
-    name = name or "Fill"
-    dims_static = static_ints(dims, "dims", "Fill")
-    if dims_static is not None:
-        dims_static = _dims_of(dims_static, "dims", "Fill")
-    (v,) = as_nodes([value])
+    with name_scope(name, "Fill", []) as scope:  # literal dims and value become Fill/dims, Fill/value, as in TF
+        dims_static = static_ints(dims, "dims", "Fill")
+        if dims_static is not None:
+            dims_static = _dims_of(dims_static, "dims", "Fill")
+        (d,) = as_nodes([dims if dims_static is None or isinstance(dims, Tensor)
+                         else np.asarray(dims_static, dtype=np.int32)], names=["dims"])
+        (v,) = as_nodes([value], names=["value"])
+        return _fill_node(d, v, dims_static, scope)
+
+
+def _fill_node(d, v, dims_static, name):
     if v.shape.ndims is not None and v.shape.ndims != 0:
         raise ValueError(f"Fill: value must be a scalar (rank 0), but {v.name!r} has shape {v.shape}")
-    (d,) = as_nodes([dims if dims_static is None else np.asarray(dims_static, dtype=np.int32)])
     return Tensor("Fill", (d, v), compute=_fill_kernel, dtype=v.dtype,
                   shape=TensorShape(dims_static) if dims_static is not None else TensorShape(None), name=name)
 
@@ -369,8 +374,10 @@ def _filled(shape, value, dtype, name):
     dims = _dims_of(dims, "shape", name)
     if int(np.prod(dims, dtype=np.float64)) < SMALL_CONSTANT:
         return constant_node(np.full(dims, value, dtype=np_t), dtype=dtype, name=name)
-    return fill(np.asarray(dims, dtype=np.int64 if max(dims) >= 2 ** 31 else np.int32),
-                constant_node(np.asarray(value, np_t), name=f"{name}/Const"), name=name)
+    with name_scope(name, name, []) as scope:  # TF's zeros/shape_as_tensor, zeros/Const, then the Fill zeros
+        dims_node = constant_node(np.asarray(dims, dtype=np.int64 if max(dims) >= 2 ** 31 else np.int32),
+                                  name="shape_as_tensor")
+        return _fill_node(dims_node, constant_node(np.asarray(value, np_t), name="Const"), dims, scope)
 
 
 def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DTypeLike = None,
