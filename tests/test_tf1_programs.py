@@ -27,7 +27,7 @@ SPARSE_XENT = "sparse softmax cross-entropy lacks TF's Shape ops (xentropy/Shape
 LOGISTIC = "sigmoid_cross_entropy_with_logits builds its ops outside TF's logistic_loss scope"
 COND = "tf.cond and while_loop are built as regions (Placeholder stand-ins), not Switch/Merge/Enter ops"
 KNOWN_GRAPH_DIFFERENCES = {
-    "app_flags_metrics": f"zeros of a large shape lack zeros/shape_as_tensor; {SOFTMAX_XENT}; metrics' casts",
+    "app_flags_metrics": f"{SOFTMAX_XENT}; metrics' casts",
     "autoencoder": SLOTS,
     "batch_norm_mlp": f"{COND}; {SPARSE_XENT}; {SLOTS}",
     "char_rnn_masked": "embedding_lookup names its gather embedding_lookup/GatherV2, TF embedding_lookup; "
@@ -40,7 +40,7 @@ KNOWN_GRAPH_DIFFERENCES = {
     "dynamic_rnn_lengths": f"dynamic_rnn: TF's rnn/Rank, split as StridedSlice ops, not Split; {SPARSE_XENT}",
     "fully_connected_feed": f"TF's ToInt64 cast of the labels; {SPARSE_XENT}; in_top_k's k constant; "
                             "Saver's save/filename/input",
-    "gan_2d": f"ones_like and zeros_like are one op, TF's Shape/Const/Fill composite; {LOGISTIC}",
+    "gan_2d": f"ones_like is one op, TF's Shape/Const/Fill composite; {LOGISTIC}",
     "kmeans": "ones_like is one op, TF's ones_like/Shape, Const and Fill",
     "layers_cnn": f"layers' training flag (PlaceholderWithDefault input); {COND}; {SPARSE_XENT}",
     "linear_regression_adam": f"reduction over a run-time rank (TF's Rank and range ops); {SLOTS}; tf.print",
@@ -51,7 +51,6 @@ KNOWN_GRAPH_DIFFERENCES = {
     "py_func_checkpoints": f"{SPARSE_XENT}; Adagrad's slots; Saver's save/filename/input",
     "sampling": "tf.range makes no range/start, limit and delta constants",
     "save_restore": f"{SLOTS}; Saver's save/filename/input",
-    "softmax_regression": "zeros of a large shape lack zeros/shape_as_tensor",
     "tensorboard_basics": f"{LOGISTIC}; {SLOTS}",
     "vae": f"reductions over all axes of unknown rank; {SLOTS}",
     "while_loop_and_cond": COND,
