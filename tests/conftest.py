@@ -2,6 +2,12 @@
 import os
 
 import pytest
+from hypothesis import settings
+
+# CI draws the same examples on every run (a run that passed here passes there); a plain
+# `make test` draws new ones each time, so local runs keep exploring.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

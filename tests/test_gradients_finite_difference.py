@@ -9,6 +9,8 @@ for the input values; the test builds ``loss = reduce_sum(op(inputs) * w)``
 with fixed random weights ``w``, takes ``tensorslow.gradients(loss, inputs)``
 in a Session and compares it with (L(x + h e_i) - L(x - h e_i)) / 2h.
 """
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +22,11 @@ from tensorslow_parity.ops.catalog import BY_OP_TYPE, SHAPE_FAMILIES, make_input
 
 STEP = 1e-6
 RTOL, ATOL = 1e-5, 1e-6  # central differences in float64 with h = 1e-6 are good to ~1e-8 here
+# Each loss value carries a rounding error of a few ulps of |L| (more for ops that sum many
+# terms, such as a 4 x 4 determinant by LU), and the difference quotient divides it by 2h:
+# its noise floor is about ROUNDING_ULPS * eps * |L| / h. A loss of 2e4 (det(x y^T + 8 I))
+# puts that floor at ~1e-5, above ATOL; a loss of ~10 at ~1e-8, far below it.
+ROUNDING_ULPS = 16
 
 
 # -- shape strategies, one per shape family of the catalog ----------------------------------
@@ -157,6 +164,7 @@ def check_gradient(case, shapes, seed):
         grads = ts.gradients(loss, xs)
 
     analytic = sess.run([g for g in grads if g is not None], feed)
+    noise_floor = ROUNDING_ULPS * np.finfo(np.float64).eps * abs(float(sess.run(loss, feed))) / STEP
     analytic = iter(analytic)
     for i, (x, g) in enumerate(zip(floats, grads)):
         if i in case.stopped_inputs:
@@ -167,13 +175,30 @@ def check_gradient(case, shapes, seed):
             f"{where}: gradient of input {i} has shape {np.shape(a)}, the input has shape {x.shape}"
         numeric = _finite_differences(sess, loss, feed, xs[i], x)
         err = np.abs(a - numeric)
-        bad = err > ATOL + RTOL * np.abs(numeric)
+        bad = err > ATOL + noise_floor + RTOL * np.abs(numeric)
         if bad.any():
             j = np.unravel_index(np.argmax(err - RTOL * np.abs(numeric)), x.shape) if x.ndim else ()
             pytest.fail(f"{where}: gradient of input {i} (shape {x.shape}) differs from central finite differences: "
                         f"max abs error {err.max():.3g} at index {tuple(int(k) for k in j)} "
-                        f"(analytic {np.asarray(a)[j]!r}, numeric {numeric[j]!r})"
+                        f"(analytic {np.asarray(a)[j]!r}, numeric {numeric[j]!r}; "
+                        f"rtol {RTOL}, atol {ATOL} + rounding floor {noise_floor:.2g})"
                         f"{' (tensorslow.gradients returned None)' if g is None else ''}")
+
+
+def test_a_large_loss_is_checked_to_its_rounding_floor_and_no_looser():
+    """det(x y^T + 8 I) of 4 x 4 inputs reaches ~2e4: central differences round to ~1e-5 there, so
+    a fixed atol failed a correct gradient (seed 4070735). A gradient off by 0.1% must still fail."""
+    case = _case("MatrixDeterminant", "default")
+    check_gradient(case, ((4, 4), (4, 4)), 4070735)
+
+    wrong = dataclasses.replace(case, build=lambda tf, x, y: _scaled_gradient(tf, case.build(tf, x, y), 1.001))
+    with pytest.raises(pytest.fail.Exception, match="differs from central finite differences"):
+        check_gradient(wrong, ((4, 4), (4, 4)), 4070735)
+
+
+def _scaled_gradient(tf, y, scale):
+    """y in the forward pass, scale * dL/dy in the backward pass."""
+    return y * scale - tf.stop_gradient(y * (scale - 1.0))
 
 
 def _finite_differences(sess, loss, feed, node, x):
