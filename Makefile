@@ -6,9 +6,24 @@ STAMP := $(VENV)/.installed
 
 REPORT_DIR ?= reports/latest
 
-.PHONY: test test-fast lint venv bench examples report reference-report clean
+.PHONY: test test-fast lint venv system-deps bench examples report reference-report clean
+
+# Debian packages some tests use: Chromium (renders the report page headless) and Graphviz's `dot`
+# (renders graph pictures). Installed with apt-get where we are root and they are missing;
+# elsewhere the tests that need them are skipped with the reason.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium graphviz:/usr/bin/dot
 
 venv: $(STAMP)
+
+system-deps:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  test -x "$${entry#*:}" || missing="$$missing $${entry%%:*}"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "not installed (tests that need them are skipped):$$missing"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +31,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(PY) -m pytest -n 2 -q
 
 # The inner loop: every test but those marked slow (subprocesses, examples, timed runs).
