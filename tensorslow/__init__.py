@@ -11,6 +11,7 @@ Two promises:
 """
 from . import debugging, dtypes, losses, nn, train
 from .debugging import add_check_numerics_ops, check_numerics
+from .drawing import draw_graph
 from .dtypes import DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32, int64, uint8
 from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
 from .gradients import gradients
@@ -190,6 +191,7 @@ from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .rnn.sequence_ops import reverse_sequence
 from .session import InteractiveSession, Session
 from .shapes import TensorShape
+from .stepping import step_through
 from .variable_scope import (
     AUTO_REUSE,
     VariableScope,

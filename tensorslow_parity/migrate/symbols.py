@@ -76,6 +76,10 @@ _CUSTOM_OP = ("the course's custom-op pattern: a TensorSlow op computed by a Pyt
               "gradient registered in Python. TensorFlow graph ops are C++ kernels, and tf.RegisterGradient "
               "only replaces gradients of those, so this has no translation (it needs a rewrite with "
               "tf.py_function and tf.custom_gradient, or built-in ops)")
+_DRAWING = ("TensorSlow's drawing of a graph; TensorFlow draws its graphs in TensorBoard "
+            "(tf.summary.FileWriter(logdir, graph), the Graphs tab)")
+_STEPPING = ("TensorSlow's step-by-step run; TensorFlow has no such stepper (TF2 runs eagerly: print or use a "
+             "debugger; tf.debugging.experimental.enable_dump_debug_info records a run)")
 _TF1_LOSSES = ("tf.compat.v1.losses reduce with SUM_BY_NONZERO_WEIGHTS and add to the LOSSES collection; TF2 has "
                "no such module (write the formula, or use keras.losses, which average differently)")
 
@@ -141,6 +145,9 @@ _VALUE_API = {
     "Placeholder": Symbol(None, None, why_not_tf1="TensorSlow's class of placeholder nodes: TensorFlow's "
                                                   "placeholders are plain tf.Tensor objects",
                           why_not_tf2="TensorSlow's class of placeholder nodes; TF2 has no placeholders"),
+    # Teaching aids: a picture of the graph, a run watched op by op. TensorFlow draws graphs in TensorBoard.
+    "draw_graph": Symbol(None, None, why_not_tf1=_DRAWING, why_not_tf2=_DRAWING),
+    "step_through": Symbol(None, None, why_not_tf1=_STEPPING, why_not_tf2=_STEPPING),
 }
 
 #: the course's custom-op API
