@@ -16,8 +16,10 @@ TensorSlow and tf1 start from the same bits without being given them.
 """
 import contextlib
 
-from tensorslow_parity.frameworks.base import FrameworkModel, mlp_logits, variable_names
+from tensorslow_parity.frameworks.base import FrameworkModel, mlp_logits
+from tensorslow_parity.frameworks.networks import logits, n_inputs
 from tensorslow_parity.initializers import SameSeed, tf1_dense_variables
+from tensorslow_parity.models.architectures import SameSeedShapes, layout, tf1_draw
 from tensorslow_parity.optimizers import tf1_optimizer
 
 
@@ -31,9 +33,15 @@ class GraphModel(FrameworkModel):
     def device_scope(self, tf):
         return contextlib.nullcontext()
 
+    def lstm_cell(self, tf, units):
+        """The library's ``LSTMCell(units)`` (TF1's default ``forget_bias=1.0``)."""
+        return tf.nn.rnn_cell.LSTMCell(units)
+
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         tf = self.tf = self.module()
+        if isinstance(weights, SameSeedShapes):  # not an MLP: drawn in a graph of its own, then loaded
+            weights = tf1_draw(tf, weights.seed, weights.shapes, self.dtype.name, weights.draw_dtype)
         self.graph = tf.Graph()
         with self.graph.as_default(), self.device_scope(tf):
             dt = tf.as_dtype(self.dtype.name)
@@ -41,15 +49,19 @@ class GraphModel(FrameworkModel):
                 tf.set_random_seed(weights.seed)
                 n_in, n_out = weights.widths[0], weights.widths[-1]
             else:
-                n_in, n_out = weights[0].shape[0], weights[-1].shape[0]
+                n_in, n_out = n_inputs(spec, weights), weights[-1].shape[0]
             self.x = tf.placeholder(dt, [None, n_in], name="x")
             self.y = tf.placeholder(dt, [None, n_out], name="y")
             if isinstance(weights, SameSeed):
                 self.variables = tf1_dense_variables(tf, weights.widths, dt, weights.draw_dtype)
+                self.logits = mlp_logits(tf, self.x, self.variables, spec)
+            elif spec.architecture == "lstm":
+                self.logits = self._lstm(tf, dt, weights)
             else:
+                names = [name for name, _ in layout(spec, n_in, weights[-1].shape[0])]
                 self.variables = [tf.Variable(w.astype(self.dtype), name=name)
-                                  for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
-            self.logits = mlp_logits(tf, self.x, self.variables, spec)
+                                  for w, name in zip(weights, names, strict=True)]
+                self.logits = logits(tf, self.x, self.variables, spec)
             if spec.output == "softmax":
                 xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=self.y, logits=self.logits)
             else:
@@ -59,6 +71,25 @@ class GraphModel(FrameworkModel):
             self.train_op = tf1_optimizer(tf, self.optimizer).minimize(self.loss, var_list=self.variables)
             self.session = tf.Session(graph=self.graph)
             self.session.run(tf.global_variables_initializer())
+            if spec.architecture == "lstm":
+                self.set_weights(weights)  # the cell's variables start from its own initializers
+
+    def _lstm(self, tf, dt, weights):
+        """What a TF1 program writes: ``dynamic_rnn`` over the library's ``LSTMCell`` (which creates its own
+        kernel and bias; the weights are loaded into them after initialization), and a dense layer from the
+        last step's output. Sets ``self.variables`` (cell kernel, cell bias, dense kernel, dense bias)."""
+        steps, features = self.spec.input_shape
+        seq = tf.reshape(self.x, [-1, steps, features])
+        _, state = tf.nn.dynamic_rnn(self.lstm_cell(tf, self.spec.hidden[0]), seq, dtype=dt)
+        cell_variables = tf.trainable_variables()
+        shapes = [tuple(v.shape.as_list()) for v in cell_variables]
+        if shapes != [w.shape for w in weights[:2]]:
+            raise ValueError(f"the LSTMCell made variables of shapes {shapes}, the layout has "
+                             f"{[w.shape for w in weights[:2]]}")
+        w = tf.Variable(weights[2].astype(self.dtype), name="dense_0/kernel")
+        b = tf.Variable(weights[3].astype(self.dtype), name="dense_0/bias")
+        self.variables = [*cell_variables, w, b]
+        return tf.matmul(state.h, w) + b
 
     def set_weights(self, weights):
         for var, w in zip(self.variables, weights, strict=True):

@@ -1,4 +1,7 @@
-"""Keras 3: a ``Sequential`` of ``Dense`` layers on the TensorFlow backend, trained with ``train_on_batch``.
+"""Keras 3: a ``Sequential`` model on the TensorFlow backend, trained with ``train_on_batch``.
+
+The layers (``Dense``; ``Conv2D``/``MaxPooling2D``; ``LSTM``) and the weight
+conversions between Keras's layouts and the zoo's are in :mod:`.keras_layers`.
 
 Parity traps handled here:
 
@@ -10,11 +13,16 @@ Parity traps handled here:
 * The loss is ``CategoricalCrossentropy(from_logits=True)`` (or
   ``BinaryCrossentropy``): from logits, Keras does not clip probabilities to
   [1e-7, 1 - 1e-7]; its "sum over batch size" reduction is the batch mean.
-* ``set_weights`` takes the kernels as (fan_in, fan_out): the layout of
-  ``x @ W + b``, so the zoo's weights load unchanged.
+* ``set_weights`` takes dense kernels as (fan_in, fan_out), the layout of
+  ``x @ W + b``, and conv kernels as (kh, kw, in, out): those load unchanged.
+  An LSTM's weights are converted from TF1's cell (gates i, j, f, o in one
+  kernel, forget bias 1.0) to Keras's (kernel and recurrent kernel, gates
+  i, f, c, o, the +1 in the forget bias) and back, gradients included.
 """
 from tensorslow_parity.devices import tf_device_name
-from tensorslow_parity.frameworks.base import EagerTFModel, activation_name
+from tensorslow_parity.frameworks.base import EagerTFModel
+from tensorslow_parity.frameworks.keras_layers import build_layers, from_keras, to_keras
+from tensorslow_parity.frameworks.networks import n_inputs
 from tensorslow_parity.optimizers import keras_optimizer
 
 
@@ -26,14 +34,9 @@ class KerasModel(EagerTFModel):
         self.tf = tf
         self.device_name = tf_device_name(device)
         keras.config.set_floatx(self.dtype.name)
-        n_layers = len(weights) // 2
         with tf.device(self.device_name):
-            layers = [keras.Input((weights[0].shape[0],), dtype=self.dtype.name)]
-            for layer in range(n_layers):
-                layers.append(keras.layers.Dense(weights[2 * layer].shape[1], name=f"dense_{layer}",
-                                                 dtype=self.dtype.name,
-                                                 activation=activation_name(spec, layer, n_layers)))
-            self.model = keras.Sequential(layers)
+            self.model = keras.Sequential(build_layers(keras, spec, n_inputs(spec, weights), weights[-1].shape[0],
+                                                       self.dtype))
             loss = (keras.losses.CategoricalCrossentropy(from_logits=True) if spec.output == "softmax"
                     else keras.losses.BinaryCrossentropy(from_logits=True))
             self.model.compile(optimizer=keras_optimizer(optimizer), loss=loss)
@@ -47,10 +50,14 @@ class KerasModel(EagerTFModel):
         self._loss_and_gradients = tf.function(loss_and_gradients)
 
     def set_weights(self, weights):
-        self.model.set_weights([w.astype(self.dtype) for w in weights])
+        self.model.set_weights(to_keras(self.spec, [w.astype(self.dtype) for w in weights]))
 
     def get_weights(self):
-        return [w.astype(self.dtype) for w in self.model.get_weights()]
+        return [w.astype(self.dtype) for w in from_keras(self.spec, self.model.get_weights())]
+
+    def loss_and_gradients(self, x, y):
+        loss, grads = super().loss_and_gradients(x, y)
+        return loss, from_keras(self.spec, grads, gradients=True)
 
     def forward(self, x):
         with self.tf.device(self.device_name):

@@ -2,10 +2,17 @@
 
 Every computation is a ``tf.function`` with an input signature of
 ``[None, n]`` so the batch and the full-data evaluation share one trace. The
+networks are written with ``tf``'s ops (:mod:`.networks`): the CNN with
+``tf.nn.conv2d`` and ``tf.nn.max_pool``, the LSTM as TF1's ``LSTMCell``
+written out and unrolled over its steps (the layout and gate order of the
+reference's cell, forget bias 1.0). The
 optimizer is the Keras optimizer mapped from TF1's (see :mod:`tensorslow_parity.optimizers`).
 """
 from tensorslow_parity.devices import tf_device_name
-from tensorslow_parity.frameworks.base import EagerTFModel, mlp_logits, variable_names
+from tensorslow_parity.frameworks.base import EagerTFModel
+from tensorslow_parity.frameworks.networks import logits as network_logits
+from tensorslow_parity.frameworks.networks import n_inputs
+from tensorslow_parity.models.architectures import layout
 from tensorslow_parity.optimizers import keras_optimizer
 
 
@@ -15,15 +22,17 @@ class TF2Model(EagerTFModel):
         import tensorflow as tf
         self.tf = tf
         self.device_name = tf_device_name(device)
+        n_in, n_out = n_inputs(spec, weights), weights[-1].shape[0]
+        names = [name for name, _ in layout(spec, n_in, n_out)]
         with tf.device(self.device_name):
             self.variables = [tf.Variable(w.astype(self.dtype), name=name)
-                              for w, name in zip(weights, variable_names(len(weights) // 2), strict=True)]
+                              for w, name in zip(weights, names, strict=True)]
             self.keras_optimizer = keras_optimizer(optimizer)
-        x_spec = tf.TensorSpec([None, weights[0].shape[0]], self.dtype.name)
-        y_spec = tf.TensorSpec([None, weights[-1].shape[0]], self.dtype.name)
+        x_spec = tf.TensorSpec([None, n_in], self.dtype.name)
+        y_spec = tf.TensorSpec([None, n_out], self.dtype.name)
 
         def logits(x):
-            return mlp_logits(tf, x, self.variables, spec)
+            return network_logits(tf, x, self.variables, spec)
 
         def loss(x, y):
             z = logits(x)

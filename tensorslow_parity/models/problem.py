@@ -2,7 +2,7 @@
 
 :func:`make_problem` turns a :class:`tensorslow_parity.models.zoo.ModelSpec`
 into a :class:`Problem`: the dataset, the initial weights drawn once with
-NumPy from the spec's seed (:func:`tensorslow_parity.initializers.dense_weights`)
+NumPy from the spec's seed (:func:`tensorslow_parity.models.architectures.draw_weights`)
 and the sequence of training batches. Every framework loads the same arrays.
 
 In same-seed mode (:func:`same_seed_problem`) the problem carries the spec's
@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from tensorslow_parity.frameworks.base import variable_names
-from tensorslow_parity.initializers import INJECTED, SAME_SEED, SameSeed, dense_weights, same_seed_weights
-from tensorslow_parity.models import datasets
+from tensorslow_parity.initializers import INJECTED, SAME_SEED, SameSeed, same_seed_weights
+from tensorslow_parity.models import architectures, datasets
 from tensorslow_parity.models.zoo import ModelSpec
 
 
@@ -27,24 +26,30 @@ class Problem:
 
     spec: ModelSpec
     data: datasets.Dataset
-    weights: list  # [W0, b0, W1, b1, ...]: W (fan_in, fan_out), b (fan_out,)
+    weights: list  # in the spec's layout (architectures.layout); an MLP's [W0, b0, W1, b1, ...], W (fan_in, fan_out)
     batches: np.ndarray  # (steps, batch_size) indices into the training set, in training order
     init: str = INJECTED  # or SAME_SEED: then ``weights`` is TensorSlow's float64 draw, ``draws`` both
     draws: dict = field(default_factory=dict)  # same-seed: {"float32": [...], "float64": [...]} drawn by TensorSlow
 
     @property
     def variable_names(self):
-        return variable_names(len(self.weights) // 2)
+        """The variables' names in the order of ``weights``: dense_0/kernel, dense_0/bias, ... (an MLP)."""
+        return [name for name, _ in architectures.layout(self.spec, self.data.n_features, self.data.n_classes)]
 
     @property
     def widths(self):
-        """Layer widths from input to output."""
+        """An MLP's layer widths from input to output."""
+        if self.spec.architecture != "mlp":
+            raise ValueError(f"model {self.spec.name!r} is a {self.spec.architecture}, not an MLP: it has no widths")
         return (self.weights[0].shape[0], *(w.shape[0] for w in self.weights[1::2]))
 
     def same_seed(self, draw_dtype=None):
-        """What a self-drawing framework is given in same-seed mode (a
-        :class:`tensorslow_parity.initializers.SameSeed`); ``draw_dtype`` as there."""
-        return SameSeed(self.spec.seed, self.widths, draw_dtype)
+        """What a self-drawing framework is given in same-seed mode: a
+        :class:`tensorslow_parity.initializers.SameSeed` for an MLP, else an
+        :class:`tensorslow_parity.models.architectures.SameSeedShapes`; ``draw_dtype`` as there."""
+        if self.spec.architecture == "mlp":
+            return SameSeed(self.spec.seed, self.widths, draw_dtype)
+        return architectures.SameSeedShapes(self.spec.seed, tuple(tuple(w.shape) for w in self.weights), draw_dtype)
 
     def start(self, dtype):
         """The weights a run in ``dtype`` starts from: the injected ones, or TensorSlow's same-seed draw in it."""
@@ -73,14 +78,16 @@ class Problem:
 
 
 def make_problem(spec, steps=None):
-    """Data, Glorot-uniform kernels and small uniform biases from the spec's seed, and the batch order.
+    """Data, Glorot-uniform kernels and small uniform biases from the spec's seed
+    (:func:`tensorslow_parity.models.architectures.draw_weights`), and the batch order.
 
     Batches walk through the training set in a seeded permutation, redrawn each
     epoch; no shuffling happens inside any framework.
     """
     data = datasets.load(spec.dataset, spec.seed)
     rng = np.random.default_rng(spec.seed)
-    weights = dense_weights(rng, spec.widths(data.n_features, data.n_classes))
+    weights = architectures.draw_weights(rng, [shape for _, shape in architectures.layout(
+        spec, data.n_features, data.n_classes)])
     steps = spec.steps if steps is None else steps
     n, b = len(data.x_train), min(spec.batch_size, len(data.x_train))
     order, batches = np.empty(0, dtype=np.int64), []
@@ -98,6 +105,12 @@ def same_seed_problem(problem):
     Raises what the draw raises (e.g. a width TensorSlow cannot build); the run
     turns that into error rows naming the model.
     """
-    widths = problem.widths
-    draws = {dtype: same_seed_weights(problem.spec.seed, widths, dtype) for dtype in ("float32", "float64")}
+    if problem.spec.architecture == "mlp":
+        widths = problem.widths
+        draws = {dtype: same_seed_weights(problem.spec.seed, widths, dtype) for dtype in ("float32", "float64")}
+    else:
+        import tensorslow
+        shapes = [w.shape for w in problem.weights]
+        draws = {dtype: architectures.tf1_draw(tensorslow, problem.spec.seed, shapes, dtype)
+                 for dtype in ("float32", "float64")}
     return replace(problem, weights=draws["float64"], init=SAME_SEED, draws=draws)

@@ -1,7 +1,7 @@
 """The model zoo: declarative model specs, and the ``tensorslow-parity models`` command that lists them.
 
-A model is a :class:`ModelSpec` (dataset, hidden widths, activation, output and
-loss, batch size, steps, learning rates, seed); adding a model is adding a
+A model is a :class:`ModelSpec` (dataset, architecture, hidden widths, activation,
+output and loss, batch size, steps, learning rates, seed); adding a model is adding a
 spec to :data:`MODELS` (or :func:`register`). :func:`tensorslow_parity.models.problem.make_problem`
 turns a spec into the arrays that make runs identical across frameworks: the
 initial weights, drawn once with NumPy from the spec's seed, and the sequence
@@ -19,7 +19,7 @@ one output unit). Two parity traps are neutralized here, by construction:
 """
 from dataclasses import dataclass, field
 
-from tensorslow_parity.models import datasets
+from tensorslow_parity.models import architectures, datasets
 from tensorslow_parity.optimizers import OPTIMIZER_NAMES, OptimizerSpec
 
 
@@ -35,6 +35,8 @@ class ModelSpec:
     steps: int
     learning_rates: dict = field(default_factory=dict)  # optimizer name -> learning rate
     seed: int = 0
+    architecture: str = "mlp"  # "mlp", "cnn" or "lstm" (see tensorslow_parity.models.architectures)
+    input_shape: tuple = ()  # cnn: (height, width, channels); lstm: (time steps, features per step)
 
     def optimizer(self, name):
         if name not in OPTIMIZER_NAMES:
@@ -42,7 +44,7 @@ class ModelSpec:
         return OptimizerSpec(name, self.learning_rates[name])
 
     def widths(self, n_features, n_classes):
-        """Layer widths from input to output: (n_features, *hidden, n_outputs)."""
+        """An MLP's layer widths from input to output: (n_features, *hidden, n_outputs)."""
         return (n_features, *self.hidden, n_classes if self.output == "softmax" else 1)
 
 
@@ -65,6 +67,14 @@ MODELS = {m.name: m for m in [
     ModelSpec("mlp_iris", "a 4-16-3 tanh multi-layer perceptron on iris",
               "iris", (16,), "tanh", "softmax", batch_size=30, steps=100,
               learning_rates={"sgd": 0.2, "momentum": 0.05, "adam": 0.01}, seed=6),
+    ModelSpec("cnn_digits", "a small CNN on the 8x8 digits: conv3x3(4)-relu-pool-conv3x3(8)-relu-pool-dense(10)",
+              "digits", (4, 8), "relu", "softmax", batch_size=32, steps=40,
+              learning_rates={"sgd": 0.1, "momentum": 0.05, "adam": 0.005}, seed=7,
+              architecture="cnn", input_shape=(8, 8, 1)),
+    ModelSpec("lstm_digits", "an LSTM(16) classifier reading the 8x8 digits row by row (8 steps of 8 pixels)",
+              "digits", (16,), "tanh", "softmax", batch_size=32, steps=40,
+              learning_rates={"sgd": 0.5, "momentum": 0.1, "adam": 0.01}, seed=8,
+              architecture="lstm", input_shape=(8, 8)),
 ]}
 
 
@@ -84,17 +94,18 @@ def register(spec):
         raise ValueError(f"model {spec.name!r}: no learning rate for optimizer(s) {', '.join(missing)}")
     if spec.output not in ("softmax", "sigmoid"):
         raise ValueError(f"model {spec.name!r}: output must be 'softmax' or 'sigmoid', not {spec.output!r}")
+    architectures.check_spec(spec)
     MODELS[spec.name] = spec
     return spec
 
 
 def spec_to_dict(spec):
     """A JSON-ready dict of ``spec`` (how a framework subprocess receives it)."""
-    return {**spec.__dict__, "hidden": list(spec.hidden)}
+    return {**spec.__dict__, "hidden": list(spec.hidden), "input_shape": list(spec.input_shape)}
 
 
 def spec_from_dict(d):
-    return ModelSpec(**{**d, "hidden": tuple(d["hidden"])})
+    return ModelSpec(**{**d, "hidden": tuple(d["hidden"]), "input_shape": tuple(d.get("input_shape", ()))})
 
 
 # -- `tensorslow-parity models` ---------------------------------------------------------------
@@ -107,7 +118,7 @@ def main(args):
     print(f"{'model':22s} {'layers':18s} {'activation':10s} {'output':8s} {'batch':>5s} {'steps':>5s}  description")
     for spec in MODELS.values():
         data = datasets.load(spec.dataset, spec.seed)
-        layers = "-".join(str(w) for w in spec.widths(data.n_features, data.n_classes))
+        layers = architectures.describe(spec, data.n_features, data.n_classes)
         activation = spec.activation if spec.hidden else "-"
         print(f"{spec.name:22s} {layers:18s} {activation:10s} {spec.output:8s} {spec.batch_size:5d} "
               f"{spec.steps:5d}  {spec.description}")
