@@ -60,7 +60,7 @@ STATUSES = ("passed", "failed", "skipped", "error")
 REFERENCE = {"framework": "tf1", "device": "cpu", "dtype": "float64"}
 
 #: the frameworks of results.csv (``tensorslow-parity run``'s matrix); bench.csv adds numpy and keras_fit
-RUN_FRAMEWORKS = ("tensorslow", "tf1", "tf2", "keras")
+RUN_FRAMEWORKS = ("tensorslow", "tf1", "tf2", "keras", "keras-jax", "keras-torch")
 DTYPES = ("float32", "float64")
 
 KEY = ["model", "optimizer", "framework", "device", "dtype"]
@@ -141,7 +141,11 @@ ENVIRONMENT_KEYS = (
     "init",        # how the initial weights came: "injected" or "same-seed" (run --init)
     "duration_s",  # wall time of the run
     "python", "numpy", "tensorflow", "keras", "platform", "cpu", "cpu_count",
-    "devices",     # {"cpu": {"available": true, "name": ...}, "gpu": {"available": false, "reason": ...}, ...}
+    "jax", "torch",  # versions, where keras-jax / keras-torch ran (absent otherwise)
+    "devices",     # {"cpu": {"available": true, "name": ...}, "gpu": {"available": false, "reason": ...,
+                   #  "backends": {"tensorflow": {...}, "jax": {...}, "torch": {...}, "cupy": {...}}}, ...}
+    "jobs",        # worker processes at once (run --jobs)
+    "reference",   # the saved reference bundle compared with (run --reference), or null: computed in the run
     "run_id",      # a fresh id per run
     "files",       # {name: {"sha256": ..., "bytes": ...}} of the run's other files
     "rows",        # {name: row count} of the same files

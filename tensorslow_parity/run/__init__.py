@@ -2,6 +2,8 @@
 
 * :mod:`.matrix`: the matrix of cells (:func:`matrix.run_matrix`) and the rows of results.csv;
 * :mod:`.subprocesses`: cells run in framework subprocesses, with timeouts;
+* :mod:`.jobs`: ``--jobs N``, several framework subprocesses at once;
+* :mod:`.reference`: ``--save-reference`` / ``--reference``, the reference's results saved and reused;
 * :mod:`.worker`: the framework subprocess (``python -m tensorslow_parity.run.worker``);
 * :mod:`.checks`: the checks of one run against the reference (tolerances:
   :mod:`tensorslow_parity.tolerances`).
@@ -11,7 +13,7 @@ import sys
 import time
 
 from tensorslow_parity import devices, schema
-from tensorslow_parity.cli import DEFAULT_OUT, parse_choices, positive_int, seconds
+from tensorslow_parity.cli import DEFAULT_OUT, UsageError, parse_choices, positive_int, seconds
 from tensorslow_parity.initializers import INIT_MODES, INJECTED
 from tensorslow_parity.models import zoo
 from tensorslow_parity.normwise import worst
@@ -62,6 +64,15 @@ def configure(parser):
     parser.add_argument("--startup-timeout", type=seconds, default=STARTUP_TIMEOUT_S,
                         help="extra seconds a framework subprocess may take to start (import its framework) before "
                              f"its cells are recorded as errors (default: {STARTUP_TIMEOUT_S})")
+    parser.add_argument("--jobs", type=positive_int, default=1,
+                        help="worker processes running cells at once (default: 1); the results are the same as "
+                             "with 1")
+    parser.add_argument("--save-reference", metavar="DIR",
+                        help="also save the reference's results (problems, initial weights, batches, outputs, "
+                             "gradients, trajectories) in DIR, for a later run --reference DIR elsewhere")
+    parser.add_argument("--reference", metavar="DIR",
+                        help="compare with the reference saved in DIR (run --save-reference) instead of running "
+                             "it: for machines without TensorFlow")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -71,11 +82,15 @@ def main(args):
     framework_names = parse_choices(args.frameworks, schema.RUN_FRAMEWORKS, "framework")
     device_names = parse_choices(None if args.devices == "auto" else args.devices, devices.DEVICES, "device")
     dtypes = parse_choices(args.dtypes, schema.DTYPES, "dtype")
+    if args.reference and args.save_reference:
+        raise UsageError("error: --reference and --save-reference together: a run either reuses a saved reference "
+                         "or computes and saves one")
     command = "tensorslow-parity run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     t0 = time.monotonic()
     results = run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=args.steps, out=args.out,
                          cell_timeout=args.timeout, startup_timeout=args.startup_timeout,
-                         progress=not args.no_progress and sys.stderr.isatty(), command=command, init=args.init)
+                         progress=not args.no_progress and sys.stderr.isatty(), command=command, init=args.init,
+                         jobs=args.jobs, reference=args.reference, save_reference=args.save_reference)
     print(summary_table(results))
     bad = [r for r in results if r["status"] in ("failed", "error")]
     for r in bad:

@@ -31,19 +31,26 @@ from tensorslow_parity.initializers import INIT_MODES, INJECTED, SAME_SEED
 from tensorslow_parity.models import zoo
 from tensorslow_parity.models.problem import make_problem, same_seed_problem
 from tensorslow_parity.run import checks
+from tensorslow_parity.run import reference as saved_reference
+from tensorslow_parity.run.jobs import run_cells
 from tensorslow_parity.run.scratch import scratch_dir
-from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, STARTUP_TIMEOUT_S, WORKER, Cell, run_group
+from tensorslow_parity.run.subprocesses import CELL_TIMEOUT_S, STARTUP_TIMEOUT_S, WORKER, Cell, Outcome
+from tensorslow_parity.run.worker import load_problem
 from tensorslow_parity.tolerances import model_check_tolerances
 
 
-def plan(models, optimizers, framework_names, device_names, dtypes, found, init=INJECTED):
+def plan(models, optimizers, framework_names, device_names, dtypes, found, init=INJECTED, reference=False):
     """Split the matrix into cells to run and skipped rows; add the reference cells.
 
     Returns ``(to_run, skipped, reported)``: cells to run (reference cells
-    included), {cell: reason} for skipped ones, and the cells that appear in
-    results.csv, in matrix order.
+    included, unless ``reference`` says they come from a saved bundle), {cell:
+    reason} for skipped ones, and the cells that appear in results.csv, in
+    matrix order. A cell is skipped when its device is absent, when its
+    framework cannot use that device, when its framework's library does not see
+    the device (``found[device]["backends"]``) or when its framework is not installed.
     """
     reported, skipped = [], {}
+    missing = {f: frameworks.missing_requirement(f) for f in framework_names}
     for m in models:
         for o in optimizers:
             for f in framework_names:
@@ -51,14 +58,30 @@ def plan(models, optimizers, framework_names, device_names, dtypes, found, init=
                     for t in dtypes:
                         cell = Cell(m, o, f, d, t, init=init)
                         reported.append(cell)
-                        if not found.get(d, {}).get("available"):
-                            skipped[cell] = found.get(d, {}).get("reason", f"device {d} not probed")
-                        elif d in frameworks.UNSUPPORTED_DEVICES.get(f, {}):
-                            skipped[cell] = frameworks.UNSUPPORTED_DEVICES[f][d]
+                        why = _why_skipped(f, d, found, missing[f])
+                        if why:
+                            skipped[cell] = why
     to_run = [c for c in reported if c not in skipped]
-    references = [c.reference() for c in to_run]
-    to_run += [r for r in dict.fromkeys(references) if r not in to_run]
+    if not reference:
+        references = [c.reference() for c in to_run]
+        to_run += [r for r in dict.fromkeys(references) if r not in to_run]
     return to_run, skipped, reported
+
+
+def _why_skipped(framework, device, found, missing):
+    """Why ``framework`` cannot run on ``device`` here, or None."""
+    entry = found.get(device, {})
+    if not entry.get("available"):
+        return entry.get("reason", f"device {device} not probed")
+    if device in frameworks.UNSUPPORTED_DEVICES.get(framework, {}):
+        return frameworks.UNSUPPORTED_DEVICES[framework][device]
+    if missing:
+        return missing
+    backend = frameworks.DEVICE_BACKENDS.get(framework)
+    seen = entry.get("backends", {}).get(backend)
+    if device != "cpu" and seen is not None and not seen.get("available"):
+        return f"{framework} computes with {backend}, which cannot use the {device.upper()}: {seen.get('reason')}"
+    return None
 
 
 def build_rows(reported, skipped, outcomes, problems_meta):
@@ -66,7 +89,8 @@ def build_rows(reported, skipped, outcomes, problems_meta):
     results, gradients, trajectories = [], [], []
     for cell in reported:
         meta = problems_meta[cell.model]
-        tol, note = model_check_tolerances(cell.framework, cell.optimizer, cell.dtype)
+        tol, note = model_check_tolerances(frameworks.TOLERANCES_AS.get(cell.framework, cell.framework),
+                                           cell.optimizer, cell.dtype)
         row = dict(cell.key, init=init_label(cell), steps=meta["steps"], batch_size=meta["batch_size"],
                    n_params=meta["n_params"], note=note, reason="")
         if cell in skipped:
@@ -128,15 +152,20 @@ def init_label(cell):
 
 def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=None, out=DEFAULT_OUT,
                cell_timeout=CELL_TIMEOUT_S, progress=True, found=None, command=None,
-               startup_timeout=STARTUP_TIMEOUT_S, worker=WORKER, init=INJECTED):
+               startup_timeout=STARTUP_TIMEOUT_S, worker=WORKER, init=INJECTED, jobs=1, reference=None,
+               save_reference=None):
     """Run the matrix and write the results directory ``out``; return the results rows.
 
     ``init`` is how the cells get their initial weights: ``"injected"`` (drawn
     once with NumPy, loaded everywhere) or ``"same-seed"`` (see the module
-    docstring). ``out`` is checked and locked before anything runs
-    (:class:`ResultsFileError` when it cannot be written or another run holds
-    it); the results are written as one set at the end (:func:`write_results`),
-    never before.
+    docstring). ``jobs`` worker processes run at once (:mod:`.jobs`).
+    ``reference``, a directory, is a saved reference bundle to compare with
+    instead of running the reference cells; ``save_reference`` a directory to
+    save this run's reference results in (:mod:`.reference`). ``out`` is checked
+    and locked before anything runs (:class:`ResultsFileError` when it cannot be
+    written or another run holds it; :class:`.reference.ReferenceBundleError`
+    for a bundle that cannot be read or written); the results are written as
+    one set at the end (:func:`write_results`), never before.
     """
     if init not in INIT_MODES:
         raise ValueError(f"unknown init mode {init!r}; known: {', '.join(INIT_MODES)}")
@@ -144,44 +173,73 @@ def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=
                         ("device", device_names), ("dtype", dtypes)):
         if not items:
             raise ValueError(f"no {what} selected: nothing to run")
+    if reference is not None and save_reference is not None:
+        raise ValueError("--reference and --save-reference together: a run either reuses a saved reference or "
+                         "computes and saves one")
     started, t0 = datetime.datetime.now(datetime.UTC), time.monotonic()
     out = prepare_out_dir(out)
+    bundle = None if reference is None else saved_reference.Bundle(reference, init)
+    if save_reference is not None:
+        saved_reference.check_target(save_reference)
     with DirectoryLock(out):
-        found = device_probe.detect() if found is None else found
-        to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found, init)
+        if found is None:
+            found = (device_probe.detect(backends=_backends(framework_names)) if set(device_names) - {"cpu"}
+                     else device_probe.cpu_only())
+        to_run, skipped, reported = plan(models, optimizers, framework_names, device_names, dtypes, found, init,
+                                         reference=bundle is not None)
         versions = {}
         with scratch_dir() as workdir:
-            problems, meta = _save_problems(reported, steps, workdir, init)
+            problems, meta = _save_problems(reported, steps, workdir, init, bundle)
             to_run = [c for c in to_run if c.model in problems]  # not the models that could not be drawn
             bar = _progress(len(to_run), progress)
-            outcomes, groups = {}, {}
-            for cell in to_run:
-                groups.setdefault((cell.framework, cell.device), []).append(cell)
             try:
-                for (framework, device), cells in groups.items():
-                    bar.set_description(f"{framework} on {device}")
-                    outcomes.update(run_group(framework, device, cells, problems, workdir, cell_timeout=cell_timeout,
-                                              startup_timeout=startup_timeout, worker=worker, versions=versions,
-                                              on_done=lambda cell, outcome: bar.update(1)))
+                outcomes = run_cells(to_run, problems, workdir, jobs=jobs, cell_timeout=cell_timeout,
+                                     startup_timeout=startup_timeout, worker=worker, versions=versions,
+                                     on_start=lambda framework, device: bar.set_description(f"{framework} on {device}"),
+                                     on_done=lambda cell, outcome: bar.update(1))
             finally:
                 bar.close()
+            references = {c.reference() for c in to_run}
+            if bundle is not None:
+                outcomes.update({r.id: bundle.outcome(r, Outcome) for r in references})
             results, gradients, trajectories = build_rows(reported, skipped, outcomes, meta)
+            if save_reference is not None:
+                saved_reference.save(save_reference, problems, {r: outcomes[r.id] for r in references}, init,
+                                     versions, started.isoformat(timespec="seconds"))
         environment = environment_info(found, versions, started, time.monotonic() - t0, command, init)
+        environment.update(jobs=jobs, reference=None if reference is None else str(reference))
         write_results(out, results, gradients, trajectories, environment)
     return results
 
 
-def _save_problems(reported, steps, workdir, init=INJECTED):
-    """Make and save each model's problem once; return ({model: path}, {model: meta}).
+def _backends(framework_names):
+    """The libraries to ask about GPUs and TPUs: those the frameworks of this run compute with."""
+    return tuple(dict.fromkeys(frameworks.DEVICE_BACKENDS[f] for f in framework_names))
+
+
+def _save_problems(reported, steps, workdir, init=INJECTED, bundle=None):
+    """Make and save each model's problem once (or take it from ``bundle``); return ({model: path}, {model: meta}).
 
     In same-seed mode ``meta`` also holds TensorSlow's ``draws``; a model whose
-    weights cannot be drawn gets an ``error`` instead, which becomes its rows' reason.
+    weights cannot be drawn, or that the bundle cannot serve, gets an ``error``
+    instead, which becomes its rows' reason.
     """
     problems, meta = {}, {}
     for name in dict.fromkeys(c.model for c in reported):
-        problem = make_problem(zoo.get(name), steps)
-        meta[name] = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
-                          variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
+        spec = zoo.get(name)
+        if bundle is not None:
+            try:
+                path = bundle.problem(name, steps)
+                problem = load_problem(spec, path)
+            except Exception as e:  # noqa: BLE001  a model the bundle cannot serve is its rows' error
+                meta[name] = dict(steps=steps or spec.steps, batch_size=spec.batch_size, variables=[], n_params=0,
+                                  error=f"{e}" if isinstance(e, ValueError) else f"{type(e).__name__}: {e}")
+                continue
+            meta[name] = _problem_meta(problem)
+            problems[name] = path
+            continue
+        problem = make_problem(spec, steps)
+        meta[name] = _problem_meta(problem)
         if init == SAME_SEED:
             try:
                 problem = same_seed_problem(problem)
@@ -193,6 +251,15 @@ def _save_problems(reported, steps, workdir, init=INJECTED):
         problems[name] = workdir / f"{name}.npz"
         np.savez(problems[name], **problem.to_arrays())
     return problems, meta
+
+
+def _problem_meta(problem):
+    """What the rows of a model say about its problem (and, in same-seed mode, TensorSlow's draws)."""
+    meta = dict(steps=len(problem.batches), batch_size=problem.batches.shape[1],
+                variables=problem.variable_names, n_params=int(sum(w.size for w in problem.weights)))
+    if problem.init == SAME_SEED:
+        meta["draws"] = problem.draws
+    return meta
 
 
 def write_results(out, results, gradients, trajectories, environment):
@@ -218,9 +285,10 @@ def environment_info(found, versions, started, duration, command, init=INJECTED)
     env = {"created": started.isoformat(timespec="seconds"), "command": command or "", "init": init,
            "duration_s": round(duration, 1),
            "python": platform.python_version(), "numpy": np.__version__, "tensorflow": None, "keras": None,
-           "platform": platform.platform(), "cpu": device_probe.cpu_name(), "cpu_count": os.cpu_count(),
+           "jax": None, "torch": None, "platform": platform.platform(), "cpu": device_probe.cpu_name(),
+           "cpu_count": os.cpu_count(),
            "devices": found}
-    env.update({k: v for k, v in versions.items() if k in ("tensorflow", "keras")})
+    env.update({k: v for k, v in versions.items() if k in ("tensorflow", "keras", "jax", "torch")})
     return env
 
 

@@ -1,6 +1,6 @@
 """Running cells in framework subprocesses: one worker per (framework, device), with timeouts.
 
-Each (framework, device) runs in its own subprocess (:mod:`tensorslow_parity.run.worker`)
+Each (framework, device) runs in its own subprocesses (:mod:`tensorslow_parity.run.worker`)
 with a timeout per cell: a crash, a hang, a missing package, a line on stdout
 that is not the protocol, a result for the wrong cell or an unreadable output
 file is recorded as ``error`` for that cell with the reason, and the rest of
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tensorslow_parity import frameworks
 from tensorslow_parity.models import zoo
 from tensorslow_parity.schema import REFERENCE
 
@@ -74,19 +75,23 @@ class Outcome:
 class _LineReader:
     """Lines from a subprocess's stdout, with a timeout (a hung framework must not hang the run)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, stop=None):
         self.fd = stream.fileno()
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.fd, selectors.EVENT_READ)
         self.buffer = b""
+        self.stop = stop  # a threading.Event: once set, readline gives up as if it had timed out
 
     def readline(self, timeout):
-        """The next line; ``""`` at end of file; ``None`` after ``timeout`` seconds without one."""
+        """The next line; ``""`` at end of file; ``None`` after ``timeout`` seconds without one (or once stopped)."""
         deadline = time.monotonic() + timeout
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not self.selector.select(left):
+            if left <= 0 or (self.stop is not None and self.stop.is_set()):
                 return None
+            wait = left if self.stop is None else min(left, 1.0)  # wake up now and then to look at the stop flag
+            if not self.selector.select(wait):
+                continue
             chunk = os.read(self.fd, 65536)
             if not chunk:
                 line, self.buffer = self.buffer, b""
@@ -116,7 +121,9 @@ def _start_worker(framework, device, cells, problems, workdir, stem, worker=WORK
     task_path = workdir / f"{stem}.json"
     task_path.write_text(json.dumps(task), encoding="utf-8")
     stderr_path = workdir / f"{stem}.stderr"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TENSORSLOW_PARITY_PARENT=str(os.getpid()))
+    # The framework's own settings (KERAS_BACKEND, TENSORSLOW_ARRAY_MODULE, ...) go to this worker only.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TENSORSLOW_PARITY_PARENT=str(os.getpid()),
+               **frameworks.worker_environment(framework, device))
     with open(stderr_path, "wb") as stderr:
         proc = subprocess.Popen([*worker, str(task_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=stderr, env=env)
@@ -176,13 +183,19 @@ def _load_outputs(path):
 
 
 def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIMEOUT_S,
-              startup_timeout=STARTUP_TIMEOUT_S, on_done=None, versions=None, worker=WORKER):
+              startup_timeout=STARTUP_TIMEOUT_S, on_done=None, versions=None, worker=WORKER, part=None,
+              stop=None):
     """Run ``cells`` (all of one framework and device) in worker subprocesses; return {cell id: Outcome}.
 
     A worker that crashes, hangs or breaks the protocol costs the cell it was
     running (recorded as an error); a fresh worker takes the rest. A worker
     that dies or hangs before it has imported its framework fails every
     remaining cell with the same message.
+
+    ``part`` names one of several groups of the same framework and device that
+    run at once (``run --jobs``: their files must not collide). ``stop``, a
+    :class:`threading.Event`, set by another thread, kills the running worker
+    (checked every second) and starts no new one: the cells left get no outcome.
     """
     outcomes, remaining, attempt = {}, list(cells), 0
 
@@ -191,11 +204,12 @@ def run_group(framework, device, cells, problems, workdir, cell_timeout=CELL_TIM
         if on_done:
             on_done(cell, outcome)
 
-    while remaining:
+    stem = f"{framework}-{device}" if part is None else f"{framework}-{device}-part{part}"
+    while remaining and not (stop is not None and stop.is_set()):
         attempt += 1
         proc, out_paths, stderr_path = _start_worker(framework, device, remaining, problems, workdir,
-                                                     f"{framework}-{device}-{attempt}", worker)
-        reader = _LineReader(proc.stdout)
+                                                     f"{stem}-{attempt}", worker)
+        reader = _LineReader(proc.stdout, stop)
         try:
             remaining = _drive(framework, proc, reader, remaining, out_paths, stderr_path, finish,
                                cell_timeout, startup_timeout, versions)

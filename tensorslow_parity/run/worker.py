@@ -72,7 +72,18 @@ def run_cell(model_class, spec, optimizer, problem, dtype, device, draw_dtype=No
         out["test_accuracy"] = np.asarray(accuracy(model.forward(data.x_test.astype(dtype)), data.y_test))
     finally:
         model.close()
-    return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
+    return {k: np.asarray(host(v), dtype=np.float64) for k, v in out.items()}
+
+
+def host(value):
+    """``value`` as something NumPy can read: a device array (CuPy's, a torch tensor) copied to host memory."""
+    if isinstance(value, np.ndarray | float | int | np.generic):
+        return value
+    for method in ("get", "cpu"):  # cupy.ndarray.get(), torch.Tensor.cpu()
+        if callable(getattr(value, method, None)):
+            value = getattr(value, method)()
+            break
+    return np.asarray(value)
 
 
 def load_problem(spec, path):
@@ -114,13 +125,35 @@ def save_outputs(path, outputs):
 
 
 def _versions(framework):
+    """The versions of what computes ``framework``'s cells, for environment.json (imported already by then)."""
     import platform
+
+    from tensorslow_parity.frameworks import KERAS_BACKENDS
     versions = {"python": platform.python_version(), "numpy": np.__version__}
-    if framework != "tensorslow":
-        import keras
-        import tensorflow as tf
-        versions.update(tensorflow=tf.__version__, keras=keras.__version__)
+    modules = {"tensorslow": (), "tf1": ("tensorflow",), "tf2": ("tensorflow",)}.get(framework, ())
+    if framework in KERAS_BACKENDS:
+        modules = ("keras", KERAS_BACKENDS[framework])
+    for name in modules:
+        versions[name] = getattr(sys.modules.get(name) or __import__(name), "__version__", "?")
     return versions
+
+
+def check_placement(framework, device):
+    """Raise when the worker would not compute where its cells say: Keras on another backend than
+    ``KERAS_BACKEND`` asked for (a keras.json or an earlier import can override it), or TensorSlow on a
+    GPU without CuPy behind its array-module seam."""
+    from tensorslow_parity.frameworks import KERAS_BACKENDS
+    if framework in KERAS_BACKENDS:
+        import keras
+        if keras.backend.backend() != KERAS_BACKENDS[framework]:
+            raise RuntimeError(f"{framework} needs Keras on the {KERAS_BACKENDS[framework]} backend, but Keras "
+                               f"runs on {keras.backend.backend()!r} (KERAS_BACKEND="
+                               f"{os.environ.get('KERAS_BACKEND')!r})")
+    if framework == "tensorslow" and device == "gpu":
+        from tensorslow import backend
+        if backend.array_module_name() != "cupy":
+            raise RuntimeError(f"TensorSlow on the GPU needs TENSORSLOW_ARRAY_MODULE=cupy; it runs on "
+                               f"{backend.array_module_name()!r}")
 
 
 def die_with_parent():
@@ -166,9 +199,12 @@ def main(argv=None):
         protocol.flush()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from tensorslow_parity import quiet_tf
+    quiet_tf.install()  # before a framework imports TensorFlow: no log lines on the user's screen
     from tensorslow_parity import frameworks
     from tensorslow_parity.models import zoo
     model_class = frameworks.load(task["framework"])
+    check_placement(task["framework"], task["device"])
     say(ready=True, versions=_versions(task["framework"]))
     for cell in task["cells"]:
         try:
