@@ -26,6 +26,8 @@ COMMANDS = {
     "report": ("tensorslow_parity.report", "write report.md, index.html and figures from a results directory"),
     "migrate": ("tensorslow_parity.migrate", "translate a TensorSlow program into a TensorFlow program"),
     "programs": ("tensorslow_parity.programs", "run TF1 programs under tf.compat.v1 and, import swapped, TensorSlow"),
+    "diverge": ("tensorslow_parity.divergence", "run a TF1 program or zoo model in TensorSlow and tf1; find the "
+                "first op whose output differs"),
 }
 
 
