@@ -16,6 +16,8 @@ bit, as one generated Python function per set of fetches and feeds; it is
 what sessions use by default, for speed. ``Session(executor="reference")``
 runs this interpreter instead, and ``watch`` shows every step it takes.
 """
+import numpy
+
 from .backend import xp
 from .broadcasting import reduce_to_shape
 from .errors import InvalidArgumentError, OpError
@@ -138,10 +140,16 @@ def fit(grad, value, node, pos):
 def op_failed(node, inputs, error, what=""):
     """An InvalidArgumentError naming the op whose kernel (or gradient) raised ``error``, and the shapes
     of its inputs (those that are None, already freed by a plan, are left out)."""
-    shapes = ", ".join(f"{p.name!r}: {tuple(xp.shape(v))}" for p, v in zip(node.inputs, inputs) if v is not None)
+    shapes = ", ".join(f"{p.name!r}: {_shape(v)}" for p, v in zip(node.inputs, inputs) if v is not None)
     return InvalidArgumentError(
         node, f"{what}{node.type} op {node.op_name!r} failed{' on inputs ' + shapes if shapes else ''}: "
               f"{type(error).__name__}: {error}")
+
+
+def _shape(value):
+    """The shape of an input, for an error message (whatever the value is: it may be why the op failed)."""
+    shape = getattr(value, "shape", None)
+    return tuple(shape) if shape is not None else tuple(numpy.shape(value))
 
 
 def check_finite(value, node, what=""):

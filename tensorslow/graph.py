@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from . import backend as _backend
 from . import devices as _devices
 from . import dtypes as _dtypes
 from .shapes import TensorShape, dims_of
@@ -477,9 +478,10 @@ def constant_node(value: Any, dtype: Any = None, shape: Sequence[int] | None = N
                 raise ValueError(f"{name or 'Const'}: cannot make a constant of shape {shape} "
                                  f"from a value of shape {array.shape}") from None
     array.setflags(write=False)  # constants are shared by every run: never mutate them
+    value = _backend.freeze(_backend.to_device(array))  # the run-time value; ``attrs["value"]`` stays NumPy
 
     def compute():
-        return array
+        return value
     node = Tensor("Const", (), compute=compute, attrs={"value": array}, dtype=dt, shape=array.shape,
                   name=name or "Const", graph=graph or get_default_graph())
     return node

@@ -25,7 +25,7 @@ The two are tested to agree bit for bit over every op and model.
 """
 import threading
 
-from .backend import xp
+from .backend import ON_HOST, errstate, to_host, xp
 from .errors import InvalidArgumentError, OpError
 from .executor import op_failed
 from .fast_kernels import FRESH_OUTPUT_TYPES
@@ -55,7 +55,7 @@ class Plan:
             writer.env)
         self._code = run.__code__
         # inf and nan propagate silently, as in TensorFlow (errstate as a decorator: entered once per run).
-        self._run = xp.errstate(all="ignore")(run)
+        self._run = errstate(all="ignore")(run)
         # Fetches whose kernel may return (a view of) its input, so maybe of a fed array, which the caller owns.
         self._may_view_feeds = {k for k, n in enumerate(fetches) if n in fed or n.type not in FRESH_OUTPUT_TYPES}
         self._buffers = [None] * n_buffers  # arrays kept between runs for the kernels' out=
@@ -102,7 +102,10 @@ class Plan:
 def hand_out(value, fed_values=()):
     """``value`` as a fetch returns it: a 0-d result as a NumPy scalar (``np.float32(2.0)``, as TensorFlow
     gives it); a copy when it is shared (a variable's value or a constant, which are read-only) or may
-    be the caller's own fed array or a view of one."""
+    be the caller's own fed array or a view of one. A device array (CuPy) comes back as a NumPy copy."""
+    if not ON_HOST and isinstance(value, xp.ndarray):
+        value = to_host(value)
+        return value[()] if value.ndim == 0 else value
     if isinstance(value, xp.ndarray) and value.ndim == 0:
         return value[()]
     if isinstance(value, xp.ndarray) and (not value.flags.writeable

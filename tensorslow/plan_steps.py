@@ -12,9 +12,8 @@ import keyword
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import fast_kernels
+from .backend import freeze, xp
 from .broadcasting import reduce_to_shape
 from .executor import check_finite, fit
 from .registry import check_gradient_count
@@ -70,7 +69,7 @@ class StepWriter:
     def __init__(self, order, fed, state, check_numerics, fetches=()):
         self.order, self.fed, self.check, self.fetches = order, fed, check_numerics, set(fetches)
         self.names = Names()
-        self.env = {"state": state, "zeros_like": np.zeros_like, "ones_like": np.ones_like, "fit": _fit,
+        self.env = {"state": state, "zeros_like": xp.zeros_like, "ones_like": xp.ones_like, "fit": _fit,
                     "checked": check_finite}
         self.steps = []
         self.passes = {}
@@ -209,8 +208,8 @@ class StepWriter:
         v = self.names.value(y)
         if y.dtype is None or not y.shape.is_fully_defined():
             return f"ones_like({v})"
-        one = np.ones(y.shape.as_list(), dtype=y.dtype.as_numpy_dtype)
-        one.flags.writeable = False  # gradient functions make new arrays; fetched values are copied
+        # read-only: gradient functions make new arrays; fetched values are copied
+        one = freeze(xp.ones(y.shape.as_list(), dtype=y.dtype.as_numpy_dtype))
         name = self.bind("ones", y, one)
         return f"({name} if {v}.shape == {name}.shape else ones_like({v}))"
 
@@ -271,14 +270,14 @@ def _kernel(node):
         return compute
 
     def user_compute(*args):  # a course-style Operation subclass may return lists
-        return np.asarray(compute(*args))
+        return xp.asarray(compute(*args))
     return user_compute
 
 
 def _checked(grad_fn, node):
     """A user's gradient function, made to return one array (or None) per input."""
     def checked(op, grad):
-        results = [None if g is None else np.asarray(g) for g in check_gradient_count(node, grad_fn(op, grad))]
+        results = [None if g is None else xp.asarray(g) for g in check_gradient_count(node, grad_fn(op, grad))]
         return results[0] if len(results) == 1 else results
     return checked
 
@@ -286,7 +285,7 @@ def _checked(grad_fn, node):
 def _fit(grad, value, node, pos):
     """``executor.fit`` for a plan, which calls it only when the shapes differ: sum ``grad`` to
     ``value``'s shape directly, and go through ``fit`` (conversions, the error naming the op) otherwise."""
-    if grad.__class__ is np.ndarray and value.__class__ is np.ndarray:
+    if grad.__class__ is xp.ndarray and value.__class__ is xp.ndarray:
         reduced = reduce_to_shape(grad, value.shape)
         if reduced is not None:
             return reduced

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import executor as _executor
 from . import graph as _graph
+from .backend import ON_HOST, freeze, to_device, xp
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Tensor
 from .plan import Plan, hand_out, topological_order
@@ -54,12 +55,11 @@ class SessionState:
 
     def write(self, var, value):
         """Store ``value`` (cast to the variable's dtype, shape checked) as ``var``'s value; return it."""
-        array = np.asarray(value, dtype=var.dtype.as_numpy_dtype if var.dtype is not None else None)
+        array = xp.asarray(value, dtype=var.dtype.as_numpy_dtype if var.dtype is not None else None)
         if not var.shape.is_compatible_with(array.shape):
             raise InvalidArgumentError(var, f"Cannot assign a value of shape {array.shape} to variable "
                                             f"{var.op_name!r} of shape {var.shape}")
-        array.flags.writeable = False  # fetched arrays may alias it; updates make new arrays
-        self.variables[var] = array
+        self.variables[var] = freeze(array)  # fetched arrays may alias it; updates make new arrays
         return array
 
     def generator(self, node, make):
@@ -153,7 +153,8 @@ class Session:
                 # A node of this graph that has a value is a valid key (checked inline: this is per step).
                 node = key if isinstance(key, Tensor) and key.graph is graph and key.has_value \
                     else self._feed_node(key)
-                feeds[node] = _convert_feed_value(node, value)
+                feeds[node] = _convert_feed_value(node, value) if ON_HOST \
+                    else to_device(_convert_feed_value(node, value))  # checked on the host, computed on the device
         if self.executor == "reference":
             self._check_fetches(flat)
             values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)

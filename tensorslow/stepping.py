@@ -69,7 +69,8 @@ class Step:
             (out, grad), = self.inputs
             lines = [f"{head}: dL/d {out.op_name} {describe(grad)} -> "
                      + ", ".join(f"dL/d {n.op_name} {describe(g)}" for n, g in self.grads)]
-            lines += [indent(show(g, f"dL/d {n.op_name} = ")) for n, g in self.grads]
+            lines.append(indent(show(grad, f"in:  dL/d {out.op_name} = ")))  # the sum over the op's consumers
+            lines += [indent(show(g, f"out: dL/d {n.op_name} = ")) for n, g in self.grads]
             return "\n".join(lines)
         (x, _), = self.inputs
         return f"{head}: dL/d {x.op_name} {describe(self.value)}\n{indent(show(self.value))}"

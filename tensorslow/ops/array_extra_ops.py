@@ -209,10 +209,10 @@ def _unique_op(op_type, x, out_idx, name, counts):
     def kernel(v):
         if v.ndim != 1:
             raise InvalidArgumentError(node, "unique expects a 1D vector.")
-        _, first, inverse, count = np.unique(v, return_index=True, return_inverse=True, return_counts=True)
-        order = np.argsort(first, kind="stable")  # TF keeps the order of first occurrence, NumPy sorts
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
+        _, first, inverse, count = xp.unique(v, return_index=True, return_inverse=True, return_counts=True)
+        order = xp.argsort(first, kind="stable")  # TF keeps the order of first occurrence, NumPy sorts
+        rank = xp.empty_like(order)
+        rank[order] = xp.arange(order.size)
         outs = [v[first[order]], rank[inverse.reshape(-1)].astype(np_index)]
         return OutputValues(outs + [count[order].astype(np_index)] if counts else outs)
     node = MultiOutputOp(op_type, (x,), compute=kernel, attrs={"out_idx": index_dtype}, name=name or op_type)
@@ -256,15 +256,15 @@ def bincount(arr: TensorLike, weights: TensorLike | None = None, minlength: int 
         node: Tensor
 
         def compute(values, *weight_values):
-            flat = np.asarray(values).reshape(-1)
+            flat = xp.asarray(values).reshape(-1)
             if flat.size and flat.min() < 0:
                 raise InvalidArgumentError(node, "Input arr must be non-negative!")
             size = int(flat.max()) + 1 if flat.size else 0
             size = max(size, low) if low is not None else size
             size = min(size, high) if high is not None else size
             kept = flat < size
-            w = np.asarray(weight_values[0]).reshape(-1)[kept] if weight_values else None
-            return np.bincount(flat[kept], weights=w, minlength=size)[:size].astype(np_out)
+            w = xp.asarray(weight_values[0]).reshape(-1)[kept] if weight_values else None
+            return xp.bincount(flat[kept], weights=w, minlength=size)[:size].astype(np_out)
         node = Tensor("DenseBincount", inputs, compute=compute, attrs={"minlength": low, "maxlength": high},
                       dtype=out_dtype, shape=TensorShape([None]), name="DenseBincount")
         return node
@@ -311,9 +311,9 @@ def _fractions(n, dtype):
 
 def _linspace(lo, hi, n):
     """start + i * (stop - start) / (num - 1), the last value exactly ``stop``."""
-    lo, hi = np.asarray(lo), np.asarray(hi)
+    lo, hi = xp.asarray(lo), xp.asarray(hi)
     step = (hi - lo) / lo.dtype.type(max(n - 1, 1))
-    out = lo + np.arange(n, dtype=lo.dtype) * step
+    out = lo + xp.arange(n, dtype=lo.dtype) * step
     if n > 1:
         out[-1] = hi
     return out.astype(lo.dtype, copy=False)

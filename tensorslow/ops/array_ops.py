@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import to_host, xp
 from ..dtypes import DTypeLike
 from ..graph import Tensor, TensorLike, constant_node, get_default_graph, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
@@ -160,9 +160,9 @@ def transpose(a: TensorLike, perm: Sequence[int] | TensorLike | None = None, nam
 def _transpose_grad(op, grad):
     """dL/dx = transpose(dL/dy, inverse permutation); nothing flows to a run-time ``perm``"""
     if len(op.inputs) == 2:
-        return xp.transpose(grad, np.argsort(np.asarray(op.inputs[1]))), None
+        return xp.transpose(grad, np.argsort(to_host(op.inputs[1])).tolist()), None
     perm = op.perm
-    return xp.transpose(grad, None if perm is None else np.argsort(perm))
+    return xp.transpose(grad, None if perm is None else np.argsort(perm).tolist())
 
 
 # -- concat / stack / unstack / split ----------------------------------------------------------
@@ -206,7 +206,7 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
 def _concat_grad(op, grad):
     """dL/dx_i = the slice of dL/dy that came from x_i"""
     sizes = [v.shape[op.axis] for v in op.inputs]
-    return xp.split(grad, np.cumsum(sizes)[:-1], axis=op.axis)
+    return xp.split(grad, np.cumsum(sizes)[:-1].tolist(), axis=op.axis)
 
 
 def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
@@ -402,7 +402,7 @@ def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DT
     size = int(np.ceil((limit - start) / delta))
 
     def compute():
-        return np.arange(start, limit, delta).astype(np_t, copy=False)  # as float64, then cast (the old bits)
+        return xp.arange(start, limit, delta).astype(np_t, copy=False)  # as float64, then cast (the old bits)
     return Tensor("Range", (), compute=compute, attrs={"start": start, "limit": limit, "delta": delta},
                   dtype=dt, shape=TensorShape([size]), name=name, graph=get_default_graph())
 
@@ -417,13 +417,14 @@ def _range_of_tensors(start, limit, delta, dtype, name):
     np_t = dt.as_numpy_dtype
 
     def compute(start, limit, delta):
+        start, limit, delta = (to_host(v)[()] for v in (start, limit, delta))  # the bounds, as NumPy scalars
         if delta == 0:
             raise InvalidArgumentError(node, f"{node.op_name}: Requires delta != 0: {delta}")
         if (delta > 0 and start > limit) or (delta < 0 and start < limit):
             order, sign = ("<=", ">") if delta > 0 else (">=", "<")
             raise InvalidArgumentError(node, f"{node.op_name}: Requires start {order} limit when delta {sign} 0: "
                                              f"{start}/{limit}")
-        return np.arange(start, limit, delta).astype(np_t, copy=False)
+        return xp.arange(start, limit, delta).astype(np_t, copy=False)
     node = Tensor("Range", nodes, compute=compute, dtype=dt, shape=TensorShape([None]), name=name)
     return node
 

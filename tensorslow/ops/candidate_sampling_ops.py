@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backend import to_device, to_host, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, constant_node, get_default_graph, name_scope
 from ..range_sampler import sample_candidates
@@ -87,7 +88,8 @@ def _candidate_sampler(op_type, kind, true_classes, num_true, num_sampled, uniqu
             _check_true_classes(node, true_value, num_true, num_sampled, range_max, unique)
             with state.lock:  # one run reserves its words atomically, as GuardedPhiloxRandom does
                 generator = state.generator(node, _new_stream)
-                return OutputValues(sample_candidates(generator, kind, num_sampled, range_max, unique, true_value))
+                drawn = sample_candidates(generator, kind, num_sampled, range_max, unique, to_host(true_value))
+                return OutputValues(to_device(v) for v in drawn)  # drawn on the host (TF's bits), used on the device
         node = MultiOutputOp(op_type, (classes,), compute=compute, stateful=True, name=scope,
                              attrs={"num_true": num_true, "num_sampled": num_sampled, "unique": unique,
                                     "range_max": range_max, "seed": seed1 or 0, "seed2": seed2 or 0})
@@ -188,7 +190,7 @@ def _accidental_hits(node, true_value, sampled_value, num_true) -> tuple[Any, An
     hits = [(row, position[c]) for row, classes in enumerate(true_value.tolist()) for c in classes if c in position]
     indices = np.array([r for r, _ in hits], dtype=np.int32)
     ids = np.array([i for _, i in hits], dtype=np.int64)
-    return indices, ids, np.full(len(hits), -FLOAT_MAX, dtype=np.float32)
+    return to_device(indices), to_device(ids), xp.full(len(hits), -FLOAT_MAX, dtype=np.float32)
 
 
 NotDifferentiable("ComputeAccidentalHits")

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import xp
+from ..backend import strided_view, xp
 from ..graph import Tensor, TensorLike, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
@@ -168,7 +168,7 @@ def windows(xpad, kh, kw, out_hw, strides, dilations):
     s_n, s_h, s_w, s_c = xpad.strides
     shape = (n, out_hw[0], out_hw[1], kh, kw, c)
     steps = (s_n, s_h * strides[1], s_w * strides[2], s_h * dilations[1], s_w * dilations[2], s_c)
-    return xp.lib.stride_tricks.as_strided(xpad, shape, steps, writeable=False)
+    return strided_view(xpad, shape, steps)
 
 
 def tap(array, a, b, out_hw, strides, dilations):

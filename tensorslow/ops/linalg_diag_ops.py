@@ -36,7 +36,7 @@ def _place_diagonal(d, rows, cols):
     """A (..., rows, cols) matrix of zeros with ``d`` (..., min(rows, cols)) on its main diagonal."""
     out = xp.zeros(d.shape[:-1] + (rows, cols), dtype=d.dtype)
     n = min(rows, cols)
-    out[..., np.arange(n), np.arange(n)] = d
+    out[..., xp.arange(n), xp.arange(n)] = d
     return out
 
 
@@ -121,7 +121,7 @@ def matrix_set_diag(input: TensorLike, diagonal: TensorLike, name: str = "set_di
         def compute(m, v):
             out = m.copy()
             n = min(m.shape[-2], m.shape[-1])
-            out[..., np.arange(n), np.arange(n)] = v
+            out[..., xp.arange(n), xp.arange(n)] = v
             return out
         return Tensor("MatrixSetDiagV3", (a, d), compute=compute, dtype=dtype, shape=a.shape, name=scope)
 
@@ -131,7 +131,7 @@ def _matrix_set_diag_grad(op, grad):
     """dL/dA = dL/dy with its diagonal zeroed; dL/dd = the diagonal of dL/dy"""
     n = min(grad.shape[-2], grad.shape[-1])
     grad_a = grad.copy()
-    grad_a[..., np.arange(n), np.arange(n)] = 0
+    grad_a[..., xp.arange(n), xp.arange(n)] = 0
     return grad_a, _diagonal(grad).copy()
 
 
@@ -202,7 +202,7 @@ def matrix_band_part(input: TensorLike, num_lower, num_upper, name: str | None =
 
 
 def _band_mask(rows, cols, lo, hi):
-    i, j = np.arange(rows)[:, None], np.arange(cols)[None, :]
+    i, j = xp.arange(rows)[:, None], xp.arange(cols)[None, :]
     return ((lo < 0) | (i - j <= lo)) & ((hi < 0) | (j - i <= hi))
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import to_host
 from ..graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from ..registry import RegisterGradient
 from .core import as_nodes, convert_to_tensor
@@ -123,7 +124,7 @@ def Print(input_: TensorLike, data: Sequence[TensorLike], message: str | None = 
     def compute(state, value, *values):
         if count >= 0 and next(state.generator(node, lambda _: itertools.count())) >= count:
             return value
-        shown = "".join("[" + _summarize_v1(np.asarray(v), _limit(entries, np.size(v))) + "]" for v in values)
+        shown = "".join("[" + _summarize_v1(to_host(v), _limit(entries, np.size(v))) + "]" for v in values)
         sys.stderr.write(text + shown + "\n")
         sys.stderr.flush()
         return value
@@ -197,7 +198,7 @@ def print_v2(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: s
     pieces = text.split(marker)
 
     def compute(state, *values):
-        shown = [_summarize_v2(np.asarray(v), _limit(summarize, np.size(v))) for v in values]
+        shown = [_summarize_v2(to_host(v), _limit(summarize, np.size(v))) for v in values]
         write("".join(p + s for p, s in zip(pieces, shown + [""])) + end)
     return NoValueOp("PrintV2", tuple(nodes), compute=compute, stateful=True, graph=graph,
                      attrs={"end": end, "summarize": summarize}, name=name or "PrintV2")

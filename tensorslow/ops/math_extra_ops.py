@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import errstate, to_device, to_host, xp
 from ..graph import Tensor, TensorLike, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from .core import as_nodes, broadcast_shape, check_floating, common_dtype, unary_op
@@ -200,8 +200,9 @@ def _expm1_grad(op, grad):
 
 def _elementwise(fn, x):
     """``fn`` (a function of one Python float) on every element of ``x``, in float64, rounded to x's dtype."""
-    values = np.frompyfunc(fn, 1, 1)(np.asarray(x, dtype=np.float64))
-    return np.asarray(values, dtype=np.float64).astype(x.dtype)
+    # a Python function per element runs on the host; the result goes back to the device
+    values = np.frompyfunc(fn, 1, 1)(to_host(x).astype(np.float64))
+    return to_device(np.asarray(values, dtype=np.float64).astype(x.dtype))
 
 
 def _lgamma_of(v):
@@ -276,43 +277,43 @@ _LARGE = 10.0
 def _shifted_up(x, term):
     """(x shifted up by whole steps to >= _LARGE, sum of ``term(x)`` over the x it passed): the recurrences
     psi(x) = psi(x + 1) - 1/x and psi'(x) = psi'(x + 1) + 1/x^2 step x up to where the series is accurate."""
-    total = np.zeros_like(x)
+    total = xp.zeros_like(x)
     for _ in range(int(_LARGE)):  # x >= 0.5 here: ten steps reach 10
         small = x < _LARGE
-        total += np.where(small, term(x), 0.0)
-        x = np.where(small, x + 1, x)
+        total += xp.where(small, term(x), 0.0)
+        x = xp.where(small, x + 1, x)
     return x, total
 
 
 def digamma_values(x):
     """psi(x) of an array, in float64 rounded to x's dtype; below 1/2 by reflection,
     psi(x) = psi(1 - x) - pi / tan(pi x) (NaN or inf at the poles 0, -1, -2, ...)."""
-    x = np.asarray(x)
+    x = xp.asarray(x)
     v = x.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with errstate(divide="ignore", invalid="ignore"):
         reflect = v < 0.5
-        z, shift = _shifted_up(np.where(reflect, 1 - v, v), lambda t: -1 / t)
+        z, shift = _shifted_up(xp.where(reflect, 1 - v, v), lambda t: -1 / t)
         inv2 = 1 / (z * z)
         series = sum(b / (2 * k) * inv2 ** k for k, b in enumerate(_BERNOULLI, start=1))
-        psi = np.log(z) - 0.5 / z - series + shift
-        psi = np.where(reflect, psi - np.pi / np.tan(np.pi * v), psi)
-        psi = np.where(v == np.floor(v), np.where(v <= 0, np.nan, psi), psi)
+        psi = xp.log(z) - 0.5 / z - series + shift
+        psi = xp.where(reflect, psi - xp.pi / xp.tan(xp.pi * v), psi)
+        psi = xp.where(v == xp.floor(v), xp.where(v <= 0, xp.nan, psi), psi)
     return psi.astype(x.dtype)
 
 
 def trigamma_values(x):
     """psi'(x) of an array, in float64 rounded to x's dtype; below 1/2 by reflection,
     psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x) (+inf at the poles 0, -1, -2, ...)."""
-    x = np.asarray(x)
+    x = xp.asarray(x)
     v = x.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with errstate(divide="ignore", invalid="ignore"):
         reflect = v < 0.5
-        z, shift = _shifted_up(np.where(reflect, 1 - v, v), lambda t: 1 / (t * t))
+        z, shift = _shifted_up(xp.where(reflect, 1 - v, v), lambda t: 1 / (t * t))
         inv = 1 / z
         series = sum(b * inv ** (2 * k + 1) for k, b in enumerate(_BERNOULLI, start=1))
         psi1 = inv + 0.5 * inv * inv + series + shift
-        psi1 = np.where(reflect, (np.pi / np.sin(np.pi * v)) ** 2 - psi1, psi1)
-        psi1 = np.where((v <= 0) & (v == np.floor(v)), np.inf, psi1)  # the poles (and -inf), as TF
+        psi1 = xp.where(reflect, (xp.pi / xp.sin(xp.pi * v)) ** 2 - psi1, psi1)
+        psi1 = xp.where((v <= 0) & (v == xp.floor(v)), xp.inf, psi1)  # the poles (and -inf), as TF
     return psi1.astype(x.dtype)
 
 

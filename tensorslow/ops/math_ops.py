@@ -459,7 +459,7 @@ def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
         np_type = target.as_numpy_dtype
 
         def compute(value):
-            return value.astype(np_type, copy=False) if hasattr(value, "astype") else np.asarray(value, np_type)
+            return value.astype(np_type, copy=False) if hasattr(value, "astype") else xp.asarray(value, np_type)
         return Tensor("Cast", (x,), compute=compute, attrs={"DstT": target}, dtype=target, shape=x.shape,
                       name=scope)
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from .. import philox_dists
+from ..backend import to_device, to_host
 from ..dtypes import DTypeLike
 from ..errors import InvalidArgumentError
 from ..graph import Graph, Tensor, TensorLike, get_default_graph, name_scope
@@ -98,14 +99,15 @@ def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
     seeds = get_seed(seed, graph)
 
     def compute(state, *shape_value):
-        dims = static if static is not None else tuple(int(d) for d in np.ravel(shape_value[0]))
+        dims = static if static is not None else tuple(int(d) for d in to_host(shape_value[0]).ravel())
         for d in dims:
             if d < 0:
                 raise InvalidArgumentError(node, f"Dimension {d} must be >= 0\n\t [[{{{{node {node.op_name}}}}}]]")
         size = int(np.prod(dims, dtype=np.int64))
         with state.lock:  # one run reserves its blocks atomically, as GuardedPhiloxRandom does
             values = philox_dists.draw(kind, state.generator(node, _new_stream), size, np_type, **params)
-        return finish(values.reshape(dims)).astype(np_type, copy=False)
+        # Drawn on the host (philox_dists: TF's bits need long-double math), then moved to the device once.
+        return to_device(finish(values.reshape(dims)).astype(np_type, copy=False))
     known = static is not None and all(d >= 0 for d in static)
     node = Tensor(op_type, inputs, compute=compute, attrs={"seed": seed, **params}, dtype=dtype,
                   shape=TensorShape(static) if known else TensorShape(None), name=name or op_type,

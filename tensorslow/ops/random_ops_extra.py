@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from .. import philox_dists
+from ..backend import to_device, to_host, xp
 from ..dtypes import DTypeLike
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, _graph_of, constant_node, name_scope
@@ -63,12 +64,11 @@ def random_shuffle(value: TensorLike, seed: int | None = None, name: str | None 
         x = convert_to_tensor(value, name="value")
 
         def compute(state, v):
-            v = np.asarray(v)
             if v.size <= 1 or v.shape[0] <= 1:
                 return v
             with state.lock:  # one run reserves its blocks atomically
                 order = philox_dists.shuffle_permutation(state.generator(node, _new_stream), v.shape[0])
-            return v[order]
+            return v[to_device(order)]  # the permutation is drawn on the host; the rows move where they are
         node = Tensor("RandomShuffle", (x,), compute=compute, attrs={"seed": seed}, dtype=x.dtype, shape=x.shape,
                       name=scope, stateful=True)
     return _with_seeds(node, seeds)
@@ -117,7 +117,7 @@ def _multinomial(logits, num_samples, dtype, seed):
         np_out = out_dtype.as_numpy_dtype
 
         def compute(state, values, n):
-            values, n = np.asarray(values), np.asarray(n)
+            values, n = to_host(values), to_host(n)  # TF's CPU sampler, on the host
             if values.ndim != 2:
                 raise _fail(node, f"logits should be a matrix, got shape {_dims_text(values.shape)}")
             if n.ndim != 0:
@@ -131,7 +131,7 @@ def _multinomial(logits, num_samples, dtype, seed):
             with state.lock:
                 samples = philox_dists.multinomial_samples(state.generator(node, _new_stream), values, int(n),
                                                            philox_dists.tf_cpu_threads())
-            return samples.astype(np_out, copy=False)
+            return to_device(samples.astype(np_out, copy=False))
         batch = logits.shape.dims[0] if logits.shape.ndims == 2 else None
         node = Tensor("Multinomial", (logits, count), compute=compute, attrs={"seed": seed, "output_dtype": out_dtype},
                       dtype=out_dtype, shape=TensorShape([batch, static_count]), name=scope, stateful=True)
@@ -180,7 +180,7 @@ def random_gamma(shape: TensorLike, alpha: TensorLike, beta: TensorLike | None =
         np_type = dtype.as_numpy_dtype
 
         def compute(state, shape_value, alpha_value):
-            shape_value, alpha_value = np.asarray(shape_value), np.asarray(alpha_value)
+            shape_value, alpha_value = to_host(shape_value), to_host(alpha_value)  # sampled on the host
             if shape_value.ndim != 1 or shape_value.dtype.kind not in "iu":
                 raise _fail(gamma, f"shape must be a vector of {{int32,int64}}, got shape: "
                                    f"{_dims_text(shape_value.shape)}")
@@ -190,12 +190,12 @@ def random_gamma(shape: TensorLike, alpha: TensorLike, beta: TensorLike | None =
             per_alpha = int(np.prod(shape_value, dtype=np.int64))
             out_shape = tuple(shape_value.tolist()) + alpha_value.shape
             if per_alpha * alpha_value.size == 0:
-                return np.zeros(out_shape, dtype=np_type)
+                return xp.zeros(out_shape, dtype=np_type)
             with state.lock:
                 samples = philox_dists.gamma_samples(state.generator(gamma, _new_stream), alpha_value, per_alpha)
             if np_type == np.float16:  # TF rounds a double to half through float
                 samples = samples.astype(np.float32)
-            return samples.astype(np_type).reshape(out_shape)
+            return to_device(samples.astype(np_type).reshape(out_shape))
         out_dims = None if dims is None or alphas.shape.dims is None else list(dims) + list(alphas.shape.dims)
         gamma = Tensor("RandomGamma", (shape_node, alphas), compute=compute, attrs={"seed": seed}, dtype=dtype,
                        shape=TensorShape(out_dims), name="RandomGamma", stateful=True)
@@ -237,7 +237,7 @@ def _broadcast_args(s0, s1):
     """The shape two shapes broadcast to (TF's BroadcastArgs), computed at run time."""
     def compute(a, b):
         try:
-            return np.array(np.broadcast_shapes(tuple(a.tolist()), tuple(b.tolist())), dtype=a.dtype)
+            return xp.asarray(np.broadcast_shapes(tuple(a.tolist()), tuple(b.tolist())), dtype=a.dtype)
         except ValueError:
             raise _fail(node, f"Incompatible shapes: {_dims_text(a.tolist())} vs. {_dims_text(b.tolist())}") from None
     lengths = [s.shape.dims[0] if s.shape.ndims == 1 else None for s in (s0, s1)]
@@ -250,9 +250,9 @@ def _broadcast_to(x, shape, static):
     """``x`` broadcast to the shape ``shape`` holds (TF's BroadcastTo); ``static`` is the shape known now."""
     def compute(value, dims):
         try:
-            return np.broadcast_to(value, tuple(dims.tolist()))
+            return xp.broadcast_to(value, tuple(dims.tolist()))
         except ValueError:
-            raise _fail(node, f"Unable to broadcast tensor of shape {_dims_text(np.shape(value))} to tensor of "
+            raise _fail(node, f"Unable to broadcast tensor of shape {_dims_text(xp.shape(value))} to tensor of "
                               f"shape {_dims_text(dims.tolist())}") from None
     node = Tensor("BroadcastTo", (x, shape), compute=compute, dtype=x.dtype, shape=static, name="BroadcastTo")
     return node
@@ -265,6 +265,6 @@ def _divide_by_constant(x, constant):
     into a multiplication by the constant's reciprocal; the node stays a RealDiv named ``truediv``.
     """
     def compute(a, b):
-        return a * (np.ones((), dtype=b.dtype) / b)
+        return a * (xp.ones((), dtype=b.dtype) / b)
     return Tensor("RealDiv", (x, constant), compute=compute, dtype=x.dtype,
                   shape=broadcast_shape("RealDiv", x, constant, "truediv"), name="truediv")

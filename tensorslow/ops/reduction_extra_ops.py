@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import errstate, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
@@ -147,7 +147,7 @@ def _euclidean_norm_grad(op, grad):
     for a in axes:
         shape[a] = 1
     y, g = xp.reshape(op.output, shape), xp.reshape(grad, shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with errstate(divide="ignore", invalid="ignore"):
         return g * (x / y)
 
 

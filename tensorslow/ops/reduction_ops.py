@@ -162,7 +162,7 @@ def _prod_grad(op, grad):
     left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     right = xp.cumprod(xp.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     others = (left * right).reshape(xt.shape)
-    others = xp.transpose(others, np.argsort(perm))
+    others = xp.transpose(others, np.argsort(perm).tolist())
     return _grad_at_input_shape(op, grad) * others
 
 

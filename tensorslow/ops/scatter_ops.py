@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import to_host, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, name_scope
 from ..registry import RegisterGradient
@@ -34,16 +34,16 @@ def _check_indices(node, op_type):
 
 def _slices(indices):
     """The N-d ``indices`` [..., k] as a tuple of k integer arrays for NumPy's fancy indexing."""
-    return tuple(np.moveaxis(np.asarray(indices, dtype=np.intp), -1, 0))
+    return tuple(xp.moveaxis(xp.asarray(indices, dtype=np.intp), -1, 0))
 
 
 def _check_range(node, indices, shape, what):
     """InvalidArgumentError naming the first index [..., k] that is outside ``shape`` (TF's check)."""
     k = indices.shape[-1]
     flat = indices.reshape(-1, k)
-    bad = np.flatnonzero(np.any((flat < 0) | (flat >= np.asarray(shape[:k])), axis=1)) if flat.size else []
+    bad = to_host(xp.flatnonzero(xp.any((flat < 0) | (flat >= xp.asarray(shape[:k])), axis=1))) if flat.size else []
     if len(bad):
-        where = list(np.unravel_index(bad[0], indices.shape[:-1]))
+        where = list(np.unravel_index(bad[0], indices.shape[:-1]))  # for the message, on the host
         raise InvalidArgumentError(node, f"indices{where} = {list(map(int, flat[bad[0]]))} does not index into "
                                          f"{what} shape [{','.join(map(str, shape))}]")
 
@@ -213,13 +213,13 @@ class _ScatterToVariable(Tensor):
         with state.lock:  # read, update, write: one step for other threads
             old = state.variables[self.ref]
             rows = old.shape[0]
-            flat = np.asarray(index_values).reshape(-1)
+            flat = xp.asarray(index_values).reshape(-1)
             if flat.size and (flat.min() < 0 or flat.max() >= rows):
                 bad = flat[(flat < 0) | (flat >= rows)][0]
-                raise InvalidArgumentError(self, f"indices[{int(np.flatnonzero(flat == bad)[0])}] = {int(bad)} is "
+                raise InvalidArgumentError(self, f"indices[{int(xp.flatnonzero(flat == bad)[0])}] = {int(bad)} is "
                                                  f"not in [0, {rows})")
             new = old.copy()  # the stored array is read-only: fetched values may alias it
-            self.combine(new, np.asarray(index_values, dtype=np.intp), update_values)
+            self.combine(new, xp.asarray(index_values, dtype=np.intp), update_values)
             return state.write(self.ref, new)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backend import to_device, to_host
 from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from ..registry import NotDifferentiable
@@ -49,7 +50,7 @@ def _returned(node, label, result, dtypes):
             got = _dtypes.as_dtype(array.dtype).name if array.dtype.kind in "biuf" else str(array.dtype)
             raise InvalidArgumentError(node, f"{k}-th value returned by {label} is {_tf_name(got)}, but expects "
                                              f"{_tf_name(dtype.name)}")
-        arrays.append(array)
+        arrays.append(to_device(array))
     return arrays
 
 
@@ -68,7 +69,7 @@ def py_func(func: Callable[..., Any], inp: Sequence[TensorLike], Tout: Any, stat
 
     def compute(*values):
         # As TF hands them over: a 0-d input as a NumPy scalar, arrays the function may change in place.
-        args = [v[()] if np.ndim(v) == 0 else np.array(v) for v in values]
+        args = [h[()] if h.ndim == 0 else np.array(h) for h in map(to_host, values)]
         arrays = _returned(node, label, func(*args), dtypes)
         if not dtypes:
             return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import to_host, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike
 from ..registry import RegisterGradient
@@ -45,7 +45,7 @@ def _scatter_add(values, ids, rows):
 
 def _gather_rows(grad, ids):
     """grad[ids], 0 where an id is negative (a dropped row): the gradient of every segment sum."""
-    safe = np.where(ids >= 0, ids, 0)
+    safe = xp.where(ids >= 0, ids, 0)
     taken = xp.take(grad, safe, axis=0)
     mask = (ids >= 0).reshape(ids.shape + (1,) * (grad.ndim - 1))
     return xp.where(mask, taken, xp.zeros((), dtype=grad.dtype))
@@ -81,7 +81,7 @@ def unsorted_segment_sum(data: TensorLike, segment_ids: TensorLike, num_segments
             raise InvalidArgumentError(node, f"data.shape = {_dims_text(values.shape)} does not start with "
                                              f"segment_ids.shape = {_dims_text(id_values.shape)}")
         rows = int(rows)
-        bad = np.flatnonzero(id_values.reshape(-1) >= rows)
+        bad = to_host(xp.flatnonzero(id_values.reshape(-1) >= rows))
         if bad.size:
             where = np.unravel_index(bad[0], id_values.shape)
             raise InvalidArgumentError(node, f"segment_ids{list(map(int, where))} = "
@@ -122,7 +122,7 @@ def _sorted_segments(op_type, reduce_kernel):
             if id_values.min() < 0:
                 raise InvalidArgumentError(node, f"Segment id {int(id_values.min())} out of range [0, {rows}), "
                                                  "possibly because 'segment_ids' input is not sorted.")
-            if np.any(np.diff(id_values) < 0):
+            if xp.any(xp.diff(id_values) < 0):
                 raise InvalidArgumentError(node, "segment ids are not increasing")
             return reduce_kernel(values, id_values, rows)
         node = Tensor(op_type, (x, ids), compute=compute, dtype=x.dtype, shape=shape, name=name or op_type)
@@ -133,7 +133,7 @@ def _sorted_segments(op_type, reduce_kernel):
 
 def _counts(ids, rows, like):
     """Rows per segment, shaped to divide a [rows, ...] array (at least 1: an empty segment stays 0)."""
-    counts = np.maximum(np.bincount(ids, minlength=rows), 1).astype(like.dtype)
+    counts = xp.maximum(xp.bincount(ids, minlength=rows), 1).astype(like.dtype)
     return counts.reshape((rows,) + (1,) * (like.ndim - 1))
 
 

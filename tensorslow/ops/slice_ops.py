@@ -11,7 +11,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import to_host, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import RegisterGradient
@@ -75,7 +75,7 @@ def _slice_shape(x, begin, size):
 
 def _slices(node, v, begin, size):
     """The Python slices of ``Slice`` for a value ``v``; TF's errors for begin/size out of range."""
-    begin, size = np.asarray(begin).ravel(), np.asarray(size).ravel()
+    begin, size = to_host(begin).ravel(), to_host(size).ravel()  # a few ints, checked on the host
     if len(begin) != v.ndim or len(size) != v.ndim:
         _fail(node, f"Expected begin and size arguments to be 1-D tensors of size {v.ndim}, but got shapes "
                     f"[{len(begin)}] and [{len(size)}] instead.")
@@ -147,13 +147,13 @@ def _coordinates(node, indices, shape, values):
                 _fail(node, f"indices[{k}] = [{','.join(map(str, here))}] is {what}")
     elif outside.any():
         _fail(node, f"Indices are not valid (out of bounds).  Shape: [{text}]")
-    return tuple(coords.T)
+    return tuple(xp.asarray(c) for c in coords.T)
 
 
 def _to_dense(node, indices, shape, values, default):
-    shape = tuple(int(d) for d in np.asarray(shape).ravel())
+    shape = tuple(int(d) for d in to_host(shape).ravel())
     out = xp.full(shape, default, dtype=values.dtype)
-    out[_coordinates(node, np.asarray(indices), shape, values)] = values  # a repeated index: the last value
+    out[_coordinates(node, to_host(indices), shape, values)] = values  # a repeated index: the last value
     return out
 
 
@@ -161,5 +161,5 @@ def _to_dense(node, indices, shape, values, default):
 def _sparse_to_dense_grad(op, grad):
     """dL/dvalues = dL/dy at the indices; dL/ddefault = the sum of dL/dy everywhere else"""
     indices, shape, values, _ = op.inputs
-    picked = grad[_coordinates(op.node, np.asarray(indices), xp.shape(grad), values)]
+    picked = grad[_coordinates(op.node, to_host(indices), xp.shape(grad), values)]
     return [None, None, picked, xp.sum(grad) - xp.sum(picked)]

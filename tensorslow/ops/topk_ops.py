@@ -114,7 +114,7 @@ def in_top_k(predictions: TensorLike, targets: TensorLike, k: int, name: str | N
                                                  f"length of targets {target.shape[0]}")
             n = pred.shape[1]
             valid = (target >= 0) & (target < n)
-            own = pred[np.arange(pred.shape[0]), np.where(valid, target, 0)]
+            own = pred[xp.arange(pred.shape[0]), xp.where(valid, target, 0)]
             greater = xp.sum(pred > own[:, None], axis=1)
             finite = xp.all(xp.isfinite(pred), axis=1)
             return valid & finite & (greater < k)

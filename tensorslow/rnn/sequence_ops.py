@@ -9,8 +9,6 @@ the same reversal of ``grad``; the lengths get none.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
@@ -21,9 +19,9 @@ from ..registry import RegisterGradient
 
 def _reversal_index(lengths, n_steps, n_batch):
     """index[b, t]: the step of x that lands at step t of entry b."""
-    t = np.arange(n_steps)[None, :]
-    lengths = np.asarray(lengths).reshape(-1, 1)
-    return np.where(t < lengths, lengths - 1 - t, t)
+    t = xp.arange(n_steps)[None, :]
+    lengths = xp.asarray(lengths).reshape(-1, 1)
+    return xp.where(t < lengths, lengths - 1 - t, t)
 
 
 def _reverse_kernel(node, x, lengths, seq_axis, batch_axis):
@@ -32,12 +30,12 @@ def _reverse_kernel(node, x, lengths, seq_axis, batch_axis):
         raise InvalidArgumentError(node, f"ReverseSequence: Length of seq_lengths != input.dims({batch_axis}), "
                                          f"({lengths.shape[0] if lengths.ndim else lengths} vs. {n_batch})")
     if lengths.size and (lengths.max() > n_steps or lengths.min() < 0):
-        b = int(np.argmax((lengths > n_steps) | (lengths < 0)))
+        b = int(xp.argmax((lengths > n_steps) | (lengths < 0)))
         raise InvalidArgumentError(node, f"ReverseSequence: seq_lens({b}) > input.dims({seq_axis}) or < 0: "
                                          f"{int(lengths[b])} for {n_steps} steps")
     moved = xp.moveaxis(x, (batch_axis, seq_axis), (0, 1))  # [batch, steps, ...]
     index = _reversal_index(lengths, n_steps, n_batch)
-    out = moved[np.arange(n_batch)[:, None], index]
+    out = moved[xp.arange(n_batch)[:, None], index]
     return xp.moveaxis(out, (0, 1), (batch_axis, seq_axis))
 
 

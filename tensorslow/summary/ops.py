@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from tensorslow import dtypes as _dtypes
+from tensorslow.backend import ON_HOST, is_device_array, to_host
 from tensorslow.errors import InvalidArgumentError
 from tensorslow.graph import Tensor, get_default_graph, name_scope
 from tensorslow.ops.core import convert_to_tensor
@@ -71,8 +72,14 @@ def string_constant(value: Any, name: str = "Const") -> Tensor:
 def _summary_node(op_type: str, inputs: Sequence[Tensor], kernel: Any, scope: str,
                   attrs: dict[str, Any] | None = None) -> Tensor:
     node = Tensor(op_type, inputs, attrs=attrs, dtype=string, shape=(), name=scope)
-    node.compute = partial(kernel, node)  # type: ignore[method-assign]  # the kernel names its node in errors
+    # The kernel names its node in errors; it serializes on the host, so device values come to it as NumPy.
+    node.compute = partial(kernel if ON_HOST else partial(_on_host, kernel), node)  # type: ignore[method-assign]
     return node
+
+
+def _on_host(kernel: Any, node: Tensor, *values: Any) -> bytes:
+    """``kernel(node, *values)`` with the device arrays among ``values`` copied to host memory."""
+    return kernel(node, *(to_host(v) if is_device_array(v) else v for v in values))
 
 
 def _collect(node: Tensor, collections: Sequence[str] | None, default: Sequence[str]) -> Tensor:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import xp
 from ..graph import Tensor
 from ..variables import Variable
 from .optimizer import Optimizer, _frozen_as, hyper
@@ -45,10 +46,10 @@ class AdamOptimizer(Optimizer):
         m, v = slots
         b1p, b2p = (p.astype(value.dtype) for p in shared)
         one = value.dtype.type(1)
-        alpha = lr * np.sqrt(one - b2p) / (one - b1p)
+        alpha = lr * xp.sqrt(one - b2p) / (one - b1p)
         m = m + (grad - m) * (one - value.dtype.type(self._beta1))
         v = v + (grad * grad - v) * (one - value.dtype.type(self._beta2))
-        return value - (m * alpha) / (np.sqrt(v) + self._epsilon), (m, v)
+        return value - (m * alpha) / (xp.sqrt(v) + self._epsilon), (m, v)
 
     def _after_apply(self, store):
         b1, b2 = self._powers

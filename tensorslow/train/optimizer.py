@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import freeze, xp
 from ..gradients import gradients
 from ..graph import NoValueOp, Tensor, TensorLike
 from ..variables import Variable, trainable_variables
@@ -173,18 +174,15 @@ def hyper(value, what="learning_rate"):
 
 
 def _frozen(array):
-    array = np.asarray(array)
-    array.flags.writeable = False
-    return array
+    return freeze(xp.asarray(array))
 
 
 def _frozen_as(value, dtype):
     """``value`` as a read-only array of ``dtype``. Updates create new arrays and never write into
     old ones, so a value fetched earlier stays as it was."""
-    if value.__class__ is not np.ndarray or value.dtype != dtype:  # 0-d results come back as NumPy scalars
-        value = np.asarray(value, dtype=dtype)
-    value.setflags(write=False)
-    return value
+    if value.__class__ is not xp.ndarray or value.dtype != dtype:  # 0-d results come back as NumPy scalars
+        value = xp.asarray(value, dtype=dtype)
+    return freeze(value)
 
 
 def _bad_gradient_shape(var, old, grad):
