@@ -1,103 +1,357 @@
-"""``--to tf2``, the first pass: what each statement of the graph program is, and what each loss needs.
+"""``--to tf2``, the first pass: what every name of the graph program stands for, at each place it is used.
 
-:class:`Tf2Analysis` reads the module before anything is rewritten: the
-placeholders, Variables, graph nodes, optimizers, minimize ops, sessions and
-feeds (``role``, ``nodes``, ``minimizes``, ...), and for each loss the nodes
-and placeholders it needs (``loss_nodes``, ``loss_params``). Anything outside
-the supported pattern (see :mod:`.tf2`) is an error with its line.
+:class:`Tf2Analysis` walks the program in order, scope by scope (the module and
+each function, with the enclosing scopes' names visible from inside), and
+records what each assignment makes: a placeholder, a Variable, a graph node, an
+optimizer, a minimize op, a session or a feed dict (an :class:`Obj`). Then
+
+* every use of such a name (a ``Name`` node) is mapped to its object (``ref``),
+  so a graph node returned by ``build()`` and unpacked in ``main()`` is still
+  known there, and ``session.run(p, feed)`` in a helper that received ``p`` as
+  an argument too;
+* each ``session.run`` call is recorded with its fetches and feed (``runs``);
+* what a function returns (``returns``) and what its parameters receive at its
+  call sites (``param_roles``) are propagated until nothing changes, so the
+  order in which functions are defined does not matter.
+
+A statement's fate (dropped, turned into a function, ...) is in ``action``.
+Everything outside what :mod:`.tf2` can restructure is one error with its line.
 """
+from dataclasses import dataclass, field
+
 import libcst as cst
 
-from .program import INITIALIZERS, SESSIONS, arg
+from .program import INITIALIZERS, SESSIONS, Message, arg
 from .rewrite import Translator
 from .symbols import OPTIMIZER, SYMBOLS
+from .tf2_scan import Env, Uses, names_in, sibling_function
 
 PREFIX = "--to tf2: "
-PATTERN = ("module-level placeholders, Variables and graph nodes (one assignment each), "
-           "`step = <GradientDescent|Momentum|Adam>Optimizer(...).minimize(loss)`, `ts.Graph().as_default()`, and a "
-           "session (`s = ts.Session()` or `with ts.Session() as s:`) used only as s.run(step|loss|Variable, feed)")
+MAX_ROUNDS = 6  # call sites and returns propagate in a few rounds; a cycle of calls stops here
+DROPPED_CALLS = ("disable_v2_behavior", "disable_eager_execution", "reset_default_graph")
 
 
-class _Names(cst.CSTVisitor):
-    """The Name nodes an expression reads (not attribute names or keywords)."""
+@dataclass(eq=False)
+class Obj:
+    """One object of the graph program, as the translation sees it."""
 
-    def __init__(self):
-        self.found = []
-
-    def visit_Name(self, node):
-        self.found.append(node)
-
-    def visit_Attribute(self, node):
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node):
-        node.value.visit(self)
-        return False
-
-
-def names_in(node):
-    visitor = _Names()
-    node.visit(visitor)
-    return visitor.found
+    kind: str                  # placeholder, variable, node, minimize, optimizer, session, feed
+    name: str                  # the name it was assigned to where it was made
+    call: object = None        # placeholder / optimizer: its call (dtype, hyperparameters)
+    needs: list = field(default_factory=list)   # node / minimize: the placeholders (Obj) it reads, in order
+    others: list = field(default_factory=list)  # node / minimize: the graph's other placeholders
+    loss: object = None        # minimize: the loss node (Obj)
+    optimizer: object = None   # minimize: the optimizer's Call, or an optimizer Obj
+    keys: list = field(default_factory=list)    # feed: the placeholders (Obj) it feeds
+    graph: int = 0
 
 
 class Tf2Analysis(Translator):
-    """The first pass of the tf2 translation: the roles of the statements and the graph of each loss."""
+    """The first pass of the tf2 translation; see the module docstring."""
 
     target = "tf2"
 
-    def __init__(self, scan, path=None):
+    def __init__(self, scan, path=None, seed_params=None):
         super().__init__(scan, path)
-        self.role = {}            # original statement line -> what it is in the graph program
-        self.placeholders = {}    # name -> its placeholder Call (original)
-        self.variables = set()
-        self.nodes = {}           # name -> (statement line, names of nodes and placeholders it reads)
-        self.optimizers = {}      # name -> its optimizer Call (original)
-        self.minimizes = {}       # name -> (statement line, optimizer Call or name, loss name)
-        self.sessions = set()
-        self.feeds = {}           # name -> placeholder names of the dict literal bound to it
-        self.unwrapped = set()    # With statements whose body moves to module level
-        self.allowed = set()      # Name nodes allowed to refer to graph objects (fetches, feed keys)
-        self.feed_dicts = set()   # Dict literals keyed by placeholders
-        self.runs = {}            # session.run Call -> (fetch, feed)
-        self.node_code = {}       # node name -> its translated statement line
-        self.generated_losses = set()
-        self._in_node = 0
-        self._dropped = {}        # id -> (statement line to remove, comment lines to carry)
-        self._generated = set()   # names of the generated functions
+        self.seed_params = seed_params or {}  # function name -> {parameter: Obj}, for copied helpers
+        self.param_roles = {}
+        self.returns = {}
+        self.helpers = {}          # imported function name -> (file, FunctionDef, {parameter: Obj})
+        self._sibling_cache = {}
 
+    # -- the rounds ---------------------------------------------------------------------------
+    def analyze(self, module):
+        previous, self.module = None, module
+        for _ in range(MAX_ROUNDS):
+            self._reset()
+            self._walk_scope(module.body, Env(None, module))
+            state = self._state()
+            if state == previous:
+                break
+            previous = state
+        self.errors += [Message(line, text) for line, text in dict.fromkeys(self._round_errors)]
 
-    # -- analysis ---------------------------------------------------------------------------
-    def visit_Module(self, node):
-        for line in self.scan.imports:
-            if line not in self.scan.root_imports:
-                self.error(line, PREFIX + "supports `import tensorslow as NAME` only (from-imports of tensorslow "
-                                          "names are not followed through the restructuring)")
-        flat = []
-        self._flatten(node.body, flat)
-        for line in flat:
-            self._classify(line)
-        self._close()
-        return True
+    def _state(self):
+        def kinds(objs):
+            return tuple((k, o.kind if o else None) for k, o in sorted(objs.items()))
+        return (tuple((f, kinds(p)) for f, p in sorted(self.param_roles.items())),
+                tuple((f, tuple(o.kind if o else None for o in r)) for f, r in sorted(self.returns.items())),
+                tuple(sorted(self.helpers)))
 
-    def _flatten(self, statements, flat):
+    def _reset(self):
+        self.ref, self.action, self.runs, self.feed_dicts = {}, {}, {}, {}
+        self.drop_args, self.session_params, self.escaping, self.unwrapped = set(), set(), set(), set()
+        self.functions, self.graph_placeholders, self.nodes = {}, {}, []
+        self._round_errors, self._graphs = [], 0
+        self._calls = {}   # (function name, parameter) -> Obj seen this round
+        self.param_roles = {name: dict(params) for name, params in self.seed_params.items()} | {
+            name: dict(params) for name, params in self.param_roles.items() if name not in self.seed_params}
+
+    def fail(self, node, text):
+        self._round_errors.append((self.line(node), PREFIX + text))
+
+    # -- scopes and statements ------------------------------------------------------------------
+    def _walk_scope(self, statements, env):
+        deferred = []
+        self._graphs += 1
+        env.graph = self._graphs
+        self._walk(statements, env, deferred)
+        for function in deferred:
+            child = Env(env, function)
+            child.graph = env.graph
+            for param, obj in self.param_roles.get(function.name.value, {}).items():
+                child.set(param, obj)
+                if obj is not None and obj.kind == "session":
+                    self.session_params.add((function.name.value, param))
+            self._walk_scope(function.body.body, child)
+
+    def _walk(self, statements, env, deferred):
         for statement in statements:
-            if isinstance(statement, cst.With) and statement.items and all(
+            if isinstance(statement, cst.FunctionDef):
+                self.functions[statement.name.value] = statement
+                env.set(statement.name.value, None)
+                deferred.append(statement)
+            elif isinstance(statement, cst.ClassDef):
+                continue
+            elif isinstance(statement, cst.SimpleStatementLine):
+                self._line(statement, env)
+            elif isinstance(statement, cst.With) and statement.items and all(
                     self._session_item(i) or self._graph_item(i) for i in statement.items):
-                if not isinstance(statement.body, cst.IndentedBlock):
-                    self.error(statement, PREFIX + "put the body of this with statement on lines of its own")
-                    continue
-                self.unwrapped.add(statement)
-                for item in statement.items:
-                    if self._session_item(item):
-                        if item.asname is None or not isinstance(item.asname.name, cst.Name):
-                            self.error(statement, PREFIX + "name the session: `with ts.Session() as sess:`")
-                        else:
-                            self.sessions.add(item.asname.name.value)
-                self._flatten(statement.body.body, flat)
+                self._with(statement, env, deferred)
             else:
-                flat.append(statement)
+                self._compound(statement, env, deferred)
+
+    def _with(self, statement, env, deferred):
+        if not isinstance(statement.body, cst.IndentedBlock):
+            self.fail(statement, "put the body of this with statement on lines of its own")
+            return
+        self.unwrapped.add(statement)
+        for item in statement.items:
+            if self._graph_item(item):
+                self._graphs += 1
+                env.graph = self._graphs
+            elif item.asname is None or not isinstance(item.asname.name, cst.Name):
+                self.fail(statement, "name the session: `with tf.Session() as sess:`")
+            else:
+                env.set(item.asname.name.value, Obj("session", item.asname.name.value))
+        self._walk(statement.body.body, env, deferred)
+
+    def _compound(self, statement, env, deferred):
+        """if/for/while/try/with: their expressions are read here, their bodies are of the same scope."""
+        for name in ("test", "iter", "items"):
+            part = getattr(statement, name, None)
+            for item in part if isinstance(part, (list, tuple)) else [part] if part is not None else []:
+                self.read(item, env)
+        if isinstance(statement, cst.For):
+            for target in names_in(statement.target):
+                env.set(target.value, None)
+        for part in ("body", "orelse", "finalbody"):
+            block = getattr(statement, part, None)
+            if isinstance(block, (cst.Else, cst.Finally)):
+                block = block.body
+            if isinstance(block, cst.If):
+                self._compound(block, env, deferred)
+            elif isinstance(block, cst.IndentedBlock):
+                self._walk(block.body, env, deferred)
+        for handler in getattr(statement, "handlers", ()):
+            self._walk(handler.body.body, env, deferred)
+
+    def _line(self, line, env):
+        graph = [s for s in line.body if self._is_graph_statement(s, env)]
+        if graph and len(line.body) > 1:
+            self.fail(line, "put each statement that builds or runs the graph on a line of its own")
+            return
+        for statement in line.body:
+            self._statement(line, statement, env)
+
+    def _is_graph_statement(self, statement, env):
+        value = getattr(statement, "value", None)
+        return value is not None and (self.calls_in(value) and any(p for p, _ in self.calls_in(value))
+                                      or any(env.get(n.value) for n in names_in(value)))
+
+    def _statement(self, line, statement, env):
+        if isinstance(statement, cst.Expr):
+            self._expression_statement(line, statement.value, env)
+        elif isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0].target
+            if isinstance(target, cst.Name):
+                self._assign(line, target.value, statement.value, env)
+            elif isinstance(target, (cst.Tuple, cst.List)) and all(
+                    isinstance(e.value, cst.Name) for e in target.elements):
+                self._unpack(line, [e.value.value for e in target.elements], statement.value, env)
+            else:
+                self.read(statement.value, env)
+                self.read(target, env)
+        elif isinstance(statement, cst.Return) and statement.value is not None:
+            self.read(statement.value, env)
+            value = statement.value
+            elements = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+            objs = [env.get(e.value) if isinstance(e, cst.Name) else None for e in elements]
+            if any(objs) and isinstance(env.scope, cst.FunctionDef):
+                self.returns[env.scope.name.value] = objs if isinstance(value, cst.Tuple) else objs[:1]
+        else:
+            for child in statement.children:
+                if isinstance(child, cst.BaseExpression):
+                    self.read(child, env)
+            for target in getattr(statement, "targets", ()):
+                for name in names_in(getattr(target, "target", target)):
+                    env.set(name.value, None)
+
+    def _expression_statement(self, line, value, env):
+        if self.graph_as_default(cst.Expr(value)) == "new":
+            self.action[line] = "graph"
+            self._graphs += 1
+            env.graph = self._graphs
+            return
+        path = self.call_path(value)
+        receiver = value.func.value if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+            else None
+        method = value.func.attr.value if receiver is not None else None
+        if path in DROPPED_CALLS:
+            self.action[line] = "dropped"
+        elif method == "run" and not value.args and self.call_path(receiver) in INITIALIZERS:
+            self.action[line] = "init"
+        elif self._is_run(value, env) and value.args and self.call_path(value.args[0].value) in INITIALIZERS:
+            self.action[line] = "init"
+        elif method == "close" and isinstance(receiver, cst.Name) and getattr(env.get(receiver.value), "kind",
+                                                                                  None) == "session":
+            self.action[line] = "session"
+        else:
+            self.read(value, env)
+
+    def _assign(self, line, name, value, env):
+        path = self.call_path(value)
+        symbol = SYMBOLS.get(path) if path is not None else None
+        if path == "placeholder":
+            obj = Obj("placeholder", name, call=value, graph=env.graph)
+            self.graph_placeholders.setdefault(env.graph, []).append(obj)
+            self.action[line] = ("placeholder", obj)
+        elif path == "Variable":
+            obj = Obj("variable", name)
+            for read in names_in(value):
+                if getattr(env.get(read.value), "kind", None) in ("placeholder", "node"):
+                    self.fail(line, f"Variable `{name}` is initialized from the graph node `{read.value}`; "
+                                    f"only values known before training are supported")
+            self.read(value, env)
+        elif path in SESSIONS:
+            obj = Obj("session", name)
+            self.action[line] = "session"
+        elif path in INITIALIZERS:
+            obj = None
+            self.action[line] = "init"
+        elif symbol is not None and symbol.kind == OPTIMIZER:
+            obj = Obj("optimizer", name, call=value)
+            self.action[line] = ("optimizer", obj)
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                and value.func.attr.value == "minimize":
+            obj = self._minimize(line, name, value, env)
+        elif isinstance(value, cst.Dict) and self.feed_keys(value, env):
+            obj = Obj("feed", name, keys=self.feed_keys(value, env))
+            self.read(value, env)
+        elif not Uses(self, env).runs_in(value) and self._is_graph_expression(value, env):
+            obj = self._node(line, name, value, env)
+        else:
+            obj = None
+            self.read(value, env)
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and len(
+                    self.returns.get(value.func.value, ())) == 1:
+                obj = self.returns[value.func.value][0]
+        env.set(name, obj)
+
+    def _unpack(self, line, names, value, env):
+        self.read(value, env)
+        objs = [None] * len(names)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in self.returns:
+            returned = self.returns[value.func.value]
+            if len(returned) == len(names):
+                objs = returned
+        for name, obj in zip(names, objs):
+            env.set(name, obj)
+
+    def _is_graph_expression(self, value, env):
+        if any(getattr(env.get(n.value), "kind", None) in ("placeholder", "variable", "node")
+               for n in names_in(value)):
+            return True
+        return any(path is not None for path, _ in self.calls_in(value))
+
+    def _node(self, line, name, value, env):
+        if any(path == "Variable" for path, _ in self.calls_in(value)):
+            # the statement becomes a function: the Variable would be created at every call
+            self.fail(line, f"`{name}` creates a Variable inside a graph expression; assign the Variable to a "
+                            f"name of its own first")
+        needs = []
+        for read in names_in(value):
+            obj = env.get(read.value)
+            if obj is None:
+                continue
+            self.ref[read] = obj
+            if obj.kind == "placeholder":
+                needs.append(obj)
+            elif obj.kind == "node":
+                needs += obj.needs
+        obj = self._graph_function("node", name, needs, env)
+        self.nodes.append(obj)
+        self.action[line] = ("node", obj)
+        return obj
+
+    def _graph_function(self, kind, name, needs, env, **extra):
+        """A node or minimize op reading placeholders ``needs``: its parameters in the graph's order."""
+        graph = needs[0].graph if needs else env.graph
+        order = self.graph_placeholders.get(graph, [])
+        needs = [p for p in order if p in needs] + [p for p in dict.fromkeys(needs) if p not in order]
+        others = [p for p in order if p not in needs]
+        return Obj(kind, name, needs=needs, others=others, graph=graph, **extra)
+
+    def _minimize(self, line, name, value, env):
+        receiver = value.func.value
+        optimizer = env.get(receiver.value) if isinstance(receiver, cst.Name) else None
+        path = self.call_path(receiver)
+        if optimizer is not None and optimizer.kind == "optimizer":
+            optimizer_ref = optimizer
+        elif path is not None and SYMBOLS.get(path) is not None and SYMBOLS[path].kind == OPTIMIZER:
+            optimizer_ref = receiver
+        else:
+            self.fail(line, f"`{self.code(value)}`: minimize of something that is not a TF1 optimizer made in "
+                            f"this file")
+            return self._failed(line, name)
+        loss = arg(value, 0, "loss")
+        if [a for a in value.args if a is not loss]:
+            self.fail(line, "minimize: only the loss argument is translated (not var_list, global_step...)")
+            return self._failed(line, name)
+        obj = env.get(loss.value.value) if loss is not None and isinstance(loss.value, cst.Name) else None
+        if obj is None or obj.kind != "node":
+            self.fail(line, f"`{name}` minimizes something that is not a graph node assigned before it")
+            return self._failed(line, name)
+        self.ref[loss.value] = obj
+        minimize = self._graph_function("minimize", name, obj.needs, env, loss=obj, optimizer=optimizer_ref)
+        self.action[line] = ("minimize", minimize)
+        return minimize
+
+    def _failed(self, line, name):
+        """An object that could not be translated: kept as it is, its uses raise no further errors."""
+        self.action[line] = "failed"
+        return Obj("failed", name)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def read(self, node, env):
+        """Record the graph objects ``node`` (an expression) uses, its session.run calls and helper calls."""
+        Uses(self, env).collect(node)
+
+    def feed_keys(self, node, env):
+        """The placeholders keying dict literal ``node`` (Obj list), or None if it is not a feed."""
+        keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
+        if not keys or len(keys) != len(node.elements) or not all(isinstance(k, cst.Name) for k in keys):
+            return None
+        objs = [env.get(k.value) for k in keys]
+        return objs if all(o is not None and o.kind == "placeholder" for o in objs) else None
+
+    def _is_run(self, call, env):
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
+            return False
+        receiver = call.func.value
+        if isinstance(receiver, cst.Name):
+            return getattr(env.get(receiver.value), "kind", None) == "session"
+        return self.call_path(receiver) in SESSIONS
 
     def _session_item(self, item):
         return self.call_path(item.item) in SESSIONS
@@ -107,123 +361,8 @@ class Tf2Analysis(Translator):
         return isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) \
             and call.func.attr.value == "as_default" and self.call_path(call.func.value) == "Graph"
 
-    def _classify(self, line):
-        if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
-            return
-        statement = line.body[0]
-        if isinstance(statement, cst.Expr):
-            if self.graph_as_default(statement) == "new":
-                self.role[line] = "graph"
-            elif self._runs_initializer(statement.value):
-                self.role[line] = "init"
-            return
-        if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1
-                and isinstance(statement.targets[0].target, cst.Name)):
-            return
-        name, value = statement.targets[0].target.value, statement.value
-        path = self.call_path(value)
-        if name in self.placeholders or name in self.nodes or name in self.minimizes:
-            self.error(line, PREFIX + f"`{name}` is assigned more than once; each graph node must be one "
-                                      f"assignment to be turned into a function")
-            return
-        if path == "placeholder":
-            self.placeholders[name] = value
-            self.role[line] = "placeholder"
-        elif path == "Variable":
-            self.variables.add(name)
-            for read in names_in(value):
-                if read.value in self.placeholders or read.value in self.nodes:
-                    self.error(line, PREFIX + f"Variable `{name}` is initialized from the graph node "
-                                              f"`{read.value}`; only values known before training are supported")
-        elif path in SESSIONS:
-            self.sessions.add(name)
-            self.role[line] = "session"
-        elif path is not None and SYMBOLS.get(path) is not None and SYMBOLS[path].kind == OPTIMIZER:
-            self.optimizers[name] = value
-            self.role[line] = "optimizer"
-        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
-                and value.func.attr.value == "minimize":
-            self._classify_minimize(line, name, value)
-        elif isinstance(value, cst.Dict) and self._placeholder_keys(value) is not None:
-            self.feeds[name] = self._placeholder_keys(value)
-        elif self._is_graph_expression(value):
-            if any(path == "Variable" for path, _ in self.calls_in(value)):
-                # the node's statement moves into a function: the Variable would be created at every call
-                self.error(line, PREFIX + f"`{name}` creates a Variable inside a graph expression; assign the "
-                                          f"Variable to a name of its own first")
-            reads = {n.value for n in names_in(value) if n.value in self.nodes or n.value in self.placeholders}
-            self.nodes[name] = (line, reads)
-            self.role[line] = "node"
-
-    def _runs_initializer(self, value):
-        return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
-            and value.func.attr.value == "run" and isinstance(value.func.value, cst.Name) \
-            and value.func.value.value in self.sessions and len(value.args) == 1 \
-            and self.call_path(value.args[0].value) in INITIALIZERS
-
-    def _is_graph_expression(self, value):
-        graph_names = self.placeholders.keys() | self.nodes.keys() | self.variables
-        if any(n.value in graph_names for n in names_in(value)):
-            return True
-        found = []
-
-        class Refs(cst.CSTVisitor):
-            def visit_Attribute(inner, node):
-                found.append(self.path_of(node) is not None)
-
-        value.visit(Refs())
-        return any(found)
-
-    def _placeholder_keys(self, node):
-        """The placeholder names keying dict literal ``node``, or None if it is not such a feed."""
-        keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
-        if not keys or len(keys) != len(node.elements):
-            return None
-        if all(isinstance(k, cst.Name) and k.value in self.placeholders for k in keys):
-            return [k.value for k in keys]
-        return None
-
-    def _classify_minimize(self, line, name, value):
-        receiver = value.func.value
-        if isinstance(receiver, cst.Name) and receiver.value in self.optimizers:
-            optimizer = receiver.value
-        elif isinstance(receiver, cst.Call) and self.call_path(receiver) is not None \
-                and SYMBOLS.get(self.call_path(receiver)) is not None \
-                and SYMBOLS[self.call_path(receiver)].kind == OPTIMIZER:
-            optimizer = receiver
-        else:
-            self.error(line, PREFIX + f"`{self.code(value)}`: minimize of something that is not a TF1 optimizer "
-                                      f"created in this file")
-            return
-        loss = arg(value, 0, "loss")
-        extra = [a for a in value.args if a is not loss]
-        if extra:
-            self.error(line, PREFIX + f"minimize({', '.join(self.code(a).rstrip(', ') for a in value.args)}): "
-                                      f"only the loss argument is supported (var_list, global_step... are not)")
-            return
-        if loss is None or not isinstance(loss.value, cst.Name) or loss.value.value not in self.nodes:
-            self.error(line, PREFIX + f"the loss minimized by `{name}` must be a graph node assigned earlier at "
-                                      f"module level")
-            return
-        self.minimizes[name] = (line, optimizer, loss.value.value)
-        self.role[line] = "minimize"
-
-    def _close(self):
-        """The nodes and placeholders each loss needs, in program order."""
-        order = {name: i for i, name in enumerate(self.nodes)}
-        self.loss_nodes, self.loss_params = {}, {}
-        for name, (line, _, loss) in self.minimizes.items():
-            needed, stack = set(), [loss]
-            while stack:
-                current = stack.pop()
-                if current in needed:
-                    continue
-                needed.add(current)
-                if current in self.nodes:
-                    stack += self.nodes[current][1]
-            nodes = sorted((n for n in needed if n in self.nodes), key=order.get)
-            late = [n for n in nodes if self.line(self.nodes[n][0]) > self.line(line)]
-            if late:
-                self.error(line, PREFIX + f"`{late[0]}`, which the loss needs, is assigned after `{name}`")
-            self.loss_nodes[loss] = nodes
-            self.loss_params[loss] = [p for p in self.placeholders if p in needed]
+    def sibling(self, name):
+        """(file, FunctionDef) of function ``name`` imported from a module of the program's folder, or None."""
+        if name not in self._sibling_cache:
+            self._sibling_cache[name] = sibling_function(self.module, self.path, name)
+        return self._sibling_cache[name]
