@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..quiet_tf import filter_stderr  # TensorFlow's log lines are not the program's output
 from ..tolerances import PRINTED_NUMBER_TOLERANCES
 from .errors import EXIT_DIVERGE, EXIT_OK, CheckFailed
 
@@ -88,7 +89,7 @@ def run_program(label, script, args, cwd, timeout):
             reader.join(5)  # a grandchild that left the session may hold a pipe: give up on it
             if not reader.is_alive():
                 pipe.close()
-    return Run(label, argv, -1 if timed_out else process.returncode, _text(out), _text(err),
+    return Run(label, argv, -1 if timed_out else process.returncode, _text(out), filter_stderr(_text(err)),
                time.perf_counter() - start, timed_out=timed_out)
 
 
@@ -200,7 +201,8 @@ def check(source, translation, program_args, timeout, log):
     runs = []
     with _translated_file(folder, f".{script.stem}_{translation.target}_check_",
                           source.encode(translation.code), log) as translated:
-        for label, path in (("original (TensorSlow)", script),
+        original = "original (TensorFlow, tf.compat.v1)" if translation.source == "tf1" else "original (TensorSlow)"
+        for label, path in ((original, script),
                             (f"translated (TensorFlow {translation.target})", translated)):
             run = run_program(label, path, program_args, folder, timeout)
             runs.append(run)

@@ -16,6 +16,7 @@ from libcst.metadata import QualifiedNameProvider
 #: target -> the module that replaces ``tensorslow``
 TARGET_MODULES = {"tf1": "tensorflow.compat.v1", "tf2": "tensorflow"}
 SESSIONS = ("Session", "InteractiveSession")
+TF1_MODULE = "tensorflow.compat.v1"  # a TF1 program's module: read as tensorslow (see module_name)
 INITIALIZERS = ("global_variables_initializer", "initialize_all_variables")
 
 
@@ -43,10 +44,11 @@ def ts_path(visitor, node):
     except KeyError:
         return None
     for qualified in sorted(names, key=lambda q: q.name):
-        if qualified.name == "tensorslow":
+        name = as_tensorslow(qualified.name)
+        if name == "tensorslow":
             return ""
-        if qualified.name.startswith("tensorslow."):
-            return qualified.name[len("tensorslow."):]
+        if name.startswith("tensorslow."):
+            return name[len("tensorslow."):]
     return None
 
 
@@ -74,7 +76,8 @@ class ProgramScan(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     def __init__(self):
-        self.imports = []          # the statement lines that import tensorslow, in order
+        self.imports = []          # the statement lines that import tensorslow (or TF1), in order
+        self.tf1 = False           # the program is a TF1 program (import tensorflow.compat.v1)
         self.root_imports = []     # ... those that bind the module itself (import tensorslow [as X])
         self.names = set()
         self.untyped_placeholders = False
@@ -82,14 +85,15 @@ class ProgramScan(cst.CSTVisitor):
     def visit_SimpleStatementLine(self, node):
         for statement in node.body:
             if isinstance(statement, cst.Import):
-                modules = [dotted_name(a.name) for a in statement.names]
+                modules = [module_name(a.name) for a in statement.names]
                 if any(m == "tensorslow" or m.startswith("tensorslow.") for m in modules):
                     self.imports.append(node)
+                    self.tf1 |= any(dotted_name(a.name).startswith(TF1_MODULE) for a in statement.names)
                     if any(m == "tensorslow" or a.asname is None and m.split(".")[0] == "tensorslow"
                            for m, a in zip(modules, statement.names)):
                         self.root_imports.append(node)
             elif isinstance(statement, cst.ImportFrom) and statement.module is not None \
-                    and not statement.relative and dotted_name(statement.module).split(".")[0] == "tensorslow":
+                    and not statement.relative and module_name(statement.module).split(".")[0] == "tensorslow":
                 self.imports.append(node)
         return True
 
@@ -101,6 +105,22 @@ class ProgramScan(cst.CSTVisitor):
             dtype = arg(node, 0, "dtype")
             if dtype is None or is_none(dtype.value):
                 self.untyped_placeholders = True
+
+
+def module_name(node):
+    """The module an import names, with ``tensorflow.compat.v1`` read as ``tensorslow``.
+
+    TensorSlow's API is TF1's, so a TF1 program (``import tensorflow.compat.v1
+    as tf``) is translated ``--to tf2`` exactly as the same program written
+    with ``import tensorslow as tf`` would be.
+    """
+    return as_tensorslow(dotted_name(node))
+
+
+def as_tensorslow(name):
+    if name == TF1_MODULE or name.startswith(TF1_MODULE + "."):
+        return "tensorslow" + name[len(TF1_MODULE):]
+    return name
 
 
 def dotted_name(node):

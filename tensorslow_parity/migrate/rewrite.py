@@ -12,7 +12,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from .program import TARGET_MODULES, Message, arg, call_path, dotted_name, numeric_literal, ts_path
+from .program import TARGET_MODULES, Message, arg, call_path, dotted_name, module_name, numeric_literal, ts_path
 from .symbols import CUSTOM_OP, NAMESPACE, SYMBOLS, resolve
 
 
@@ -39,7 +39,7 @@ class Translator(cst.CSTTransformer):
         for line in scan.root_imports:
             aliases = [a for statement in line.body if isinstance(statement, cst.Import) for a in statement.names]
             for alias in aliases:
-                if dotted_name(alias.name).split(".")[0] != "tensorslow":
+                if module_name(alias.name).split(".")[0] != "tensorslow":
                     continue
                 local = alias.asname.name.value if alias.asname is not None else dotted_name(alias.name).split(".")[0]
                 if local not in self.root_names:
@@ -180,7 +180,7 @@ class Translator(cst.CSTTransformer):
             out.append(f"import {module} as {self.root}")
         if isinstance(statement, cst.Import):
             for alias in statement.names:
-                dotted = dotted_name(alias.name)
+                dotted = module_name(alias.name)
                 if not (dotted == "tensorslow" or dotted.startswith("tensorslow.")):
                     self.error(original, f"`{self.code(statement)}` mixes tensorslow with other modules: put the "
                                          f"tensorslow import on a line of its own")
@@ -195,7 +195,7 @@ class Translator(cst.CSTTransformer):
                 self.error(original, "`from tensorslow import *`: the translator cannot tell which names the "
                                      "program uses; import the module (import tensorslow as tf) instead")
                 return None
-            prefix = dotted_name(statement.module)[len("tensorslow"):].lstrip(".")
+            prefix = module_name(statement.module)[len("tensorslow"):].lstrip(".")
             pairs = []
             for alias in statement.names:
                 name = dotted_name(alias.name)

@@ -39,6 +39,14 @@ DROPPED = {"graph": "TF2 runs eagerly: there is no graph to make",
            "dropped": "TF2 behaviour is the default"}
 
 
+def _two_blank(lines):
+    """``lines`` (a statement's leading lines) with exactly two blank lines before the first comment."""
+    lines = list(lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return [cst.EmptyLine(), cst.EmptyLine(), *lines]
+
+
 class Tf2Translator(Generator, Tf2Analysis):
     """Eager TF2: placeholders become parameters, graph nodes and minimize ops functions."""
 
@@ -237,6 +245,8 @@ class Tf2Translator(Generator, Tf2Analysis):
         body, carry = self._sweep(updated_node.body)
         spaced = []
         for statement in body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in self._generated:
+                statement = statement.with_changes(leading_lines=_two_blank(statement.leading_lines))
             # PEP 8: two blank lines after the generated functions
             if spaced and isinstance(spaced[-1], cst.FunctionDef) and spaced[-1].name.value in self._generated \
                     and not isinstance(statement, cst.FunctionDef):

@@ -57,8 +57,8 @@ class Generator:
         loss = self.code(original.body[0].value.args[0].value)
         taken = {p.name for p in obj.needs + obj.others} | {loss, obj.name, optimizer_name, self.root}
         tape, value, variables = (self._local(base, taken) for base in ("tape", "value", "variables"))
-        step = self._unused(obj) + _comments(f"returns {loss} before the step, as fetching [{obj.name}, {loss}] "
-                                             f"together did in TF1") + [
+        step = self._unused(obj) + _comments(f"returns {loss} before the step: what a run fetching both gave "
+                                             f"in TF1") + [
                 f"with {self.tf('GradientTape')}() as {tape}:",
                 f"    {value} = {loss}({', '.join(p.name for p in obj.needs)})",
                 f"{variables} = {tape}.watched_variables()",

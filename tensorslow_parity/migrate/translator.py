@@ -42,6 +42,7 @@ class Translation:
     notes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     float32: bool = False  # the program mentions float32 or float16: it may compute in single precision
+    source: str = "tensorslow"  # what the input is written for: "tensorslow", or "tf1" (tensorflow.compat.v1)
 
     @property
     def ok(self):
@@ -52,7 +53,8 @@ class Translation:
         target = {"tf1": "tf1: import tensorflow.compat.v1 as tf, graph mode (tf.disable_v2_behavior())",
                   "tf2": "tf2: import tensorflow as tf, eager (functions of the placeholders, tf.GradientTape, "
                          "tf.keras.optimizers)"}[self.target]
-        lines = ["TensorSlow -> TensorFlow migration report", "",
+        title = "TensorFlow 1 -> TensorFlow 2" if self.source == "tf1" else "TensorSlow -> TensorFlow"
+        lines = [f"{title} migration report", "",
                  f"input:  {script}",
                  f"output: {output if self.ok else f'not written ({len(self.errors)} error(s), see below)'}",
                  f"target: {target}",
@@ -90,7 +92,10 @@ def translate(source, target="tf1", path=None):
     wrapper.visit(scan)
     if not scan.imports:
         raise InputError(f"{name}: does not import tensorslow (expected `import tensorslow as ts`, "
-                         f"`import tensorslow as tf` or `from tensorslow import ...`): nothing to translate")
+                         f"`import tensorslow as tf` or `from tensorslow import ...`; --to tf2 also reads TF1 "
+                         f"programs: `import tensorflow.compat.v1 as tf`): nothing to translate")
+    if scan.tf1 and target == "tf1":
+        raise InputError(f"{name}: already a TF1 program (it imports tensorflow.compat.v1): translate it --to tf2")
     if target == "tf1":
         transformer = Tf1Translator(scan, path)
     else:
@@ -105,4 +110,5 @@ def translate(source, target="tf1", path=None):
             errors.append(Message(0, f"internal error: the translation does not compile (its line {e.lineno}: "
                                      f"{e.msg}); nothing is written"))
     return Translation(target, None if errors else code, transformer.changes, transformer.notes,
-                       errors, float32=bool(re.search(r"float(16|32)|\bhalf\b", source)))
+                       errors, float32=bool(re.search(r"float(16|32)|\bhalf\b", source)),
+                       source="tf1" if scan.tf1 else "tensorslow")
