@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tensorslow_parity.divergence.compare import Comparison, compare
+from tensorslow_parity.divergence import compare
 from tensorslow_parity.divergence.worker import read
 
 ENGINES = ("tensorslow", "tf1")
@@ -81,7 +81,7 @@ def capture(job, engine, out, timeout):
     return read(out)
 
 
-def diverge(job, rtol=None, atol=None, timeout=600.0) -> Comparison:
+def diverge(job, rtol=None, atol=None, timeout=600.0) -> compare.Comparison:
     """Capture the job's run in both engines side by side and compare them (:func:`.compare.compare`)."""
     with tempfile.TemporaryDirectory(prefix="diverge-") as tmp, ThreadPoolExecutor(len(ENGINES)) as pool:
         outs = [Path(tmp) / engine for engine in ENGINES]
@@ -96,7 +96,7 @@ def diverge(job, rtol=None, atol=None, timeout=600.0) -> Comparison:
     if ours.run != theirs.run:
         raise SideFailed("both", f"tensorslow's first training run is run {ours.run}, tf1's run {theirs.run}: "
                                  f"choose the run to compare with --run N")
-    return compare(ours, theirs, rtol, atol)
+    return compare.compare(ours, theirs, rtol, atol)
 
 
 def tolerance_value(text):

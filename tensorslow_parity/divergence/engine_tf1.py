@@ -96,7 +96,7 @@ class TF1Engine:
         capture = Capture(self.name, 0, [], tensors)
         for tensor in tensors:
             if tensor.note is None and tensor.name not in values:
-                tensor.note = "not computed in TF's optimized graph, and not computable apart from the run"
+                tensor.note = "not in TF's optimized graph (Grappler fused it into another op) nor computable apart"
             elif tensor.name in values:
                 array = capture.values[tensor.name] = values[tensor.name]
                 tensor.dtype, tensor.shape = array.dtype.name, list(array.shape)
