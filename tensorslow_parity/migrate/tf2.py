@@ -57,6 +57,7 @@ class Tf2Translator(Generator, Tf2Analysis):
         self._in_node = 0
         self._dropped = {}        # id -> (statement line to remove, comment lines to carry)
         self._generated = set()   # names of the generated functions at module level
+        self._nested = set()      # ... and inside functions
         self._skip = set()        # nodes whose references are not checked (regenerated whole)
         self.helper_code = {}     # import line -> translated helper functions to put after it
         self.run_feeds = {}       # dict literal -> True when it is the feed of a session.run (keyword arguments)
@@ -235,6 +236,11 @@ class Tf2Translator(Generator, Tf2Analysis):
 
     def leave_IndentedBlock(self, original_node, updated_node):
         body, carry = self._sweep(updated_node.body)
+        for i in range(1, len(body)):  # a blank line after each generated function, before other statements
+            if isinstance(body[i - 1], cst.FunctionDef) and body[i - 1].name.value in self._nested \
+                    and not isinstance(body[i], cst.FunctionDef) \
+                    and not (body[i].leading_lines and body[i].leading_lines[0].comment is None):
+                body[i] = body[i].with_changes(leading_lines=[cst.EmptyLine(indent=False), *body[i].leading_lines])
         if body == list(updated_node.body):
             return updated_node
         if not body:  # a block that only built the graph: Python needs a statement

@@ -79,6 +79,7 @@ class Generator:
             leading.append(cst.EmptyLine(comment=updated.trailing_whitespace.comment))
         statements[0] = statements[0].with_changes(leading_lines=leading)
         if not isinstance(self.parent(original), cst.Module):  # a blank line before each function in a body
+            self._nested.add(name)
             statements = [s.with_changes(leading_lines=[cst.EmptyLine(indent=False), *s.leading_lines])
                           if isinstance(s, cst.FunctionDef) else s for s in statements]
         else:
