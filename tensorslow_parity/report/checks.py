@@ -1,4 +1,4 @@
-"""Sections 2 to 4 of the report: accuracy, gradients (model and op level) and training."""
+"""The accuracy, gradients and training sections: pivot tables first, the row-by-row tables folded below."""
 import pandas as pd
 
 from tensorslow_parity import schema
@@ -7,26 +7,27 @@ from tensorslow_parity.report import figures
 from tensorslow_parity.report.data import is_reference, measured_checks, ordered, sort_rows
 from tensorslow_parity.report.document import (
     FAIL,
+    Details,
     Figure,
     Paragraph,
     Section,
     Table,
     fmt_err,
-    fmt_flag,
     fmt_signed,
     missing,
     slug,
 )
+from tensorslow_parity.report.pivots import check_pivots
 
 REFERENCE = f"the reference ({', '.join(schema.REFERENCE.values())}) with the same model and optimizer"
 
 
 def check_cell(row, check):
-    """``error (tol t)``, marked ❌ when the check failed; ``—`` when it did not run."""
+    """``error (tol t)``, marked FAIL when the check failed; ``—`` when it did not run."""
     err, tol, flag = row[f"{check}_err"], row[f"{check}_tol"], row[f"{check}_pass"]
     if flag is None and missing(err):
         return "—"
-    return ("❌ " if flag is False else "") + f"{fmt_err(err)} (tol {fmt_err(tol)})"
+    return (f"{FAIL} " if flag is False else "") + f"{fmt_err(err)} (tol {fmt_err(tol)})"
 
 
 def check_table(results, checks, columns=None):
@@ -56,15 +57,17 @@ def accuracy_section(data):
         section.blocks.append(Paragraph(f"No rows of `{schema.RESULTS}` ran: no accuracy to show."))
         return section
     section.blocks.append(Paragraph(
-        f"Final train and test accuracy after training; Δ is the difference to {REFERENCE}. The accuracy "
-        "check passes when max(|Δ train|, |Δ test|) <= `accuracy_tol`. Failures first."))
+        f"Final train and test accuracy after training against {REFERENCE}. The accuracy check passes when "
+        "max(|Δ train|, |Δ test|) <= `accuracy_tol`; a cell shows the worst over the optimizers, error / tolerance."))
+    section.blocks += check_pivots(data.results, ["accuracy"], "Accuracy")
     columns = {
         "train accuracy": lambda r: _acc(r["train_accuracy"]),
         "Δ train": lambda r: fmt_signed(r["train_accuracy"] - r["train_accuracy_ref"]),
         "test accuracy": lambda r: _acc(r["test_accuracy"]),
         "Δ test": lambda r: fmt_signed(r["test_accuracy"] - r["test_accuracy_ref"]),
     }
-    section.blocks.append(Table(check_table(data.results, ["accuracy"], columns), "Final accuracy"))
+    table = Table(check_table(data.results, ["accuracy"], columns), "Final accuracy; Δ: difference to the reference")
+    section.blocks.append(Details("Every row: final accuracies and their differences (failures first)", [table]))
     return section
 
 
@@ -84,17 +87,15 @@ def gradients_section(data):
                   "model's seed, bit for bit" if "initial_weights" in names else "")
         blocks.append(Paragraph(
             "Checks at the initial weights, before any training step: the model's output (`forward`), the loss "
-            f"and the gradients of every variable, against {REFERENCE}{seeded}. Cells: error (tolerance). "
-            "Failures first."))
-        blocks.append(Table(check_table(data.results, names), "Initial-weights checks"))
+            f"and the gradients of every variable, against {REFERENCE}{seeded}. A cell shows the worst of these "
+            "checks over the optimizers, error / tolerance."))
+        blocks += check_pivots(data.results, names, "Initial-weights checks")
+        blocks.append(Details("Every row: each initial-weights check, error (tolerance), failures first",
+                              [Table(check_table(data.results, names), "Initial-weights checks")]))
     if data.gradients is not None:
         blocks += _variable_gradients(data.gradients)
     else:
         blocks.append(Paragraph(f"No `{schema.GRADIENTS}`: no per-variable gradient errors."))
-    if data.ops is not None:
-        blocks += ops_blocks(data.ops)
-    else:
-        blocks.append(Paragraph(f"No `{schema.OPS}`: no op-level parity table."))
     return section
 
 
@@ -110,7 +111,7 @@ def _variable_gradients(gradients):
         "Max relative gradient error max|g - ref| / max|ref| per variable at the initial weights, the worst over "
         "optimizers, against the reference (tf1, cpu, float64, not shown: its error is 0 by definition). "
         "The heat maps use a log colour scale from 1e-17 (an error of exactly 0 is drawn there) to 1e-1; "
-        "tolerances are the red lines on the colour bar, failing cells are outlined in red.")]
+        "tolerances are the grey lines on the colour bar, failing cells are outlined in red.")]
     for model in ordered(rows["model"], "model"):
         of_model = rows[rows["model"] == model]
         grouped = of_model.groupby(["variable", "run"], sort=False)
@@ -123,59 +124,15 @@ def _variable_gradients(gradients):
         shapes = of_model.groupby("variable")["shape"].first()
         table = pd.DataFrame({"variable": variables, "shape": [shapes[v] for v in variables]})
         for run in present:
-            table[run] = [("❌ " if failed.at[v, run] else "") + fmt_err(values.at[v, run]) for v in variables]
+            table[run] = [(f"{FAIL} " if failed.at[v, run] else "") + fmt_err(values.at[v, run]) for v in variables]
         table.loc[len(table)] = ["tolerance", ""] + [fmt_err(tolerances[r]) for r in present]
-        blocks.append(Table(table, f"{model}: max relative gradient error per variable"))
         png = figures.gradient_heatmap(model, values, failed, tolerances.to_dict())
         blocks.append(Figure(f"gradients-{slug(model)}.png", png, f"{model}: gradient error heat map",
                              f"{model}: max relative gradient error per variable (log colour scale, 0 drawn at "
-                             "1e-17); red outline: above tolerance."))
+                             "1e-17); grey lines on the colour bar: tolerances; red outline: above tolerance."))
+        blocks.append(Details(f"{model}: the numbers, per variable",
+                              [Table(table, f"{model}: max relative gradient error per variable")]))
     return blocks
-
-
-def ops_blocks(ops):
-    """The op-level parity table: ops.csv aggregated to one row per op type and dtype (worst case over
-    its cases and shapes), failures first. Rows with status error are listed with the errors."""
-    ran = ops[ops["status"] != "error"]
-    rows = []
-    for (op_type, dtype), group in ran.groupby(["op_type", "dtype"], sort=False):
-        flags = list(group["forward_pass"]) + list(group["grad_pass"])
-        n_failed = int(sum(any(f is False for f in pair) for pair in zip(group["forward_pass"], group["grad_pass"])))
-        if n_failed:
-            result = f"{FAIL} ({n_failed} of {len(group)} cases)"
-        else:
-            result = fmt_flag(True if any(f is True for f in flags) else None)
-        rows.append({
-            "op type": op_type, "tf.compat.v1": _first(group["tf_v1"]), "TF2 / Keras": _tf2_keras(group),
-            "dtype": dtype, "cases": str(len(group)),
-            "forward error abs / rel": f"{fmt_err(group['forward_max_abs'].max())} / "
-                                       f"{fmt_err(group['forward_max_rel'].max())}",
-            "gradient error abs / rel": f"{fmt_err(group['grad_max_abs'].max())} / "
-                                        f"{fmt_err(group['grad_max_rel'].max())}",
-            "rtol / atol": f"{fmt_err(group['rtol'].max())} / {fmt_err(group['atol'].max())}",
-            "result": result, "_failed": n_failed > 0,
-        })
-    if not rows:
-        return [Paragraph(f"`{schema.OPS}` holds no op case that ran.")]
-    table = pd.DataFrame(rows)
-    table = sort_rows(table, ["op type", "dtype"])
-    table = pd.concat([table[table["_failed"]], table[~table["_failed"]]]).drop(columns="_failed")
-    n_types = table["op type"].nunique()
-    return [
-        Paragraph(f"Op-level parity: every op of TensorSlow's gradient registry against its TensorFlow counterpart "
-                  f"({n_types} op types ran). One row per op type and dtype, the worst case over its cases and input "
-                  "shapes; a case passes when forward output and gradients agree within rtol/atol "
-                  "(|a - b| <= atol + rtol |b|). Failures first."),
-        Table(table.reset_index(drop=True), "Op-level parity"),
-    ]
-
-
-def _first(values):
-    return next((v for v in values if v), "—")
-
-
-def _tf2_keras(group):
-    return " / ".join(_first(group[c]) for c in ("tf2", "keras"))
 
 
 def training_section(data):
@@ -188,12 +145,15 @@ def training_section(data):
             "final loss": lambda r: _loss(r["loss_final"]),
             "reference final loss": lambda r: _loss(r["loss_final_ref"]),
         }
+        checks = ["trajectory_head", "trajectory_tail", "weights"]
         blocks.append(Paragraph(
             f"Training checks against {REFERENCE}: `trajectory_head` is the max absolute loss difference over the "
             f"first {figures.HEAD_STEPS} steps, `trajectory_tail` the max relative difference |loss - ref| / |ref| "
-            "over the later steps, `weights` the normwise error of the weights after training. Failures first."))
-        blocks.append(Table(check_table(data.results, ["trajectory_head", "trajectory_tail", "weights"], columns),
-                            "Training checks"))
+            "over the later steps, `weights` the normwise error of the weights after training. A cell shows the "
+            "worst of the three over the optimizers, error / tolerance."))
+        blocks += check_pivots(data.results, checks, "Training checks")
+        blocks.append(Details("Every row: each training check, error (tolerance), failures first",
+                              [Table(check_table(data.results, checks, columns), "Training checks")]))
     if data.trajectories is None:
         blocks.append(Paragraph(f"No `{schema.TRAJECTORIES}`: no loss curves."))
         return section
@@ -206,12 +166,12 @@ def training_section(data):
     blocks.append(Paragraph(
         "Loss per training step (before the step's update) of every framework, overlaid on the reference's loss "
         "(wide grey line), and |loss - reference loss| per step on a log scale. Differences of exactly 0 are "
-        "drawn at 1e-17 so that the log scale can show them. Red lines: the tolerances of the rows "
+        "drawn at 1e-17 so that the log scale can show them. Grey lines: the tolerances of the rows "
         f"(`trajectory_head_tol`, absolute, over the first {figures.HEAD_STEPS} steps; `trajectory_tail_tol` is "
         "relative, so it is drawn as tol x |reference loss| over the later steps). Line style: colour = "
-        "framework, dashed = float32, markers = GPU/TPU."))
+        "framework, dashed = float32; markers at staggered steps keep curves that coincide apart."))
     results = data.results
-    drawn = ", with tolerances in red" if results is not None else ""
+    drawn = ", with tolerances in grey" if results is not None else ""
     for model in ordered(trajectories["model"], "model"):
         tolerances = None if results is None else results[results["model"] == model]
         png = figures.training_figure(model, trajectories[trajectories["model"] == model], tolerances)

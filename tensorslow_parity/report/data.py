@@ -31,11 +31,17 @@ TEXT_COLUMNS = set(schema.KEY) | {
     "init", "status", "reason", "note", "variable", "shape", "op_type", "case", "tensorslow", "tf_v1", "tf2", "keras",
     "shapes", "sweep", "phase", "machine",
 }
-BOOL_COLUMNS = {f"{name}_pass" for name in schema.ALL_CHECK_NAMES} | {"pass", "forward_pass", "grad_pass"}
+BOOL_COLUMNS = {f"{name}_pass" for name in schema.ALL_CHECK_NAMES} | {"pass", "forward_pass", "grad_pass", "noisy"}
+
+#: Columns the report reads where a file has them, filled in where it does not: ``noisy`` (bench.csv, True
+#: where the repeats of a point spread too far to trust it) is absent from files written before it existed.
+OPTIONAL_COLUMNS = {schema.BENCH: {"noisy": None}}
+
+KNOWN_COLUMNS = {c for columns in COLUMNS.values() for c in columns}
 
 #: The order values are listed in (tables, legends); values not listed follow, sorted.
 ORDER = {
-    "framework": ("numpy",) + schema.RUN_FRAMEWORKS + ("keras_fit",),
+    "framework": ("numpy", "tensorslow", "tf1", "tf2", "keras", "keras_fit") + schema.RUN_FRAMEWORKS,
     "device": schema.DEVICES,
     "dtype": schema.DTYPES,
     "init": schema.INIT_VALUES,
@@ -101,7 +107,7 @@ def load(directory):
 def _read(path, name, columns):
     """The CSV file ``name`` at ``path``; columns added to the schema after it was written (a results.csv
     before ``run --init``) are filled with their :data:`tensorslow_parity.schema.ADDED_COLUMNS` values."""
-    added = schema.ADDED_COLUMNS.get(name, {})
+    added = {**schema.ADDED_COLUMNS.get(name, {}), **OPTIONAL_COLUMNS.get(name, {})}
     df = read_csv(path, [c for c in columns if c not in added])
     for column, value in added.items():
         if column not in df.columns:
@@ -116,6 +122,9 @@ def _typed(df, path):
             df[column] = pd.Series([_text(v) for v in df[column]], index=df.index, dtype=object)
         elif column in BOOL_COLUMNS:
             df[column] = _column(df[column], _flag, path, column, "True, False or empty")
+        elif column not in KNOWN_COLUMNS and not pd.api.types.is_numeric_dtype(df[column]):
+            # A column newer than this reader that holds text: kept as text, never an error.
+            df[column] = pd.Series([_text(v) for v in df[column]], index=df.index, dtype=object)
         else:
             df[column] = _column(df[column], _number, path, column, "a number")
     return df
@@ -167,7 +176,7 @@ def ordered(values, column):
     known = ORDER.get(column, ())
     distinct = list(dict.fromkeys(v for v in values if not (isinstance(v, float) and np.isnan(v))))
     rest = sorted((v for v in distinct if v not in known), key=lambda v: (isinstance(v, str), v))
-    return [v for v in known if v in distinct] + rest
+    return list(dict.fromkeys(v for v in known if v in distinct)) + rest
 
 
 def sort_rows(df, columns):

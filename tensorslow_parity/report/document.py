@@ -15,8 +15,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-PASS = "✅ pass"
-FAIL = "❌ FAIL"
+#: Status marks are words, not emoji: they read the same in any font, in a terminal and in Markdown.
+#: The HTML page colours the cells that start with them (:func:`_cell_class`).
+PASS = "pass"
+FAIL = "FAIL"
+NOISY = "noisy"
+#: Cells longer than this many characters are prose and may wrap anywhere in the HTML page.
+LONG_CELL = 48
 FIGURES = "figures"  # the folder, beside report.md, that holds the PNG files
 
 
@@ -34,15 +39,50 @@ class Bullets:
 
 @dataclass
 class Table:
-    """A table whose cells are already formatted as strings (``frame``)."""
+    """A table whose cells are already formatted as strings (``frame``).
+
+    ``marks``, when given, holds one CSS class per cell (``"pass"``, ``"fail"``,
+    ``"error"``, ``"skip"``, ``"noisy"`` or ``""``): for cells whose text alone
+    does not say it, such as a pivot cell that shows a passing error. Otherwise the
+    class comes from the cell's first word (:func:`_cell_class`).
+    """
 
     frame: object  # pandas.DataFrame of str
     caption: str = ""
+    marks: list | None = None
+    #: True: every cell may wrap (a wide table of short cells, such as times with their ratios)
+    wrap: bool = False
     kind = "table"
 
     def html_rows(self):
-        """Rows of (text, CSS class) pairs; the class marks failed, passed, skipped and error cells."""
-        return [[(str(cell), _cell_class(str(cell))) for cell in row] for row in self.frame.itertuples(index=False)]
+        """Rows of (text, CSS class) pairs; the class marks failed, passed, skipped, error and noisy cells."""
+        rows = [[str(cell) for cell in row] for row in self.frame.itertuples(index=False)]
+        marks = self.marks if self.marks is not None else [[_cell_class(text) for text in row] for row in rows]
+        # Long prose (a reason, a note) may break anywhere; short cells (numbers) never break mid-value.
+        def wrap(text):
+            return "long" if len(text) > LONG_CELL else "wrap" if self.wrap else ""
+        return [[(text, " ".join(filter(None, (css, wrap(text))))) for text, css in zip(row, row_marks)]
+                for row, row_marks in zip(rows, marks)]
+
+
+@dataclass
+class Details:
+    """Blocks folded away under a one-line ``summary``: the raw tables behind a pivot table.
+
+    HTML renders ``<details>``; GitHub's Markdown renders the same element, so report.md folds them too."""
+
+    summary: str
+    blocks: list = field(default_factory=list)
+    kind = "details"
+
+
+@dataclass
+class Mark:
+    """A one-line verdict in large type: ``status`` is ``"pass"``, ``"fail"`` or ``"error"``."""
+
+    status: str
+    text: str
+    kind = "mark"
 
 
 @dataclass
@@ -70,15 +110,8 @@ class Section:
 
 
 def _cell_class(cell):
-    if "❌" in cell:
-        return "fail"
-    if "✅" in cell:
-        return "pass"
-    if cell.startswith("error"):
-        return "error"
-    if cell.startswith("skipped"):
-        return "skip"
-    return ""
+    word = cell.split(" ", 1)[0].rstrip(":;,")
+    return {FAIL: "fail", PASS: "pass", "error": "error", "skipped": "skip", NOISY: "noisy"}.get(word, "")
 
 
 # -- formatting ---------------------------------------------------------------------------
@@ -140,20 +173,27 @@ def to_markdown(title, intro, sections):
     for section in sections:
         out += ["", f"## {section.title}"]
         for block in section.blocks:
-            out.append("")
-            if block.kind == "paragraph":
-                out.append(block.text)
-            elif block.kind == "bullets":
-                out += [f"- {item}" for item in block.items]
-            elif block.kind == "table":
-                if block.caption:
-                    out += [f"**{block.caption}**", ""]
-                out.append(markdown_table(block.frame))
-            else:
-                out.append(f"![{block.alt}]({FIGURES}/{block.name})")
-                if block.caption:
-                    out += ["", f"*{block.caption}*"]
+            out += [""] + _markdown_block(block)
     return "\n".join(out) + "\n"
+
+
+def _markdown_block(block):
+    if block.kind == "paragraph":
+        return [block.text]
+    if block.kind == "mark":
+        return [f"**{block.status.upper()}: {block.text}**"]
+    if block.kind == "bullets":
+        return [f"- {item}" for item in block.items]
+    if block.kind == "table":
+        return ([f"**{block.caption}**", ""] if block.caption else []) + [markdown_table(block.frame)]
+    if block.kind == "details":
+        # GitHub renders Markdown inside <details> when blank lines surround it.
+        out = ["<details>", f"<summary>{html.escape(block.summary, quote=False)}</summary>"]
+        for inner in block.blocks:
+            out += [""] + _markdown_block(inner)
+        return out + ["", "</details>"]
+    lines = [f"![{block.alt}]({FIGURES}/{block.name})"]
+    return lines + (["", f"*{block.caption}*"] if block.caption else [])
 
 
 # -- HTML ---------------------------------------------------------------------------------

@@ -15,35 +15,48 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 
 from tensorslow_parity.report.data import ordered
-from tensorslow_parity.report.scaling import SWEEP_LABEL
 
-DPI = 80
+DPI = 100
 #: Errors of exactly 0 are drawn at this value, so that a log scale can show them.
 LOG_FLOOR = 1e-17
 #: The colour scale of gradient heat maps: fixed, so colours compare across models.
 HEATMAP_RANGE = (LOG_FLOOR, 1e-1)
 #: The first steps of a trajectory, held to the absolute tolerance trajectory_head_tol.
 HEAD_STEPS = 10
+#: Tolerance lines are grey, so that no colour of a framework is mistaken for one.
+TOLERANCE_COLOR = "0.45"
+LEGEND_SIZE = 10
 
-FRAMEWORK_STYLE = {
-    "numpy": dict(color="black", linestyle="--", linewidth=2.0),
-    "tensorslow": dict(color="tab:blue"),
-    "tf1": dict(color="tab:orange"),
-    "tf2": dict(color="tab:green"),
-    "keras": dict(color="tab:red"),
-    "keras_fit": dict(color="tab:purple"),
+#: Fixed colours of the frameworks and engines known today, so a framework keeps its colour across figures
+#: and reports; any other name takes the next unused colour of :data:`SPARE_COLORS`, in sorted order.
+FRAMEWORK_COLOR = {
+    "numpy": "black", "tensorslow": "tab:blue", "tf1": "tab:orange", "tf2": "tab:green", "keras": "tab:red",
+    "keras_fit": "tab:purple", "keras-jax": "tab:brown", "keras-torch": "tab:pink", "torch": "tab:olive",
+    "jax": "tab:cyan",
 }
+SPARE_COLORS = ("#1f3a93", "#b8860b", "#2e8b57", "#8b008b", "#708090", "#d2691e", "#4682b4", "#9acd32")
 DTYPE_LINESTYLE = {"float64": "-", "float32": "--"}
 DEVICE_MARKER = {"cpu": None, "gpu": "o", "tpu": "s"}
 
 
-def style(framework, dtype=None, device=None):
+def color(framework, known=()):
+    """The colour of ``framework``: its own in :data:`FRAMEWORK_COLOR`, else a spare colour chosen by the
+    name's rank among the unknown names in ``known`` (all the names one figure draws)."""
+    if framework in FRAMEWORK_COLOR:
+        return FRAMEWORK_COLOR[framework]
+    others = sorted({f for f in known if f not in FRAMEWORK_COLOR} | {framework})
+    return SPARE_COLORS[others.index(framework) % len(SPARE_COLORS)]
+
+
+def style(framework, dtype=None, device=None, known=()):
     """Line style of one series: colour by framework, dash by dtype, marker by device; NumPy dashed black."""
-    kw = dict(FRAMEWORK_STYLE.get(framework, {}))
-    if dtype is not None and framework != "numpy":
+    kw = {"color": color(framework, known), "linewidth": 1.6}
+    if framework == "numpy":
+        kw.update(linestyle="--", linewidth=2.0)
+    elif dtype is not None:
         kw["linestyle"] = DTYPE_LINESTYLE.get(dtype, ":")
     if device is not None and DEVICE_MARKER.get(device):
-        kw.update(marker=DEVICE_MARKER[device], markevery=0.1, markersize=4)
+        kw.update(marker=DEVICE_MARKER[device], markevery=0.1, markersize=5)
     return kw
 
 
@@ -65,7 +78,7 @@ def _figure(width, height):
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
-def _grid(nrows, ncols, width, height):
+def grid(nrows, ncols, width, height):
     fig = _figure(width * ncols, height * nrows)
     return fig, fig.subplots(nrows, ncols, squeeze=False)
 
@@ -86,7 +99,7 @@ def gradient_heatmap(model, values, failed, tolerances):
         for j in range(ncols):
             v = values.iat[i, j]
             if np.isfinite(v):
-                ax.text(j, i, "0" if v == 0 else f"{v:.0e}", ha="center", va="center", fontsize=7,
+                ax.text(j, i, "0" if v == 0 else f"{v:.0e}", ha="center", va="center", fontsize=8,
                         color="white" if data[i, j] < 1e-6 else "black")
             if failed.iat[i, j]:
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2.5))
@@ -98,10 +111,10 @@ def gradient_heatmap(model, values, failed, tolerances):
     bar = fig.colorbar(image, ax=ax)
     bar.set_label("max|g - ref| / max|ref|")
     for tol in sorted(set(t for t in tolerances.values() if np.isfinite(t))):
-        bar.ax.axhline(tol, color="red", linewidth=2)
-    handles = [Line2D([], [], color="red", linewidth=2, label="tolerance (colour bar)"),
+        bar.ax.axhline(tol, color=TOLERANCE_COLOR, linewidth=3)
+    handles = [Line2D([], [], color=TOLERANCE_COLOR, linewidth=3, label="tolerance (colour bar)"),
                Rectangle((0, 0), 1, 1, fill=False, edgecolor="red", linewidth=2, label="fails its tolerance")]
-    fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncol=2, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", fontsize=LEGEND_SIZE - 1, ncol=2, frameon=False)
     return png(fig)
 
 
@@ -111,43 +124,56 @@ def training_figure(model, trajectories, tolerances):
 
     ``trajectories``: the trajectories.csv rows of the model, reference excluded.
     ``tolerances``: results.csv rows of the model (optimizer, dtype and the
-    trajectory tolerances), or None: the head tolerance is drawn as a line over
+    trajectory tolerances), or None: the head tolerance is drawn as a grey line over
     the first :data:`HEAD_STEPS` steps, the tail tolerance (relative) as
     tol * |reference loss| over the later steps.
+
+    Parity makes the loss curves lie on top of each other; each series therefore
+    also carries markers at steps staggered per series, so every framework stays
+    visible where the lines coincide.
     """
     optimizers = ordered(trajectories["optimizer"], "optimizer")
-    fig, axes = _grid(2, len(optimizers), 4.6, 3.1)
+    fig, axes = grid(2, len(optimizers), 4.8, 3.3)
+    known = set(trajectories["framework"])
+    series_keys = list(trajectories.groupby(["framework", "device", "dtype"], sort=False).groups)
     for j, optimizer in enumerate(optimizers):
         rows = trajectories[trajectories["optimizer"] == optimizer]
         loss_ax, diff_ax = axes[0, j], axes[1, j]
         reference = rows.drop_duplicates("step").sort_values("step")
-        loss_ax.plot(reference["step"], reference["loss_ref"], color="black", linewidth=2.5, alpha=0.35,
+        loss_ax.plot(reference["step"], reference["loss_ref"], color="black", linewidth=4, alpha=0.2,
                      label="tf1 cpu float64 (reference)")
+        n_steps = max(len(reference), 1)
+        every = max(n_steps // 6, 1)
         for (framework, device, dtype), series in rows.groupby(["framework", "device", "dtype"], sort=False):
             series = series.sort_values("step")
             label = f"{framework} {device} {dtype}"
-            loss_ax.plot(series["step"], series["loss"], label=label, **style(framework, dtype, device))
-            diff_ax.plot(series["step"], np.maximum(series["abs_diff"], LOG_FLOOR), label=label,
-                         **style(framework, dtype, device))
+            kw = style(framework, dtype, device, known)
+            rank = series_keys.index((framework, device, dtype))
+            marks = dict(marker=kw.pop("marker", "o"), markersize=5, markevery=(rank * every // len(series_keys)
+                                                                              % every, every))
+            kw.pop("markevery", None)
+            loss_ax.plot(series["step"], series["loss"], label=label, **kw, **marks)
+            diff_ax.plot(series["step"], np.maximum(series["abs_diff"], LOG_FLOOR), label=label, **kw, **marks)
         if tolerances is not None:
             _trajectory_tolerances(diff_ax, tolerances[tolerances["optimizer"] == optimizer], reference)
         diff_ax.set_yscale("log")
         loss_ax.set(title=f"{model}, {optimizer}: training loss", xlabel="training step",
                     ylabel="loss (before the step's update)")
-        diff_ax.set(title=f"{model}, {optimizer}: |loss - reference loss|", xlabel="training step",
+        diff_ax.set(title=f"{optimizer}: |loss - reference loss|", xlabel="training step",
                     ylabel="absolute difference (floor 1e-17)")
-    _figure_legend(fig, axes)
+        diff_ax.grid(True, which="major", alpha=0.3)
+    figure_legend(fig, axes)
     return png(fig)
 
 
-def _figure_legend(fig, axes):
-    # One legend below the grid, each label once: inside the axes it would hide the curves.
+def figure_legend(fig, axes):
+    """One legend below the grid, each label once: inside the axes it would hide the curves."""
     labelled = {}
     for ax in axes.flat:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             labelled.setdefault(label, handle)
     fig.legend(labelled.values(), labelled.keys(), loc="outside lower center", ncol=min(4, len(labelled)),
-               fontsize=7, frameon=False)
+               fontsize=LEGEND_SIZE, frameon=False)
 
 
 def _trajectory_tolerances(ax, tolerances, reference):
@@ -157,39 +183,10 @@ def _trajectory_tolerances(ax, tolerances, reference):
         dash = DTYPE_LINESTYLE.get(dtype, ":")
         head_tol = rows["trajectory_head_tol"].max()
         if np.isfinite(head_tol) and len(steps):
-            ax.hlines(head_tol, steps.min(), min(steps.max(), HEAD_STEPS - 1), color="red", linestyle=dash,
-                      linewidth=1.5, label=f"head tol {dtype} ({head_tol:.0e})")
+            ax.hlines(head_tol, steps.min(), min(steps.max(), HEAD_STEPS - 1), color=TOLERANCE_COLOR,
+                      linestyle=dash, linewidth=2, label=f"head tolerance {dtype} ({head_tol:.0e})")
         tail_tol = rows["trajectory_tail_tol"].max()
         if np.isfinite(tail_tol) and tail.any():
             bound = tail_tol * np.abs(reference["loss_ref"].to_numpy(float)[tail])
-            ax.plot(steps[tail], np.maximum(bound, LOG_FLOOR), color="darkred", linestyle=dash, linewidth=1.5,
-                    label=f"tail tol {dtype} ({tail_tol:.0e} x |ref|)")
-
-
-def sweep_figure(sweep, points):
-    """Log-log time per call against the swept variable, one subplot per phase (rows) and dtype
-    (columns), one line per framework and device with its min-max band; NumPy dashed black.
-
-    ``points``: :func:`tensorslow_parity.report.scaling.measured` rows of one sweep.
-    """
-    phases, dtypes = ordered(points["phase"], "phase"), ordered(points["dtype"], "dtype")
-    fig, axes = _grid(len(phases), len(dtypes), 4.4, 3.2)
-    for i, phase in enumerate(phases):
-        for j, dtype in enumerate(dtypes):
-            ax = axes[i, j]
-            rows = points[(points["phase"] == phase) & (points["dtype"] == dtype)]
-            for framework in ordered(rows["framework"], "framework"):
-                for device in ordered(rows.loc[rows["framework"] == framework, "device"], "device"):
-                    series = rows[(rows["framework"] == framework) & (rows["device"] == device)].sort_values("x")
-                    kw = style(framework, device=device)
-                    ax.plot(series["x"], series["time_median_s"], label=f"{framework} ({device})",
-                            **{"marker": "o", "markersize": 3, **kw})
-                    ax.fill_between(series["x"], series["time_min_s"], series["time_max_s"],
-                                    color=kw.get("color"), alpha=0.12, linewidth=0)
-            ax.set_xscale("log")
-            ax.set_yscale("log")
-            ax.set(title=f"{sweep} sweep: {phase}, {dtype}", xlabel=SWEEP_LABEL.get(sweep, sweep),
-                   ylabel="time per call (s), median")
-            ax.grid(True, which="major", alpha=0.3)
-    _figure_legend(fig, axes)
-    return png(fig)
+            ax.plot(steps[tail], np.maximum(bound, LOG_FLOOR), color=TOLERANCE_COLOR, linestyle=dash, linewidth=2,
+                    alpha=0.7, label=f"tail tolerance {dtype} ({tail_tol:.0e} x |ref|)")

@@ -1,25 +1,24 @@
-"""Section 6 of the report: what did not run, with its reason (skipped devices, errors)."""
+"""The section of what did not run, with its reason: skipped devices (one line each) and errors (tables)."""
 import pandas as pd
 
 from tensorslow_parity import schema
 from tensorslow_parity.report.data import ordered
-from tensorslow_parity.report.document import Bullets, Paragraph, Section, Table
+from tensorslow_parity.report.document import Bullets, Details, Paragraph, Section, Table
 
 NOT_RUN = ("error", "skipped")
 
 
 def problems_section(data):
-    """Errors, then skipped devices, each with its reason: results.csv and bench.csv rows grouped by
-    status, device and reason; ops.csv cases that did not run, one row each; devices that
-    environment.json lists as absent."""
+    """Skipped devices, one line each with the reason and the rows it covers (results.csv and bench.csv
+    rows, devices that environment.json lists as absent); then errors: results.csv and bench.csv rows
+    grouped by device and reason, ops.csv cases that did not run, one row each."""
+    from tensorslow_parity.report.verdict import skipped_lines
+
     section = Section("Skipped devices and errors")
     blocks = section.blocks
-    devices = (data.environment or {}).get("devices")
-    if isinstance(devices, dict):
-        absent = [f"`{name}`: {info.get('reason') or 'no reason given'}" for name, info in devices.items()
-                  if isinstance(info, dict) and not info.get("available", True)]
-        if absent:
-            blocks += [Paragraph(f"Devices absent on this machine (`{schema.ENVIRONMENT}`):"), Bullets(absent)]
+    skipped = skipped_lines(data)
+    if skipped:
+        blocks += [Paragraph("Skipped devices (absent on this machine):"), Bullets(skipped)]
     if data.results is not None:
         blocks += _grouped(data.results, ["model", "optimizer", "framework", "dtype"], "Model runs",
                            schema.RESULTS)
@@ -34,13 +33,13 @@ def problems_section(data):
 
 
 def _grouped(df, listed, title, name):
-    """``df``'s rows with status error or skipped, one table row per (status, device, reason) that lists
-    the distinct values of the ``listed`` columns it covers."""
-    rows = df[df["status"].isin(NOT_RUN)]
+    """``df``'s rows with status error, one table row per (device, reason) that lists the distinct values
+    of the ``listed`` columns it covers."""
+    rows = df[df["status"] == "error"]
     if not len(rows):
-        return [Paragraph(f"{title} (`{name}`): none skipped, no errors.")]
+        return [Paragraph(f"{title} (`{name}`): no errors.")]
     table = []
-    for status in NOT_RUN:
+    for status in ("error",):
         of_status = rows[rows["status"] == status]
         for device in ordered(of_status["device"], "device"):
             of_device = of_status[of_status["device"] == device]
@@ -49,13 +48,19 @@ def _grouped(df, listed, title, name):
                          "rows": str(len(group))}
                 entry.update({c: ", ".join(ordered(group[c], c)) for c in listed})
                 table.append(entry)
-    return [Table(pd.DataFrame(table), f"{title} skipped or failed to run (`{name}`)")]
+    return [Table(pd.DataFrame(table), f"{title} that failed to run (`{name}`)")]
 
 
 def _ops(ops):
     rows = ops[ops["status"].isin(NOT_RUN)]
     if not len(rows):
         return [Paragraph(f"Op cases (`{schema.OPS}`): none skipped, no errors.")]
+    if len(rows) > 20:
+        return [Details(f"{len(rows)} op cases did not run (`{schema.OPS}`)", [_ops_table(rows)])]
+    return [_ops_table(rows)]
+
+
+def _ops_table(rows):
     rows = rows.sort_values(["status", "op_type", "case", "dtype"], kind="stable")
     table = rows[["status", "op_type", "case", "dtype", "shapes", "reason"]].rename(columns={"op_type": "op type"})
-    return [Table(table.reset_index(drop=True), f"Op cases that did not run (`{schema.OPS}`)")]
+    return Table(table.reset_index(drop=True), f"Op cases that did not run (`{schema.OPS}`)")

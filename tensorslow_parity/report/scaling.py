@@ -31,7 +31,8 @@ GROUP = ["sweep", "framework", "phase", "dtype", "device"]
 #: The columns that identify one point of a sweep (the same point in every framework).
 POINT = ["sweep", "phase", "dtype", "device", "batch_size", "width", "depth", "n_params"]
 
-FIT_COLUMNS = GROUP + ["variable", "n_points", "x_min", "x_max", "fixed_overhead_s", "cost_per_unit_s", "slope"]
+FIT_COLUMNS = GROUP + ["variable", "n_points", "n_noisy", "x_min", "x_max", "fixed_overhead_s", "cost_per_unit_s",
+                       "slope"]
 
 
 def measured(bench_df):
@@ -59,25 +60,42 @@ def fit_scaling(bench_df):
 
     * ``variable``, ``n_points``, ``x_min``, ``x_max``: the swept column, the
       number of distinct x and their range.
+    * ``n_noisy``: the points left out because bench.csv flags them ``noisy``
+      (their repeats spread too far to trust); the fit uses the others only.
     * ``fixed_overhead_s`` (c): the intercept of the least-squares line
-      t = c + d * x through all points, clamped to [0, min t] because an
-      overhead can be neither negative nor more than the fastest call. With one
-      point, that point's time.
+      t = c + d * x through all points, capped at min t because an overhead
+      cannot be more than the fastest call. With one point, that point's time.
+      NaN (unmeasurable) when the intercept comes out negative: the points are
+      too noisy, or the growth too far from linear, to tell an overhead apart.
     * ``cost_per_unit_s`` (d at k = 1): the least-squares slope of t - c against x
-      with c fixed: seconds per extra example / unit of width / layer, averaged
-      over the sweep. NaN with one point.
+      with c fixed (c = 0 where c is unmeasurable): seconds per extra example /
+      unit of width / layer, averaged over the sweep. NaN with one point, and
+      NaN (unmeasurable) when it comes out negative (times that fall as x grows).
     * ``slope`` (k): the least-squares slope of log(t - c) against log x over the
       upper half of the sweep (the ceil(n/2) largest x, at least 2) where t > c:
       how the cost of the work grows once the overhead is taken off. 1 is linear
-      growth, 2 quadratic. NaN with fewer than two such points.
+      growth, 2 quadratic. NaN with fewer than two such points, and NaN
+      (unmeasurable) when it comes out negative.
+
+    Times that fall as x grows (a least-squares line of negative slope) give
+    NaN for all three. A negative figure is never returned: it would be printed as a cost that
+    shrinks as the work grows, which no machine measures; NaN says "unmeasurable".
     """
     rows = []
     df = measured(bench_df)
+    df = df.assign(_noisy=noisy_mask(df))
     for key, group in df.groupby(GROUP, sort=False):
-        points = group.groupby("x")["time_median_s"].median().sort_index()
+        steady = group[~group["_noisy"]]
+        n_noisy = int(group.loc[group["_noisy"], "x"].nunique())
+        if not len(steady):
+            rows.append(dict(zip(GROUP, key), variable=SWEEP_VARIABLE[key[0]], n_points=0, n_noisy=n_noisy,
+                             x_min=np.nan, x_max=np.nan, fixed_overhead_s=np.nan, cost_per_unit_s=np.nan,
+                             slope=np.nan))
+            continue
+        points = steady.groupby("x")["time_median_s"].median().sort_index()
         x, t = points.index.to_numpy(float), points.to_numpy(float)
         c, d, k = _fit(x, t)
-        rows.append(dict(zip(GROUP, key), variable=SWEEP_VARIABLE[key[0]], n_points=len(x),
+        rows.append(dict(zip(GROUP, key), variable=SWEEP_VARIABLE[key[0]], n_points=len(x), n_noisy=n_noisy,
                          x_min=x[0], x_max=x[-1], fixed_overhead_s=c, cost_per_unit_s=d, slope=k))
     return pd.DataFrame(rows, columns=FIT_COLUMNS)
 
@@ -85,14 +103,25 @@ def fit_scaling(bench_df):
 def _fit(x, t):
     if len(x) < 2:
         return t[0], np.nan, np.nan
-    intercept = np.polyfit(x, t, 1)[1]
-    c = float(np.clip(intercept, 0.0, t.min()))
-    d = float(np.dot(t - c, x) / np.dot(x, x))
+    line_slope, intercept = np.polyfit(x, t, 1)
+    if line_slope < 0:
+        return np.nan, np.nan, np.nan  # times that fall as the work grows: noise, nothing to measure
+    c = float(min(intercept, t.min())) if intercept >= 0 else np.nan
+    base = 0.0 if np.isnan(c) else c
+    d = float(np.dot(t - base, x) / np.dot(x, x))
     upper = max(2, -(-len(x) // 2))
-    x, work = x[-upper:], t[-upper:] - c
+    x, work = x[-upper:], t[-upper:] - base
     x, work = x[work > 0], work[work > 0]
     k = float(np.polyfit(np.log(x), np.log(work), 1)[0]) if len(x) >= 2 else np.nan
-    return c, d, k
+    return c, (d if d >= 0 else np.nan), (k if k >= 0 else np.nan)
+
+
+def noisy_mask(df):
+    """Boolean array: the rows of ``df`` whose ``noisy`` flag is set (True, "True" or 1). A file without
+    the column (written before it existed) or an empty cell counts as not noisy."""
+    if "noisy" not in df.columns:
+        return np.zeros(len(df), bool)
+    return np.array([str(flag) in ("True", "1", "1.0") for flag in df["noisy"]], bool)
 
 
 def ratios(bench_df, baseline):

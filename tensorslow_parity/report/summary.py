@@ -1,11 +1,12 @@
-"""Section 1 of the report: what ran, pass/fail counts and matrices, failed checks, the machine."""
+"""The summary section (what ran, checks, pass/fail matrices, failed checks, documented differences) and
+the machine section. The verdict above it (:mod:`.verdict`) gives the counts at a glance."""
 import json
 
 import pandas as pd
 
 from tensorslow_parity import schema
-from tensorslow_parity.report.data import measured_checks, ordered, sort_rows
-from tensorslow_parity.report.document import Bullets, Paragraph, Section, Table, fmt_err
+from tensorslow_parity.report.data import is_reference, measured_checks, ordered, sort_rows
+from tensorslow_parity.report.document import FAIL, PASS, Bullets, Details, Paragraph, Section, Table, fmt_err
 
 STATUS_MEANING = {
     "failed": "ran; at least one check exceeded its tolerance",
@@ -24,23 +25,27 @@ INIT_MEANING = {
 
 
 def summary_section(data):
-    """The summary: files read, what ran, rows by status, checks, pass/fail matrices (failures first),
-    failed checks, documented differences, machine and versions."""
+    """The summary: pass/fail matrices (failures first), failed checks, documented differences grouped by
+    difference, then (folded) files read, what ran, rows by status and checks."""
     section = Section("Summary")
     blocks = section.blocks
-    blocks.append(Paragraph(f"Results directory `{data.directory}`; files read: "
-                            + ", ".join(f"`{name}`" for name in data.files) + "."))
-    blocks.append(Bullets(_what_ran(data)))
+    ran = [Paragraph(f"Results directory `{data.directory}`; files read: "
+                     + ", ".join(f"`{name}`" for name in data.files) + "."), Bullets(_what_ran(data))]
     results = data.results
     if results is None:
         blocks.append(Paragraph(f"No `{schema.RESULTS}`: no pass/fail summary."))
-    else:
-        blocks += _counts(results)
-        blocks += _matrices(results)
-        blocks += _failed_checks(results)
-        blocks += _notes(results)
-    blocks += environment_blocks(data.environment)
+        blocks += ran
+        return section
+    blocks += _matrices(results)
+    blocks += _failed_checks(results)
+    blocks += _notes(results)
+    blocks.append(Details("What ran: files, models, frameworks, rows by status and checks", ran + _counts(results)))
     return section
+
+
+def machine_section(data):
+    """The machine and versions of environment.json."""
+    return Section("Machine and versions", environment_blocks(data.environment))
 
 
 def _what_ran(data):
@@ -75,6 +80,8 @@ def _init_line(results):
 
 
 def _counts(results):
+    n_reference = int(is_reference(results).sum())
+    results = results[~is_reference(results)]
     counts = results["status"].value_counts()
     status = pd.DataFrame({
         "status": list(schema.STATUSES),
@@ -91,32 +98,35 @@ def _counts(results):
     n_pass = sum(int(c["passed"]) for c in checks)
     n_fail = sum(int(c["failed"]) for c in checks)
     return [
-        Paragraph(f"{len(results)} rows (model x optimizer x framework x device x dtype): {total}. "
-                  f"Individual checks: {n_pass} passed, {n_fail} failed."),
+        Paragraph(f"{len(results)} rows (model x optimizer x framework x device x dtype): {total}; besides them "
+                  f"{n_reference} reference rows ({', '.join(schema.REFERENCE.values())}, compared with themselves: "
+                  f"not counted). Individual checks: {n_pass} passed, {n_fail} failed."),
         Table(status, "Rows by status"),
         Table(pd.DataFrame(checks), "Checks: a check passes when its error is at most its tolerance"),
     ]
 
 
 def _matrices(results):
-    """One model x framework table per device and dtype; a cell counts the optimizers that passed."""
+    """One model x framework table per device and dtype that ran; a cell counts the optimizers that passed.
+    Devices where every row was skipped have their one line in the verdict instead."""
     tables = []
     for device in ordered(results["device"], "device"):
         for dtype in ordered(results["dtype"], "dtype"):
             rows = results[(results["device"] == device) & (results["dtype"] == dtype)]
-            if len(rows):
+            if len(rows) and not (rows["status"] == "skipped").all():
                 tables.append((_bad(rows).any(), device, dtype, rows))
     if not tables:
-        return []
-    blocks = [Paragraph("Pass/fail by model and framework, one table per device and dtype; a cell counts the "
-                        "optimizers whose row passed. Tables and models with failures or errors come first.")]
+        return [Paragraph(f"No row of `{schema.RESULTS}` ran: every device was skipped (see the verdict).")]
+    blocks = [Paragraph("Pass/fail by model and framework, one table per device and dtype that ran; a cell "
+                        "counts the optimizers whose row passed; `reference` marks the baseline's own rows. "
+                        "Tables and models with failures or errors come first.")]
     for has_failures, device, dtype, rows in sorted(tables, key=lambda t: not t[0]):
         frameworks = ordered(rows["framework"], "framework")
         models = ordered(rows["model"], "model")
         models.sort(key=lambda m: not _bad(rows[rows["model"] == m]).any())
         cells = [[model] + [_matrix_cell(rows[(rows["model"] == model) & (rows["framework"] == f)])
                             for f in frameworks] for model in models]
-        mark = " ❌" if has_failures else ""
+        mark = f" ({FAIL})" if has_failures else ""
         blocks.append(Table(pd.DataFrame(cells, columns=["model"] + frameworks), f"{device}, {dtype}{mark}"))
     return blocks
 
@@ -128,6 +138,8 @@ def _bad(rows):
 def _matrix_cell(rows):
     if not len(rows):
         return ""
+    if is_reference(rows).all():
+        return "reference"
     n_skipped = int((rows["status"] == "skipped").sum())
     if n_skipped == len(rows):
         return "skipped"
@@ -142,7 +154,7 @@ def _matrix_cell(rows):
         text += "; error: " + ", ".join(errors)
     if n_skipped:
         text += f"; {n_skipped} skipped"
-    return ("❌ " if len(failed) or len(errors) else "✅ ") + text
+    return (f"{FAIL} " if len(failed) else "error " if len(errors) else f"{PASS} ") + text
 
 
 def _failed_checks(results):
@@ -159,15 +171,19 @@ def _failed_checks(results):
 
 
 def _notes(results):
+    """Documented differences, one table row per difference with what it covers: its rows, and per key
+    column the values it applies to (``all N`` when it applies to every value present)."""
     noted = results[results["note"] != ""]
     if not len(noted):
         return []
-    items = []
-    for note, rows in noted.groupby("note", sort=False):
-        where = ", ".join(sorted({f"{r.model}/{r.optimizer}/{r.framework}/{r.device}/{r.dtype}"
-                                  for r in rows.itertuples()}))
-        items.append(f"{note} (rows: {where})")
-    return [Paragraph("Documented framework differences that apply to some rows:"), Bullets(items)]
+    rows = []
+    for note, group in noted.groupby("note", sort=False):
+        row = {"difference": note, "rows": str(len(group))}
+        for column in ("model", "optimizer", "framework", "device", "dtype"):
+            values, present = ordered(group[column], column), ordered(results[column], column)
+            row[column + "s"] = f"all {len(present)}" if len(values) == len(present) > 1 else ", ".join(values)
+        rows.append(row)
+    return [Table(pd.DataFrame(rows), "Documented framework differences, with the rows they cover")]
 
 
 def environment_blocks(environment):
