@@ -16,10 +16,12 @@ TensorSlow and tf1 start from the same bits without being given them.
 """
 import contextlib
 
+import numpy as np
+
 from tensorslow_parity.frameworks.base import FrameworkModel, mlp_logits
 from tensorslow_parity.frameworks.networks import logits, n_inputs
 from tensorslow_parity.initializers import SameSeed, tf1_dense_variables
-from tensorslow_parity.models.architectures import SameSeedShapes, layout, tf1_draw
+from tensorslow_parity.models.architectures import SameSeedLayout, layout, tf1_draw
 from tensorslow_parity.optimizers import tf1_optimizer
 
 
@@ -33,15 +35,15 @@ class GraphModel(FrameworkModel):
     def device_scope(self, tf):
         return contextlib.nullcontext()
 
-    def lstm_cell(self, tf, units):
-        """The library's ``LSTMCell(units)`` (TF1's default ``forget_bias=1.0``)."""
-        return tf.nn.rnn_cell.LSTMCell(units)
+    def lstm_cell(self, tf, units, initializer):
+        """The library's ``LSTMCell(units)`` (TF1's default ``forget_bias=1.0``), its kernel from ``initializer``."""
+        return tf.nn.rnn_cell.LSTMCell(units, initializer=initializer)
 
     def __init__(self, spec, optimizer, weights, dtype, device):
         super().__init__(spec, optimizer, weights, dtype, device)
         tf = self.tf = self.module()
-        if isinstance(weights, SameSeedShapes):  # not an MLP: drawn in a graph of its own, then loaded
-            weights = tf1_draw(tf, weights.seed, weights.shapes, self.dtype.name, weights.draw_dtype)
+        if isinstance(weights, SameSeedLayout):  # not an MLP: drawn in a graph of its own, then loaded
+            weights = tf1_draw(tf, weights.seed, weights.layout, self.dtype.name, weights.draw_dtype)
         self.graph = tf.Graph()
         with self.graph.as_default(), self.device_scope(tf):
             dt = tf.as_dtype(self.dtype.name)
@@ -71,23 +73,26 @@ class GraphModel(FrameworkModel):
             self.train_op = tf1_optimizer(tf, self.optimizer).minimize(self.loss, var_list=self.variables)
             self.session = tf.Session(graph=self.graph)
             self.session.run(tf.global_variables_initializer())
-            if spec.architecture == "lstm":
-                self.set_weights(weights)  # the cell's variables start from its own initializers
 
     def _lstm(self, tf, dt, weights):
-        """What a TF1 program writes: ``dynamic_rnn`` over the library's ``LSTMCell`` (which creates its own
-        kernel and bias; the weights are loaded into them after initialization), and a dense layer from the
-        last step's output. Sets ``self.variables`` (cell kernel, cell bias, dense kernel, dense bias)."""
+        """What a TF1 program writes: ``dynamic_rnn`` over the library's ``LSTMCell``, which creates its own
+        kernel (here from a constant initializer holding the zoo's) and bias (always zeros, as the zoo's
+        starts), and a dense layer from the last step's output. Sets ``self.variables`` (cell kernel, cell
+        bias, dense kernel, dense bias): every one starts from ``weights`` through its own initializer."""
+        kernel, bias, w, b = (np.asarray(a, dtype=self.dtype) for a in weights)
+        if np.any(bias):
+            raise ValueError("TF1's LSTMCell starts its bias at zero, the weights' lstm/bias is not zero: load it "
+                             "with set_weights after building")
         steps, features = self.spec.input_shape
         seq = tf.reshape(self.x, [-1, steps, features])
-        _, state = tf.nn.dynamic_rnn(self.lstm_cell(tf, self.spec.hidden[0]), seq, dtype=dt)
+        cell = self.lstm_cell(tf, self.spec.hidden[0], tf.constant_initializer(kernel))
+        _, state = tf.nn.dynamic_rnn(cell, seq, dtype=dt)
         cell_variables = tf.trainable_variables()
         shapes = [tuple(v.shape.as_list()) for v in cell_variables]
-        if shapes != [w.shape for w in weights[:2]]:
+        if shapes != [kernel.shape, bias.shape]:
             raise ValueError(f"the LSTMCell made variables of shapes {shapes}, the layout has "
-                             f"{[w.shape for w in weights[:2]]}")
-        w = tf.Variable(weights[2].astype(self.dtype), name="dense_0/kernel")
-        b = tf.Variable(weights[3].astype(self.dtype), name="dense_0/bias")
+                             f"{[kernel.shape, bias.shape]}")
+        w, b = tf.Variable(w, name="dense_0/kernel"), tf.Variable(b, name="dense_0/bias")
         self.variables = [*cell_variables, w, b]
         return tf.matmul(state.h, w) + b
 

@@ -9,7 +9,7 @@ class TF1Model(GraphModel):
         import tensorflow
         return tensorflow.compat.v1
 
-    def lstm_cell(self, tf, units):
+    def lstm_cell(self, tf, units, initializer):
         """TF1's own ``LSTMCell``: ``tf.compat.v1.nn.rnn_cell`` routes to it only when ``TF_USE_LEGACY_KERAS=1``
         is set before TensorFlow is imported (with Keras 3 it raises), so it is taken from ``tf_keras``'s
         legacy cells, where it lives."""
@@ -17,7 +17,8 @@ class TF1Model(GraphModel):
         import warnings
         with warnings.catch_warnings():  # its deprecation notice: TF1's cell is the point here
             warnings.simplefilter("ignore", UserWarning)
-            return importlib.import_module("tf_keras.src.layers.rnn.legacy_cells").LSTMCell(units)
+            legacy_cells = importlib.import_module("tf_keras.src.layers.rnn.legacy_cells")
+            return legacy_cells.LSTMCell(units, initializer=initializer)
 
     def device_scope(self, tf):
         return tf.device(tf_device_name(self.device))

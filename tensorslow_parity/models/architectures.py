@@ -26,6 +26,9 @@ Weights are drawn once with NumPy (:func:`draw_weights`): kernels
 Glorot-uniform with TensorFlow's fans (a conv kernel's receptive field
 multiplies both), biases uniform in +-0.1, in layout order; for an MLP the
 numbers are those of :func:`tensorslow_parity.initializers.dense_weights`.
+The LSTM's bias starts at zero, as TF1's ``LSTMCell`` always starts it (it
+takes an initializer for its kernel only): so a TF1 program's cell can start
+from the zoo's weights through its own initializers.
 """
 from dataclasses import dataclass
 
@@ -40,6 +43,10 @@ CONV_KERNEL, POOL = 3, 2
 
 #: TF1 LSTMCell's gate order in its kernel's and bias's columns, and its default forget bias
 TF1_GATES, FORGET_BIAS = ("i", "j", "f", "o"), 1.0
+
+#: variables that start at zero: TF1's LSTMCell always zeros its bias (only its kernel takes an initializer),
+#: so a TF1 program's LSTM starts there, and its cell's variables can start from the zoo's weights
+ZERO_INITIALIZED = ("lstm/bias",)
 
 
 def check_spec(spec, n_features=None):
@@ -108,12 +115,15 @@ def glorot_limit(shape):
     return np.sqrt(6.0 / (receptive * shape[-2] + receptive * shape[-1]))
 
 
-def draw_weights(rng, shapes):
-    """Arrays of ``shapes`` drawn from ``rng`` in order: kernels (rank >= 2) Glorot-uniform, biases uniform in
-    +-BIAS_LIMIT (nonzero, so that a framework that ignored a bias would show in the forward check)."""
+def draw_weights(rng, variables):
+    """Arrays for ``variables`` (``[(name, shape), ...]``, :func:`layout`) drawn from ``rng`` in order: kernels
+    (rank >= 2) Glorot-uniform, biases uniform in +-BIAS_LIMIT (nonzero, so that a framework that ignored a
+    bias would show in the forward check), except the :data:`ZERO_INITIALIZED` ones (zeros, no draw)."""
     weights = []
-    for shape in shapes:
-        if len(shape) >= 2:
+    for name, shape in variables:
+        if name in ZERO_INITIALIZED:
+            weights.append(np.zeros(shape))
+        elif len(shape) >= 2:
             limit = glorot_limit(shape)
             weights.append(rng.uniform(-limit, limit, size=shape))
         else:
@@ -134,22 +144,23 @@ def describe(spec, n_features, n_classes):
 # -- same-seed mode for layouts other than an MLP's ------------------------------------------------------
 
 @dataclass(frozen=True)
-class SameSeedShapes:
-    """Initial weights to draw rather than load, for a model that is not an MLP: the variables of ``shapes``
-    drawn by TF1 initializers under ``tf.set_random_seed(seed)`` (:func:`tf1_draw`), in ``draw_dtype`` when
-    given (as :class:`tensorslow_parity.initializers.SameSeed`)."""
+class SameSeedLayout:
+    """Initial weights to draw rather than load, for a model that is not an MLP: the variables of ``layout``
+    (``((name, shape), ...)``) drawn by TF1 initializers under ``tf.set_random_seed(seed)`` (:func:`tf1_draw`),
+    in ``draw_dtype`` when given (as :class:`tensorslow_parity.initializers.SameSeed`)."""
 
     seed: int
-    shapes: tuple
+    layout: tuple
     draw_dtype: str | None = None
 
 
-def tf1_draw(tf, seed, shapes, dtype, draw_dtype=None):
-    """Variables of ``shapes`` drawn with ``tf`` (``tensorslow`` or ``tensorflow.compat.v1``) in a graph of
-    their own under graph seed ``seed``; returns NumPy arrays of ``dtype``.
+def tf1_draw(tf, seed, variables, dtype, draw_dtype=None):
+    """The ``variables`` (``[(name, shape), ...]``) drawn with ``tf`` (``tensorslow`` or
+    ``tensorflow.compat.v1``) in a graph of their own under graph seed ``seed``; returns NumPy arrays of ``dtype``.
 
     Kernels take ``glorot_uniform_initializer()`` (TF's fans, as :func:`glorot_limit`), biases
-    ``random_uniform_initializer(-BIAS_LIMIT, BIAS_LIMIT)``, in order, with no op seed, each Variable created
+    ``random_uniform_initializer(-BIAS_LIMIT, BIAS_LIMIT)`` (:data:`ZERO_INITIALIZED` ones
+    ``zeros_initializer()``, which requests no seed), in order, with no op seed, each Variable created
     right after its draw (as :func:`tensorslow_parity.initializers.tf1_dense_variables` does): both
     libraries derive the same op seeds and so draw the same bits. The draw is on the CPU, where TensorFlow
     promises its numbers.
@@ -158,15 +169,19 @@ def tf1_draw(tf, seed, shapes, dtype, draw_dtype=None):
     with graph.as_default():
         tf.set_random_seed(seed)
         draw, target = tf.as_dtype(draw_dtype or dtype), tf.as_dtype(dtype)
-        variables = []
-        for i, shape in enumerate(shapes):
-            initializer = (tf.glorot_uniform_initializer() if len(shape) >= 2
-                           else tf.random_uniform_initializer(-BIAS_LIMIT, BIAS_LIMIT))
+        created = []
+        for i, (name, shape) in enumerate(variables):
+            if name in ZERO_INITIALIZED:
+                initializer = tf.zeros_initializer()
+            elif len(shape) >= 2:
+                initializer = tf.glorot_uniform_initializer()
+            else:
+                initializer = tf.random_uniform_initializer(-BIAS_LIMIT, BIAS_LIMIT)
             with tf.device("/cpu:0"):
                 value = initializer(list(shape), dtype=draw)
                 if draw != target:
                     value = tf.cast(value, target)  # after the draw: a cast requests no seed
-            variables.append(tf.Variable(value, name=f"w{i}"))
+            created.append(tf.Variable(value, name=f"w{i}"))
         with tf.Session(graph=graph) as session:
             session.run(tf.global_variables_initializer())
-            return [np.asarray(w) for w in session.run(variables)]
+            return [np.asarray(w) for w in session.run(created)]

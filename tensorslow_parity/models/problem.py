@@ -46,10 +46,11 @@ class Problem:
     def same_seed(self, draw_dtype=None):
         """What a self-drawing framework is given in same-seed mode: a
         :class:`tensorslow_parity.initializers.SameSeed` for an MLP, else an
-        :class:`tensorslow_parity.models.architectures.SameSeedShapes`; ``draw_dtype`` as there."""
+        :class:`tensorslow_parity.models.architectures.SameSeedLayout`; ``draw_dtype`` as there."""
         if self.spec.architecture == "mlp":
             return SameSeed(self.spec.seed, self.widths, draw_dtype)
-        return architectures.SameSeedShapes(self.spec.seed, tuple(tuple(w.shape) for w in self.weights), draw_dtype)
+        variables = architectures.layout(self.spec, self.data.n_features, self.data.n_classes)
+        return architectures.SameSeedLayout(self.spec.seed, tuple(variables), draw_dtype)
 
     def start(self, dtype):
         """The weights a run in ``dtype`` starts from: the injected ones, or TensorSlow's same-seed draw in it."""
@@ -86,8 +87,7 @@ def make_problem(spec, steps=None):
     """
     data = datasets.load(spec.dataset, spec.seed)
     rng = np.random.default_rng(spec.seed)
-    weights = architectures.draw_weights(rng, [shape for _, shape in architectures.layout(
-        spec, data.n_features, data.n_classes)])
+    weights = architectures.draw_weights(rng, architectures.layout(spec, data.n_features, data.n_classes))
     steps = spec.steps if steps is None else steps
     n, b = len(data.x_train), min(spec.batch_size, len(data.x_train))
     order, batches = np.empty(0, dtype=np.int64), []
@@ -110,7 +110,7 @@ def same_seed_problem(problem):
         draws = {dtype: same_seed_weights(problem.spec.seed, widths, dtype) for dtype in ("float32", "float64")}
     else:
         import tensorslow
-        shapes = [w.shape for w in problem.weights]
-        draws = {dtype: architectures.tf1_draw(tensorslow, problem.spec.seed, shapes, dtype)
+        variables = architectures.layout(problem.spec, problem.data.n_features, problem.data.n_classes)
+        draws = {dtype: architectures.tf1_draw(tensorslow, problem.spec.seed, variables, dtype)
                  for dtype in ("float32", "float64")}
     return replace(problem, weights=draws["float64"], init=SAME_SEED, draws=draws)
