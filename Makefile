@@ -63,6 +63,11 @@ report: $(STAMP)
 reference-report: report
 	$(PY) -m tensorslow_parity report $(REPORT_DIR) --out reports/reference
 
+# The course's notebooks (notebooks/*.ipynb): made from the guide's chapters 1-6 and run, outputs kept (a minute).
+.PHONY: notebooks
+notebooks: $(STAMP)
+	$(PY) notebooks/build.py
+
 examples: $(STAMP)
 	$(PY) examples/perceptron.py
 	$(PY) examples/multi_layer_perceptron.py
