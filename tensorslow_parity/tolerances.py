@@ -49,17 +49,24 @@ OP_TOLERANCES = {"float32": dict(rtol=1e-5, atol=1e-6), "float64": dict(rtol=1e-
 PRINTED_NUMBER_TOLERANCES = {"float32": (1e-5, 1e-6), "float64": (1e-7, 1e-12)}
 
 
+ALL_OPTIMIZERS, ALL_DTYPES = ("sgd", "momentum", "adam"), ("float32", "float64")
+
+
 @dataclass(frozen=True)
 class KnownDifference:
-    """A documented difference between a framework's formulation and TF1's."""
+    """A documented difference between a framework's formulation and TF1's (for the models of some
+    ``architectures`` only, when given: see :mod:`tensorslow_parity.models.architectures`)."""
 
     frameworks: tuple
     optimizers: tuple
     dtypes: tuple
     note: str
     tolerances: dict = field(default_factory=dict)  # check -> tolerance that replaces the default
+    architectures: tuple = ()  # () : every model
 
-    def applies(self, framework, optimizer, dtype):
+    def applies(self, framework, optimizer, dtype, architecture=None):
+        if self.architectures and architecture not in self.architectures:
+            return False
         return framework in self.frameworks and optimizer in self.optimizers and dtype in self.dtypes
 
 
@@ -79,15 +86,46 @@ KNOWN_DIFFERENCES = (
         "keeps an accumulator a = m a + g and steps w -= lr a. Equal in exact arithmetic (v = -lr a), they "
         "differ in rounding only; default tolerances hold.",
     ),
+    KnownDifference(
+        ("keras",), ALL_OPTIMIZERS, ALL_DTYPES,
+        "Keras's LSTM keeps a kernel and a recurrent kernel with gate columns i, f, c, o and no forget bias; TF1's "
+        "LSTMCell one kernel over [x, h] with gates i, j, f, o and forget_bias 1.0 added inside the cell. The "
+        "weights are converted (gate columns permuted, the +1 folded into Keras's forget-gate bias) and converted "
+        "back on read, gradients alike. Keras computes x K + h R + (b_f + 1) where TF1 computes [x, h] W + b_f, "
+        "then + 1: rounding only (in float32 the folded bias rounds once more, ~6e-8); default tolerances hold.",
+        architectures=("lstm",),
+    ),
+    KnownDifference(
+        ("tf2",), ALL_OPTIMIZERS, ALL_DTYPES,
+        "Eager TensorFlow 2 has no TF1 LSTMCell (it lives on only in tf_keras's legacy cells): the tf2 model writes "
+        "TF1's cell out with tf ops (same kernel layout, gate order i, j, f, o and forget bias 1.0) and unrolls it "
+        "in its tf.function, where the reference's dynamic_rnn runs a tf.while_loop: rounding only; default "
+        "tolerances hold.",
+        architectures=("lstm",),
+    ),
 )
 
 
-def model_check_tolerances(framework, optimizer, dtype):
-    """The tolerance of every model check for one row, and the notes of the known differences that apply."""
+def model_check_tolerances(framework, optimizer, dtype, model=None):
+    """The tolerance of every model check for one row, and the notes of the known differences that apply.
+
+    ``model``, a zoo model's name (or its :class:`tensorslow_parity.models.zoo.ModelSpec`), adds the
+    differences of its architecture; without it only those of every architecture apply.
+    """
     tol = dict(MODEL_CHECK_TOLERANCES[dtype])
     notes = []
+    architecture = _architecture(model)
     for diff in KNOWN_DIFFERENCES:
-        if diff.applies(framework, optimizer, dtype):
+        if diff.applies(framework, optimizer, dtype, architecture):
             tol.update(diff.tolerances)
             notes.append(diff.note)
     return tol, " ".join(notes)
+
+
+def _architecture(model):
+    """The architecture of ``model`` (a zoo name or a spec); None when not given or not in the zoo."""
+    if model is None or hasattr(model, "architecture"):
+        return getattr(model, "architecture", None)
+    from tensorslow_parity.models import zoo
+    spec = zoo.MODELS.get(model)
+    return spec.architecture if spec is not None else None

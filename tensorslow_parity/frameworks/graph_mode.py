@@ -73,16 +73,15 @@ class GraphModel(FrameworkModel):
             self.train_op = tf1_optimizer(tf, self.optimizer).minimize(self.loss, var_list=self.variables)
             self.session = tf.Session(graph=self.graph)
             self.session.run(tf.global_variables_initializer())
+            if spec.architecture == "lstm" and np.any(weights[1]):
+                self.set_weights(weights)  # the cell always starts its bias at zero; the zoo's does too
 
     def _lstm(self, tf, dt, weights):
         """What a TF1 program writes: ``dynamic_rnn`` over the library's ``LSTMCell``, which creates its own
         kernel (here from a constant initializer holding the zoo's) and bias (always zeros, as the zoo's
-        starts), and a dense layer from the last step's output. Sets ``self.variables`` (cell kernel, cell
-        bias, dense kernel, dense bias): every one starts from ``weights`` through its own initializer."""
+        starts; another is loaded after initialization), and a dense layer from the last step's output.
+        Sets ``self.variables`` (cell kernel, cell bias, dense kernel, dense bias)."""
         kernel, bias, w, b = (np.asarray(a, dtype=self.dtype) for a in weights)
-        if np.any(bias):
-            raise ValueError("TF1's LSTMCell starts its bias at zero, the weights' lstm/bias is not zero: load it "
-                             "with set_weights after building")
         steps, features = self.spec.input_shape
         seq = tf.reshape(self.x, [-1, steps, features])
         cell = self.lstm_cell(tf, self.spec.hidden[0], tf.constant_initializer(kernel))
