@@ -133,7 +133,11 @@ def _guarded(func, name, creation=False):
                 _leak(name, flat)
         if creation and args and _is_host_array(args[0]) and name in ("asarray", "asanyarray", "array"):
             args = (_np.array(args[0]),) + args[1:]  # a transfer is a copy, as CuPy's
-        return _wrap(func(*args, **kwargs))
+        _depth[0] += 1  # what NumPy does inside is its own business: the arguments were checked
+        try:
+            return _wrap(func(*args, **kwargs))
+        finally:
+            _depth[0] -= 1
     return call
 
 

@@ -178,7 +178,42 @@ def initializers(reference=False):
             return dict(zip(["glorot", "orthogonal", "scaled", "ones"], sess.run(made)))
 
 
-PROGRAMS = {f.__name__: f for f in (mlp, cnn, lstm, random_ops, casts, optimizers, initializers)}
+def other_kernels(reference=False):
+    """Kernels with index work or host work of their own: unique, segments, scatters, sparse, bincount,
+    sequences, diagonals, top-k tests, special functions, control flow, py_func, sampled softmax."""
+    rng = np.random.default_rng(6)
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(5)
+        x = tf.placeholder(tf.float32, [4, 3])
+        ids = tf.constant([1, 0, 1, 3])
+        n = tf.placeholder(tf.int32, [])
+        v = tf.Variable(np.zeros((4, 3), np.float32))
+        perm = tf.placeholder(tf.int32, [2])
+        weights = tf.Variable(rng.normal(size=(10, 3)).astype(np.float32))
+        sampled = tf.nn.sampled_softmax_loss(weights, tf.zeros([10]), tf.constant([[1], [4], [2], [9]], tf.int64), x,
+                                             num_sampled=3, num_classes=10)
+        out = {"unique": tf.unique(tf.constant([5, 3, 5, 1, 3]))[1], "segment": tf.unsorted_segment_sum(x, ids, 4),
+               "segment_mean": tf.segment_mean(x, tf.constant([0, 0, 1, 2])),
+               "scatter_nd": tf.scatter_nd(tf.constant([[1], [3]]), tf.ones([2, 3]), [4, 3]),
+               "sparse": tf.sparse_to_dense(tf.constant([[0, 1], [2, 2]]), [3, 3], [7.0, 8.0]),
+               "bincount": tf.bincount(tf.constant([1, 1, 4, 2])), "linspace": tf.linspace(0.0, 1.0, 7),
+               "range": tf.range(n) * 2, "reversed": tf.reverse_sequence(x, [2, 3, 1, 3], seq_axis=1, batch_axis=0),
+               "in_top_k": tf.nn.in_top_k(x, tf.constant([0, 1, 2, 0]), 2), "band": tf.matrix_band_part(x, 0, 1),
+               "set_diag": tf.matrix_set_diag(x, tf.constant([9.0, 8.0, 7.0])),
+               "digamma": tf.digamma(tf.abs(x) + 0.5), "lgamma": tf.lgamma(tf.abs(x) + 0.5),
+               "transpose_grad": tf.gradients(tf.reduce_sum(tf.transpose(x, perm) * tf.range(4.0)), x)[0],
+               "cond": tf.cond(n > 2, lambda: x * 2.0, lambda: x - 1.0),
+               "loop": tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a * 1.5), [0, x])[1],
+               "py_func": tf.py_func(lambda a: (a * 3).astype(np.float32), [x], tf.float32),
+               "scatter_add": tf.scatter_add(v, [1, 1, 2], tf.ones([3, 3])), "sampled_softmax": sampled}
+        feed = {x: rng.normal(size=(4, 3)).astype(np.float32), n: 3, perm: [1, 0]}
+        with _session(g, reference) as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(out, feed)
+
+
+PROGRAMS = {f.__name__: f for f in (mlp, cnn, lstm, random_ops, casts, optimizers, initializers, other_kernels)}
 
 
 def run_all(path):
@@ -203,10 +238,27 @@ def run_all(path):
                 if not isinstance(value, (np.ndarray, np.generic)) or isinstance(value, stand_in_cupy.ndarray):
                     errors[f"{name}/{executor}/{key}"] = f"fetched a {type(value).__name__}, not NumPy"
                 values[f"{name}/{executor}/{key}"] = np.asarray(value)
+    leaks = list(stand_in_cupy.leaks)
     np.savez(path, **values)
     Path(str(path) + ".json").write_text(json.dumps({
-        "module": backend.array_module_name(), "errors": errors, "leaks": stand_in_cupy.leaks,
-        "calls": dict(stand_in_cupy.calls)}))
+        "module": backend.array_module_name(), "errors": errors, "leaks": leaks, "calls": dict(stand_in_cupy.calls),
+        "probe": {executor: _leak_probe(executor == "reference") for executor in ("compiled", "reference")}}))
+
+
+def _leak_probe(reference):
+    """What a run reports when a kernel computes with NumPy instead of ``xp`` (``np.array`` of its input)."""
+    from tensorslow.graph import Tensor
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant([1.0, 2.0])
+        leaked = Tensor("Leak", (x,), compute=lambda v: np.array(v) * 2, dtype=x.dtype, shape=x.shape, name="leak")
+        total = tf.add(leaked, x, name="total")
+        try:
+            with _session(g, reference) as sess:
+                sess.run(total)
+        except Exception as error:  # noqa: BLE001  (the test reads what was raised)
+            return f"{type(error).__name__}: {error}"
+    return "no error"
 
 
 # -- choosing the array module ------------------------------------------------------------------------
@@ -289,6 +341,9 @@ def test_the_stand_in_run_used_the_cupy_path_without_leaks(on_stand_in):
     _, record = on_stand_in
     assert record["module"] == "cupy"
     assert record["errors"] == {} and record["leaks"] == []
+    # and a kernel that computes with NumPy is caught: where its value meets a device array, or by the watch
+    assert "'total'" in record["probe"]["compiled"] and "host numpy.ndarray" in record["probe"]["compiled"]
+    assert "Leak op 'leak' is a host numpy.ndarray" in record["probe"]["reference"]
     for name in ("asarray", "dot", "exp", "tanh", "sqrt", "maximum"):  # the kernels went through xp
         assert record["calls"].get(name, 0) > 0, name
 
