@@ -446,7 +446,6 @@ HOST_FUNCTIONS = {
     ("summary/ops.py", "_tensor_summary_kernel"): "summaries are made on the host from to_host values (_on_host)",
     ("summary/ops.py", "_merge_kernel"): "serialized summaries (bytes), on the host",
     ("train/adam.py", "AdamOptimizer._create_shared"): GRAPH_BUILDING,
-    ("train/optimizer.py", "Optimizer._create_slots"): GRAPH_BUILDING,
     ("train/optimizer.py", "hyper"): GRAPH_BUILDING,
 }
 
