@@ -17,8 +17,8 @@ MODEL_CLASSES = {
     "tf1": "tensorslow_parity.frameworks.tf1:TF1Model",
     "tf2": "tensorslow_parity.frameworks.tf2:TF2Model",
     "keras": "tensorslow_parity.frameworks.keras:KerasModel",
-    "keras-jax": "tensorslow_parity.frameworks.keras:KerasModel",
-    "keras-torch": "tensorslow_parity.frameworks.keras:KerasModel",
+    "keras-jax": "tensorslow_parity.frameworks.keras_backends:KerasBackendModel",
+    "keras-torch": "tensorslow_parity.frameworks.keras_backends:KerasBackendModel",
 }
 
 #: what each framework is, for results and reports

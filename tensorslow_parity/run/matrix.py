@@ -27,6 +27,7 @@ from tensorslow_parity import devices as device_probe
 from tensorslow_parity import frameworks, schema
 from tensorslow_parity.cli import DEFAULT_OUT
 from tensorslow_parity.files import DirectoryLock, csv_text, prepare_out_dir, write_set
+from tensorslow_parity.frameworks import keras_backends
 from tensorslow_parity.initializers import INIT_MODES, INJECTED, SAME_SEED
 from tensorslow_parity.models import zoo
 from tensorslow_parity.models.problem import make_problem, same_seed_problem
@@ -89,8 +90,7 @@ def build_rows(reported, skipped, outcomes, problems_meta):
     results, gradients, trajectories = [], [], []
     for cell in reported:
         meta = problems_meta[cell.model]
-        tol, note = model_check_tolerances(frameworks.TOLERANCES_AS.get(cell.framework, cell.framework),
-                                           cell.optimizer, cell.dtype)
+        tol, note = row_tolerances(cell)
         row = dict(cell.key, init=init_label(cell), steps=meta["steps"], batch_size=meta["batch_size"],
                    n_params=meta["n_params"], note=note, reason="")
         if cell in skipped:
@@ -128,6 +128,15 @@ def build_rows(reported, skipped, outcomes, problems_meta):
         trajectories += [dict(cell.key, step=i, loss=float(a), loss_ref=float(b), abs_diff=float(abs(a - b)))
                          for i, (a, b) in enumerate(zip(outcome.outputs["losses"], ref_losses))]
     return results, gradients, trajectories
+
+
+def row_tolerances(cell):
+    """The tolerances of ``cell``'s checks and the notes of the documented differences that set them: those of
+    :mod:`tensorslow_parity.tolerances` (Keras on JAX/PyTorch shares Keras's), then the Keras backends' own."""
+    tol, note = model_check_tolerances(frameworks.TOLERANCES_AS.get(cell.framework, cell.framework), cell.optimizer,
+                                       cell.dtype)
+    backend_tol, backend_note = keras_backends.known_differences(cell.framework, zoo.get(cell.model), cell.dtype)
+    return dict(tol, **backend_tol), " ".join(n for n in (note, backend_note) if n)
 
 
 def _reference_drift(cell, ref, draws):
