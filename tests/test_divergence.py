@@ -144,6 +144,27 @@ def test_tensorslow_capture_is_the_first_training_run_with_weights_before_the_up
     assert "gradients/w_grad:0" in got.values
 
 
+def test_tensorslow_names_an_iterators_components_as_tf_does():
+    import tensorslow as tf
+    from tensorslow_parity.divergence.engine_tensorslow import TensorSlowEngine
+
+    def build():
+        data = tf.data.Dataset.from_tensor_slices((np.arange(8.0).reshape(4, 2), np.arange(4))).batch(2)
+        features, labels = tf.data.make_one_shot_iterator(data).get_next()
+        w = tf.Variable(np.ones((2, 1)), name="w")
+        loss = tf.reduce_sum(tf.matmul(features, w) * tf.cast(labels, tf.float64)[:, None])
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train)
+    with tf.Graph().as_default():
+        got = _probe_run(TensorSlowEngine(), build)
+    tensors = {t.name: t for t in got.tensors}
+    np.testing.assert_array_equal(got.values["IteratorGetNext:0"], [[0.0, 1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(got.values["IteratorGetNext:1"], [0, 1])
+    assert tensors["MatMul:0"].inputs == ["IteratorGetNext:0", "w:0"] and tensors["IteratorGetNext:1"].inputs == []
+
+
 def test_tf1_capture_reads_reference_variables_before_their_in_place_update(tensorflow):
     from tensorslow_parity.divergence.engine_tf1 import TF1Engine
     from tensorslow_parity.tf1_behaviour import tf1_behaviour

@@ -89,6 +89,8 @@ def diverge(job, rtol=None, atol=None, timeout=600.0) -> compare.Comparison:
             out.mkdir()
         futures = [pool.submit(capture, job, engine, out, timeout) for engine, out in zip(ENGINES, outs)]
         failures = [f.exception() for f in futures if f.exception() is not None]
+        if len(failures) == 2 and failures[0].why == failures[1].why:
+            raise SideFailed("both", failures[0].why)
         if failures:
             raise failures[0] if len(failures) == 1 else SideFailed(
                 "both", "; ".join(f"{e.engine}: {e.why}" for e in failures))

@@ -78,11 +78,11 @@ def mismatch(a, b, rtol, atol):
             same |= np.isnan(x) & np.isnan(y)
     if same.all():
         return None
-    diff = np.where(same, 0, np.nan_to_num(diff, nan=np.inf))
+    diff = np.where(same, 0, np.nan_to_num(diff, nan=np.inf, posinf=np.inf))
     where = np.unravel_index(int(np.argmax(diff)), diff.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(same, 0, diff / np.abs(y))
-    return Mismatch("values differ", float(diff.max()), float(np.nan_to_num(relative, nan=np.inf).max()),
+    return Mismatch("values differ", float(diff.max()), float(np.nan_to_num(relative, nan=np.inf, posinf=np.inf).max()),
                     tuple(int(i) for i in where), int((~same).sum()), rtol, atol)
 
 
