@@ -139,3 +139,15 @@ def test_the_default_graph_and_an_op(tmp_path):
     with graph.as_default():
         assert ts.draw_graph().dot == ts.draw_graph(graph).dot
     assert "GradientDescent" in ts.draw_graph(train.op if hasattr(train, "op") else train).dot
+
+
+def test_control_flow_graphs_draw():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [3], name="x")
+        y = ts.cond(ts.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x - 1.0)
+        (dx,) = ts.gradients(ts.reduce_sum(y), [x])
+    dot = ts.draw_graph(dx, backward=True).dot
+    labels = list(nodes(dot).values())
+    assert any(label.startswith("cond/If\nIf") for label in labels) and "grad If\ncond/If" in labels
+    assert len(nodes(ts.draw_graph(graph).dot)) == len(graph.get_operations())

@@ -168,3 +168,20 @@ def test_an_op_that_fails_is_named():
     with ts.Session(graph=graph) as sess:
         with pytest.raises(ts.InvalidArgumentError, match="product"):
             list(ts.step_through(sess, total, {a: np.ones((2, 3)), b: np.ones((2, 3))}))
+
+
+def test_control_flow_steps_match_session_run():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [3], name="x")
+        y = ts.cond(ts.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x - 1.0)
+        _, s = ts.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s * 1.5), [ts.constant(0), y])
+        loss = ts.reduce_sum(s)
+        (dx,) = ts.gradients(loss, [x])
+    with ts.Session(graph=graph) as sess:
+        for value in ([1.0, 2.0, 3.0], [-1.0, -2.0, 0.5]):  # each branch of the cond
+            expected = sess.run([loss, dx], {x: value})
+            run = ts.step_through(sess, [loss, dx], {x: value})
+            types = [(s.kind, s.node.type) for s in run]
+            assert all(bitwise_equal(a, b) for a, b in zip(run.results, expected))
+            assert ("forward", "While") in types and ("backward", "If") in types
