@@ -14,6 +14,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def tensorflow():
     """The ``tensorflow`` module, imported once (slowly) per test process."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    from tensorslow_parity import quiet_tf
+    quiet_tf.install()  # C++, absl and Python logging silenced before the import
     import tensorflow
     return tensorflow
 

@@ -133,6 +133,8 @@ def run_ops(out, progress=True):
     """Run every case in both dtypes; write ``out/ops.csv``; return the rows."""
     import os
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from tensorslow_parity import quiet_tf
+    quiet_tf.install()  # TensorFlow's C++, absl and Python logging silenced before its import
     import tensorflow
 
     import tensorslow as ts

@@ -89,6 +89,8 @@ class GraphRecorder:
 
 def run(engine, path, graphs_path=None):
     """Run the program at ``path`` under ``engine``; with ``graphs_path``, write its graphs there at the end."""
+    from tensorslow_parity import quiet_tf
+    quiet_tf.install()  # before the program (or the graph recorder) imports TensorFlow
     path = Path(path).resolve()
     source = swap_import(path.read_text(), engine, path)
     recorder = GraphRecorder(engine) if graphs_path else None
