@@ -129,10 +129,11 @@ OPS_COLUMNS = [
 
 BENCH_COLUMNS = [
     "sweep",      # "batch", "width", "depth" or "model"
-    "framework",  # numpy, tensorslow, tf1, tf2, keras, keras_fit
+    "framework",  # numpy, tensorslow, jax, torch, tf1, tf2, keras, keras_fit
     "phase",      # "train" (one step), "forward" (one inference call) or "epoch" (keras fit, one epoch)
     "device", "dtype", "batch_size", "width", "depth", "n_params", "repeats",
     "time_min_s", "time_median_s", "time_max_s", "status", "reason", "machine",
+    "noisy",      # True: the rounds' upper quartile stayed > the threshold x the lower one (busy machine)
 ]
 
 ENVIRONMENT_KEYS = (

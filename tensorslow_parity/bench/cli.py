@@ -27,9 +27,11 @@ def _epilog():
     quick, full = _sweep_lines(quick_config(), "under a minute"), _sweep_lines(full_config(), "3 to 5 minutes")
     return "\n".join([
         textwrap.fill("Sweeps (default): time one training step and one inference call of an MLP (softmax "
-                      "cross-entropy from logits, SGD) in hand-written NumPy, TensorSlow, tf1, tf2 and Keras "
-                      "(train_on_batch; model.fit epochs as keras_fit), side by side in one process, in float32 "
-                      "and float64, and write OUT/bench.csv.", 100),
+                      "cross-entropy from logits, SGD) in hand-written NumPy, TensorSlow, JAX jit, PyTorch eager, "
+                      "tf1, tf2 and Keras (train_on_batch; model.fit epochs as keras_fit), each engine in its own "
+                      "process with its threads pinned (--threads), rounds interleaved, in float32 and float64, "
+                      "and write OUT/bench.csv (a point still noisy after --retries more rounds: noisy=True).",
+                      100),
         "",
         "sweeps: batch: a 64-128-10 ReLU MLP; width: 64-W-10 ReLU at batch 1024; depth: 64-(128 x D)-10 ReLU",
         "at batch 1024; model: the course's 2-2-2 sigmoid MLP at batch 100.",
@@ -56,7 +58,7 @@ def configure(parser):
                         help="fewer points (sweeps; what make report uses) or shorter rounds (--course)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"results directory of the sweeps (default: {DEFAULT_OUT})")
     parser.add_argument("--frameworks", help="sweeps: comma-separated (default: all): "
-                                             "numpy,tensorslow,tf1,tf2,keras,keras_fit")
+                                             "numpy,tensorslow,jax,torch,tf1,tf2,keras,keras_fit")
     parser.add_argument("--engines", help="--course: comma-separated (default: all): "
                                           "numpy,tensorslow,jax,torch,tf1,tf2,keras")
     parser.add_argument("--dtypes", help="sweeps: comma-separated (default: all): float32,float64")
@@ -70,17 +72,16 @@ def configure(parser):
                         help="seconds of calls in one timed block (default: sweeps 0.01 with --quick, else 0.05; "
                              "--course 0.01 with --quick, else 0.02)")
     parser.add_argument("--blas-threads", type=int,
-                        help="sweeps: limit NumPy's BLAS to this many threads for the run (threadpoolctl; default: "
-                             "the library's own, all cores). 1 avoids OpenBLAS's slowdowns when other processes "
-                             "keep the cores busy")
+                        help="sweeps run in this process only (tests): limit NumPy's BLAS to this many threads "
+                             "(threadpoolctl); worker processes use --threads")
     parser.add_argument("--threads", type=int, default=1,
-                        help="--course: threads of every engine's pools (BLAS, OpenMP, TensorFlow, PyTorch, XLA; "
-                             "default 1)")
+                        help="threads of every engine's pools (BLAS, OpenMP, TensorFlow, PyTorch, XLA; default 1)")
     parser.add_argument("--noise-threshold", type=float,
-                        help="--course: upper/lower quartile of the rounds above which a case is measured again "
+                        help="upper/lower quartile of the rounds above which a point or case is measured again "
                              "(default 1.25)")
     parser.add_argument("--retries", type=int,
-                        help="--course: how many times a noisy case is measured again (default 2; 1 with --quick)")
+                        help="how many times a noisy point (or a case with a target not decided) gets more rounds "
+                             "(default: sweeps 1; --course 2, 1 with --quick)")
 
 
 def _positive(args, name, minimum, strict=False):
@@ -129,7 +130,10 @@ def sweep_config(args):
                      devices=tuple(parse_choices(None if args.devices == "auto" else args.devices, DEVICES,
                                                  "device")))
     for name, attribute, minimum, strict in (("repeats", "repeats", 1, False), ("block_time", "block_time", 0, True),
-                                             ("blas_threads", "blas_threads", 1, False)):
+                                             ("blas_threads", "blas_threads", 1, False),
+                                             ("threads", "threads", 1, False),
+                                             ("noise_threshold", "noise_threshold", 1, True),
+                                             ("retries", "retries", 0, False)):
         value = _positive(args, name, minimum, strict)
         if value is not None:
             setattr(config, attribute, value)
@@ -154,4 +158,6 @@ def main_sweeps(args):
 
 
 def main(args):
+    from tensorslow_parity import quiet_tf
+    quiet_tf.install()  # before anything imports TensorFlow, here or in a worker (which inherits the environment)
     return main_course(args) if args.course else main_sweeps(args)

@@ -27,10 +27,13 @@ rounds; each round asks every engine in turn, at every case, to time one
 block of about ``block_time`` seconds of steps, the engine order rotating
 from round to round. An engine's figure is the median over the rounds, shown
 with the min and max. A case where some engine's spread (upper over lower
-quartile of its rounds) exceeds ``noise_threshold`` is measured again, all its engines interleaved as before,
-up to ``retries`` times; the attempt whose worst spread is smallest is kept,
-and an engine still over the threshold is marked noisy, in the table and in
-the verdict of any target that reads it.
+quartile of its rounds) exceeds ``noise_threshold``, or where a target cannot
+be decided yet (its paired ratio's interval, :mod:`~tensorslow_parity.bench.noise`,
+holds the target's limit), gets ``rounds`` more rounds, all its engines
+interleaved as before, up to ``retries`` times; the rounds add up (more rounds,
+a narrower interval). An engine still over the threshold is marked noisy, in
+the table and in the verdict of any target that reads it; a target still
+undecided says the machine was too noisy to decide it.
 
 The targets (:data:`TARGETS`), from the issue: in the default configuration,
 TensorSlow's step of the course MLP (float64) at most 1.5x hand-written
@@ -49,6 +52,7 @@ import numpy as np
 from tensorslow_parity.bench.engines import ENGINES, missing_reason
 from tensorslow_parity.bench.lenet import LeNetPoint
 from tensorslow_parity.bench.lstm import LSTMPoint
+from tensorslow_parity.bench.noise import decide, median_interval, paired_ratios
 from tensorslow_parity.bench.points import COURSE, Point
 from tensorslow_parity.bench.timing import BLOCK_LIMIT, NOISE_THRESHOLD, Spread, rotated
 from tensorslow_parity.bench.workers import WorkerError, start_workers
@@ -189,8 +193,10 @@ def _build_all(workers, config, problems, measurements):
                 _worker_lost(engine, workers, measurements, config.cases, str(e))
                 break
             m = measurements[engine, case.key]
-            if reply["ok"]:
-                m.loss, m.calls = reply["loss"], reply["calls"]
+            if reply["ok"] and "train" in reply["calls"]:
+                m.loss, m.calls = reply["loss"], reply["calls"]["train"]
+            elif reply["ok"]:
+                m.status, m.reason = "error", reply["errors"]["train"]
             else:
                 m.status, m.reason = "error", reply["error"]
 
@@ -224,11 +230,14 @@ def _check_losses(config, measurements):
                     m.status, m.reason = "error", problem
 
 
-def _time_rounds(workers, cases, rounds, config, measurements, offset=0):
+def _time_rounds(workers, cases, rounds, config, measurements, offset=0, log=None):
     """``rounds`` rounds: each times one block of every engine at every case in ``cases``, the engines'
-    order rotating from round to round. Returns {(engine, case key): [seconds per step, ...]}."""
-    times = {}
+    order rotating from round to round. Returns {(engine, case key): [seconds per step, ...]}. ``log`` gets
+    a line per round."""
+    times, t0 = {}, time.monotonic()
     for r in range(rounds):
+        if log:
+            log(f"round {r + 1}/{rounds} ({time.monotonic() - t0:.0f} s)")
         for c, case in enumerate(cases):
             for engine in rotated(list(workers), offset + r + c):
                 m = measurements[engine, case.key]
@@ -253,24 +262,44 @@ def _worst_spread(times, case, measurements):
     return max(ratios, default=1.0)
 
 
+def undecided(case, times, config, measurements):
+    """The targets at ``case`` that the rounds in ``times`` cannot decide yet (both engines timed, the
+    paired ratio's interval holding the limit)."""
+    found = []
+    for target in config.targets:
+        if target.case.key != case.key:
+            continue
+        pair = [times.get((e, case.key)) for e in (target.engine, target.baseline)]
+        if any(not t or measurements[e, case.key].status != "ok" for e, t in zip((target.engine, target.baseline),
+                                                                               pair)):
+            continue
+        if decide(median_interval(paired_ratios(*pair)), target.max_ratio, target.strict) == "UNDECIDED":
+            found.append(target)
+    return found
+
+
 def _measure(workers, config, measurements, attempts, log):
-    """The rounds of every case, then up to ``config.retries`` fresh attempts at each noisy case, keeping
-    the attempt with the smallest worst spread."""
-    times = _time_rounds(workers, config.cases, config.rounds, config, measurements)
+    """The rounds of every case, then up to ``config.retries`` times ``config.rounds`` more rounds of each
+    case that is noisy or has a target not decided yet; every round counts."""
+    times = _time_rounds(workers, config.cases, config.rounds, config, measurements, log=log)
     for case in config.cases:
         attempts[case.key] = 1
-        kept = {k: t for k, t in times.items() if k[1] == case.key}
-        while (_worst_spread(kept, case, measurements) > config.noise_threshold
-               and attempts[case.key] <= config.retries and workers):
+        while attempts[case.key] <= config.retries and workers:
+            spread = _worst_spread(times, case, measurements)
+            open_targets = undecided(case, times, config, measurements)
+            if spread <= config.noise_threshold and not open_targets:
+                break
             if log:
-                log(f"{case.describe()}: upper/lower quartile {_worst_spread(kept, case, measurements):.2f} over "
-                    f"the rounds > {config.noise_threshold:g}: measuring again")
+                why = ([f"upper/lower quartile {spread:.2f} > {config.noise_threshold:g}"]
+                       * (spread > config.noise_threshold)
+                       + [f"{len(open_targets)} target(s) not decided"] * bool(open_targets))
+                log(f"{case.describe()}: {' and '.join(why)}: {config.rounds} more rounds")
             again = _time_rounds(workers, [case], config.rounds, config, measurements, offset=attempts[case.key])
+            for key, t in again.items():
+                times.setdefault(key, []).extend(t)
             attempts[case.key] += 1
-            if again and _worst_spread(again, case, measurements) < _worst_spread(kept, case, measurements):
-                kept = again
-        for (engine, key), t in kept.items():
-            measurements[engine, key].times = t
+    for (engine, key), t in times.items():
+        measurements[engine, key].times = t
     for m in measurements.values():
         if m.status == "ok" and not m.times:
             m.status, m.reason = "error", "no block was timed"

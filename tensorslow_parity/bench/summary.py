@@ -32,18 +32,21 @@ def summary(rows):
     return "\n\n".join(blocks)
 
 
-def noise_note(df, spread=3.0):
-    """A line naming the frameworks whose max time over the rounds exceeds ``spread`` times their min at some
-    point (the machine was busy while they ran), with the usual cure; none when every point is steady."""
+def noise_note(df):
+    """A line naming the frameworks with points marked ``noisy`` in bench.csv (their rounds' upper quartile
+    still over the threshold times the lower one after the extra rounds: the machine was busy), with what
+    that means for reading them; none when every point is steady."""
     df = measured(df)
-    noisy = df[pd.to_numeric(df["time_max_s"]) > spread * pd.to_numeric(df["time_min_s"])]
+    if "noisy" not in df.columns:
+        return []
+    noisy = df[df["noisy"].astype(str).str.lower() == "true"]
     if not len(noisy):
         return []
     counts = noisy["framework"].value_counts()
-    return [f"noisy: max > {spread:g}x min over the rounds at {len(noisy)} of {len(df)} timed rows ("
-            + ", ".join(f"{f} {n}" for f, n in counts.items()) + "): the cores were busy; the median is the "
-            "figure to read. If numpy and tensorslow dominate, OpenBLAS threads were waiting for busy cores: "
-            "--blas-threads 1 avoids that"]
+    return [f"noisy: {len(noisy)} of {len(df)} timed rows stayed noisy after the extra rounds ("
+            + ", ".join(f"{f} {n}" for f, n in counts.items()) + "): other processes kept the cores busy; "
+            "their medians are rough, and the report leaves them out of the scaling fits. Rerun on a quieter "
+            "machine for figures to trust"]
 
 
 def headlines(df):

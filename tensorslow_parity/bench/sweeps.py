@@ -69,29 +69,34 @@ import itertools
 import os
 import platform
 import statistics
+import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tensorslow_parity import devices as device_probe
 from tensorslow_parity import frameworks, schema
-from tensorslow_parity.bench import engines
+from tensorslow_parity.bench import sweep_point
 from tensorslow_parity.bench.points import FIT_STEPS, FULL, QUICK
-from tensorslow_parity.bench.timing import BLOCK_LIMIT, WARMUP, calls_per_block, error_message, rotated, time_block
+from tensorslow_parity.bench.sweep_point import Outcome, built_as, write_problem
+from tensorslow_parity.bench.timing import NOISE_THRESHOLD, WARMUP
+from tensorslow_parity.bench.workers import LocalWorker, start_workers
 from tensorslow_parity.files import atomic_write_csv
 
 #: Every framework the sweeps know, in table order.
-FRAMEWORKS = ("numpy", "tensorslow", "tf1", "tf2", "keras", "keras_fit")
+FRAMEWORKS = ("numpy", "tensorslow", "jax", "torch", "tf1", "tf2", "keras", "keras_fit")
 
 #: framework -> the phases of its rows (the first ones are timed; keras_fit's "train" is derived from "epoch").
 PHASES = {f: ("train", "forward") for f in FRAMEWORKS} | {"keras_fit": ("epoch", "train")}
 
 #: frameworks that compute with NumPy -> why they have no GPU or TPU rows
 CPU_ONLY = {"numpy": "CPU only: hand-written NumPy computes on the CPU",
-            "tensorslow": "CPU only: TensorSlow computes with NumPy, on the CPU"}
+            "tensorslow": "CPU only: TensorSlow computes with NumPy, on the CPU",
+            "jax": "CPU only: the benchmark's JAX engine is timed on the CPU",
+            "torch": "CPU only: the benchmark's PyTorch engine is timed on the CPU"}
 
 
 @dataclass
@@ -105,7 +110,11 @@ class BenchConfig:
     repeats: int = 7
     block_time: float = 0.05  # seconds of calls in one timed block
     warmup: int = WARMUP
-    blas_threads: int = None  # NumPy's BLAS threads during the run (threadpoolctl); None: the library's default
+    blas_threads: int = None  # in-process runs: NumPy's BLAS threads (threadpoolctl); None: the library's default
+    threads: int = 1  # every engine's thread pools, in its worker process (engines.thread_environment)
+    noise_threshold: float = NOISE_THRESHOLD  # upper/lower quartile of a unit's rounds above which it is noisy
+    retries: int = 1  # extra sets of rounds at a point with a noisy unit
+    processes: bool = True  # each engine in its own worker process (False: all in this one; tests)
 
     def jobs(self):
         """The distinct (Point, dtype) to time, in sweep order."""
@@ -125,28 +134,6 @@ def full_config(**changes):
 
 # -- one point -----------------------------------------------------------------------------------------
 
-@dataclass
-class Outcome:
-    """One (framework, device, phase) at one point: per-call times of the rounds, or why there are none."""
-
-    status: str = "ok"  # ok, skipped or error
-    reason: str = ""
-    times: list = field(default_factory=list)
-
-
-def _built_as(framework):
-    """The framework whose model ``framework`` times (keras_fit fits the keras model)."""
-    return "keras" if framework == "keras_fit" else framework
-
-
-def model_class(framework, classes=None):
-    """The model class that builds ``framework``; ``classes`` overrides it by name (tests inject failures)."""
-    name = _built_as(framework)
-    if classes and name in classes:
-        return classes[name]
-    return engines.model_class(name)
-
-
 def skip_reason(framework, device, found):
     """Why ``framework`` has no time on ``device`` (None: it runs there)."""
     if device == "cpu":
@@ -155,83 +142,19 @@ def skip_reason(framework, device, found):
         return CPU_ONLY[framework]
     if not found.get(device, {}).get("available"):
         return found.get(device, {}).get("reason", f"device {device} not probed")
-    return frameworks.UNSUPPORTED_DEVICES.get(_built_as(framework), {}).get(device)
+    return frameworks.UNSUPPORTED_DEVICES.get(built_as(framework), {}).get(device)
 
 
-def _calls(framework, model, data):
-    """phase -> a function making one call of it."""
-    x, y, x_epoch, y_epoch = data
-    if framework != "keras_fit":
-        return {"train": lambda: model.train_step(x, y), "forward": lambda: model.forward(x)}
-
-    def epoch():
-        with model.tf.device(model.device_name):
-            model.model.fit(x_epoch, y_epoch, batch_size=len(x), epochs=1, verbose=0, shuffle=False)
-    return {"epoch": epoch}
-
-
-def time_point(point, dtype, config, found, classes=None):
-    """Time every framework of ``config`` on every device at ``point`` in ``dtype``: build, warm up, then
-    ``config.repeats`` round-robin rounds of one block per (framework, device, phase).
-
-    Returns {(framework, device, phase): Outcome} with every phase of
-    :data:`PHASES` (keras_fit's ``train`` derived from its ``epoch``).
-    """
-    outcomes, units, models = _build(point, dtype, config, found, classes)
-    try:
-        per_block = {}
-        for key, fn in units:
-            try:
-                per_block[key] = calls_per_block(fn, config.warmup, config.block_time)
-            except Exception as e:  # noqa: BLE001 (a failing framework gets error rows; the rest goes on)
-                outcomes[key] = Outcome("error", error_message(e))
-        units = [(key, fn) for key, fn in units if key in per_block]
-        for rnd in range(config.repeats):
-            for key, fn in rotated(units, rnd):
-                if outcomes[key].status != "ok":
-                    continue
-                try:
-                    outcomes[key].times.append(time_block(fn, per_block[key], BLOCK_LIMIT * config.block_time))
-                except Exception as e:  # noqa: BLE001
-                    outcomes[key] = Outcome("error", error_message(e))
-    finally:
-        for model in models.values():
-            if not isinstance(model, Exception):
-                model.close()
+def time_point(point, dtype, config, found, pool, problem):
+    """:func:`tensorslow_parity.bench.sweep_point.time_point` with keras_fit's ``train`` rows derived from
+    its ``epoch`` (the epoch's times divided by :data:`FIT_STEPS`)."""
+    outcomes = sweep_point.time_point(point, dtype, config, found, pool, problem, PHASES, skip_reason)
     for device in config.devices:
         fit = outcomes.get(("keras_fit", device, "epoch"))
         if fit is not None:
             outcomes["keras_fit", device, "train"] = Outcome(fit.status, fit.reason,
-                                                             [t / FIT_STEPS for t in fit.times])
+                                                             [t / FIT_STEPS for t in fit.times], fit.noisy)
     return outcomes
-
-
-def _build(point, dtype, config, found, classes):
-    """Build the models of ``point``: (outcomes so far, [((framework, device, phase), call), ...] to time,
-    {(framework built, device): model or the exception its constructor raised})."""
-    weights, *data = point.problem()
-    data = [a.astype(dtype) for a in data]
-    spec, optimizer = point.spec(), point.optimizer()
-    outcomes, units, models = {}, [], {}
-    for device, framework in itertools.product(config.devices, config.frameworks):
-        reason = skip_reason(framework, device, found)
-        if reason is not None:
-            outcomes.update({(framework, device, p): Outcome("skipped", reason) for p in PHASES[framework]})
-            continue
-        key = _built_as(framework), device
-        if key not in models:
-            try:
-                models[key] = model_class(framework, classes)(spec, optimizer, weights, dtype, device)
-            except Exception as e:  # noqa: BLE001
-                models[key] = e  # kept: keras_fit reports the failure of the keras model it shares
-        if isinstance(models[key], Exception):
-            outcomes.update({(framework, device, p): Outcome("error", error_message(models[key]))
-                             for p in PHASES[framework]})
-            continue
-        for phase, fn in _calls(framework, models[key], data).items():
-            outcomes[framework, device, phase] = Outcome()
-            units.append(((framework, device, phase), fn))
-    return outcomes, units, models
 
 
 # -- a run -----------------------------------------------------------------------------------------------
@@ -246,14 +169,17 @@ def blas_description():
                      if p["user_api"] == "blas")
 
 
-def machine_description(found):
-    """A short description of the machine: CPU (cores), OS, Python, TensorFlow, NumPy and its BLAS threads."""
+def machine_description(found, config=None, workers=None):
+    """A short description of the machine: CPU (cores), OS, Python, TensorFlow, NumPy and its BLAS threads
+    (in this process, or the engines' pinned threads when they run in worker processes)."""
     cpu = found.get("cpu", {}).get("name") or device_probe.cpu_name()
     try:
         tf = f"TF {importlib.metadata.version('tensorflow')}"
     except importlib.metadata.PackageNotFoundError:
         tf = "no TensorFlow"
     blas = blas_description()
+    if workers and any(not isinstance(w, LocalWorker) for w in workers.values()):
+        blas = f"each engine in its own process, {config.threads} thread(s)"
     return (f"{cpu}, {platform.system()}, Python {'.'.join(platform.python_version_tuple()[:2])}, {tf}, "
             f"NumPy {np.__version__}" + (f" ({blas})" if blas else ""))
 
@@ -276,7 +202,8 @@ def bench_rows(config, results, machine):
                     row = dict.fromkeys(schema.BENCH_COLUMNS)
                     row.update(sweep=sweep, framework=framework, phase=phase, device=device, dtype=dtype,
                                batch_size=point.batch_size, width=point.width, depth=point.depth,
-                               n_params=point.n_params, status=o.status, reason=o.reason, machine=machine)
+                               n_params=point.n_params, status=o.status, reason=o.reason, machine=machine,
+                               noisy=o.noisy if o.status == "ok" else None)
                     if o.status == "ok":
                         row.update(repeats=len(o.times), time_min_s=min(o.times),
                                    time_median_s=statistics.median(o.times), time_max_s=max(o.times))
@@ -309,31 +236,38 @@ def run_bench(config, out=None, found=None, classes=None, log=None):
     ``out`` is given) after every point.
 
     ``found`` is :func:`tensorslow_parity.devices.detect`'s answer (probed when None);
-    ``classes`` overrides framework name -> model class (tests inject broken
-    frameworks); ``log`` gets one progress line per point.
+    ``classes`` overrides engine name -> model class (tests inject broken
+    frameworks; it runs every engine in this process); ``log`` gets progress lines.
     """
     wait = (lambda: found) if found is not None else _probe_devices(config)
-    if any(f not in CPU_ONLY for f in config.frameworks):
-        try:
-            import tensorflow  # noqa: F401 (imported now, while the device probe runs, not inside a timing)
-        except Exception:  # noqa: BLE001,S110 (a missing TensorFlow shows as error rows of its frameworks)
-            pass
+    needed = list(dict.fromkeys(built_as(f) for f in config.frameworks))
+    local = {e: (classes or {}).get(e) for e in needed} if classes is not None or not config.processes else None
+    if log:
+        where = "in this process" if local else f"each in its own process, {config.threads} thread(s) each"
+        log(f"starting {', '.join(needed)} ({where})")
+    workers, failed = start_workers(needed, config.threads, local)
+    pool = {**workers, **failed}
     found = wait()
     limits = contextlib.nullcontext()
     if config.blas_threads is not None:
         from threadpoolctl import threadpool_limits
         limits = threadpool_limits(config.blas_threads, user_api="blas")
     results, rows, jobs = {}, [], config.jobs()
-    with limits:
-        machine = machine_description(found)
-        for i, (point, dtype) in enumerate(jobs, 1):
-            t0 = time.perf_counter()
-            results[point, dtype] = time_point(point, dtype, config, found, classes)
-            rows = bench_rows(config, results, machine)
-            if out is not None:
-                atomic_write_csv(Path(out) / schema.BENCH, rows, schema.BENCH_COLUMNS)
-            if log:
-                log(f"[{i}/{len(jobs)}] {point.describe()}, {dtype}: {time.perf_counter() - t0:.1f} s")
+    try:
+        with limits, tempfile.TemporaryDirectory(prefix="tensorslow-bench-") as directory:
+            machine = machine_description(found, config, workers)
+            for i, (point, dtype) in enumerate(jobs, 1):
+                t0 = time.perf_counter()
+                problem = write_problem(point, Path(directory) / f"{i}.npz")
+                results[point, dtype] = time_point(point, dtype, config, found, pool, problem)
+                rows = bench_rows(config, results, machine)
+                if out is not None:
+                    atomic_write_csv(Path(out) / schema.BENCH, rows, schema.BENCH_COLUMNS)
+                if log:
+                    noisy = sum(o.noisy for o in results[point, dtype].values())
+                    log(f"[{i}/{len(jobs)}] {point.describe()}, {dtype}: {time.perf_counter() - t0:.1f} s"
+                        + (f" ({noisy} noisy)" if noisy else ""))
+    finally:
+        for worker in workers.values():
+            worker.close()
     return rows
-
-

@@ -3,10 +3,16 @@
 A target's verdict (:func:`judge`) is
 
 ``PASS`` / ``FAIL``
-    from the ratio of the two engines' medians; the line gives both figures,
-    the ratio, the ratio of their fastest rounds, and says ``noisy`` when
-    either engine's spread over the rounds (upper over lower quartile)
-    stayed above the threshold;
+    when the confidence interval of the two engines' paired per-round ratio
+    (:mod:`tensorslow_parity.bench.noise`) lies wholly on one side of the
+    target; the line gives both medians, their ratio, the interval, the
+    ratio of their fastest rounds, and says ``noisy`` when either engine's
+    spread over the rounds (upper over lower quartile) stayed above the
+    threshold;
+``UNDECIDED``
+    the interval holds the target's limit even after the extra rounds: the
+    machine was too noisy to decide. Not a pass, not a failure: a run with
+    no failure but an undecided target exits with status 3;
 ``UNCHECKED``
     an engine it needs was skipped (not installed) or failed: the line says
     which and why. It is no pass: the run's exit status is 1;
@@ -17,13 +23,14 @@ A target's verdict (:func:`judge`) is
 from dataclasses import dataclass
 
 from tensorslow_parity.bench.engines import ENGINES, TITLES
+from tensorslow_parity.bench.noise import decide, median_interval, paired_ratios
 from tensorslow_parity.bench.timing import fmt_seconds
 
 
 @dataclass(frozen=True)
 class Verdict:
     target: object  # tensorslow_parity.bench.course.Target
-    status: str  # PASS, FAIL, UNCHECKED or NOT RUN
+    status: str  # PASS, FAIL, UNDECIDED, UNCHECKED or NOT RUN
     text: str
 
     def line(self):
@@ -42,24 +49,36 @@ def judge(target, result):
                                                                   for e, m in absent.items()))
     ours, theirs = (needed[e].spread for e in (target.engine, target.baseline))
     ratio = ours.median / theirs.median
+    interval = median_interval(paired_ratios(needed[target.engine].times, needed[target.baseline].times))
     relation = "<" if target.strict else "<="
     text = (f"{target.engine} {fmt_seconds(ours.median)} / {target.baseline} {fmt_seconds(theirs.median)} = "
-            f"{ratio:.2f}x (target {relation} {target.max_ratio:g}x; fastest rounds {ours.min / theirs.min:.2f}x)")
+            f"{ratio:.2f}x (target {relation} {target.max_ratio:g}x; round by round {interval.describe()}; "
+            f"fastest rounds {ours.min / theirs.min:.2f}x)")
     noisy = [f"{e} quartiles {needed[e].spread.ratio:.2f}x apart" for e in needed
              if needed[e].spread.noisy(result.config.noise_threshold)]
     if noisy:
         attempts = result.attempts.get(target.case.key, 1)
         text += f" [noisy after {attempts} attempt{'s' * (attempts > 1)}: {', '.join(noisy)}]"
-    return Verdict(target, "PASS" if target.met(ratio) else "FAIL", text)
+    status = decide(interval, target.max_ratio, target.strict)
+    if status == "UNDECIDED":
+        text += " [too noisy to decide: the interval holds the target]"
+    return Verdict(target, status, text)
 
 
 def verdicts(result):
     return [judge(t, result) for t in result.config.targets]
 
 
+#: the exit status of a run whose targets passed or could not be decided (no failure), one undecided
+UNDECIDED_EXIT = 3
+
+
 def exit_status(found):
-    """0 when every target that was run passed; 1 when one failed or could not be checked."""
-    return int(any(v.status in ("FAIL", "UNCHECKED") for v in found))
+    """0 when every target that was run passed; 1 when one failed or could not be checked; else
+    :data:`UNDECIDED_EXIT` when one could not be decided (the machine was too noisy)."""
+    if any(v.status in ("FAIL", "UNCHECKED") for v in found):
+        return 1
+    return UNDECIDED_EXIT if any(v.status == "UNDECIDED" for v in found) else 0
 
 
 def _grid(result, title, cell):
@@ -130,7 +149,11 @@ def report(result):
 
 def targets_text(found):
     """One line per target, then a summary line."""
-    counts = {s: sum(v.status == s for v in found) for s in ("PASS", "FAIL", "UNCHECKED", "NOT RUN")}
+    counts = {s: sum(v.status == s for v in found) for s in ("PASS", "FAIL", "UNDECIDED", "UNCHECKED", "NOT RUN")}
     summary = ", ".join(f"{n} {s.lower()}" for s, n in counts.items() if n)
-    return "\n".join(["Targets (default configuration, medians of this run):"] + [v.line() for v in found]
-                     + [f"{len(found)} targets: {summary}"])
+    lines = ["Targets (default configuration, medians of this run):"] + [v.line() for v in found]
+    lines.append(f"{len(found)} targets: {summary}")
+    if counts["UNDECIDED"] and not counts["FAIL"]:
+        lines.append(f"The machine was too noisy to decide {counts['UNDECIDED']} target(s): their ratio's interval "
+                     "holds the limit. Run again when the machine is quieter.")
+    return "\n".join(lines)

@@ -5,7 +5,11 @@ with the thread-pinning environment, sends it one JSON request per line and
 reads one JSON reply per line, with a timeout: a worker that hangs or dies
 becomes a :class:`WorkerError` naming the engine and the end of its stderr,
 never a hung benchmark. The worker's stderr goes to a temporary file, so that
-a chatty library can never fill a pipe and block it.
+a chatty library can never fill a pipe and block it; what of it is shown (in an
+error) is filtered of TensorFlow's log lines (:func:`tensorslow_parity.quiet_tf.filter_stderr`).
+
+A :class:`LocalWorker` answers the same requests in this process (the tests
+inject model classes that fail on purpose through it; no process to start).
 """
 import json
 import os
@@ -16,6 +20,7 @@ import tempfile
 import time
 
 from tensorslow_parity.bench.engines import thread_environment
+from tensorslow_parity.quiet_tf import environment, filter_stderr
 
 #: seconds a worker may take to import its engine (TensorFlow on two busy cores takes tens of seconds)
 START_TIMEOUT_S = 300
@@ -34,7 +39,7 @@ class EngineWorker:
     def __init__(self, engine, threads):
         self.engine, self.threads = engine, threads
         self.stderr = tempfile.TemporaryFile()
-        env = dict(os.environ, **thread_environment(threads))
+        env = environment(dict(os.environ, **thread_environment(threads)))
         self.process = subprocess.Popen([sys.executable, "-m", "tensorslow_parity.bench.worker", engine, str(threads)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
                                         bufsize=0)
@@ -81,7 +86,7 @@ class EngineWorker:
         self.stderr.seek(0, os.SEEK_END)
         size = self.stderr.tell()
         self.stderr.seek(max(0, size - chars))
-        tail = " ".join(self.stderr.read().decode(errors="replace").split())
+        tail = " ".join(filter_stderr(self.stderr.read().decode(errors="replace")).split())
         return f"; its stderr ends: {tail}" if tail else ""
 
     def close(self, timeout=10):
@@ -97,10 +102,50 @@ class EngineWorker:
         self.stderr.close()
 
 
-def start_workers(engines, threads):
+class LocalWorker:
+    """An engine's :class:`~tensorslow_parity.bench.worker.Worker` in this process, with
+    :class:`EngineWorker`'s interface: ``send`` answers at once, ``receive`` hands the answers back in order.
+    ``cls`` replaces the engine's model class (tests)."""
+
+    def __init__(self, engine, threads, cls=None):
+        from tensorslow_parity.bench.engines import versions
+        from tensorslow_parity.bench.worker import Worker
+        self.engine, self.threads, self._answers = engine, threads, []
+        try:
+            self.worker = Worker(engine, cls)
+            self.hello = {"ok": True, "threads": "this process's", "versions": versions(engine)}
+        except Exception as e:  # noqa: BLE001 (reported as the engine's error, as a worker process would)
+            from tensorslow_parity.bench.timing import error_message
+            self.worker, self.hello = None, {"ok": False, "error": error_message(e)}
+
+    def ready(self, timeout=None):
+        return self.hello
+
+    def send(self, request):
+        if request.get("cmd") != "quit":
+            self._answers.append(self.worker.answer(request))
+
+    def receive(self, timeout=None):
+        if not self._answers:
+            raise WorkerError(f"{self.engine}: no request to answer")
+        return self._answers.pop(0)
+
+    def request(self, request, timeout=None):
+        self.send(request)
+        return self.receive()
+
+    def close(self, timeout=None):
+        if self.worker is not None:
+            self.worker.close()
+
+
+def start_workers(engines, threads, local=None):
     """{engine: EngineWorker}, all started at once (their imports overlap), each waited for; and {engine: why
-    it failed to start} for those whose first line was an error (their processes are closed)."""
-    workers = {engine: EngineWorker(engine, threads) for engine in engines}
+    it failed to start} for those whose first line was an error (their processes are closed). With ``local``
+    ({engine: model class or None}), those engines get a :class:`LocalWorker` in this process instead."""
+    local = local or {}
+    workers = {engine: LocalWorker(engine, threads, local[engine]) if engine in local else
+               EngineWorker(engine, threads) for engine in engines}
     failed = {}
     for engine, worker in list(workers.items()):
         try:
