@@ -196,9 +196,9 @@ def test_tensorslow_networks_match_numpy(name):
 @pytest.mark.slow
 def test_cnn_and_lstm_rows_pass_in_every_framework_and_dtype(tmp_path):
     from tensorslow_parity.run.matrix import run_matrix
-    rows = run_matrix(["cnn_digits", "lstm_digits"], ["sgd", "adam"], list(FRAMEWORKS), ["cpu"],
+    rows = run_matrix(["cnn_digits", "lstm_digits"], ["adam"], list(FRAMEWORKS), ["cpu"],
                       ["float32", "float64"], steps=4, out=tmp_path / "results", progress=False, found=CPU_ONLY)
-    assert len(rows) == 2 * 2 * 4 * 2
+    assert len(rows) == 2 * 1 * 4 * 2
     bad = [(r["model"], r["optimizer"], r["framework"], r["dtype"], r["reason"]) for r in rows
            if r["status"] != "passed"]
     assert not bad

@@ -1,4 +1,4 @@
-"""The interface every framework implements, and the model they all build: a dense MLP with named variables."""
+"""The interface every framework implements, and the MLP they all build (the CNN and LSTM: :mod:`.networks`)."""
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -8,8 +8,12 @@ class FrameworkModel(ABC):
     """One zoo model built in one framework, on one device, in one dtype.
 
     The constructor builds the model from ``spec`` and loads ``weights``
-    ([W0, b0, W1, b1, ...], NumPy arrays: W is (fan_in, fan_out), the layout of
-    ``x @ W + b``). Every method takes and returns NumPy arrays of ``dtype``.
+    (NumPy arrays in the layout of :func:`tensorslow_parity.models.architectures.layout`,
+    TF1's: an MLP's [W0, b0, W1, b1, ...] with W (fan_in, fan_out), the layout of
+    ``x @ W + b``; a CNN's conv kernels (kh, kw, in, out); an LSTM's TF1 ``LSTMCell``
+    kernel and bias). Inputs are the dataset's flat rows; a CNN or LSTM reshapes
+    them to the spec's ``input_shape`` itself, and gradients come in the same
+    layout as ``weights``. Every method takes and returns NumPy arrays of ``dtype``.
     The loss is the batch mean of the cross-entropy computed from logits.
     A class with ``draws_same_seed`` also accepts a
     :class:`tensorslow_parity.initializers.SameSeed` for ``weights``: it then
