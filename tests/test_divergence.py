@@ -87,12 +87,17 @@ def test_first_divergence_in_the_references_order_with_one_side_ops_listed():
 
 def test_same_name_with_other_inputs_or_dtype_is_listed_not_compared():
     theirs = capture("tf1", [("a:0", "Const", [], 1.0), ("b:0", "Const", [], 2.0), ("c:0", "Cast", ["a:0"], 1.0),
-                             ("d:0", "Const", [], np.float32(0.9))])
+                             ("d:0", "Const", [], np.float32(0.9)), ("k:0", "Const", [], [0]),
+                             ("e:0", "Sum", ["c:0", "k:0"], 1.0)])
     ours = capture("tensorslow", [("a:0", "Const", [], 1.0), ("b:0", "Const", [], 2.0),
-                                  ("c:0", "Cast", ["b:0"], 2.0), ("d:0", "Const", [], np.int32(10))])
+                                  ("c:0", "Cast", ["b:0"], 2.0), ("d:0", "Const", [], np.int32(10)),
+                                  ("k:0", "Const", [], 1), ("f:0", "Mul", ["k:0"], 1.0)])
     result = compare(ours, theirs)
     assert not result.diverges and result.compared == ["a:0", "b:0"]
-    assert [name for name, _ in result.not_comparable] == ["c:0", "d:0"]
+    assert [name for name, _ in result.not_comparable] == ["c:0", "d:0", "k:0"]
+    assert "used by other ops: tensorslow f; tf1 e" in dict(result.not_comparable)["k:0"]
+    ours.tensors[-1] = Tensor("f:0", "e", "Mul", ["k:0"])  # op e uses k on both sides: one constant, which differs
+    assert compare(ours, theirs).divergence == "k:0"
     assert "no divergence" in report(result, "prog.py")
 
 

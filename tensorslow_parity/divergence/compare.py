@@ -4,7 +4,8 @@ The order is the reference's (tf1's) graph creation order, which is a
 topological order: an op is made after its inputs. Tensors are matched by
 name (``op:k``); a tensor only one side computed is listed, not compared, and
 so is one whose ops take other inputs on the two sides (:func:`other_inputs`:
-one name, two different ops) or whose values have other dtypes. Two
+one name, two different ops), two constants of one name that other ops use
+(:func:`other_consumers`), and values of other dtypes. Two
 values agree when their shapes are equal and, elementwise,
 ``|a - b| <= atol + rtol * |b|`` (``b`` the reference's; NaN matches NaN, and
 an infinity matches itself). Tolerances follow the reference's dtype
@@ -107,12 +108,31 @@ def other_inputs(mine, theirs, our_by_name, their_by_name):
     return any(source(a, our_by_name) != source(b, their_by_name) for a, b in zip(mine.inputs, theirs.inputs))
 
 
+def consumers(capture):
+    """{tensor name: names of the ops of the run that take it as an input}."""
+    found = {}
+    for tensor in capture.tensors:
+        for name in tensor.inputs:
+            found.setdefault(name, set()).add(tensor.op)
+    return found
+
+
+def other_consumers(name, mine, theirs, our_consumers, their_consumers):
+    """Are two constants of one name used by different ops (none in common)? Then they are two different
+    constants that happen to share a name (``Const``, ``Const_1``... count up in creation order)."""
+    if mine.type != "Const" or theirs.type != "Const":
+        return False
+    a, b = our_consumers.get(name, set()), their_consumers.get(name, set())
+    return bool(a and b and not a & b)
+
+
 def compare(ours, theirs, rtol=None, atol=None):
     """Walk the reference's tensors in order and find the first that TensorSlow computed otherwise."""
     result = Comparison(ours, theirs)
     our_names = {t.name: t for t in ours.tensors}
     their_by_name = {t.name: t for t in theirs.tensors}
     their_names = set(their_by_name)
+    our_consumers, their_consumers = consumers(ours), consumers(theirs)
     result.only_ours = [t.name for t in ours.tensors if t.name not in their_names]
     result.only_theirs = [t.name for t in theirs.tensors if t.name not in our_names]
     for tensor in theirs.tensors:
@@ -122,6 +142,9 @@ def compare(ours, theirs, rtol=None, atol=None):
         why = [f"{side}: {t.note}" for side, t in (("tensorslow", mine), ("tf1", tensor)) if t.note]
         if other_inputs(mine, tensor, our_names, their_by_name):
             why.append(f"same name, other inputs: tensorslow {', '.join(mine.inputs)}; tf1 {', '.join(tensor.inputs)}")
+        elif other_consumers(tensor.name, mine, tensor, our_consumers, their_consumers):
+            why.append(f"same name, used by other ops: tensorslow {', '.join(sorted(our_consumers[tensor.name]))}; "
+                       f"tf1 {', '.join(sorted(their_consumers[tensor.name]))}")
         if why:
             result.not_comparable.append((tensor.name, "; ".join(why)))
             continue
