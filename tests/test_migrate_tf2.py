@@ -125,6 +125,18 @@ def test_tf1_programs_are_read_for_tf2(folder):
         translate((folder / "softmax_regression.py").read_text(), "tf1")
 
 
+def test_a_tf1_tutorial_mlp_with_weight_dicts_eval_and_a_layer_function(folder):
+    code = tf2(folder / "tf1_mlp_classifier.py").code
+    # a function computing tensors from its arguments runs eagerly as it is; the node calling it is a function
+    assert ('def multilayer_perceptron(x, weights, biases):\n'
+            '    layer_1 = tf.nn.relu(tf.add(tf.matmul(x, weights["h1"]), biases["b1"]))\n') in code
+    assert "    return multilayer_perceptron(x, weights, biases)\n" in code
+    assert "tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-08)" in code
+    assert 'print("first output weights", np.round(weights["out"].numpy()[0, :3], 4))' in code  # an item fetched
+    assert 'print("accuracy", accuracy(x=inputs, y=one_hot).numpy())' in code  # accuracy.eval(feed)
+    assert "sess.run(init)" not in code and "init =" not in code
+
+
 def test_output_to_dev_null_puts_the_report_on_stderr(folder, capsys):
     assert migrate(folder / "perceptron.py", "--to", "tf2", "-o", "/dev/null") == EXIT_OK
     assert not Path("/dev/null.report.txt").exists()

@@ -99,6 +99,9 @@ class Tf2Analysis(Translator):
         for function in deferred:
             child = Env(env, function)
             child.graph = env.graph
+            for param in function.params.params:  # a parameter hides the enclosing scopes' names
+                child.set(param.name.value, None)
+                child.params.add(param.name.value)
             for param, obj in self.param_roles.get(function.name.value, {}).items():
                 child.set(param, obj)
                 if obj is not None and obj.kind == "session":
@@ -211,7 +214,10 @@ class Tf2Analysis(Translator):
             self.action[line] = "dropped"
         elif method == "run" and not value.args and self.call_path(receiver) in INITIALIZERS:
             self.action[line] = "init"
-        elif self._is_run(value, env) and value.args and self.call_path(value.args[0].value) in INITIALIZERS:
+        elif self._is_run(value, env) and value.args and self._initializer(value.args[0].value, env):
+            self.action[line] = "init"
+        elif method == "run" and not value.args and isinstance(receiver, cst.Name) \
+                and getattr(env.get(receiver.value), "kind", None) == "init":
             self.action[line] = "init"
         elif method == "close" and isinstance(receiver, cst.Name) and getattr(env.get(receiver.value), "kind",
                                                                                   None) == "session":
@@ -237,8 +243,11 @@ class Tf2Analysis(Translator):
             obj = Obj("session", name)
             self.action[line] = "session"
         elif path in INITIALIZERS:
-            obj = None
+            obj = Obj("init", name)
             self.action[line] = "init"
+        elif self._variables(value):
+            obj = Obj("variable", name)  # a dict or list of Variables: its items are fetched as Variables
+            self.read(value, env)
         elif symbol is not None and symbol.kind == OPTIMIZER:
             obj = Obj("optimizer", name, call=value)
             self.action[line] = ("optimizer", obj)
@@ -248,7 +257,8 @@ class Tf2Analysis(Translator):
         elif isinstance(value, cst.Dict) and self.feed_keys(value, env):
             obj = Obj("feed", name, keys=self.feed_keys(value, env))
             self.read(value, env)
-        elif not Uses(self, env).runs_in(value) and self._is_graph_expression(value, env):
+        elif not Uses(self, env).runs_in(value) and self._is_graph_expression(value, env) \
+                and not self._reads_plain_parameter(value, env):
             obj = self._node(line, name, value, env)
         else:
             obj = None
@@ -267,6 +277,29 @@ class Tf2Analysis(Translator):
                 objs = returned
         for name, obj in zip(names, objs):
             env.set(name, obj)
+
+    @staticmethod
+    def _reads_plain_parameter(value, env):
+        """Whether ``value`` reads a parameter of its function that is not a graph object: a function that
+        computes tensors from its arguments (``layer(x, weights)`` called in a graph node) runs eagerly as
+        it is, rather than its statements becoming graph nodes."""
+        return any(n.value in env.params and env.names.get(n.value) is None for n in names_in(value))
+
+    def _initializer(self, value, env):
+        if isinstance(value, cst.Name):
+            return getattr(env.get(value.value), "kind", None) == "init"
+        return self.call_path(value) in INITIALIZERS
+
+    def _variables(self, value):
+        """Whether ``value`` is a dict, list or tuple literal of ``Variable(...)`` calls."""
+        if isinstance(value, cst.Dict):
+            items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+            complete = len(items) == len(value.elements)
+        elif isinstance(value, (cst.List, cst.Tuple)):
+            items, complete = [e.value for e in value.elements], True
+        else:
+            return False
+        return complete and bool(items) and all(self.call_path(item) == "Variable" for item in items)
 
     def _is_graph_expression(self, value, env):
         if any(getattr(env.get(n.value), "kind", None) in ("placeholder", "variable", "node")

@@ -132,7 +132,7 @@ class Generator:
     def translate_run(self, original, updated):
         fetch, objs, listed, feed = self.runs[original]
         elements = [e.value for e in fetch.value.elements] if listed else [fetch.value]
-        names = [e.value for e in elements]
+        names = [self.code(e) for e in elements]
         steps = [i for i, o in enumerate(objs) if o.kind == "minimize"]
         if steps:
             step = objs[steps[0]]

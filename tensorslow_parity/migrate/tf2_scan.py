@@ -21,6 +21,7 @@ class Env:
 
     def __init__(self, parent, scope):
         self.parent, self.scope, self.names, self.graph = parent, scope, {}, 0
+        self.params = set()  # the function's parameters
 
     def set(self, name, obj):
         self.names[name] = obj
@@ -112,25 +113,50 @@ class Uses(cst.CSTVisitor):
         return True
 
     def visit_Call(self, node):
-        if self.analysis._is_run(node, self.env):
+        method = self._method_run(node)
+        if self.analysis._is_run(node, self.env) or method is not None:
             self.found_runs.append(node)
-            if not self.dry:
-                self._run(node)
+            if not self.dry and method is not None:
+                self._run(node, cst.Arg(node.func.value), arg(node, 0, "feed_dict"), [method])
+            elif not self.dry:
+                self._run(node, arg(node, 0, "fetches"), arg(node, 1, "feed_dict"))
         elif isinstance(node.func, cst.Name) and not self.dry:
             self._call(node, node.func.value)
         return True
 
-    def _run(self, call):
+    def _method_run(self, call):
+        """The object of ``p.eval(feed)`` or ``step.run(feed)`` (TF1's shorthands for session.run), or None."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in ("eval", "run")
+                and isinstance(func.value, cst.Name)):
+            return None
+        obj = self.env.get(func.value.value)
+        kinds = ("node", "variable") if func.attr.value == "eval" else ("minimize",)
+        return obj if obj is not None and obj.kind in kinds else None
+
+    def _fetched(self, element):
+        """The object a fetch names: a Name, or an item of a dict or list of Variables (``weights["h1"]``)."""
+        if isinstance(element, cst.Subscript) and isinstance(element.value, cst.Name):
+            obj = self.env.get(element.value.value)
+            return obj if obj is not None and obj.kind == "variable" else None
+        return self.env.get(element.value) if isinstance(element, cst.Name) else None
+
+    def _run(self, call, fetch, feed, objs=None):
         a = self.analysis
-        fetch, feed = arg(call, 0, "fetches"), arg(call, 1, "feed_dict")
-        if fetch is None or [x for x in call.args if x is not fetch and x is not feed]:
+        extra = [x for x in call.args if x is not fetch and x is not feed
+                 and not (objs and x.keyword is not None and x.keyword.value == "session")]
+        if fetch is None or extra:
             a.fail(call, f"`{a.code(call)}`: only session.run(fetches, feed_dict) is translated")
             return
         listed = isinstance(fetch.value, (cst.List, cst.Tuple))
         elements = [e.value for e in fetch.value.elements] if listed else [fetch.value]
+        if objs is not None:  # p.eval(feed), step.run(feed)
+            if self._feeds(call, feed, objs):
+                a.runs[call] = (fetch, objs, False, feed)
+            return
         objs = []
         for element in elements:
-            obj = self.env.get(element.value) if isinstance(element, cst.Name) else None
+            obj = self._fetched(element)
             if obj is not None and obj.kind == "failed":
                 return  # its error is reported where it was made
             if obj is None or obj.kind not in ("node", "variable", "minimize"):
@@ -140,12 +166,18 @@ class Uses(cst.CSTVisitor):
                 return
             self._keys.add(element)
             objs.append(obj)
+        if self._feeds(call, feed, objs):
+            a.runs[call] = (fetch, objs, listed, feed)
+
+    def _feeds(self, call, feed, objs):
+        """Whether ``feed`` feeds every placeholder ``objs`` read (an error when not)."""
+        a = self.analysis
         if feed is not None and isinstance(feed.value, cst.Name):
             feed_obj = self.env.get(feed.value.value)
             if feed_obj is None or feed_obj.kind != "feed":
                 a.fail(call, f"the feed `{feed.value.value}` is not a dict keyed by placeholders assigned in this "
                              f"file; write the dict where it is fed, or assign it to a name first")
-                return
+                return False
             self._keys.add(feed.value)
             keys = feed_obj.keys
         elif feed is not None and isinstance(feed.value, cst.Dict) and a.feed_keys(feed.value, self.env):
@@ -153,15 +185,15 @@ class Uses(cst.CSTVisitor):
         elif feed is not None:
             a.fail(call, f"the feed of `{a.code(call)}` must be a dict keyed by placeholders, or a name bound "
                          f"to one")
-            return
+            return False
         else:
             keys = []
         for obj in objs:
             missing = [p.name for p in obj.needs if p not in keys]
             if missing:
                 a.fail(call, f"`{a.code(call)}` does not feed {', '.join(missing)}, which `{obj.name}` reads")
-                return
-        a.runs[call] = (fetch, objs, listed, feed)
+                return False
+        return True
 
     def _call(self, call, name):
         """A call of function ``name``: what its parameters receive, and the sessions passed to it."""
