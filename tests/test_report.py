@@ -61,10 +61,10 @@ ENVIRONMENT = {
 }
 
 
-def make_results_dir(path, failures=False):
+def make_results_dir(path, failures=False, notes=None):
     """A results directory with every file; with ``failures``: a failed gradients check (tensorslow, mlp,
     adam, cpu, float32), an error (keras, mlp, sgd, cpu, float32), a failed op and op/bench rows that
-    did not run."""
+    did not run. ``notes``: {(framework, optimizer): note} for the rows of a documented difference."""
     path.mkdir(parents=True, exist_ok=True)
     results, gradients, trajectories = [], [], []
     for model in MODELS:
@@ -72,6 +72,7 @@ def make_results_dir(path, failures=False):
             for framework in schema.RUN_FRAMEWORKS:
                 for dtype in schema.DTYPES:
                     row = _results_row(model, optimizer, framework, "cpu", dtype)
+                    row["note"] = (notes or {}).get((framework, optimizer), "")
                     if failures and (framework, model, optimizer, dtype) == ("tensorslow", "mlp", "adam", "float32"):
                         _fail(row, "gradients", 1e-2)
                     if failures and (framework, model, optimizer, dtype) == ("keras", "mlp", "sgd", "float32"):
@@ -191,7 +192,7 @@ def test_passing_report_counts(passing):
            "skipped, 0 error; besides them 4 reference rows" in md
     assert f"Individual checks: {(n - 4) * 7} passed, 0 failed." in md
     assert f"**PASS: {n - 4} of {n - 4} rows passed, 0 failed, 0 errors; 8 of 8 op cases passed.**" in md
-    assert "pass 2/2 passed" in md and "FAIL" not in md.split("Contents:")[1]
+    assert "| pass 2/2 |" in md and "FAIL" not in md.split("Contents:")[1]
     assert "| tf1 | 16/16 passed;" not in md  # the reference's rows are not in the worst-error table
     assert "No check failed." in md
     sections = ("Verdict", "Speed at a glance", "Summary", "Accuracy", "Gradients", "Op parity", "Training", "Speed",
@@ -249,6 +250,20 @@ def test_failures_errors_and_skips_appear_failures_first(failing):
         assert reason in problems
     assert problems.index(f"Device `gpu` skipped: {NO_GPU}") < problems.index("| error | cpu | ImportError")
     assert f"{NO_GPU} ({n} rows of `results.csv`, 6 rows of `bench.csv`)" in problems
+
+
+def test_documented_differences_are_grouped_with_the_rows_they_cover(tmp_path):
+    momentum = "Keras SGD keeps a velocity; tf1 keeps an accumulator."
+    adam = "Keras Adam computes beta^t in float64."
+    notes = {("keras", "sgd"): momentum, ("tf2", "sgd"): momentum, ("keras", "adam"): adam}
+    directory = make_results_dir(tmp_path / "results", notes=notes)
+    assert run_report(directory, tmp_path / "out")[0] == 0
+    md = (tmp_path / "out" / "report.md").read_text()
+    table = md[md.index("**Documented framework differences"):]
+    # One line per difference: 2 frameworks x 2 models x 2 dtypes on the CPU (the skipped GPU rows do not count).
+    assert f"| {momentum} | 8 | all 2 | sgd | tf2, keras | cpu | all 2 |" in table
+    assert f"| {adam} | 4 | all 2 | adam | keras | cpu | all 2 |" in table
+    assert len(table.split("\n\n")[1].splitlines()) == 4  # header, rule and one line per difference
 
 
 def test_raw_tables_are_folded_under_their_pivots(failing):

@@ -4,6 +4,7 @@
 added at its end, lets Chromium lay it out at a window size, and reads back
 what the script found:
 
+* ``page_height``: the page's height (CSS px) as it opens, details folded;
 * ``verdict_bottom``: the bottom edge (CSS px) of the verdict's mark and its table,
   to compare with ``viewport_height`` (the first screen);
 * ``overflowing``: the captions of tables wider than their container (every
@@ -37,6 +38,7 @@ window.addEventListener("load", function () {
   var marks = document.querySelectorAll("#verdict .mark, #verdict table");
   var bottom = 0;
   marks.forEach(function (e) { bottom = Math.max(bottom, e.getBoundingClientRect().bottom + window.scrollY); });
+  var height = document.documentElement.scrollHeight;
   document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   var column = document.querySelector("main") || document.body;
   var right = column.getBoundingClientRect().right;
@@ -54,7 +56,7 @@ window.addEventListener("load", function () {
   });
   var out = document.createElement("pre");
   out.id = "page-check";
-  out.textContent = JSON.stringify({verdict_found: marks.length > 0, verdict_bottom: bottom,
+  out.textContent = JSON.stringify({verdict_found: marks.length > 0, verdict_bottom: bottom, page_height: height,
     viewport_height: window.innerHeight, viewport_width: window.innerWidth, tables: document.querySelectorAll(
     "table").length, overflowing: overflowing, images: document.images.length, broken_images: broken});
   document.body.appendChild(out);

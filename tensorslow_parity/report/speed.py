@@ -132,6 +132,10 @@ def _sweep_blocks(bench, points, sweep):
         blocks = []
         for phase in ordered(of_sweep["phase"], "phase"):
             at = of_sweep[of_sweep["phase"] == phase]
+            if sweep == "model" and phase == "train":
+                blocks.append(Paragraph("The model sweep's training step is the course MLP: its bar chart is "
+                                        "the speed at a glance, at the top."))
+                continue
             x = at["x"].iloc[0]
             title = f"{sweep} sweep, {phase} ({SWEEP_VARIABLE[sweep]} {x:g})"
             blocks.append(Figure(f"bench-{slug(sweep)}-{slug(phase)}.png", speed_figures.bar_chart(at, title),

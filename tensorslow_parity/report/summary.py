@@ -154,7 +154,9 @@ def _matrix_cell(rows):
         text += "; error: " + ", ".join(errors)
     if n_skipped:
         text += f"; {n_skipped} skipped"
-    return (f"{FAIL} " if len(failed) else "error " if len(errors) else f"{PASS} ") + text
+    if not len(failed) and not len(errors):
+        return f"{PASS} {passed}/{ran}" + (f"; {n_skipped} skipped" if n_skipped else "")
+    return (f"{FAIL} " if len(failed) else "error ") + text
 
 
 def _failed_checks(results):
@@ -173,14 +175,15 @@ def _failed_checks(results):
 def _notes(results):
     """Documented differences, one table row per difference with what it covers: its rows, and per key
     column the values it applies to (``all N`` when it applies to every value present)."""
-    noted = results[results["note"] != ""]
+    ran = results[results["status"] != "skipped"]  # a difference matters where a row ran
+    noted = ran[ran["note"] != ""]
     if not len(noted):
         return []
     rows = []
     for note, group in noted.groupby("note", sort=False):
         row = {"difference": note, "rows": str(len(group))}
         for column in ("model", "optimizer", "framework", "device", "dtype"):
-            values, present = ordered(group[column], column), ordered(results[column], column)
+            values, present = ordered(group[column], column), ordered(ran[column], column)
             row[column + "s"] = f"all {len(present)}" if len(values) == len(present) > 1 else ", ".join(values)
         rows.append(row)
     return [Table(pd.DataFrame(rows), "Documented framework differences, with the rows they cover")]
