@@ -41,14 +41,24 @@ Failure
     when they agree, 1 when they diverge (the first diverging line is shown),
     4 when either crashes or runs past ``--timeout`` (its stderr is shown; it is
     killed with everything it started). Without ``-o``/``--inplace`` it writes
-    no program file.
+    no program file. When they diverge and a documented known difference
+    applies (Keras's Adam and its beta powers, Keras's epsilon clipping), it is
+    named and the outputs compared again with the tolerance the parity harness
+    uses for it (exit 0 when they agree within it).
 
 Targets
     ``tf1`` (default): ``import tensorflow.compat.v1 as tf`` and
     ``tf.disable_v2_behavior()``; ``sess.run(tf.global_variables_initializer())``
     after each Session is created; untyped placeholders get ``tf.float64``;
     a bare ``ts.Graph().as_default()`` becomes ``tf.reset_default_graph()``.
-    ``tf2``: eager TF2 for the course's simple pattern (see :mod:`.tf2`).
+    ``tf2``: eager TF2 (see :mod:`.tf2`): each graph node becomes a function of
+    the placeholders it reads, each minimize op a ``tf.GradientTape`` step with
+    the ``tf.keras.optimizers`` equivalent, ``session.run(p, feed)`` a call and
+    ``.numpy()``; graphs built in functions, several graphs and sessions,
+    prediction fetches and a helper of the program's folder that receives the
+    session (copied in and translated) are followed. ``--to tf2`` also reads
+    TF1 programs (``import tensorflow.compat.v1 as tf``); ``--check`` then runs
+    the original under TensorFlow, in its own process.
 """
 import argparse
 import math
@@ -71,7 +81,8 @@ DEBUG_VARIABLE = "TENSORSLOW_PARITY_DEBUG"
 
 def configure(parser):
     parser.description = ("Translate a TensorSlow program into a TensorFlow program (tf.compat.v1 graph mode, or "
-                          "eager TF2), keeping comments and formatting, with a report of every change.")
+                          "eager TF2), or a TF1 program into TF2, keeping comments and formatting, with a report "
+                          "of every change.")
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = (
         "output: SCRIPT_tf1.py / SCRIPT_tf2.py beside SCRIPT unless -o (-o - prints it); SCRIPT is overwritten\n"
@@ -80,10 +91,12 @@ def configure(parser):
         "report: OUT.report.txt when OUT is a regular file; stderr with -o - or a device; or --report PATH.\n"
         "input: read as Python does (a BOM or a PEP 263 coding line); the translation keeps the encoding.\n\n"
         + EXIT_HELP)
-    parser.add_argument("script", type=Path, metavar="SCRIPT", help="the TensorSlow program")
+    parser.add_argument("script", type=Path, metavar="SCRIPT",
+                        help="the TensorSlow program (or, --to tf2, a TF1 program)")
     parser.add_argument("--to", choices=("tf1", "tf2"), default="tf1", dest="target",
-                        help="tf1 (default): tensorflow.compat.v1 in graph mode; tf2: eager TF2 with "
-                             "tf.GradientTape and tf.keras.optimizers (simple session loops only)")
+                        help="tf1 (default): tensorflow.compat.v1 in graph mode; tf2: eager TF2, graph nodes as "
+                             "functions, minimize ops as tf.GradientTape steps with tf.keras.optimizers (also "
+                             "reads TF1 programs: import tensorflow.compat.v1 as tf)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="OUT",
                        help="where to write the program (default: SCRIPT_tf1.py or SCRIPT_tf2.py beside SCRIPT; "

@@ -32,6 +32,7 @@ import libcst as cst
 from .symbols import STRUCTURAL, SYMBOLS, TF2_KEYWORDS, resolve
 from .tf2_analysis import PREFIX, Tf2Analysis
 from .tf2_generate import Generator
+from .tf2_helpers import helper_import, translate_helpers
 
 DROPPED = {"graph": "TF2 runs eagerly: there is no graph to make",
            "session": "TF2 runs eagerly, without sessions",
@@ -64,7 +65,6 @@ class Tf2Translator(Generator, Tf2Analysis):
 
     def visit_Module(self, node):
         self.analyze(node)
-        from .tf2_helpers import translate_helpers
         translate_helpers(self)
         return True
 
@@ -173,7 +173,6 @@ class Tf2Translator(Generator, Tf2Analysis):
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
         if original_node in self.helper_code:
-            from .tf2_helpers import helper_import
             return cst.FlattenSentinel(helper_import(self, original_node, updated_node))
         new = self.rewrite_import(original_node, updated_node)
         if new is not None:

@@ -20,11 +20,11 @@ from .tf2_scan import names_in
 
 
 def translate_helpers(translator):
-    """Translate every helper the analysis found; their code goes to ``translator.helper_code``."""
-    from .tf2 import Tf2Translator
+    """Translate every helper the analysis found (with a translator of ``translator``'s class); their code
+    goes to ``translator.helper_code``."""
     for name, (file, function) in sorted(translator.helpers.items()):
         line = _import_line(translator.module, name)
-        free = sorted(_free_names(function) - set(translator.scan.names))
+        free = sorted(_free_names(function) - _imported_names(translator.module))
         if free:
             translator.error(line, PREFIX + f"`{name}` ({file.name}) receives the session, but reads "
                                             f"{', '.join(free)} of its own module, so it cannot be copied here "
@@ -34,7 +34,7 @@ def translate_helpers(translator):
         scan = ProgramScan()
         wrapper.visit(scan)
         roles = {name: translator.param_roles.get(name, {})}
-        helper = Tf2Translator(scan, None, seed_params=roles, root=translator.root)
+        helper = type(translator)(scan, None, seed_params=roles, root=translator.root)
         code = wrapper.visit(helper).code
         where = f"{file.name}:{{}} (`{name}`, copied here)"
         for kind in ("errors", "changes", "notes"):
@@ -75,6 +75,19 @@ def _import_line(module, name):
                 and any(dotted_name(a.name) == name for a in s.names) for s in line.body):
             return line
     raise LookupError(name)
+
+
+def _imported_names(module):
+    """The names the program's module-level imports bind (the copied helper may use these: ``np``)."""
+    names = set()
+    for line in module.body:
+        for statement in getattr(line, "body", ()) if isinstance(line, cst.SimpleStatementLine) else ():
+            if isinstance(statement, (cst.Import, cst.ImportFrom)) and not isinstance(statement.names,
+                                                                                      cst.ImportStar):
+                for alias in statement.names:
+                    bound = alias.asname.name if alias.asname is not None else alias.name
+                    names.add(dotted_name(bound).split(".")[0])
+    return names
 
 
 def _free_names(function):
