@@ -237,9 +237,16 @@ def test_identical_program_agrees_and_a_perturbed_op_is_pinpointed(tmp_path, mon
 
 
 @pytest.mark.slow
-def test_a_side_that_fails_is_reported(tmp_path, capsys):
+def test_a_side_that_fails_is_reported(tmp_path, monkeypatch, capsys):
+    import tempfile
     program = tmp_path / "short.py"
     program.write_text(PROGRAM)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     assert cli.main(["diverge", str(program), "--run", "7"]) == 2
     err = capsys.readouterr().err
     assert "cannot compare" in err and "--run 7 is beyond the program's runs: it made 4 session run(s)" in err
+    assert cli.main(["diverge", str(program), "--timeout", "0.5"]) == 2
+    assert "both: did not reach the run within the timeout" in capsys.readouterr().err
+    assert list(scratch.iterdir()) == []  # the workers' folders (and tfdbg's dumps in them) are gone

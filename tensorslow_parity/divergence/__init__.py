@@ -31,7 +31,7 @@ import math
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,38 +63,56 @@ class Job:
         return str(self.program) if self.program else f"model {self.model} ({self.dtype}, {self.optimizer})"
 
 
-def capture(job, engine, out, timeout):
-    """Run one side in its own process; its :class:`~.probe.Capture`, or :class:`SideFailed`."""
-    from tensorslow_parity.programs import engine_environment, last_exception_line
+def start(job, engine, out):
+    """Start one side in its own process (its stderr goes to ``out/stderr.txt``, the program's output nowhere)."""
+    from tensorslow_parity.programs import engine_environment
     spec = {"engine": engine, "out": str(out), "run": job.run, "program": str(job.program) if job.program else None,
             "model": job.model, "dtype": job.dtype, "optimizer": job.optimizer}
-    cwd = job.program.parent if job.program else Path.cwd()
+    with open(out / "stderr.txt", "w") as stderr:
+        return subprocess.Popen([sys.executable, "-c", _WORKER, json.dumps(spec)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=stderr, env=engine_environment(engine),
+                                cwd=job.program.parent if job.program else Path.cwd())
+
+
+def finish(process, engine, out, deadline):
+    """Wait for one side until ``deadline`` (``time.monotonic()``); its :class:`~.probe.Capture`, or
+    :class:`SideFailed` saying why not."""
+    from tensorslow_parity.programs import last_exception_line
     try:
-        done = subprocess.run([sys.executable, "-c", _WORKER, json.dumps(spec)], capture_output=True, text=True,
-                              timeout=timeout, env=engine_environment(engine), cwd=cwd)
+        process.wait(max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
-        raise SideFailed(engine, f"did not reach the run within {timeout:g} s") from None
-    if done.returncode != 0:
+        return SideFailed(engine, "did not reach the run within the timeout")
+    if process.returncode != 0:
         error = out / "error.txt"
-        why = error.read_text() if error.exists() else last_exception_line(done.stderr)
-        raise SideFailed(engine, why or f"exit status {done.returncode}")
+        why = error.read_text() if error.exists() else last_exception_line((out / "stderr.txt").read_text())
+        return SideFailed(engine, why or f"exit status {process.returncode}")
     return read(out)
 
 
 def diverge(job, rtol=None, atol=None, timeout=600.0) -> compare.Comparison:
-    """Capture the job's run in both engines side by side and compare them (:func:`.compare.compare`)."""
-    with tempfile.TemporaryDirectory(prefix="diverge-") as tmp, ThreadPoolExecutor(len(ENGINES)) as pool:
+    """Capture the job's run in both engines side by side and compare them (:func:`.compare.compare`). Both
+    processes are killed if they outlive the timeout or the command (Ctrl-C, SIGTERM)."""
+    with tempfile.TemporaryDirectory(prefix="diverge-") as tmp:
         outs = [Path(tmp) / engine for engine in ENGINES]
-        for out in outs:
-            out.mkdir()
-        futures = [pool.submit(capture, job, engine, out, timeout) for engine, out in zip(ENGINES, outs)]
-        failures = [f.exception() for f in futures if f.exception() is not None]
-        if len(failures) == 2 and failures[0].why == failures[1].why:
-            raise SideFailed("both", failures[0].why)
-        if failures:
-            raise failures[0] if len(failures) == 1 else SideFailed(
-                "both", "; ".join(f"{e.engine}: {e.why}" for e in failures))
-        ours, theirs = (f.result() for f in futures)
+        processes = []
+        try:
+            for engine, out in zip(ENGINES, outs):
+                out.mkdir()
+                processes.append(start(job, engine, out))
+            deadline = time.monotonic() + timeout
+            results = [finish(p, engine, out, deadline) for p, engine, out in zip(processes, ENGINES, outs)]
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    failures = [r for r in results if isinstance(r, SideFailed)]
+    if len(failures) == 2 and failures[0].why == failures[1].why:
+        raise SideFailed("both", failures[0].why)
+    if failures:
+        raise failures[0] if len(failures) == 1 else SideFailed(
+            "both", "; ".join(f"{e.engine}: {e.why}" for e in failures))
+    ours, theirs = results
     if ours.run != theirs.run:
         raise SideFailed("both", f"tensorslow's first training run is run {ours.run}, tf1's run {theirs.run}: "
                                  f"choose the run to compare with --run N")

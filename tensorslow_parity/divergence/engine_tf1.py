@@ -33,7 +33,8 @@ _PLACEHOLDERS = {"Placeholder", "PlaceholderV2", "PlaceholderWithDefault"}
 class TF1Engine:
     name = "tf1"
 
-    def __init__(self):
+    def __init__(self, scratch=None):
+        self.scratch = scratch  # where the dumps go (the worker's output folder, which its parent removes)
         self._closures = {}  # (graph, fetch names, fed names) -> ops, a program repeats its runs
 
     def session_class(self):
@@ -79,7 +80,7 @@ class TF1Engine:
             run_options.CopyFrom(options)
         metadata = run_metadata if run_metadata is not None else config_pb2.RunMetadata()
         values = {}
-        with tempfile.TemporaryDirectory(prefix="tfdbg-") as dump_root:
+        with tempfile.TemporaryDirectory(prefix="tfdbg-", dir=self.scratch) as dump_root:
             for output in watched:
                 debug_utils.add_debug_tensor_watch(run_options, output.op.name, output.value_index,
                                                    debug_urls=f"file://{dump_root}",

@@ -25,13 +25,13 @@ import numpy as np
 from tensorslow_parity.divergence.probe import Capture, CaptureDone, DivergenceError, Probe, Tensor
 
 
-def engine_named(name):
+def engine_named(name, scratch=None):
     if name == "tensorslow":
         from tensorslow_parity.divergence.engine_tensorslow import TensorSlowEngine
         return TensorSlowEngine()
     if name == "tf1":
         from tensorslow_parity.divergence.engine_tf1 import TF1Engine
-        return TF1Engine()
+        return TF1Engine(scratch)
     raise ValueError(f"unknown engine {name!r}; known: tensorslow, tf1")
 
 
@@ -81,7 +81,7 @@ def read(out):
 
 
 def work(job):
-    engine = engine_named(job["engine"])
+    engine = engine_named(job["engine"], job["out"])
     probe = Probe(engine, job.get("run"))
     try:
         if job.get("program"):
