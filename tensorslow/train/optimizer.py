@@ -59,9 +59,10 @@ class Optimizer:
                              f"{[v.name for _, v in grads_and_vars]}. Does the loss depend on them?")
         graph = pairs[0][1].graph
         with graph.as_default():
+            # TF's order: the shared variables (Adam's beta powers), then each variable's slots
+            self._create_shared(pairs[0][1])
             for _, var in pairs:
                 self._create_slots(var)
-            self._create_shared(pairs[0][1])
         lr = self._lr if isinstance(getattr(self, "_lr", None), Tensor) else None
         inputs = [g for g, _ in pairs] + ([lr] if lr is not None else [])
         variables = [v for _, v in pairs]
@@ -132,10 +133,12 @@ class Optimizer:
             return
         self._slots[var] = {}
         for slot_name, fill in self._slot_specs:
+            # TF's slot_creator names the k-th slot of w "w/<optimizer name>_k" ("w/Adam", "w/Adam_1") and
+            # builds its initial value as get_variable does: "w/Adam/Initializer/zeros"
             suffix = self._name if not self._slots[var] else f"{self._name}_{len(self._slots[var])}"
-            initial = np.full(var.shape.as_list(), fill, dtype=var.dtype.as_numpy_dtype) \
-                if var.shape.is_fully_defined() else _fill_like(var, fill)
-            self._slots[var][slot_name] = Variable(initial, trainable=False, name=f"{var.op_name}/{suffix}")
+            initial = _slot_initializer(var, fill) if var.shape.is_fully_defined() else _fill_like(var, fill)
+            self._slots[var][slot_name] = Variable(initial, trainable=False, name=f"{var.op_name}/{suffix}",
+                                                   dtype=var.dtype)
 
     def _create_shared(self, first_var):
         """Variables shared by all updated variables (Adam's beta powers)."""
@@ -189,6 +192,16 @@ def _bad_gradient_shape(var, old, grad):
     from ..errors import InvalidArgumentError
     raise InvalidArgumentError(var, f"ApplyGradients: var and delta do not have the same shape: variable "
                                     f"{var.op_name!r} has shape {list(old.shape)}, its gradient {list(grad.shape)}")
+
+
+def _slot_initializer(var, fill):
+    """A function of no arguments building the slot's initial value with TF's initializer for ``fill``:
+    zeros_initializer, ones_initializer (a Const, or shape/Const/Fill from 1000 elements on) or
+    constant_initializer (always a Const)."""
+    from ..init_ops import constant_initializer, ones_initializer, zeros_initializer
+    init = zeros_initializer() if fill == 0 else ones_initializer() if fill == 1 else constant_initializer(fill)
+    dims, dtype = var.shape.as_list(), var.dtype
+    return lambda: init(dims, dtype=dtype)
 
 
 def _fill_like(var, fill):

@@ -20,18 +20,19 @@ class RMSPropOptimizer(Optimizer):
             hyper(h, w) for h, w in ((learning_rate, "learning_rate"), (decay, "decay"),
                                      (momentum, "momentum"), (epsilon, "epsilon")))
         self._centered = bool(centered)
-        self._slot_specs = (("rms", 1.0), ("momentum", 0.0)) + ((("mg", 0.0),) if centered else ())
+        # TF's creation order (rms, then mg if centered, then momentum) names the slots RMSProp, RMSProp_1...
+        self._slot_specs = (("rms", 1.0),) + ((("mg", 0.0),) if centered else ()) + (("momentum", 0.0),)
 
     def _apply(self, value, grad, slots, lr, shared):
         one = value.dtype.type(1)
         rho = one - value.dtype.type(self._decay)
-        ms, mom = slots[0], slots[1]
+        ms, mom = slots[0], slots[-1]
         ms = ms + (grad * grad - ms) * rho
         if self._centered:
-            mg = slots[2] + (grad - slots[2]) * rho
+            mg = slots[1] + (grad - slots[1]) * rho
             denom = (ms - mg * mg) + self._epsilon
         else:
             denom = ms + self._epsilon
         mom = mom * self._momentum + (grad * lr) / denom ** 0.5
-        new_slots = (ms, mom, mg) if self._centered else (ms, mom)
+        new_slots = (ms, mg, mom) if self._centered else (ms, mom)
         return value - mom, new_slots
