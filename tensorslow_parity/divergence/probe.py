@@ -82,7 +82,12 @@ class Probe:
         self._depth.value = 1
         try:
             self.count += 1
-            fetch_names, training = self.engine.describe(session, fetches, feed_dict)
+            try:
+                fetch_names, training = self.engine.describe(session, fetches, feed_dict)
+            except Exception as e:  # noqa: BLE001  (a fetch the probe cannot follow: only that run is lost)
+                if self.count == self.target:
+                    raise DivergenceError(f"run {self.count}: cannot follow its fetches {fetches!r}: {e}"[:500]) from e
+                fetch_names, training = [f"(not understood: {type(e).__name__})"], False
             chosen = self.count == self.target if self.target is not None else training
             if not chosen:
                 self.runs.append({"fetches": fetch_names, "training": training})
