@@ -48,6 +48,19 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m tensorslow_parity bench --course
 
+# The GPU and TPU rows (TensorSlow on CuPy, Keras on JAX and PyTorch, TensorFlow where it sees a GPU, Keras on
+# JAX on a TPU) compared with a saved reference, so a machine without TensorFlow can run them; a few minutes.
+# Rows whose device is absent are skipped with the reason. Where TensorFlow is installed and the reference in
+# GPU_REFERENCE is missing or stale it is saved first; `make gpu-reference` saves it alone, to copy elsewhere.
+GPU_REFERENCE ?= build/gpu-reference
+GPU_PY := $(if $(wildcard $(PY)),$(PY),$(PYTHON))
+.PHONY: gpu-check gpu-reference
+gpu-check:
+	$(GPU_PY) -m tensorslow_parity.run.gpu_check --reference $(GPU_REFERENCE)
+
+gpu-reference:
+	$(GPU_PY) -m tensorslow_parity.run.gpu_check --reference $(GPU_REFERENCE) --save-only
+
 # The whole parity report: model matrix, op parity, quick speed sweep, then report.md and index.html.
 # A failing check does not stop the later steps (the report shows it); the exit status still says so.
 report: $(STAMP)

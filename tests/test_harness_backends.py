@@ -124,3 +124,15 @@ def test_keras_on_jax_and_torch_match_the_reference(tmp_path, monkeypatch):
     assert "KERAS_BACKEND" not in os.environ
     env = __import__("json").loads((tmp_path / "out" / "environment.json").read_text())
     assert env["jax"] and env["torch"] and env["jobs"] == 2
+
+
+def test_gpu_check_without_a_reference_or_tensorflow_says_how_to_get_one(tmp_path, monkeypatch, capsys):
+    from tensorslow_parity.run import gpu_check
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    assert gpu_check.usable(tmp_path / "none", gpu_check.models(), gpu_check.STEPS)[0] is False
+    assert gpu_check.main(["--reference", str(tmp_path / "none"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "no TensorFlow here to compute one: run `make gpu-reference` on a machine with TensorFlow" in err
+    assert not (tmp_path / "out").exists()
+    assert set(gpu_check.models()) <= set(gpu_check.MODELS) and "mlp_iris" in gpu_check.models()
