@@ -87,6 +87,8 @@ def test_fetched_values_are_numpy_values_without_follow_on_errors():
 @pytest.mark.parametrize("change, expected", [
     (("train(session, J, minimization_op, feed_dict, args.steps)",
       "print_every(session, J)"), "`print_every(...)` receives the session, and it is not a function of this file"),
+    (('print("Bias:\\n", session.run(b))', 'print("Bias:\\n", session.run(b), session.graph)'),
+     "`session` (a session) is used other than by session.run(...)"),
     (("final_accuracy = accuracy(session.run(p, feed_dict), classes)",
       "final_accuracy = accuracy(session.run(p, other), classes)"), "the feed `other` is not a dict keyed"),
 ])

@@ -103,6 +103,9 @@ class Uses(cst.CSTVisitor):
             self.analysis.ref[node] = obj
             if obj.kind == "placeholder":
                 self.analysis.escaping.add(obj)
+            elif obj.kind == "session":
+                self.analysis.fail(node, f"`{node.value}` (a session) is used other than by {node.value}.run(...), "
+                                         f"close() or as an argument: TF2 has no sessions, remove this use")
 
     def visit_Dict(self, node):
         keys = self.analysis.feed_keys(node, self.env)
@@ -116,6 +119,7 @@ class Uses(cst.CSTVisitor):
         method = self._method_run(node)
         if self.analysis._is_run(node, self.env) or method is not None:
             self.found_runs.append(node)
+            self._keys.add(node.func.value)  # the session (or p of p.eval): not a use of its own
             if not self.dry and method is not None:
                 self._run(node, cst.Arg(node.func.value), arg(node, 0, "feed_dict"), [method])
             elif not self.dry:
@@ -206,6 +210,7 @@ class Uses(cst.CSTVisitor):
         if function is None and a.sibling(name) is not None:
             source, function = a.sibling(name)
         sessions = [x for x, obj in objs if obj is not None and obj.kind == "session"]
+        self._keys.update(x.value for x in sessions)
         if function is None:
             if sessions:
                 a.fail(call, f"`{name}(...)` receives the session, and it is not a function of this file or its "
