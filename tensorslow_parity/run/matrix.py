@@ -7,9 +7,12 @@ the problem carries the model's seed: TensorSlow and tf1 draw their own
 weights from it, the other frameworks load TensorSlow's draw, and every row's
 starting weights are checked against that draw bit for bit (the
 ``initial_weights`` check) before anything is compared with the reference. Cells run in framework subprocesses
-(:mod:`tensorslow_parity.run.subprocesses`). The reference cells (tf1, CPU,
-float64) always run, reported or not. Devices that are absent, and devices a
-framework cannot use, are ``skipped`` with the reason.
+(:mod:`tensorslow_parity.run.subprocesses`), ``jobs`` of them at once
+(:mod:`tensorslow_parity.run.jobs`). The reference cells (tf1, CPU, float64)
+always run, reported or not, unless a saved reference is given
+(:mod:`tensorslow_parity.run.reference`): then its results stand in for them.
+Devices that are absent, devices a framework cannot use or its library does not
+see, and frameworks that are not installed, are ``skipped`` with the reason.
 
 Outputs (see :mod:`tensorslow_parity.schema`): results.csv, gradients.csv,
 trajectories.csv and environment.json, written as one set once every cell has

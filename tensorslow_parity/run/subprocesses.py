@@ -1,8 +1,8 @@
 """Running cells in framework subprocesses: one worker per (framework, device), with timeouts.
 
-Each (framework, device) runs in its own subprocesses (:mod:`tensorslow_parity.run.worker`)
-with a timeout per cell: a crash, a hang, a missing package, a line on stdout
-that is not the protocol, a result for the wrong cell or an unreadable output
+Each (framework, device) runs in its own subprocess (:mod:`tensorslow_parity.run.worker`; with
+``run --jobs``, several at once: :mod:`.jobs`) with a timeout per cell: a crash, a hang, a missing
+package, a line on stdout that is not the protocol, a result for the wrong cell or an unreadable output
 file is recorded as ``error`` for that cell with the reason, and the rest of
 the matrix goes on (a new subprocess picks up the remaining cells). Every wait
 has a timeout. The worker's stdin is a pipe the parent never writes to: when
