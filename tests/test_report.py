@@ -61,10 +61,11 @@ ENVIRONMENT = {
 }
 
 
-def make_results_dir(path, failures=False, notes=None):
+def make_results_dir(path, failures=False, notes=None, gpu_ran=False):
     """A results directory with every file; with ``failures``: a failed gradients check (tensorslow, mlp,
     adam, cpu, float32), an error (keras, mlp, sgd, cpu, float32), a failed op and op/bench rows that
-    did not run. ``notes``: {(framework, optimizer): note} for the rows of a documented difference."""
+    did not run. ``notes``: {(framework, optimizer): note} for the rows of a documented difference.
+    ``gpu_ran``: the GPU rows ran (and passed) instead of being skipped."""
     path.mkdir(parents=True, exist_ok=True)
     results, gradients, trajectories = [], [], []
     for model in MODELS:
@@ -79,7 +80,12 @@ def make_results_dir(path, failures=False, notes=None):
                         row = _results_row(model, optimizer, framework, "cpu", dtype, "error",
                                            "ImportError: keras is not installed")
                     results.append(row)
-                    results.append(_results_row(model, optimizer, framework, "gpu", dtype, "skipped", NO_GPU))
+                    if gpu_ran:
+                        gpu_row = _results_row(model, optimizer, framework, "gpu", dtype)
+                        results.append(gpu_row)
+                        trajectories += _trajectory_rows(gpu_row)
+                    else:
+                        results.append(_results_row(model, optimizer, framework, "gpu", dtype, "skipped", NO_GPU))
                     if row["status"] != "error":
                         gradients += _gradient_rows(row, model)
                         trajectories += _trajectory_rows(row)
@@ -264,6 +270,17 @@ def test_documented_differences_are_grouped_with_the_rows_they_cover(tmp_path):
     assert f"| {momentum} | 8 | all 2 | sgd | tf2, keras | cpu | all 2 |" in table
     assert f"| {adam} | 4 | all 2 | adam | keras | cpu | all 2 |" in table
     assert len(table.split("\n\n")[1].splitlines()) == 4  # header, rule and one line per difference
+
+
+def test_gpu_rows_that_ran_get_their_own_lines(tmp_path):
+    directory = make_results_dir(tmp_path / "results", gpu_ran=True)
+    assert run_report(directory, tmp_path / "out")[0] == 0
+    md = (tmp_path / "out" / "report.md").read_text()
+    verdict = md[:md.index("## Speed at a glance")]
+    assert "| tensorslow (cpu) | 4/4 passed;" in verdict and "| tensorslow (gpu) | 4/4 passed;" in verdict
+    assert "| tf1 (gpu) | 4/4 passed;" in verdict  # tf1 on the GPU is compared, not the reference
+    assert "Device `gpu` skipped" not in md
+    assert "**Training checks, gpu, float64: worst error / tolerance over the optimizers**" in md
 
 
 def test_raw_tables_are_folded_under_their_pivots(failing):

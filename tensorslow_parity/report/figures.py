@@ -149,8 +149,9 @@ def training_figure(model, trajectories, tolerances):
             label = f"{framework} {device} {dtype}"
             kw = style(framework, dtype, device, known)
             rank = series_keys.index((framework, device, dtype))
-            marks = dict(marker=kw.pop("marker", "o"), markersize=5, markevery=(rank * every // len(series_keys)
-                                                                              % every, every))
+            # GPU/TPU keep their own marker shape; every series its own offset, so coinciding curves show.
+            marks = dict(marker=kw.pop("marker", "o"), markersize=kw.pop("markersize", 5),
+                         markevery=(rank * every // len(series_keys) % every, every))
             kw.pop("markevery", None)
             loss_ax.plot(series["step"], series["loss"], label=label, **kw, **marks)
             diff_ax.plot(series["step"], np.maximum(series["abs_diff"], LOG_FLOOR), label=label, **kw, **marks)

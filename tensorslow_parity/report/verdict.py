@@ -121,10 +121,13 @@ def skipped_lines(data, short=False):
         skipped = df[df["status"] == "skipped"]
         for (device, reason), group in skipped.groupby(["device", "reason"], sort=False):
             found.setdefault(device, {}).setdefault(reason or "no reason given", {})[name] = len(group)
+    ran = {d for df in (data.results, data.bench) if df is not None
+           for d in df.loc[~df["status"].isin(["skipped", "error"]), "device"]}
     devices = (data.environment or {}).get("devices")
     if isinstance(devices, dict):
         for device, info in devices.items():
-            if isinstance(info, dict) and not info.get("available", True) and device not in found:
+            # Absent when the run began; a device some row ran on was there after all (bench runs apart).
+            if isinstance(info, dict) and not info.get("available", True) and device not in set(found) | ran:
                 found[device] = {info.get("reason") or "no reason given": {}}
     lines = []
     for device in ordered(found, "device"):
