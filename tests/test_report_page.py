@@ -42,8 +42,10 @@ def noted_page(tmp_path_factory):
 
 @pytest.mark.slow
 @needs_chromium
-def test_failing_report_reads_at_a_glance(tmp_path):
-    directory = make_results_dir(tmp_path / "results", failures=True)
+@pytest.mark.parametrize("run", [dict(failures=True), dict(gpu_ran=True)], ids=["failing", "gpu-ran"])
+def test_report_reads_at_a_glance(tmp_path, run):
+    # gpu-ran: twice the framework lines in the verdict's table, which must still fit the first screen.
+    directory = make_results_dir(tmp_path / "results", **run)
     assert cli.main(["report", str(directory), "--out", str(tmp_path / "out")]) == 0
     _assert_reads_at_a_glance(tmp_path / "out" / "index.html")
 

@@ -47,10 +47,10 @@ def verdict_section(data):
     if speed:
         lines.append(speed)
     lines += skipped_lines(data, short=True)
-    if lines:
-        blocks.append(Bullets(lines))
     if results is not None:
         blocks += _worst_table(results)
+    if lines:
+        blocks.append(Bullets(lines))
     return section
 
 
@@ -171,8 +171,8 @@ def _worst_table(results):
                 mark.append(css)
             rows.append(row)
             marks.append(mark)
-    caption = ("Worst error against its tolerance, per framework and dtype: rows passed, then the check whose "
-               "error is the largest fraction of its tolerance (error / tolerance)")
+    caption = ("How close: rows passed, then the worst error / its tolerance (the check nearest its tolerance, "
+               "and how near in per cent)")
     return [Table(pd.DataFrame(rows), caption, marks)]
 
 
@@ -200,8 +200,8 @@ def _worst_cell(rows):
     candidates = [w for w in (worst_check(r) for _, r in ran.iterrows()) if w is not None]
     if candidates:
         ratio, check, err, tol = max(candidates, key=lambda w: w[0])
-        share = "inf" if math.isinf(ratio) else f"{ratio:.0%}" if ratio >= 0.01 else f"{ratio:.0e}"
-        text += f"; worst {check} {fmt_err(err)} / {fmt_err(tol)} ({share} of tol)"
+        share = "inf" if math.isinf(ratio) else f"{ratio:.0%}" if ratio >= 0.01 or ratio == 0 else f"{ratio:.0e}"
+        text += f"; {check} {fmt_err(err)} / {fmt_err(tol)} ({share})"
     failed = (rows["status"] == "failed").any()
     if failed:
         return f"{FAIL} {text}", "fail"
