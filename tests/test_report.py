@@ -207,6 +207,9 @@ def test_passing_report_counts(passing):
     assert positions == sorted(positions)
     assert f"Device `gpu` skipped: {NO_GPU}" in md
     assert "✅" not in md and "❌" not in md  # no emoji: marks are words
+    # Step times: a model x framework pivot (median over the optimizers, ratio to the reference).
+    assert "**Step time, cpu, float32 (ratio to the reference)**" in md
+    assert "| logreg | 600 µs (1.5×) | 400 µs (1×) |" in md
 
 
 def test_verdict_table_shows_the_worst_error_against_its_tolerance(passing):

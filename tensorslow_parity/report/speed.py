@@ -163,9 +163,34 @@ def _step_times(results):
         rows.append(row)
     return [
         Paragraph("Median wall time of one training step after warm-up, per model run; in brackets the ratio to "
-                  "the reference's step time (tf1, cpu, float64, same model and optimizer)."),
-        Table(pd.DataFrame(rows), "Step time per model and framework"),
+                  "the reference's step time (tf1, cpu, float64, same model and optimizer). A cell of the tables "
+                  "is the median over the optimizers."),
+        *_step_time_pivots(ran, frameworks),
+        Details("Every model run's step time", [Table(pd.DataFrame(rows), "Step time per model run", wrap=True)]),
     ]
+
+
+def _step_time_pivots(ran, frameworks):
+    """Model x framework per device and dtype: the median step time over the optimizers, and the median of
+    their ratios to the reference's step time."""
+    tables = []
+    ratio = ran["step_time_median_s"] / ran["step_time_ref_s"]
+    for device in ordered(ran["device"], "device"):
+        for dtype in ordered(ran["dtype"], "dtype"):
+            at = (ran["device"] == device) & (ran["dtype"] == dtype)
+            if not at.any():
+                continue
+            cells = []
+            for model in ordered(ran.loc[at, "model"], "model"):
+                row = {"model": model}
+                for framework in frameworks:
+                    mask = at & (ran["model"] == model) & (ran["framework"] == framework)
+                    row[framework] = (f"{fmt_time(ran.loc[mask, 'step_time_median_s'].median())} "
+                                      f"({fmt_ratio(ratio[mask].median())})" if mask.any() else "—")
+                cells.append(row)
+            tables.append(Table(pd.DataFrame(cells), f"Step time, {device}, {dtype} (ratio to the reference)",
+                                wrap=True))
+    return tables
 
 
 def ratio_table(bench, sweep):
