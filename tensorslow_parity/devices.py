@@ -190,8 +190,11 @@ def combine(per_backend):
     return found
 
 
-def detect(timeout=PROBE_TIMEOUT_S, backends=BACKENDS):
-    """Probe ``backends`` (each in its own subprocess, all at once) and :func:`combine` their answers."""
+def detect(timeout=PROBE_TIMEOUT_S, backends=("tensorflow",)):
+    """Probe ``backends`` (each in its own subprocess, all at once) and :func:`combine` their answers.
+
+    The default asks TensorFlow only, as callers that run TensorFlow engines need; ``run`` asks the
+    libraries of its frameworks (any of :data:`BACKENDS`)."""
     unknown = [b for b in backends if b not in _PROBES]
     if unknown:
         raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(BACKENDS)}")
