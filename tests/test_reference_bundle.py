@@ -207,3 +207,13 @@ def test_saving_again_replaces_the_bundle_whole(tmp_path, stand_in, bundle):
     assert set(manifest["models"]) == {"mlp_xor"}
     assert not (bundle[0] / "perceptron_blobs.problem.npz").exists()
     assert not [p for p in bundle[0].parent.iterdir() if p.name.startswith(".bundle.")]
+
+
+def test_without_tensorflow_the_run_asks_for_a_saved_reference(tmp_path, monkeypatch):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    with pytest.raises(reference.ReferenceBundleError, match="cannot run here: tf1 needs the 'tensorflow' package.*"
+                                                             "run --reference DIR here"):
+        run_matrix(["mlp_xor"], ["sgd"], ["tensorslow"], ["cpu"], ["float64"], out=tmp_path / "out", progress=False,
+                   found=CPU_ONLY)

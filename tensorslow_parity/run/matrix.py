@@ -191,6 +191,13 @@ def run_matrix(models, optimizers, framework_names, device_names, dtypes, steps=
     started, t0 = datetime.datetime.now(datetime.UTC), time.monotonic()
     out = prepare_out_dir(out)
     bundle = None if reference is None else saved_reference.Bundle(reference, init)
+    # Without TensorFlow every row would be an error naming the failed reference: say what to do instead, once.
+    # (A worker of the caller's own, as tests pass, brings its own frameworks.)
+    if bundle is None and worker == WORKER and frameworks.missing_requirement(schema.REFERENCE["framework"]):
+        raise saved_reference.ReferenceBundleError(
+            f"the reference (tf1, cpu, float64) cannot run here: "
+            f"{frameworks.missing_requirement(schema.REFERENCE['framework'])}; compare with a reference saved where "
+            "TensorFlow is installed instead: run --save-reference DIR there, run --reference DIR here")
     if save_reference is not None:
         saved_reference.check_target(save_reference)
     with DirectoryLock(out):
