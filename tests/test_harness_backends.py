@@ -136,3 +136,23 @@ def test_gpu_check_without_a_reference_or_tensorflow_says_how_to_get_one(tmp_pat
     assert "no TensorFlow here to compute one: run `make gpu-reference` on a machine with TensorFlow" in err
     assert not (tmp_path / "out").exists()
     assert set(gpu_check.models()) <= set(gpu_check.MODELS) and "mlp_iris" in gpu_check.models()
+
+
+@pytest.mark.slow
+def test_tensorslow_gpu_row_runs_on_cupy_through_the_seam(tmp_path, monkeypatch):
+    """A GPU row of TensorSlow, on CPU: the worker of the gpu cells gets TENSORSLOW_ARRAY_MODULE=cupy, and the
+    stand-in CuPy of tests/stand_in_cupy.py (NumPy's numbers in its own device array type) plays CuPy. The row
+    passes with the CPU row's numbers, and the worker checked that TensorSlow computed on "cupy"."""
+    from pathlib import Path
+    script = tmp_path / "gpu_worker.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\nimport stand_in_cupy\n"
+                      "sys.modules['cupy'] = stand_in_cupy\n" + STAND_IN_WORKER, encoding="utf-8")
+    monkeypatch.setenv("STAND_IN", "tf1")  # TF1's SGD math in NumPy as the reference: no TensorFlow imported
+    found = devices.combine({"cupy": {"gpu": {"available": True, "name": "stand-in CuPy"},
+                                      "tpu": {"available": False, "reason": "no TPU (test)"}}})
+    rows = run_matrix(["mlp_xor"], ["sgd"], ["tensorslow"], ["cpu", "gpu"], ["float64"], steps=4,
+                      out=tmp_path / "out", progress=False, found=found, worker=(sys.executable, str(script)))
+    cpu, gpu = rows
+    assert gpu["device"] == "gpu" and gpu["status"] == "passed", gpu["reason"]
+    for column in ("forward_err", "gradients_err", "trajectory_head_err", "weights_err"):
+        assert gpu[column] == cpu[column]
