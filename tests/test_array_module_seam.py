@@ -412,6 +412,7 @@ HOST_FUNCTIONS = {
     ("ops/conv_ops.py", "conv2d_transpose"): GRAPH_BUILDING, ("ops/conv_ops.py", "spatial_arg"): GRAPH_BUILDING,
     ("ops/core.py", "side_constant"): GRAPH_BUILDING, ("ops/core.py", "int_arg"): GRAPH_BUILDING,
     ("ops/core.py", "static_ints"): GRAPH_BUILDING,
+    ("ops/array_ops.py", "_query.build"): GRAPH_BUILDING,
     ("ops/einsum_ops.py", "_as_matrix"): "the element count of a shape (ints)",
     ("ops/indexing_ops.py", "_slice_static_shape"): GRAPH_BUILDING, ("ops/indexing_ops.py", "pad"): GRAPH_BUILDING,
     ("ops/linalg_diag_ops.py", "diag_part.compute"): "the element count of a shape (ints)",

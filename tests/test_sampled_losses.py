@@ -309,6 +309,21 @@ def test_slice_out_of_bounds_fails_at_run_time_as_in_tensorflow(tf1, begin, size
         assert text in str(info.value), f"{lib.__name__}: {info.value}"
 
 
+def test_slice_positions_given_as_lists_holding_tensors_are_packed_as_in_tensorflow(tf1):
+    graphs = []
+    for lib in (ts, tf1):
+        with lib.Graph().as_default() as graph:
+            x = lib.placeholder(lib.float64, [None, 3], name="x")
+            last = lib.subtract(lib.rank(x), 1)
+            y = lib.slice(x, [0, last], [-1, 1])
+            with lib.Session() as sess:
+                graphs.append((sess.run(y, {x: np.arange(12.0).reshape(4, 3)}),
+                               [(op.name.split(":")[0], op.type) for op in graph.get_operations()]))
+    (ts_value, ts_ops), (tf_value, tf_ops) = graphs
+    np.testing.assert_array_equal(ts_value, tf_value)
+    assert ts_ops == tf_ops and ("Slice/begin", "Pack") in tf_ops
+
+
 @pytest.mark.parametrize("validate, indices, text", [
     (True, [[0, 1], [5, 2]], "indices[1] = [5,2] is out of bounds: need 0 <= index < [4,3]"),
     (True, [[2, 1], [0, 2]], "indices[1] = [0,2] is out of order. Many sparse ops require sorted indices."),

@@ -26,10 +26,11 @@ def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> T
     """y = x with a new shape (one entry may be -1: inferred from the element count)."""
     (x,) = as_nodes([tensor])
     dims = static_ints(shape, "shape", "Reshape")
-    if dims is None:  # shape given by a graph node, known only at run time
-        (shape_node,) = as_nodes([shape])
-        return Tensor("Reshape", (x, shape_node), compute=lambda v, s: xp.reshape(v, tuple(int(d) for d in s)),
-                      dtype=x.dtype, shape=TensorShape(None), name=name or "Reshape")
+    if dims is None:  # shape given by a graph node (or a list holding some), known only at run time
+        with name_scope(name, "Reshape", [x]) as scope:
+            (shape_node,) = as_nodes([shape], names=["shape"])  # a list is packed as TF: Reshape/shape
+            return Tensor("Reshape", (x, shape_node), compute=lambda v, s: xp.reshape(v, tuple(int(d) for d in s)),
+                          dtype=x.dtype, shape=TensorShape(None), name=scope)
     static = _reshape_static(x, dims)
 
     def compute(value):
@@ -256,20 +257,32 @@ def split(value: TensorLike, num_or_size_splits: int | Sequence[int], axis: int 
 
 # -- shape queries, identity, where, fill -----------------------------------------------------------
 
-def _query(op_type, kernel, out_shape):
+def _query(op_type, kernel, out_shape, known_in_advance):
+    """``tf.shape``/``tf.size``/``tf.rank``. As TF1 builds them, the answer is a ``Const`` (named as the op
+    would be) when the static shape already gives it, ``known_in_advance(x.shape)``, and an op otherwise."""
     def build(input, name=None, out_type=_dtypes.int32):  # noqa: A002
         (x,) = as_nodes([input])
         dt = _dtypes.as_dtype(out_type)
         np_t = dt.as_numpy_dtype
+        known = known_in_advance(x.shape)
+        if known is not None:
+            return constant_node(np.asarray(known, dtype=np_t), name=name or op_type)
         return Tensor(op_type, (x,), compute=lambda v: xp.asarray(kernel(v), dtype=np_t), dtype=dt,
                       shape=out_shape(x), name=name or op_type)
     NotDifferentiable(op_type)
     return build
 
 
-shape = _query("Shape", lambda v: v.shape, lambda x: [x.shape.ndims])
-size = _query("Size", lambda v: v.size, lambda x: [])
-rank = _query("Rank", lambda v: v.ndim, lambda x: [])
+def _known_size(shape):
+    if shape.is_fully_defined():
+        return shape.num_elements()
+    return 0 if shape.dims is not None and 0 in shape.dims else None  # an empty axis: size 0 whatever the rest
+
+
+shape = _query("Shape", lambda v: v.shape, lambda x: [x.shape.ndims],
+               lambda s: s.as_list() if s.is_fully_defined() else None)
+size = _query("Size", lambda v: v.size, lambda x: [], _known_size)
+rank = _query("Rank", lambda v: v.ndim, lambda x: [], lambda s: s.ndims)
 
 
 def identity(input: TensorLike, name: str | None = None) -> Tensor:  # noqa: A002

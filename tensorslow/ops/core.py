@@ -36,9 +36,25 @@ def convert_to_tensor(value: TensorLike, dtype: DTypeLike = None, name: str | No
             raise TypeError(f"Expected a {_dtypes.as_dtype(dtype).name} node, got {value.name!r} "
                             f"of dtype {value.dtype.name}")
         return value
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value)):
-        return pack(as_nodes(list(value)), name=name or "stack")
+    if _holds_nodes(value):
+        return _autopack(value, name or "packed")
     return constant_node(value, dtype=dtype, name=name, graph=graph)
+
+
+def _holds_nodes(value):
+    return isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(value))
+
+
+def _autopack(value, name):
+    """A (nested) list holding nodes as TF1 converts it: inside the name scope ``name``, each literal item
+    becomes a Const and each nested list a Pack, named by its index (``packed/1``, ``Reshape/shape/0``),
+    in the dtype of the list's nodes; then a Pack named ``name`` joins them."""
+    dtype = next(v.dtype for v in _flatten(value) if isinstance(v, Tensor))
+    graph = _graph_of(list(_flatten(value)))
+    with graph.as_default(), name_scope(name) as scope:
+        items = [v if isinstance(v, Tensor) else _autopack(v, str(i)) if _holds_nodes(v) else
+                 constant_node(v, dtype=dtype, name=str(i), graph=graph) for i, v in enumerate(value)]
+        return pack(items, name=scope)  # the scope name itself, as TF names the Pack
 
 
 def side_constant(value: Any, name: str, dtype: Any = np.int32) -> Tensor:

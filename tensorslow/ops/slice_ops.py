@@ -16,13 +16,15 @@ from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from .core import as_nodes
+from .core import as_nodes, convert_to_tensor
 
 
 def _index_input(value, name, dtype=_dtypes.int32) -> Tensor:
     """An integer input: a node as is, a literal as a ``Const`` named ``name`` (inside the op's scope, as TF)."""
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        return convert_to_tensor(value, name=name)  # a Pack of them, as TF: Slice/begin
     array = np.asarray(value)
     return constant_node(array.astype(np.int64 if array.dtype == np.int64 else dtype.as_numpy_dtype), name=name)
 

@@ -15,6 +15,15 @@ from tensorslow_parity.ops.catalog.inputs import (
 )
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant
 
+HIDDEN_NOTE = ("the input's static shape is hidden (placeholder_with_default, shape None): with a known shape, "
+               "TF1 and TensorSlow answer with a Const instead of the op")
+
+
+def _shape_hidden(tf, x):
+    """x, with a static shape nobody knows, so that shape/size/rank build their op."""
+    return tf.placeholder_with_default(x, shape=None)
+
+
 ENTRIES = (
     OpEntry(
         op_type="Identity", tensorslow="identity", tf_v1="tf.compat.v1.identity", tf2="tf.identity", keras_op=None,
@@ -120,16 +129,16 @@ ENTRIES = (
         variants=(Variant("on_off_axis", lambda tf, i: tf.one_hot(i, 4, on_value=2.0, off_value=-1.0, axis=0)),)),
     OpEntry(
         op_type="Shape", tensorslow="shape", tf_v1="tf.compat.v1.shape", tf2="tf.shape", keras_op="keras.ops.shape",
-        keras_layer=None, build=lambda tf, x: tf.shape(x), n_float=1, family="any", examples=UNARY,
-        differentiable=False, notes="keras.ops.shape returns a Python tuple"),
+        keras_layer=None, build=lambda tf, x: tf.shape(_shape_hidden(tf, x)), n_float=1, family="any", examples=UNARY,
+        differentiable=False, notes="keras.ops.shape returns a Python tuple; " + HIDDEN_NOTE),
     OpEntry(
         op_type="Size", tensorslow="size", tf_v1="tf.compat.v1.size", tf2="tf.size", keras_op="keras.ops.size",
-        keras_layer=None, build=lambda tf, x: tf.size(x), n_float=1, family="any", examples=UNARY,
-        differentiable=False),
+        keras_layer=None, build=lambda tf, x: tf.size(_shape_hidden(tf, x)), n_float=1, family="any", examples=UNARY,
+        differentiable=False, notes=HIDDEN_NOTE),
     OpEntry(
         op_type="Rank", tensorslow="rank", tf_v1="tf.compat.v1.rank", tf2="tf.rank", keras_op="keras.ops.ndim",
-        keras_layer=None, build=lambda tf, x: tf.rank(x), n_float=1, family="any", examples=UNARY,
-        differentiable=False),
+        keras_layer=None, build=lambda tf, x: tf.rank(_shape_hidden(tf, x)), n_float=1, family="any", examples=UNARY,
+        differentiable=False, notes=HIDDEN_NOTE),
     OpEntry(
         op_type="ZerosLike", tensorslow="zeros_like", tf_v1="tf.compat.v1.zeros_like", tf2="tf.zeros_like",
         keras_op="keras.ops.zeros_like", keras_layer=None, build=lambda tf, x: tf.zeros_like(x), n_float=1,
