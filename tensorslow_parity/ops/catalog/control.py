@@ -1,26 +1,44 @@
 """Control flow: ``cond`` (the ``If`` op and its ``Merge`` outputs) and ``while_loop`` (the ``While`` op and its
 ``Exit`` outputs). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
 """
+import contextlib
+
 from tensorslow_parity.ops.catalog.inputs import SAME2, UNARY
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant
 
 
+@contextlib.contextmanager
 def _differentiable_after_running(tf):
     """Under TF2's behaviour a TF1 graph builds cond and while_loop as If/While functions, which can be
     differentiated after a session ran them (as the catalog's runs do) only if they output all their
-    intermediates: TF's own advice in that error. A no-op for TensorSlow, which has no such switch."""
-    experimental = getattr(tf, "experimental", None)
-    if hasattr(experimental, "output_all_intermediates"):
-        experimental.output_all_intermediates(True)
-    return tf
+    intermediates: TF's own advice in that error. The switch is process-wide, so it is on only while the
+    op is built and back to TF's default (None: decide per graph) after, so that later TF2 code (a
+    tf.function in the same test process) builds as it would have. A no-op for TensorSlow."""
+    switch = getattr(getattr(tf, "experimental", None), "output_all_intermediates", None)
+    if switch is None:
+        yield
+        return
+    _BUILDING[0] += 1  # a cond nested in a branch is built while the outer one is: only the outer resets
+    switch(True)
+    try:
+        yield
+    finally:
+        _BUILDING[0] -= 1
+        if not _BUILDING[0]:
+            switch(None)
+
+
+_BUILDING = [0]  # how many TF conds and loops are being built, one inside the other
 
 
 def _cond(tf, pred, true_fn, false_fn):
-    return _differentiable_after_running(tf).cond(tf.constant(pred), true_fn, false_fn)
+    with _differentiable_after_running(tf):
+        return tf.cond(tf.constant(pred), true_fn, false_fn)
 
 
 def _while(tf, *args, **kwargs):
-    return _differentiable_after_running(tf).while_loop(*args, **kwargs)
+    with _differentiable_after_running(tf):
+        return tf.while_loop(*args, **kwargs)
 
 
 def _power_loop(tf, x, times=3):
