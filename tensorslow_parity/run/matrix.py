@@ -137,7 +137,7 @@ def row_tolerances(cell):
     """The tolerances of ``cell``'s checks and the notes of the documented differences that set them: those of
     :mod:`tensorslow_parity.tolerances` (Keras on JAX/PyTorch shares Keras's), then the Keras backends' own."""
     tol, note = model_check_tolerances(frameworks.TOLERANCES_AS.get(cell.framework, cell.framework), cell.optimizer,
-                                       cell.dtype)
+                                       cell.dtype, cell.model)
     backend_tol, backend_note = keras_backends.known_differences(cell.framework, zoo.get(cell.model), cell.dtype)
     return dict(tol, **backend_tol), " ".join(n for n in (note, backend_note) if n)
 
