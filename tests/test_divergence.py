@@ -247,6 +247,8 @@ def test_a_side_that_fails_is_reported(tmp_path, monkeypatch, capsys):
     assert cli.main(["diverge", str(program), "--run", "7"]) == 2
     err = capsys.readouterr().err
     assert "cannot compare" in err and "--run 7 is beyond the program's runs: it made 4 session run(s)" in err
-    assert cli.main(["diverge", str(program), "--timeout", "0.5"]) == 2
+    slow = tmp_path / "slow.py"  # both sides sleep before their first run: both must time out, whatever the load
+    slow.write_text(PROGRAM.replace("import numpy as np\n", "import time\n\nimport numpy as np\ntime.sleep(60)\n", 1))
+    assert cli.main(["diverge", str(slow), "--timeout", "0.5"]) == 2
     assert "both: did not reach the run within the timeout" in capsys.readouterr().err
     assert list(scratch.iterdir()) == []  # the workers' folders (and tfdbg's dumps in them) are gone
