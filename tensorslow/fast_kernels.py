@@ -24,8 +24,16 @@ gives the same bits as the plain NumPy expression it replaces (tested in
 5. **Per-node ``op`` types for gradient functions** (``op_values_type``): an
    attribute read through ``__getattr__`` costs 357 ns, a class attribute
    40 ns; a plan makes one small class per node, once.
+6. **Shape arithmetic remembered between runs** (``remembered``): TF1 builds
+   ``softmax_cross_entropy_with_logits`` around its kernel with 16 small ops
+   on the logits' shape (Shape, Sub, Pack, Slice, ConcatV2; Reshape to 2-D and
+   back), which TensorSlow builds too, so that its graph is TF's. Run every
+   time, they doubled the course MLP's step; their values change only when a
+   shape does. A plan runs each such op through a memo: a Shape, Rank or Size
+   op recomputes only when its input's shape changed, an op on such values
+   only when one of its inputs is a new array. Same values, so same bits.
 """
-from .backend import xp
+from .backend import freeze, xp
 from .registry import OpValues
 
 # -- 1, 2: reductions ---------------------------------------------------------------------
@@ -278,3 +286,49 @@ def is_builtin(grad_fn):
     """Is ``grad_fn`` one of TensorSlow's own gradient functions (which return one array or None per
     input, and never an input's or the output's own array)?"""
     return (getattr(grad_fn, "__module__", None) or "").startswith("tensorslow.ops.")  # exec'd code: None
+
+
+# -- 6: shape arithmetic remembered between runs --------------------------------------------
+
+#: ops whose value depends only on their input's shape
+SHAPE_QUERY_TYPES = frozenset({"Shape", "Rank", "Size"})
+#: pure ops that TF1's composites apply to shapes; remembered when every input is a remembered value or a Const
+SHAPE_ARITHMETIC_TYPES = frozenset({"Sub", "Add", "AddV2", "Mul", "Pack", "Slice", "StridedSlice", "ConcatV2",
+                                    "Cast", "Prod", "Maximum", "Minimum", "FloorDiv", "Fill"})
+
+
+def remembered_nodes(order, fetches):
+    """The nodes of ``order`` a plan runs through ``remembered``: shape queries, and shape arithmetic on
+    them and on constants; never a fetched node (the caller gets a fresh array) nor one with control inputs."""
+    found = set()
+    for node in order:
+        if node in fetches or node.control_inputs or node.stateful or node.n_outputs != 1:
+            continue
+        if node.type in SHAPE_QUERY_TYPES or node.type in SHAPE_ARITHMETIC_TYPES and node.inputs and all(
+                p in found or p.type == "Const" for p in node.inputs):
+            found.add(node)
+    return found
+
+
+def remembered(node, kernel):
+    """``kernel`` for ``node``, recomputed only when its value may have changed: for a shape query, when
+    its input's shape did; otherwise when one of its inputs is not the array it got last time (remembered
+    values and constants stay the same arrays from run to run). Values are frozen: read-only, shared.
+    The last (key, value) is one tuple, replaced at once, so concurrent runs see a matching pair."""
+    last = [(None, None)]
+    if node.type in SHAPE_QUERY_TYPES:
+        def by_shape(x):
+            shape, value = last[0]
+            if x.shape != shape or value is None:
+                value = freeze(kernel(x))
+                last[0] = (x.shape, value)
+            return value
+        return by_shape
+
+    def by_inputs(*xs):
+        seen, value = last[0]
+        if value is None or len(seen) != len(xs) or any(a is not b for a, b in zip(xs, seen)):
+            value = freeze(kernel(*xs))
+            last[0] = (xs, value)  # holds the inputs, so their ids cannot be reused by new arrays
+        return value
+    return by_inputs

@@ -74,6 +74,7 @@ class StepWriter:
         self.steps = []
         self.passes = {}
         self.extras = {}  # node -> names of its kernel's outputs after the first
+        self.remembered = fast_kernels.remembered_nodes(order, self.fetches)
 
     def write(self):
         for node in self.order:
@@ -95,8 +96,14 @@ class StepWriter:
     def forward(self, node):
         if node.type == "Placeholder":
             node.compute()  # raises "You must feed a value for placeholder ..."
-        out = fast_kernels.out_kernel(node)
-        kernel = self.bind("kernel", node, out or _kernel(node))
+        if node.type == "Const" and "compute" in node.__dict__ and not node.control_inputs:
+            v = self.names.value(node)  # its value, made once (frozen, the same array every run)
+            name = self.bind("const", node, node.compute())
+            self.steps.append(Step(node, [f"{v} = {name}  # Const {node.op_name!r}"], (), (v,)))
+            return
+        out = None if node in self.remembered else fast_kernels.out_kernel(node)
+        kernel = self.bind("kernel", node, fast_kernels.remembered(node, _kernel(node)) if node in self.remembered
+                           else out or _kernel(node))
         v = self.names.value(node)
         ins = [self.names.value(p) for p in node.inputs]
         if node.control_inputs:

@@ -191,3 +191,41 @@ def test_gradient_descent_steps_in_the_variables_dtype_with_tf1s_rounded_rate(dt
     want = w0 - lr * (np_dtype.type(2) * w0)
     assert got.dtype == np_dtype
     np.testing.assert_array_equal(got, want)
+
+
+def _tf1_style_flatten(x):
+    """x reshaped to (-1, its last dimension) the way TF1's softmax_cross_entropy_with_logits does it."""
+    last = ts.slice(ts.shape(x), [ts.subtract(ts.rank(x), 1)], [1])
+    return ts.reshape(x, ts.concat([[-1], last], 0))
+
+
+def test_remembered_shape_arithmetic_follows_the_fed_shape():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [None, None, 3], name="x")
+        flat = _tf1_style_flatten(x)
+        shape = ts.shape(x)
+        total = ts.reduce_sum(flat * 2.0)
+        grad = ts.gradients(total, x)[0]
+    sess = ts.Session(graph=graph)
+    plan = sess.plan([flat, grad], {x: np.zeros((2, 2, 3))})
+    remembered = {n.type for n in plan.order if n in reductions.remembered_nodes(plan.order, {flat, grad})}
+    assert {"Shape", "Sub", "Pack", "Slice", "ConcatV2"} <= remembered
+    for n in (1, 4, 1, 5):  # the memo must follow the batch both ways
+        value = np.arange(n * 2 * 3, dtype=np.float64).reshape(n, 2, 3)
+        got_flat, got_grad, got_shape = sess.run([flat, grad, shape], {x: value})
+        np.testing.assert_array_equal(got_flat, value.reshape(-1, 3))
+        np.testing.assert_array_equal(got_grad, np.full_like(value, 2.0))
+        assert got_shape.tolist() == [n, 2, 3] and got_shape.flags.writeable  # a fetch is the caller's own array
+
+
+def test_a_fetched_or_random_node_is_never_remembered():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [None, 3])
+        shape = ts.shape(x)
+        noise = ts.random_uniform(ts.shape(x), seed=1)
+        size = ts.size(x)
+    order = [n for n in graph.get_operations()]
+    found = reductions.remembered_nodes(order, {shape})
+    assert shape not in found and noise not in found and size in found

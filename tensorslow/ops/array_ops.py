@@ -29,7 +29,7 @@ def reshape(tensor: TensorLike, shape: TensorLike, name: str | None = None) -> T
     if dims is None:  # shape given by a graph node (or a list holding some), known only at run time
         with name_scope(name, "Reshape", [x]) as scope:
             (shape_node,) = as_nodes([shape], names=["shape"])  # a list is packed as TF: Reshape/shape
-            return Tensor("Reshape", (x, shape_node), compute=lambda v, s: xp.reshape(v, tuple(int(d) for d in s)),
+            return Tensor("Reshape", (x, shape_node), compute=lambda v, s: v.reshape(s.tolist()),
                           dtype=x.dtype, shape=TensorShape(None), name=scope)
     static = _reshape_static(x, dims)
 
@@ -70,7 +70,7 @@ def _reshape_static(x, dims):
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
     """reshape moves no values: dL/dx = reshape(dL/dy, shape of x)"""
-    return [xp.reshape(grad, op.inputs[0].shape)] + [None] * (len(op.inputs) - 1)
+    return [grad.reshape(op.inputs[0].shape)] + [None] * (len(op.inputs) - 1)
 
 
 def _shape_like_grad(op, grad):
