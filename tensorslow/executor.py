@@ -75,7 +75,24 @@ def call_kernel(node, inputs, state):
 
 
 def backprop(bp, values, watch=None, check_numerics=False):
-    """The values of the ``Gradients`` nodes of backward pass ``bp``, from this run's ``values``.
+    """The values of the ``Gradients`` nodes of backward pass ``bp``, from this run's ``values``
+    (``backprop_steps`` run to the end; ``watch("backward", op, gradient)`` sees what each op passes back)."""
+    steps = backprop_steps(bp, values, check_numerics)
+    while True:
+        try:
+            node, _, passed = next(steps)
+        except StopIteration as done:
+            grads = done.value
+            break
+        if watch is not None:
+            for _, g in passed:
+                watch("backward", node, g)
+    return {n: gradient_value(grads.get(bp.xs[n.index]), values[bp.xs[n.index]]) for n in bp.outputs}
+
+
+def backprop_steps(bp, values, check_numerics=False):
+    """Backward pass ``bp`` op by op: yields (op, dL/d(op), [(input, the gradient it passed to it)]) after
+    each op, and returns ``grads`` (node -> dL/d(node)) at the end.
 
     ``grads[n]`` accumulates dL/dn, where L = sum of the ys (each weighted by its grad_y).
     Visiting an op, we know dL/d(output) = ``grads[op]`` and ask its gradient function for
@@ -93,6 +110,7 @@ def backprop(bp, values, watch=None, check_numerics=False):
         inputs = tuple(values[p] for p in node.inputs)
         needs = tuple(p in bp.between for p in node.inputs)
         op = OpValues(node, inputs, values[node], needs, values.get((node, "extra"), ()))
+        passed = []
         try:
             results = check_gradient_count(node, grad_fn(op, grad))
             for pos, (parent, g) in enumerate(zip(node.inputs, results)):
@@ -101,14 +119,14 @@ def backprop(bp, values, watch=None, check_numerics=False):
                 if check_numerics:
                     check_finite(g, node, "gradient of ")
                 g = fit(g, inputs[pos], node, pos)
-                if watch is not None:
-                    watch("backward", node, g)
                 accumulate(grads, parent, g)
+                passed.append((parent, g))
         except OpError:
             raise
         except Exception as error:
             raise op_failed(node, inputs, error, "gradient of ") from error
-    return {n: gradient_value(grads.get(bp.xs[n.index]), values[bp.xs[n.index]]) for n in bp.outputs}
+        yield node, grad, passed
+    return grads
 
 
 def accumulate(grads, node, grad):

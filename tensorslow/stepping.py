@@ -29,11 +29,9 @@ import numpy as np
 
 from . import executor as _executor
 from . import session as _session
-from .backend import xp
-from .errors import FailedPreconditionError, OpError
+from .errors import FailedPreconditionError
 from .graph import Tensor
 from .plan import hand_out, topological_order
-from .registry import OpValues, check_gradient_count
 
 
 @dataclass
@@ -148,32 +146,13 @@ class StepThrough:
 
     def _backward(self, bp: Any, values: dict[Any, Any], check: bool) -> Iterator[Step]:
         """The executor's ``backprop``, yielding after each op passes its gradients back."""
-        grads: dict[Any, Any] = {}
-        for y, grad_y in zip(bp.ys, bp.grad_ys):
-            if y in bp.between:  # the seed: dL/dy = grad_y, or ones
-                _executor.accumulate(grads, y, values[grad_y] if grad_y is not None else xp.ones_like(values[y]))
-        for node, grad_fn in zip(bp.order, bp.grad_fns):
-            grad = grads.get(node)
-            if grad is None or grad_fn is None:  # nothing flows back here, or not differentiable
-                continue
-            inputs = tuple(values[p] for p in node.inputs)
-            needs = tuple(p in bp.between for p in node.inputs)
-            op = OpValues(node, inputs, values[node], needs, values.get((node, "extra"), ()))
-            passed = []
+        steps = _executor.backprop_steps(bp, values, check)
+        while True:
             try:
-                results = check_gradient_count(node, grad_fn(op, grad))
-                for pos, (parent, g) in enumerate(zip(node.inputs, results)):
-                    if g is None or not needs[pos]:
-                        continue
-                    if check:
-                        _executor.check_finite(g, node, "gradient of ")
-                    g = _executor.fit(g, inputs[pos], node, pos)
-                    _executor.accumulate(grads, parent, g)
-                    passed.append((parent, g))
-            except OpError:
-                raise
-            except Exception as error:
-                raise _executor.op_failed(node, inputs, error, "gradient of ") from error
+                node, grad, passed = next(steps)
+            except StopIteration as done:
+                grads = done.value
+                break
             yield self._record(Step(len(self.steps), "backward", node, [(node, grad)], None, passed))
         for out in bp.outputs:
             x = bp.xs[out.index]

@@ -35,14 +35,9 @@ class Env:
         return None
 
 
-class _Names(cst.CSTVisitor):
-    """The Name nodes an expression reads (not attribute names, keywords or a lambda's parameters)."""
-
-    def __init__(self):
-        self.found = []
-
-    def visit_Name(self, node):
-        self.found.append(node)
+class _ReadsOnly(cst.CSTVisitor):
+    """A visitor that goes only where an expression reads names: an attribute's object (not the attribute's
+    name), an argument's value (not its keyword), a lambda's body (not its parameters)."""
 
     def visit_Attribute(self, node):
         node.value.visit(self)
@@ -57,13 +52,23 @@ class _Names(cst.CSTVisitor):
         return False
 
 
+class _Names(_ReadsOnly):
+    """The Name nodes an expression reads (not attribute names, keywords or a lambda's parameters)."""
+
+    def __init__(self):
+        self.found = []
+
+    def visit_Name(self, node):
+        self.found.append(node)
+
+
 def names_in(node):
     visitor = _Names()
     node.visit(visitor)
     return visitor.found
 
 
-class Uses(cst.CSTVisitor):
+class Uses(_ReadsOnly):
     """What one expression does with the graph program's objects; results go to ``analysis``."""
 
     def __init__(self, analysis, env):
@@ -82,18 +87,6 @@ class Uses(cst.CSTVisitor):
         return bool(finder.found_runs)
 
     dry = False
-
-    def visit_Attribute(self, node):
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node):
-        node.value.visit(self)
-        return False
-
-    def visit_Lambda(self, node):
-        node.body.visit(self)
-        return False
 
     def visit_Name(self, node):
         if node in self._keys:
