@@ -96,6 +96,8 @@ def test_backend_differences_set_their_rows_tolerances_visibly_and_no_others():
     # Keras on JAX without tanh keeps float64 precision: its tolerances stay float64's.
     tol, note = row_tolerances(Cell("mlp_xor", "sgd", "keras-jax", "cpu", "float64"))
     assert tol == MODEL_CHECK_TOLERANCES["float64"] and note == ""
+    tol, note = row_tolerances(Cell("logreg_breast_cancer", "sgd", "keras-jax", "cpu", "float64"))
+    assert tol == f32 and "binary cross-entropy in float32" in note
     # A model's architecture brings its own notes: the LSTM layout conversion on Keras rows, none on MLP rows.
     assert "gate columns i, f, c, o" in row_tolerances(Cell("lstm_digits", "sgd", "keras", "cpu", "float32"))[1]
     assert "gate columns" not in row_tolerances(Cell("mlp_xor", "sgd", "keras", "cpu", "float32"))[1]
