@@ -267,7 +267,8 @@ def test_course_run_in_worker_processes(monkeypatch):
         for case in cases:
             m = result.get(engine, case)
             assert m.status == "ok", m.reason
-            assert len(m.times) == 2 and all(t > 0 for t in m.times) and m.calls >= 1
+            # 2 rounds, and 2 more if the busy machine made this engine noisy (retries=1)
+            assert len(m.times) in (2, 4) and all(t > 0 for t in m.times) and m.calls >= 1
             assert m.loss == pytest.approx(result.get("numpy", case).loss, rel=1e-5)
     assert result.engines["jax"] == "skipped: no_such_module_for_this_test is not installed"
     assert result.get("jax", cases[0]).status == "skipped"
