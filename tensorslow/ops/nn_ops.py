@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..fast_kernels import max_along, sum_along
-from ..graph import Tensor, TensorLike
+from ..graph import Tensor, TensorLike, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, indexing_ops, math_ops
@@ -284,13 +284,14 @@ def sigmoid_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike
     """
     if _sentinel is not None or labels is None or logits is None:
         raise ValueError("sigmoid_cross_entropy_with_logits takes named arguments only: labels=..., logits=...")
-    logits, labels = as_nodes([logits, labels])
-    zeros = array_ops.zeros_like(logits)
-    cond = math_ops.greater_equal(logits, zeros)
-    relu_logits = indexing_ops.where(cond, logits, zeros)
-    neg_abs_logits = indexing_ops.where(cond, math_ops.negative(logits), logits)
-    return math_ops.add(math_ops.subtract(relu_logits, math_ops.multiply(logits, labels)),
-                        math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name or "logistic_loss")
+    with name_scope(name, "logistic_loss") as scope:  # TF's ops and names: logistic_loss/zeros_like, .../mul
+        logits, labels = as_nodes([logits, labels], names=["logits", "labels"])
+        zeros = array_ops.zeros_like(logits)
+        cond = math_ops.greater_equal(logits, zeros)
+        relu_logits = indexing_ops.where(cond, logits, zeros)
+        neg_abs_logits = indexing_ops.where(cond, math_ops.negative(logits), logits)
+        return math_ops.add(math_ops.subtract(relu_logits, math_ops.multiply(logits, labels, name="mul"), name="sub"),
+                            math_ops.log1p(math_ops.exp(neg_abs_logits)), name=scope)
 
 
 def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:

@@ -136,9 +136,11 @@ class Optimizer:
             # TF's slot_creator names the k-th slot of w "w/<optimizer name>_k" ("w/Adam", "w/Adam_1") and
             # builds its initial value as get_variable does: "w/Adam/Initializer/zeros"
             suffix = self._name if not self._slots[var] else f"{self._name}_{len(self._slots[var])}"
-            initial = _slot_initializer(var, fill) if var.shape.is_fully_defined() else _fill_like(var, fill)
-            self._slots[var][slot_name] = Variable(initial, trainable=False, name=f"{var.op_name}/{suffix}",
-                                                   dtype=var.dtype)
+            # named after the variable, outside any name scope the optimizer is used in (as get_variable)
+            with var.graph.name_scope(None):
+                initial = _slot_initializer(var, fill) if var.shape.is_fully_defined() else _fill_like(var, fill)
+                self._slots[var][slot_name] = Variable(initial, trainable=False, name=f"{var.op_name}/{suffix}",
+                                                       dtype=var.dtype)
 
     def _create_shared(self, first_var):
         """Variables shared by all updated variables (Adam's beta powers)."""
