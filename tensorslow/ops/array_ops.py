@@ -308,19 +308,32 @@ def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:  # noqa
 NotDifferentiable("StopGradient")
 
 
-def _like(op_type, fill, default_name):
-    def build(tensor, dtype=None, name=None, optimize=True):
-        (x,) = as_nodes([tensor])
+def _like_op(op_type, fill, x, dt, name):
+    np_t = None if dt is None else dt.as_numpy_dtype
+    return Tensor(op_type, (x,), compute=lambda v: xp.full(v.shape, fill, dtype=np_t or v.dtype),
+                  dtype=dt, shape=x.shape, name=name)
+
+
+NotDifferentiable("ZerosLike")
+NotDifferentiable("OnesLike")
+
+
+def zeros_like(tensor: TensorLike, dtype: DTypeLike = None, name: str | None = None, optimize: bool = True) -> Tensor:
+    """zeros with x's shape (and dtype). As TF1 builds it: when x's static shape is known, ``zeros`` of that
+    shape (a Const, or shape_as_tensor/Const/Fill from 1000 elements), else a ZerosLike op."""
+    with name_scope(name, "zeros_like") as scope:
+        (x,) = as_nodes([tensor], names=["tensor"])
         dt = _dtypes.as_dtype(dtype) if dtype is not None else x.dtype
-        np_t = None if dt is None else dt.as_numpy_dtype
-        return Tensor(op_type, (x,), compute=lambda v: xp.full(v.shape, fill, dtype=np_t or v.dtype),
-                      dtype=dt, shape=x.shape, name=name or default_name)
-    NotDifferentiable(op_type)
-    return build
+        if optimize and dt is not None and x.shape.is_fully_defined():
+            return _filled(x.shape.as_list(), 0, dt, scope)
+        return _like_op("ZerosLike", 0, x, dt, scope)
 
 
-zeros_like = _like("ZerosLike", 0, "zeros_like")  # named as TF names them
-ones_like = _like("OnesLike", 1, "ones_like")
+def ones_like(tensor: TensorLike, dtype: DTypeLike = None, name: str | None = None, optimize: bool = True) -> Tensor:
+    """ones with x's shape (and dtype): one OnesLike op (TF1 builds a Fill of x's shape instead)."""
+    with name_scope(name, "ones_like") as scope:
+        (x,) = as_nodes([tensor], names=["tensor"])
+        return _like_op("OnesLike", 1, x, _dtypes.as_dtype(dtype) if dtype is not None else x.dtype, scope)
 
 
 def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:

@@ -141,8 +141,9 @@ ENTRIES = (
         differentiable=False, notes=HIDDEN_NOTE),
     OpEntry(
         op_type="ZerosLike", tensorslow="zeros_like", tf_v1="tf.compat.v1.zeros_like", tf2="tf.zeros_like",
-        keras_op="keras.ops.zeros_like", keras_layer=None, build=lambda tf, x: tf.zeros_like(x), n_float=1,
-        family="any", examples=UNARY, differentiable=False),
+        keras_op="keras.ops.zeros_like", keras_layer=None, build=lambda tf, x: tf.zeros_like(_shape_hidden(tf, x)),
+        n_float=1, family="any", examples=UNARY, differentiable=False,
+        notes="the input's static shape is hidden: with a known shape, TF1 and TensorSlow make zeros (a Const)"),
     OpEntry(
         op_type="OnesLike", tensorslow="ones_like", tf_v1="tf.compat.v1.ones_like", tf2="tf.ones_like",
         keras_op="keras.ops.ones_like", keras_layer=None, build=lambda tf, x: tf.ones_like(x), n_float=1, family="any",
