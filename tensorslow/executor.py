@@ -77,29 +77,23 @@ def call_kernel(node, inputs, state):
 def backprop(bp, values, watch=None, check_numerics=False):
     """The values of the ``Gradients`` nodes of backward pass ``bp``, from this run's ``values``
     (``backprop_steps`` run to the end; ``watch("backward", op, gradient)`` sees what each op passes back)."""
-    steps = backprop_steps(bp, values, check_numerics)
-    while True:
-        try:
-            node, _, passed = next(steps)
-        except StopIteration as done:
-            grads = done.value
-            break
+    grads = {}
+    for node, _, passed in backprop_steps(bp, values, grads, check_numerics):
         if watch is not None:
             for _, g in passed:
                 watch("backward", node, g)
     return {n: gradient_value(grads.get(bp.xs[n.index]), values[bp.xs[n.index]]) for n in bp.outputs}
 
 
-def backprop_steps(bp, values, check_numerics=False):
-    """Backward pass ``bp`` op by op: yields (op, dL/d(op), [(input, the gradient it passed to it)]) after
-    each op, and returns ``grads`` (node -> dL/d(node)) at the end.
+def backprop_steps(bp, values, grads, check_numerics=False):
+    """Backward pass ``bp`` op by op, summing into the caller's ``grads`` (node -> dL/d(node)): yields
+    (op, dL/d(op), [(input, the gradient it passed to it)]) after each op.
 
     ``grads[n]`` accumulates dL/dn, where L = sum of the ys (each weighted by its grad_y).
     Visiting an op, we know dL/d(output) = ``grads[op]`` and ask its gradient function for
     dL/d(input) of each input (the chain rule: grad_fn(op, dL/dy) = dL/dy * dy/dx), sum each
     back to its input's shape if the input was broadcast, and add it to that input's total.
     """
-    grads = {}
     for y, grad_y in zip(bp.ys, bp.grad_ys):
         if y in bp.between:  # the seed: dL/dy = grad_y, or ones
             accumulate(grads, y, values[grad_y] if grad_y is not None else xp.ones_like(values[y]))
@@ -126,7 +120,6 @@ def backprop_steps(bp, values, check_numerics=False):
         except Exception as error:
             raise op_failed(node, inputs, error, "gradient of ") from error
         yield node, grad, passed
-    return grads
 
 
 def accumulate(grads, node, grad):

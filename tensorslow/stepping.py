@@ -146,13 +146,8 @@ class StepThrough:
 
     def _backward(self, bp: Any, values: dict[Any, Any], check: bool) -> Iterator[Step]:
         """The executor's ``backprop``, yielding after each op passes its gradients back."""
-        steps = _executor.backprop_steps(bp, values, check)
-        while True:
-            try:
-                node, grad, passed = next(steps)
-            except StopIteration as done:
-                grads = done.value
-                break
+        grads: dict[Any, Any] = {}
+        for node, grad, passed in _executor.backprop_steps(bp, values, grads, check):
             yield self._record(Step(len(self.steps), "backward", node, [(node, grad)], None, passed))
         for out in bp.outputs:
             x = bp.xs[out.index]
