@@ -84,12 +84,18 @@ def placeholder(dtype: DTypeLike = None, shape: ShapeLike = None, name: str | No
 
 
 class placeholder_with_default(Tensor):  # noqa: N801  (TensorFlow's name)
-    """A placeholder that takes ``input``'s value when it is not fed."""
+    """A placeholder that takes ``input``'s value when it is not fed.
+
+    As TF1 builds it: a Python or NumPy default becomes a Const named ``input`` inside the op's own name
+    scope (``training/input``), then the ``PlaceholderWithDefault`` op takes the scope's name (``training``).
+    """
 
     def __init__(self, input: TensorLike, shape: ShapeLike, name: str | None = None) -> None:  # noqa: A002
-        (default,) = [convert_to_tensor(input)]
+        graph = get_default_graph()
+        with graph.name_scope(name or "PlaceholderWithDefault") as scope:
+            default = convert_to_tensor(input, name="input")
         super().__init__("PlaceholderWithDefault", (default,), compute=lambda v: v, dtype=default.dtype,
-                         shape=shape, name=name or "PlaceholderWithDefault")
+                         shape=shape, name=scope, graph=graph)
 
 
 class Variable(Tensor):

@@ -104,8 +104,16 @@ def zeros_and_ones(tf):
     tf.Variable(tf.zeros([784, 10]), name="W"), tf.Variable(tf.zeros([10]), name="b")
 
 
-BUILDS = [shapes_and_indexing, reductions, random_ops, literal_operands, additions, variables_and_matmul,
-          get_variable_with_initializers, nested_scopes, zeros_and_ones]
+def placeholders_with_defaults(tf):
+    """A literal default is a Const named ``input`` in the op's scope; a tensor default is used as it is."""
+    training = tf.placeholder_with_default(False, (), name="training")
+    x = tf.placeholder_with_default(np.ones((2, 3), np.float32), (None, 3))
+    tf.placeholder_with_default(x, (None, 3), name="again"), tf.placeholder_with_default(x, (None, 3), name="again")
+    tf.logical_not(training)
+
+
+BUILDS = [placeholders_with_defaults, shapes_and_indexing, reductions, random_ops, literal_operands, additions,
+          variables_and_matmul, get_variable_with_initializers, nested_scopes, zeros_and_ones]
 
 
 @pytest.mark.parametrize("build", BUILDS)
