@@ -5,9 +5,14 @@ A checkpoint maps names to arrays. By default the names are the variables' op na
 with TensorFlow and back: train in TensorSlow, continue in TensorFlow. The format lives in
 :mod:`tensorslow.checkpoint`, written with NumPy and the standard library only.
 
+As in TensorFlow, a Saver adds ops to the graph when it is built (``save/SaveV2``,
+``save/RestoreV2``, ``save/restore_all``...: :mod:`.saver_builder`) and ``save``/``restore`` run
+them with the checkpoint prefix fed to ``save/Const``; ``saver.saver_def`` names them.
+
 What differs from TensorFlow: no ``.meta`` file is written (a MetaGraphDef is a TensorFlow
 protobuf; ``import_meta_graph`` raises NotImplementedError), ``keep_checkpoint_every_n_hours`` is
-ignored, and ``sharded=True`` writes one shard (as TensorFlow does on one device).
+ignored, and ``sharded=True`` writes one shard (as TensorFlow does on one device) with the
+unsharded graph's ops.
 """
 from __future__ import annotations
 
@@ -19,19 +24,14 @@ from typing import Any
 import numpy as np
 
 from ..checkpoint import state as _state
-from ..checkpoint.bundle import BundleReader, write_bundle
-from ..errors import InvalidArgumentError, NotFoundError
-from ..graph import get_default_graph
+from ..errors import InvalidArgumentError, NotFoundError, OpError
+from ..graph import Tensor, get_default_graph
+from ..ops.io_ops import text_of
 from ..variables import GLOBAL_VARIABLES, Variable
+from .saver_builder import SaverDef, build_saver_ops
 
 _MISMATCH = ("Restoring from checkpoint failed. This is most likely due to {} from the checkpoint. Please "
              "ensure that you have not altered the graph expected based on the checkpoint. Original error:\n\n")
-
-
-class SaverDef:
-    """Checkpoint format versions (``tf.train.SaverDef.V1``/``V2``); TensorSlow writes V2."""
-
-    LEGACY, V1, V2 = 0, 1, 2
 
 
 def _names_to_variables(var_list: Any) -> dict[str, Variable]:
@@ -60,12 +60,14 @@ def _names_to_variables(var_list: Any) -> dict[str, Variable]:
 
 
 class Saver:
-    """Saves and restores variables (``tf.train.Saver``).
+    """Saves and restores variables (``tf.train.Saver``) by running the save and restore ops it adds
+    to the graph (see :mod:`.saver_builder`).
 
     ``var_list``: None (all global variables, looked up when the saver is built), a list of
     Variables (keys: their op names) or a dict ``{key: Variable}``. ``max_to_keep``: how many
     recent checkpoints to keep; older ones are deleted as new ones are saved (None or 0 keeps all,
-    but the state file then lists only the latest).
+    but the state file then lists only the latest). ``name``: the name scope of its ops (``save``).
+    ``saver_def``: run the ops another Saver of this graph built (its ``saver_def``) instead of building.
     """
 
     def __init__(self, var_list: Any = None, reshape: bool = False, sharded: bool = False, max_to_keep: int | None = 5,
@@ -76,13 +78,18 @@ class Saver:
         if defer_build and var_list:
             raise ValueError("If `var_list` is provided then build cannot be deferred. Either set defer_build=False "
                              "or var_list=None.")
-        if saver_def is not None or builder is not None:
-            raise NotImplementedError("Saver(saver_def=..., builder=...) is not supported by TensorSlow: it has no "
-                                      "SaverDef protobuf or saver builders")
+        if builder is not None:
+            raise NotImplementedError("Saver(builder=...) is not supported by TensorSlow: it builds TF's "
+                                      "BulkSaverBuilder graph only")
+        if saver_def is not None and not isinstance(saver_def, SaverDef):
+            raise ValueError(f"saver_def must be a saver_pb2.SaverDef: {saver_def}")
         if write_version != SaverDef.V2:
             raise NotImplementedError("TensorSlow writes checkpoints in format V2 only (write_version=SaverDef.V2)")
         self._var_list = var_list
         self._max_to_keep = max_to_keep
+        self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self._name = name
+        self._filename = filename
         self._allow_empty = allow_empty
         self._pad_step_number = pad_step_number
         self._save_relative_paths = save_relative_paths
@@ -91,26 +98,60 @@ class Saver:
         self._last_checkpoints: list[tuple[str, float]] = []
         self._variables: dict[str, Variable] | None = None
         self._pending_deletion: str | None = None
-        if not defer_build:
+        self._is_built = False
+        self.saver_def: SaverDef | None = saver_def
+        if saver_def is not None:
+            self._is_built = True
+            self._max_to_keep = saver_def.max_to_keep
+        elif not defer_build:
             self.build()
 
     def build(self) -> None:
-        """Resolve the variables to save (done by the constructor unless ``defer_build=True``)."""
-        if self._variables is not None:
+        """Resolve the variables to save and add the save and restore ops to the graph (done by the
+        constructor unless ``defer_build=True``)."""
+        if self._is_built:
             return
         var_list = self._var_list if self._var_list is not None else self._graph.get_collection(GLOBAL_VARIABLES)
         if not var_list and not self._allow_empty:
             raise ValueError("No variables to save")
         self._variables = _names_to_variables(var_list)
+        if self._variables:
+            self.saver_def = build_saver_ops(self._variables, self._name, self._filename, self._max_to_keep,
+                                             self._keep_checkpoint_every_n_hours, self._sharded)
+        self._is_built = True
+
+    @property
+    def _is_empty(self) -> bool:
+        return self.saver_def is None
+
+    def _run(self, sess: Any, what: str, prefix: str) -> Any:
+        """Run the saver_def's save tensor or restore op (``what``: "save", "restore") with the filename
+        tensor fed ``prefix``, as one update of the session's variables for other threads (under the
+        state's lock, which updates take)."""
+        saver_def, graph = self.saver_def, sess.graph
+        assert saver_def is not None
+        fetch = saver_def.save_tensor_name if what == "save" else saver_def.restore_op_name
+        node, filename = graph.get_tensor_by_name(fetch), graph.get_tensor_by_name(saver_def.filename_tensor_name)
+        feed = {filename: np.array(os.fsencode(prefix), dtype=object)}  # a string scalar: bytes, as TF's
+        with sess._state.lock:
+            try:
+                return sess.run(node, feed)
+            except OpError as error:
+                cause = error.__cause__  # a kernel's own error (OSError of a write...), wrapped by the executor
+                if cause is not None and not isinstance(cause, OpError) and isinstance(error.node, Tensor) \
+                        and error.node.type in ("SaveV2", "RestoreV2"):
+                    raise cause from None
+                raise
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, sess: Any, save_path: str | os.PathLike, global_step: Any = None,
              latest_filename: str | None = None, meta_graph_suffix: str = "meta", write_meta_graph: bool = True,
              write_state: bool = True, strip_default_attrs: bool = False, save_debug_info: bool = False) -> str | None:
-        """Write the variables' values in ``sess`` to ``save_path`` (``-<global_step>`` appended if given)
-        and return that prefix. ``write_meta_graph`` is accepted; no ``.meta`` file is written."""
+        """Run the save ops: write the variables' values in ``sess`` to ``save_path`` (``-<global_step>``
+        appended if given) and return that prefix. ``write_meta_graph`` is accepted; no ``.meta`` file is
+        written."""
         from ..session import Session
-        if self._variables is None:
+        if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
         latest_filename = latest_filename or "checkpoint"
         if os.path.split(latest_filename)[0]:
@@ -127,26 +168,22 @@ class Saver:
                 raise ValueError(f"'latest_filename' collides with 'save_path': '{latest_filename}' and '{save_path}'")
         if not isinstance(sess, Session):
             raise TypeError(f"'sess' must be a Session; {sess}")
-        save_dir = os.path.dirname(save_path)
-        if save_dir and not os.path.isdir(save_dir):
-            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
-        if not self._variables:
+        if self._is_empty:
             return None
-        write_bundle(checkpoint_file, self._snapshot(sess))
+        self._check_graph(sess)
+        save_dir = os.path.dirname(save_path)
+        try:
+            model_checkpoint_path = text_of(self._run(sess, "save", checkpoint_file))
+        except NotFoundError:
+            if save_dir and not os.path.isdir(save_dir):
+                raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.") from None
+            raise
         if write_state:
-            self._record(checkpoint_file)
-            _state.update_checkpoint_state(save_dir, checkpoint_file, self.last_checkpoints, latest_filename,
+            self._record(model_checkpoint_path)
+            _state.update_checkpoint_state(save_dir, model_checkpoint_path, self.last_checkpoints, latest_filename,
                                            self._save_relative_paths)
             self._delete_old(meta_graph_suffix)
-        return checkpoint_file
-
-    def _snapshot(self, sess: Any) -> dict[str, np.ndarray]:
-        """The variables' values, all read at one moment (under the session state's lock, which every
-        update takes; values are never changed in place, so the arrays stay valid after it)."""
-        self._check_graph(sess)
-        state = sess._state
-        with state.lock:
-            return {name: state.variables[var] for name, var in (self._variables or {}).items()}
+        return model_checkpoint_path
 
     def _check_graph(self, sess: Any) -> None:
         for var in (self._variables or {}).values():
@@ -168,10 +205,11 @@ class Saver:
 
     # -- restoring ---------------------------------------------------------------------------
     def restore(self, sess: Any, save_path: str | os.PathLike | None) -> None:
-        """Set the variables in ``sess`` to the values saved at ``save_path``. All or nothing: if any
-        variable is missing from the checkpoint or does not fit, or the files are corrupt, an error
-        names it and no variable changes."""
-        if not self._variables:
+        """Run the restore ops: set the variables in ``sess`` to the values saved at ``save_path``. All or
+        nothing: if any variable is missing from the checkpoint or does not fit, or the files are corrupt,
+        an error names it and no variable changes (RestoreV2 reads and checks every tensor before the
+        Assigns run)."""
+        if self._is_empty:
             return
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
@@ -179,12 +217,14 @@ class Saver:
         if not _state.checkpoint_exists(prefix):
             raise ValueError("The passed save_path is not a valid checkpoint: " + prefix)
         self._check_graph(sess)
-        reader = BundleReader(prefix)
-        values = [(var, _read_for(reader, name, var)) for name, var in self._variables.items()]
-        state = sess._state
-        with state.lock:  # one update, as other threads see it
-            for var, value in values:
-                state.write(var, value)
+        try:
+            self._run(sess, "restore", prefix)
+        except NotFoundError as err:
+            raise NotFoundError(err.node, _MISMATCH.format("a Variable name or other graph key that is missing")
+                                + err.message) from None
+        except InvalidArgumentError as err:
+            raise InvalidArgumentError(err.node, _MISMATCH.format("a mismatch between the current graph and the "
+                                                                  "graph") + err.message) from None
 
     # -- the list of recent checkpoints ------------------------------------------------------
     @property
@@ -207,39 +247,9 @@ class Saver:
     def export_meta_graph(self, *args: Any, **kwargs: Any) -> None:
         export_meta_graph()
 
-    def as_saver_def(self) -> None:
-        raise NotImplementedError("Saver.as_saver_def: TensorSlow has no SaverDef protobuf")
-
-
-def _read_for(reader: BundleReader, key: str, var: Variable) -> np.ndarray:
-    """Checkpoint value ``key`` for ``var``, checked against its dtype and shape."""
-    try:
-        reader.entry(key)
-    except NotFoundError as e:
-        raise NotFoundError(var, _MISMATCH.format("a Variable name or other graph key that is missing") + e.message
-                            + f" {reader.prefix} (wanted for variable {var.op_name!r})") from None
-    saved_dtype = reader.dtype_name(key)
-    if var.dtype is not None and saved_dtype != var.dtype.name:
-        raise InvalidArgumentError(var, _MISMATCH.format("a mismatch between the current graph and the graph")
-                                   + f"tensor_name = {key}; expected dtype {_tf_name(var.dtype.name)} does not equal "
-                                     f"original dtype {_tf_name(saved_dtype)} (variable {var.op_name!r}, "
-                                     f"checkpoint {reader.prefix})")
-    value = reader.read(key)
-    if not var.shape.is_compatible_with(value.shape):
-        raise InvalidArgumentError(var, _MISMATCH.format("a mismatch between the current graph and the graph")
-                                   + f"Assign requires shapes of both tensors to match. lhs shape= "
-                                     f"{_dims(var.shape.as_list())} rhs shape= {_dims(value.shape)} (variable "
-                                     f"{var.op_name!r}, checkpoint key {key!r} in {reader.prefix})")
-    return value
-
-
-def _tf_name(dtype_name: str) -> str:
-    from ..checkpoint.proto import DTYPES
-    return DTYPES[dtype_name][1] if dtype_name in DTYPES else dtype_name
-
-
-def _dims(shape: Any) -> str:
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+    def as_saver_def(self) -> SaverDef | None:
+        """The :class:`SaverDef`: the names of the ops ``save`` and ``restore`` run."""
+        return self.saver_def
 
 
 def import_meta_graph(meta_graph_or_file: Any = None, *args: Any, **kwargs: Any) -> None:

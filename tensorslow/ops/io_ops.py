@@ -1,0 +1,156 @@
+"""Checkpoint ops: ``SaveV2`` writes tensors to a checkpoint, ``RestoreV2`` reads them back.
+
+These are the kernels of ``tf.train.Saver``'s graph (:mod:`tensorslow.train.saver_builder`). As in
+TensorFlow, a checkpoint is written and read by running ops of the graph:
+
+* ``SaveV2(prefix, tensor_names, shape_and_slices, *tensors)`` writes ``tensors`` under
+  ``tensor_names`` as the V2 checkpoint ``prefix`` (``<prefix>.index`` + ``<prefix>.data-00000-of-00001``,
+  :mod:`tensorslow.checkpoint.bundle`, written atomically). It has no output.
+* ``RestoreV2(prefix, tensor_names, shape_and_slices)`` reads the tensors named ``tensor_names``
+  from the checkpoint ``prefix``, one output per tensor (``save/RestoreV2:0``, ``:1``...), each of
+  the dtype in its ``dtypes`` attribute; ``Assign`` ops of the graph then put them into variables.
+
+``prefix``, ``tensor_names`` and ``shape_and_slices`` are string tensors (scalars and vectors of
+``bytes``, TF's string values). Only whole tensors are saved and restored (every slice spec is
+``""``): partitioned variables' slices are not supported.
+
+These ops are not numeric: they move bytes between files and variables, so they have no gradient
+and no entry in the gradient registry, hence none in the op catalog's finite-difference and
+TensorFlow comparisons (``tensorslow_parity/ops/catalog``). ``tests/test_saver.py`` and
+``tests/test_graph_parity_saver.py`` check them against TensorFlow's own checkpoints and graphs.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..backend import to_host
+from ..checkpoint.bundle import BundleReader, write_bundle
+from ..dtypes import DType
+from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
+from ..graph import NoValueOp, Tensor, get_default_graph
+from ..summary.ops import string, string_constant
+from .op_outputs import MultiOutputOp, OutputValues, add_outputs
+
+__all__ = ["string", "string_constant", "save_v2", "restore_v2", "SaveV2", "RestoreV2", "text_of", "texts_of"]
+
+
+def text_of(value: Any) -> str:
+    """A scalar string value (``bytes``, ``str`` or a 0-d object array of one) as ``str``."""
+    if isinstance(value, np.ndarray):
+        value = value[()] if value.ndim == 0 else value
+    if isinstance(value, bytes):
+        return os.fsdecode(value)  # TF's strings are bytes; paths decode as the file system encodes them
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a scalar string, got {value!r}")
+
+
+def texts_of(values: Any) -> list[str]:
+    """A vector of string values as a list of ``str``."""
+    return [text_of(v) for v in np.asarray(values, dtype=object).reshape(-1)]
+
+
+class SaveV2(NoValueOp):
+    """``SaveV2``: write the tensor inputs as the V2 checkpoint named by the ``prefix`` input."""
+
+    def compute(self, prefix, tensor_names, shape_and_slices, *tensors):  # type: ignore[override]
+        path, names, slices = text_of(prefix), texts_of(tensor_names), texts_of(shape_and_slices)
+        if not len(names) == len(slices) == len(tensors):
+            raise InvalidArgumentError(self, f"SaveV2 {self.op_name!r}: {len(names)} tensor_names, {len(slices)} "
+                                             f"shape_and_slices and {len(tensors)} tensors: they must be as many")
+        _no_slices(self, names, slices)
+        if len(set(names)) != len(names):
+            raise InvalidArgumentError(self, f"SaveV2 {self.op_name!r}: a tensor name is given twice in {names}")
+        try:
+            write_bundle(path, {name: to_host(value) for name, value in zip(names, tensors)})
+        except FileNotFoundError:  # TF's NotFoundError, which Saver.save turns into "Parent directory ..."
+            raise NotFoundError(self, f"{os.path.dirname(path) or '.'}; No such file or directory (while "
+                                      f"writing the checkpoint {path} in {self.op_name!r})") from None
+
+
+class RestoreV2(MultiOutputOp):
+    """``RestoreV2``: read the tensors ``tensor_names`` from the checkpoint ``prefix``, one output each.
+
+    Every tensor is read (and its checksum, dtype and shape checked) before the op gives any output,
+    so an error leaves whatever the outputs were to be assigned to unchanged. ``targets`` (TensorSlow's
+    own attribute, set by the Saver) names the variable each output is for, and its shape, so that a
+    checkpoint tensor of another shape is refused here, naming the variable, rather than half-way
+    through the ``Assign`` ops that follow.
+    """
+
+    def compute(self, prefix, tensor_names, shape_and_slices):  # type: ignore[override]
+        path, names, slices = text_of(prefix), texts_of(tensor_names), texts_of(shape_and_slices)
+        dtypes, targets = self.attrs["dtypes"], self.attrs.get("targets") or [None] * len(names)
+        if not len(names) == len(slices) == len(dtypes):
+            raise InvalidArgumentError(self, f"RestoreV2 {self.op_name!r}: {len(names)} tensor_names and "
+                                             f"{len(slices)} shape_and_slices for {len(dtypes)} dtypes")
+        _no_slices(self, names, slices)
+        reader = BundleReader(path)
+        return OutputValues(self._read(reader, name, dtype, target)
+                            for name, dtype, target in zip(names, dtypes, targets))
+
+    def _read(self, reader: BundleReader, key: str, dtype: DType, target: Any) -> np.ndarray:
+        """Checkpoint tensor ``key``, checked against ``dtype`` and the target's (variable name, shape)."""
+        wanted = f" (wanted for variable {target[0]!r})" if target is not None else ""
+        try:
+            reader.entry(key)
+        except NotFoundError as e:
+            raise NotFoundError(self, f"{e.message} {reader.prefix}{wanted}") from None
+        saved_dtype = reader.dtype_name(key)
+        if saved_dtype != dtype.name:
+            raise InvalidArgumentError(self, f"tensor_name = {key}; expected dtype {_tf_name(dtype.name)} does not "
+                                             f"equal original dtype {_tf_name(saved_dtype)}"
+                                             + (f" (variable {target[0]!r}, " if target else " (")
+                                             + f"checkpoint {reader.prefix})")
+        value = reader.read(key)
+        if target is not None and not target[1].is_compatible_with(value.shape):
+            raise InvalidArgumentError(self, f"Assign requires shapes of both tensors to match. lhs shape= "
+                                             f"{_dims(target[1].as_list())} rhs shape= {_dims(value.shape)} "
+                                             f"(variable {target[0]!r}, checkpoint key {key!r} in {reader.prefix})")
+        return value
+
+
+def _no_slices(node: Tensor, names: list[str], slices: list[str]) -> None:
+    for name, spec in zip(names, slices):
+        if spec:
+            raise UnimplementedError(node, f"{node.type} {node.op_name!r}: tensor {name!r} has the slice spec "
+                                           f"{spec!r}; TensorSlow saves and restores whole tensors only")
+
+
+def _tf_name(dtype_name: str) -> str:
+    """TF's name of a dtype in its messages (``float``, ``double``)."""
+    from ..checkpoint.proto import DTYPES
+    return DTYPES[dtype_name][1] if dtype_name in DTYPES else dtype_name
+
+
+def _dims(shape: Any) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def save_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Sequence[str],
+            tensors: Sequence[Tensor], name: str | None = None) -> Tensor:
+    """The ``SaveV2`` op, as TF builds it: in its own name scope, the two string lists as Consts
+    ``tensor_names`` and ``shape_and_slices``, then the op, named as the scope."""
+    graph = get_default_graph()
+    with graph.name_scope(name or "SaveV2") as scope:
+        names = string_constant(list(tensor_names), name="tensor_names")
+        slices = string_constant(list(shape_and_slices), name="shape_and_slices")
+    return SaveV2("SaveV2", (prefix, names, slices, *tensors), attrs={"dtypes": [t.dtype for t in tensors]},
+                  name=scope, graph=graph, stateful=False)
+
+
+def restore_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Sequence[str],
+               dtypes: Sequence[DType], name: str | None = None, targets: Sequence[Any] | None = None) -> list[Tensor]:
+    """The ``RestoreV2`` op, built as TF builds it (see :func:`save_v2`); returns its outputs, one per
+    tensor, of unknown shape. ``targets``: (variable name, TensorShape) per tensor, checked on restore."""
+    graph = get_default_graph()
+    with graph.name_scope(name or "RestoreV2") as scope:
+        names = string_constant(list(tensor_names), name="tensor_names")
+        slices = string_constant(list(shape_and_slices), name="shape_and_slices")
+    attrs = {"dtypes": list(dtypes), "targets": list(targets) if targets is not None else None}
+    op = RestoreV2("RestoreV2", (prefix, names, slices), attrs=attrs, name=scope, graph=graph)
+    return add_outputs(op, [(dtype, None) for dtype in dtypes])

@@ -1,0 +1,118 @@
+"""The ops a ``tf.train.Saver`` adds to the graph, built as TF1's ``BulkSaverBuilder`` builds them.
+
+A Saver does its work by running ops of the graph, as TensorFlow's does. For variables ``W`` and ``b``
+(checkpoint keys sorted), the first Saver of a graph builds, in its name scope ``save`` (``save_1``
+for a second one, or the ``name`` given)::
+
+    save/filename/input               Const                   the default prefix, b"model"
+    save/filename                     PlaceholderWithDefault  ... which a run may feed
+    save/Const                        PlaceholderWithDefault  the prefix: what Saver.save/restore feed
+    save/SaveV2/tensor_names          Const                   [b"W", b"b"]
+    save/SaveV2/shape_and_slices      Const                   [b"", b""] (whole tensors)
+    save/SaveV2                       SaveV2                  writes W and b as the checkpoint <prefix>
+    save/control_dependency           Identity                the prefix, after SaveV2 ran: Saver.save's fetch
+    save/RestoreV2/tensor_names       Const
+    save/RestoreV2/shape_and_slices   Const
+    save/RestoreV2                    RestoreV2               reads both tensors: outputs :0 and :1
+    save/Assign, save/Assign_1        Assign                  W = RestoreV2:0, b = RestoreV2:1
+    save/restore_all                  NoOp                    runs the Assigns: Saver.restore's op
+
+``Saver.save(sess, path)`` runs ``save/control_dependency`` with ``save/Const`` fed ``path``;
+``Saver.restore(sess, path)`` runs ``save/restore_all`` fed the same way. Both are built even for a
+Saver only used to save, as in TensorFlow. The names of these three are the :class:`SaverDef`.
+
+TF builds another graph for ``sharded=True`` (a temporary prefix per device, then a merge step);
+TensorSlow, on one device, builds the graph above for it too, which writes the same files.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..graph import Tensor, control_dependencies
+from ..ops.io_ops import restore_v2, save_v2, string, string_constant
+from ..variables import Variable, assign, group, placeholder_with_default
+
+
+@dataclass
+class SaverDef:
+    """What a Saver runs, by name (``tf.train.SaverDef``; ``Saver.saver_def``).
+
+    ``filename_tensor_name``: the string tensor fed the checkpoint prefix (``save/Const:0``);
+    ``save_tensor_name``: the tensor whose run saves and returns the prefix (``save/control_dependency:0``);
+    ``restore_op_name``: the op whose run restores (``save/restore_all``). ``version`` is the checkpoint
+    format; the class attributes ``LEGACY``, ``V1`` and ``V2`` name its values (TensorSlow writes V2).
+    """
+
+    filename_tensor_name: str = ""
+    save_tensor_name: str = ""
+    restore_op_name: str = ""
+    max_to_keep: int = 0
+    sharded: bool = False
+    keep_checkpoint_every_n_hours: float = 0.0
+    version: int = 0
+
+    LEGACY, V1, V2 = 0, 1, 2
+
+    def __str__(self) -> str:
+        """The fields that differ from their defaults, in protobuf's text format (as ``print(saver_def)``)."""
+        lines = []
+        for field, default in (("filename_tensor_name", ""), ("save_tensor_name", ""), ("restore_op_name", ""),
+                               ("max_to_keep", 0), ("sharded", False), ("keep_checkpoint_every_n_hours", 0.0),
+                               ("version", 0)):
+            value = getattr(self, field)
+            if value == default:
+                continue
+            if isinstance(value, str):
+                text = f'"{value}"'
+            elif field == "version":
+                text = ("LEGACY", "V1", "V2")[value]
+            elif isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = f"{value:g}"
+            lines.append(f"{field}: {text}\n")
+        return "".join(lines)
+
+
+def _pass_through(value: Any) -> Any:
+    """y = x (a PlaceholderWithDefault not fed, an Identity)"""
+    return value
+
+
+def build_saver_ops(variables: Mapping[str, Variable], name: str | None, filename: str | None,
+                    max_to_keep: int | None, keep_checkpoint_every_n_hours: float, sharded: bool) -> SaverDef:
+    """Add the save and restore ops for ``variables`` (checkpoint key -> Variable, in key order) to their
+    graph, in the name scope ``name`` (default ``save``, made unique); return their :class:`SaverDef`."""
+    graph = next(iter(variables.values())).graph
+    with graph.as_default(), graph.name_scope(name or "save"):
+        with graph.name_scope("filename") as scope:  # as tf.placeholder_with_default("model", shape=())
+            default = string_constant(filename or "model", name="input")
+        prefix = Tensor("PlaceholderWithDefault", (default,), compute=_pass_through, dtype=string, shape=(),
+                        name=scope, graph=graph)
+        prefix = placeholder_with_default(prefix, shape=(), name="Const")  # the name TF keeps for compatibility
+        save_tensor = _add_save_ops(prefix, variables)
+        restore_op = _add_restore_ops(prefix, variables)
+    return SaverDef(filename_tensor_name=prefix.name, save_tensor_name=save_tensor.name,
+                    restore_op_name=restore_op.op_name, max_to_keep=max_to_keep or 0, sharded=sharded,
+                    keep_checkpoint_every_n_hours=keep_checkpoint_every_n_hours, version=SaverDef.V2)
+
+
+def _add_save_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> Tensor:
+    """SaveV2 of every variable, then the prefix again as an Identity that runs after it (TF's
+    ``control_flow_ops.with_dependencies``): fetching it saves and gives back the prefix."""
+    save = save_v2(prefix, list(variables), [""] * len(variables), list(variables.values()))
+    graph = prefix.graph
+    with graph.name_scope("control_dependency") as scope, control_dependencies([save]):
+        return Tensor("Identity", (prefix,), compute=_pass_through, dtype=string, shape=(), name=scope, graph=graph)
+
+
+def _add_restore_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> Tensor:
+    """One RestoreV2 reading every variable's tensor, an Assign per variable, and the NoOp
+    ``restore_all`` that runs them all."""
+    dtypes = [v.dtype for v in variables.values() if v.dtype is not None]  # (a Variable always has a dtype)
+    restored = restore_v2(prefix, list(variables), [""] * len(variables), dtypes,
+                          targets=[(v.op_name, v.shape) for v in variables.values()])
+    assigns = [assign(var, value) for var, value in zip(variables.values(), restored)]
+    return group(*assigns, name="restore_all")
