@@ -7,7 +7,7 @@ import pytest
 
 from tensorslow import errors
 from tensorslow.checkpoint import proto, state, table
-from tensorslow.checkpoint.bundle import BundleReader, write_bundle
+from tensorslow.checkpoint.bundle import BundleReader, merge_bundles, write_bundle
 from tensorslow.checkpoint.crc32c import crc32c, mask, unmask
 
 
@@ -142,6 +142,42 @@ def test_tensorflow_reads_tensorslow_bundles_and_back(tensorflow, tmp_path):
         for got in (tf_reader.get_tensor(name), ts_reader.read(name)):
             assert np.asarray(got).dtype == np.asarray(value).dtype and np.shape(got) == np.shape(value), name
             np.testing.assert_array_equal(got, value)
+
+
+# -- merging the shards of a sharded save ------------------------------------------------------
+
+def test_merged_shards_are_one_checkpoint_tensorflow_reads(tensorflow, tmp_path):
+    """Two devices' checkpoints merged (MergeV2Checkpoints): data files renamed to shards 0 and 1 of 2,
+    one index; TensorFlow reads every tensor of it, and TensorFlow's own merge gives the same index."""
+    parts = {"part-0": {"b": np.arange(6, dtype=np.int32).reshape(2, 3), "z": np.float64(2.5)},
+             "part-1": {"a": np.ones(4, np.float32), "c": np.array([True, False])}}
+    for where in ("ts", "tf"):
+        os.makedirs(tmp_path / where / "tmp")
+        for part, values in parts.items():
+            write_bundle(str(tmp_path / where / "tmp" / part), values)
+    merge_bundles([str(tmp_path / "ts" / "tmp" / p) for p in parts], str(tmp_path / "ts" / "m"))
+    tensorflow.raw_ops.MergeV2Checkpoints(checkpoint_prefixes=[str(tmp_path / "tf" / "tmp" / p) for p in parts],
+                                          destination_prefix=str(tmp_path / "tf" / "m"), delete_old_dirs=True)
+    for where in ("ts", "tf"):
+        assert sorted(os.listdir(tmp_path / where)) == ["m.data-00000-of-00002", "m.data-00001-of-00002", "m.index"]
+    assert open(tmp_path / "ts" / "m.index", "rb").read() == open(tmp_path / "tf" / "m.index", "rb").read()
+    reader = tensorflow.train.load_checkpoint(str(tmp_path / "ts" / "m"))
+    ours = BundleReader(str(tmp_path / "ts" / "m"))
+    for values in parts.values():
+        for name, value in values.items():
+            np.testing.assert_array_equal(reader.get_tensor(name), value)
+            np.testing.assert_array_equal(ours.read(name), value)
+
+
+def test_merging_refuses_a_key_twice_and_moves_nothing(tmp_path):
+    for part in ("p0", "p1"):
+        write_bundle(str(tmp_path / part), {"same": np.zeros(2, np.float32)})
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(errors.InvalidArgumentError, match="Duplicate tensor key 'same'"):
+        merge_bundles([str(tmp_path / "p0"), str(tmp_path / "p1")], str(tmp_path / "m"))
+    assert sorted(os.listdir(tmp_path)) == before
+    with pytest.raises(errors.NotFoundError, match="Failed to find any matching files for .*nope"):
+        merge_bundles([str(tmp_path / "nope")], str(tmp_path / "m"))
 
 
 # -- damaged files -----------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def test_failing_kernels_name_their_op_and_change_nothing(tmp_path):
             assert info.value.node.op_name == "save/RestoreV2"
             assert "'other'" in str(info.value)  # the variable it was wanted for
             np.testing.assert_array_equal(sess.run(w), np.ones((2, 3)))  # "w" was read, not assigned
-            feed = {saver.saver_def.filename_tensor_name: _fed(tmp_path / "nope" / "m")}
+            feed = {saver.saver_def.filename_tensor_name: _fed(tmp_path / "nope" / "deeper" / "m")}
             with pytest.raises(ts.errors.NotFoundError, match="No such file or directory") as info:
                 sess.run(saver.saver_def.save_tensor_name, feed)
             assert info.value.node.op_name == "save/SaveV2"
@@ -195,3 +195,54 @@ def test_io_ops_refuse_slices_and_mismatched_lists(tmp_path):
         with pytest.raises(ts.errors.InvalidArgumentError, match="2 tensor_names, 2 shape_and_slices and 1 tensors"):
             sess.run(short)
     assert os.listdir(tmp_path) == []
+
+
+# -- sharded=True, and the directory a save makes ---------------------------------------------------
+
+def sharded_savers(tf):
+    _model(tf)
+    tf.train.Saver(sharded=True)
+    tf.train.Saver(tf.global_variables()[:2], sharded=True, name="two")
+
+
+def test_sharded_saver_graph_is_tensorflows():
+    assert graph_differences(sharded_savers) == []
+
+
+def _save_everywhere(lib, root):
+    """Save with a plain and a sharded Saver into existing, one-level missing and two-level missing
+    directories; return what each save gave (its path relative to ``root``, or its error) and the files."""
+    _variables(lib)
+    plain, sharded = lib.train.Saver(), lib.train.Saver(sharded=True)
+    results = []
+    with lib.Session() as sess:
+        sess.run(lib.global_variables_initializer())
+        for saver, where in ((plain, "p"), (plain, "new/p"), (plain, "a/b/p"), (sharded, "s"), (sharded, "new2/s")):
+            try:
+                results.append(os.path.relpath(saver.save(sess, os.path.join(root, where), global_step=1,
+                                                          write_meta_graph=False), root))
+            except ValueError as e:
+                results.append(str(e).replace(root, "<root>"))
+    files = sorted(os.path.relpath(os.path.join(d, f), root) for d, _, names in os.walk(root) for f in names)
+    return results, files
+
+
+def test_saves_make_directories_and_shards_as_tensorflow(tf1, tmp_path):
+    for where in ("tf", "ts"):
+        os.makedirs(tmp_path / where)
+    theirs = _save_everywhere(tf1, str(tmp_path / "tf"))
+    with ts.Graph().as_default():
+        ours = _save_everywhere(ts, str(tmp_path / "ts"))
+    assert ours == theirs
+    assert "new/p-1.index" in ours[1] and "s-1.data-00000-of-00001" in ours[1]
+    assert not any("_temp" in f for f in ours[1])  # the shard's temporary directory is gone
+    for suffix in (".index", ".data-00000-of-00001"):  # the merged checkpoint: TF's bytes
+        assert open(tmp_path / "ts" / f"s-1{suffix}", "rb").read() == open(tmp_path / "tf" / f"s-1{suffix}",
+                                                                           "rb").read()
+    with ts.Graph().as_default():
+        w, step = _variables(ts)
+        with ts.Session() as sess:
+            sess.run([w.assign(np.zeros((2, 3), np.float32)), step.assign(0)])
+            ts.train.Saver(sharded=True).restore(sess, str(tmp_path / "tf" / "s-1"))
+            assert sess.run(step) == 7
+            np.testing.assert_array_equal(sess.run(w), np.arange(6).reshape(2, 3))

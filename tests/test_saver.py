@@ -263,8 +263,8 @@ def test_save_failures(tmp_path):
     var = ts.Variable(1.0, name="v")
     with ts.Session() as sess:
         saver = ts.train.Saver()
-        with pytest.raises(ValueError, match="Parent directory of .*nope/m doesn't exist, can't save."):
-            saver.save(sess, str(tmp_path / "nope" / "m"))
+        with pytest.raises(ValueError, match="Parent directory of .*nope/deeper/m doesn't exist, can't save."):
+            saver.save(sess, str(tmp_path / "nope" / "deeper" / "m"))  # (one missing level is made: see below)
         with pytest.raises(ValueError, match="'latest_filename' must not contain path components"):
             saver.save(sess, str(tmp_path / "m"), latest_filename="a/b")
         with pytest.raises(ValueError, match="'latest_filename' collides with 'save_path'"):

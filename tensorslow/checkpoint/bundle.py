@@ -7,20 +7,23 @@ order written (``tf.train.Saver`` writes them in key order), with no padding or 
 ``dense/kernel``) is a ``BundleEntryProto`` (:mod:`.proto`) giving the tensor's dtype, shape,
 the byte range in the data file and the masked CRC32C of those bytes.
 
+A sharded save writes one bundle per device and then merges them (:func:`merge_bundles`).
+
 Writing is atomic: both files are written to temporary names in the checkpoint's directory,
 flushed to disk, then renamed into place, the index last (the index is what makes a checkpoint
 exist), so a failure leaves either the previous checkpoint or none, never a half-written one.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import DataLossError, NotFoundError, OutOfRangeError
+from ..errors import DataLossError, InvalidArgumentError, NotFoundError, OutOfRangeError
 from . import proto
 from .crc32c import crc32c, mask, unmask
 from .table import build_table, read_table
@@ -68,11 +71,61 @@ def write_bundle(prefix: str, tensors: Mapping[str, np.ndarray]) -> None:
         os.replace(data_tmp, data_path(prefix))
         os.replace(index_tmp, prefix + ".index")
     except BaseException:
-        for path in (data_tmp, index_tmp):
-            if os.path.exists(path):
-                os.remove(path)
+        _remove_if_there(data_tmp, index_tmp)
         raise
     _sync_directory(directory)
+
+
+def merge_bundles(sources: Sequence[str], destination: str, delete_old_dirs: bool = True) -> None:
+    """Join the checkpoints ``sources`` (one per device of a sharded save) into one, ``destination``
+    (TF's ``MergeV2Checkpoints``): their data files are renamed to ``destination``'s shards
+    (``.data-00000-of-0000N``...), one index lists every tensor with its new shard number, and the
+    sources' index files are removed; with ``delete_old_dirs``, so are their directories, if empty.
+
+    The data files move first and the index is written last, atomically (it is what makes the
+    checkpoint exist). A tensor name found in two sources is refused before anything moves.
+    """
+    readers = [BundleReader(prefix) for prefix in sources]
+    total = sum(reader.header.num_shards for reader in readers)
+    items, moves, first = [(b"", proto.BundleHeader(num_shards=total).encode())], [], 0
+    seen: dict[str, str] = {}
+    for reader in readers:
+        for name in reader.keys():
+            if name in seen:
+                raise InvalidArgumentError(None, f"Duplicate tensor key {name!r} in the checkpoints {seen[name]} "
+                                                 f"and {reader.prefix} being merged into {destination}")
+            seen[name] = reader.prefix
+            entry = dataclasses.replace(reader.entry(name), shard_id=reader.entry(name).shard_id + first)
+            items.append((name.encode("utf-8", "surrogateescape"), entry.encode()))
+        moves += [(reader._data_file(k), f"{destination}.data-{first + k:05d}-of-{total:05d}")
+                  for k in range(reader.header.num_shards)]
+        first += reader.header.num_shards
+    for source, target in moves:
+        os.replace(source, target)
+    index_tmp = f"{destination}.index.tempstate{uuid.uuid4().hex}"
+    try:
+        with open(index_tmp, "wb") as f:
+            f.write(build_table(sorted(items)))
+            _sync(f)
+        os.replace(index_tmp, destination + ".index")
+    except BaseException:
+        _remove_if_there(index_tmp)
+        raise
+    _sync_directory(os.path.dirname(destination) or ".")
+    for prefix in sources:
+        _remove_if_there(prefix + ".index")
+    if delete_old_dirs:
+        for directory in dict.fromkeys(os.path.dirname(prefix) for prefix in sources):
+            try:
+                os.rmdir(directory)  # only if empty, as TF's DeleteDir
+            except OSError:
+                pass
+
+
+def _remove_if_there(*paths: str) -> None:
+    for path in paths:
+        if os.path.exists(path):
+            os.remove(path)
 
 
 def _sync(f) -> None:

@@ -6,6 +6,9 @@ TensorFlow, a checkpoint is written and read by running ops of the graph:
 * ``SaveV2(prefix, tensor_names, shape_and_slices, *tensors)`` writes ``tensors`` under
   ``tensor_names`` as the V2 checkpoint ``prefix`` (``<prefix>.index`` + ``<prefix>.data-00000-of-00001``,
   :mod:`tensorslow.checkpoint.bundle`, written atomically). It has no output.
+* ``MergeV2Checkpoints(checkpoint_prefixes, destination_prefix)`` joins the checkpoints of a sharded
+  save (one per device) into one (:func:`tensorslow.checkpoint.bundle.merge_bundles`);
+  ``ShardedFilename``, ``StringJoin`` and ``StaticRegexFullMatch`` make the shards' names.
 * ``RestoreV2(prefix, tensor_names, shape_and_slices)`` reads the tensors named ``tensor_names``
   from the checkpoint ``prefix``, one output per tensor (``save/RestoreV2:0``, ``:1``...), each of
   the dtype in its ``dtypes`` attribute; ``Assign`` ops of the graph then put them into variables.
@@ -22,20 +25,24 @@ TensorFlow comparisons (``tensorslow_parity/ops/catalog``). ``tests/test_saver.p
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..backend import to_host
-from ..checkpoint.bundle import BundleReader, write_bundle
-from ..dtypes import DType
+from ..checkpoint.bundle import BundleReader, merge_bundles, write_bundle
+from ..dtypes import DType, int32
+from ..dtypes import bool as _bool
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
-from ..graph import NoValueOp, Tensor, get_default_graph
+from ..graph import NoValueOp, Tensor, constant_node, get_default_graph
 from ..summary.ops import string, string_constant
+from .core import pack
 from .op_outputs import MultiOutputOp, OutputValues, add_outputs
 
-__all__ = ["string", "string_constant", "save_v2", "restore_v2", "SaveV2", "RestoreV2", "text_of", "texts_of"]
+__all__ = ["string", "string_constant", "save_v2", "restore_v2", "merge_v2_checkpoints", "sharded_filename",
+           "string_join", "static_regex_full_match", "SaveV2", "RestoreV2", "text_of", "texts_of"]
 
 
 def text_of(value: Any) -> str:
@@ -66,10 +73,21 @@ class SaveV2(NoValueOp):
         if len(set(names)) != len(names):
             raise InvalidArgumentError(self, f"SaveV2 {self.op_name!r}: a tensor name is given twice in {names}")
         try:
+            _make_directory(os.path.dirname(path))
             write_bundle(path, {name: to_host(value) for name, value in zip(names, tensors)})
         except FileNotFoundError:  # TF's NotFoundError, which Saver.save turns into "Parent directory ..."
             raise NotFoundError(self, f"{os.path.dirname(path) or '.'}; No such file or directory (while "
                                       f"writing the checkpoint {path} in {self.op_name!r})") from None
+
+
+def _make_directory(directory: str) -> None:
+    """Create the checkpoint's directory if its parent exists, as TF's bundle writer does (one level:
+    ``run/model`` makes ``run``; a missing ``a/b`` is an error)."""
+    if directory and not os.path.isdir(directory):
+        try:
+            os.mkdir(directory)
+        except FileExistsError:
+            pass
 
 
 class RestoreV2(MultiOutputOp):
@@ -154,3 +172,63 @@ def restore_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Se
     attrs = {"dtypes": list(dtypes), "targets": list(targets) if targets is not None else None}
     op = RestoreV2("RestoreV2", (prefix, names, slices), attrs=attrs, name=scope, graph=graph)
     return add_outputs(op, [(dtype, None) for dtype in dtypes])
+
+
+# -- the string ops of a sharded save -----------------------------------------------------------------
+
+def static_regex_full_match(value: Tensor, pattern: str, name: str | None = None) -> Tensor:
+    """``StaticRegexFullMatch``: whether the whole string ``value`` matches ``pattern`` (a bool scalar)."""
+    regex = re.compile(pattern)
+
+    def compute(text):
+        """y = (text matches pattern, from its start to its end)"""
+        return np.bool_(regex.fullmatch(text_of(text)) is not None)
+    return Tensor("StaticRegexFullMatch", (value,), compute=compute, attrs={"pattern": pattern}, dtype=_bool,
+                  shape=value.shape, name=name or "StaticRegexFullMatch")
+
+
+def string_join(inputs: Sequence[Tensor], separator: str = "", name: str | None = None) -> Tensor:
+    """``StringJoin``: the scalar strings ``inputs`` joined, ``separator`` between them."""
+    def compute(*texts):
+        """y = texts[0] + separator + texts[1] + ..."""
+        return os.fsencode(separator.join(text_of(t) for t in texts))
+    return Tensor("StringJoin", tuple(inputs), compute=compute, attrs={"separator": separator, "N": len(inputs)},
+                  dtype=string, shape=(), name=name or "StringJoin")
+
+
+def sharded_filename(basename: Tensor, shard: int, num_shards: Tensor, name: str | None = None) -> Tensor:
+    """``ShardedFilename``: ``<basename>-<shard, 5 digits>-of-<num_shards, 5 digits>``; the shard number
+    becomes a Const ``shard`` in the op's name scope, as TF converts it."""
+    graph = get_default_graph()
+    with graph.name_scope(name or "ShardedFilename") as scope:
+        shard_node = constant_node(shard, dtype=int32, name="shard")
+
+    def compute(base, k, n):
+        """y = f"{base}-{k:05d}-of-{n:05d}" """
+        return os.fsencode(f"{text_of(base)}-{int(k):05d}-of-{int(n):05d}")
+    return Tensor("ShardedFilename", (basename, shard_node, num_shards), compute=compute, dtype=string, shape=(),
+                  name=scope, graph=graph)
+
+
+class MergeV2Checkpoints(NoValueOp):
+    """``MergeV2Checkpoints``: merge the checkpoints ``checkpoint_prefixes`` into ``destination_prefix``."""
+
+    def compute(self, checkpoint_prefixes, destination_prefix):  # type: ignore[override]
+        destination = text_of(destination_prefix)
+        try:
+            merge_bundles(texts_of(checkpoint_prefixes), destination, self.attrs["delete_old_dirs"])
+        except FileNotFoundError as e:
+            raise NotFoundError(self, f"{e.filename}; No such file or directory (while merging into the checkpoint "
+                                      f"{destination} in {self.op_name!r})") from None
+
+
+def merge_v2_checkpoints(checkpoint_prefixes: Sequence[Tensor], destination_prefix: Tensor,
+                         delete_old_dirs: bool = True, name: str | None = None) -> Tensor:
+    """The ``MergeV2Checkpoints`` op, its list of prefixes packed into ``checkpoint_prefixes`` in its name
+    scope (as TF converts a list of tensors)."""
+    graph = get_default_graph()
+    with graph.name_scope(name or "MergeV2Checkpoints") as scope:
+        prefixes = pack(list(checkpoint_prefixes), name="checkpoint_prefixes")
+    return MergeV2Checkpoints("MergeV2Checkpoints", (prefixes, destination_prefix),
+                              attrs={"delete_old_dirs": delete_old_dirs, "allow_missing_files": False},
+                              name=scope, graph=graph)

@@ -21,17 +21,39 @@ for a second one, or the ``name`` given)::
 ``Saver.restore(sess, path)`` runs ``save/restore_all`` fed the same way. Both are built even for a
 Saver only used to save, as in TensorFlow. The names of these three are the :class:`SaverDef`.
 
-TF builds another graph for ``sharded=True`` (a temporary prefix per device, then a merge step);
-TensorSlow, on one device, builds the graph above for it too, which writes the same files.
+With ``sharded=True`` TF saves each device's variables to a temporary checkpoint
+``<prefix>_temp/part-0000k-of-0000n`` and merges them into ``<prefix>`` (``MergeV2Checkpoints``), and
+restores each device's variables with its own ``RestoreV2`` (a ``restore_shard`` NoOp per device).
+TensorSlow runs on one device: one shard, built op for op as TF builds it on one device::
+
+    save/StaticRegexFullMatch, save/Const_1, save/Const_2, save/Select    "_temp/part" (".part" on s3://)
+    save/StringJoin                      <prefix>_temp/part
+    save/num_shards, save/ShardedFilename/shard, save/ShardedFilename    <prefix>_temp/part-00000-of-00001
+    save/SaveV2..., save/control_dependency                              the shard written
+    save/MergeV2Checkpoints/checkpoint_prefixes, save/MergeV2Checkpoints  merged into <prefix>
+    save/Identity                        <prefix>: Saver.save's fetch
+    save/RestoreV2..., save/Assign..., save/restore_shard, save/restore_all
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph import Tensor, control_dependencies
-from ..ops.io_ops import restore_v2, save_v2, string, string_constant
+from ..dtypes import int32
+from ..graph import Tensor, constant_node, control_dependencies
+from ..ops.indexing_ops import where
+from ..ops.io_ops import (
+    merge_v2_checkpoints,
+    restore_v2,
+    save_v2,
+    sharded_filename,
+    static_regex_full_match,
+    string,
+    string_constant,
+    string_join,
+)
 from ..variables import Variable, assign, group, placeholder_with_default
 
 
@@ -92,8 +114,12 @@ def build_saver_ops(variables: Mapping[str, Variable], name: str | None, filenam
         prefix = Tensor("PlaceholderWithDefault", (default,), compute=_pass_through, dtype=string, shape=(),
                         name=scope, graph=graph)
         prefix = placeholder_with_default(prefix, shape=(), name="Const")  # the name TF keeps for compatibility
-        save_tensor = _add_save_ops(prefix, variables)
-        restore_op = _add_restore_ops(prefix, variables)
+        if sharded:
+            save_tensor = _add_sharded_save_ops(prefix, variables)
+            restore_op = group(_add_restore_ops(prefix, variables, "restore_shard"), name="restore_all")
+        else:
+            save_tensor = _add_save_ops(prefix, variables)
+            restore_op = _add_restore_ops(prefix, variables, "restore_all")
     return SaverDef(filename_tensor_name=prefix.name, save_tensor_name=save_tensor.name,
                     restore_op_name=restore_op.op_name, max_to_keep=max_to_keep or 0, sharded=sharded,
                     keep_checkpoint_every_n_hours=keep_checkpoint_every_n_hours, version=SaverDef.V2)
@@ -108,11 +134,27 @@ def _add_save_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> Tensor:
         return Tensor("Identity", (prefix,), compute=_pass_through, dtype=string, shape=(), name=scope, graph=graph)
 
 
-def _add_restore_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> Tensor:
-    """One RestoreV2 reading every variable's tensor, an Assign per variable, and the NoOp
-    ``restore_all`` that runs them all."""
+def _add_sharded_save_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> Tensor:
+    """Save to the one device's temporary checkpoint, merge it into ``prefix``, give back ``prefix``."""
+    graph = prefix.graph
+    on_s3 = static_regex_full_match(prefix, "^s3://.*")
+    suffix = where(on_s3, string_constant(".part"), string_constant(os.path.normpath("_temp/part")))
+    temporary_prefix = string_join([prefix, suffix])
+    num_shards = constant_node(1, dtype=int32, name="num_shards", graph=graph)
+    shard_prefix = sharded_filename(temporary_prefix, 0, num_shards)
+    saved = _add_save_ops(shard_prefix, variables)
+    with control_dependencies([saved]):
+        merge = merge_v2_checkpoints([shard_prefix], prefix, delete_old_dirs=True)
+        with control_dependencies([merge]):
+            return Tensor("Identity", (prefix,), compute=_pass_through, dtype=string, shape=(), name="Identity",
+                          graph=graph)
+
+
+def _add_restore_ops(prefix: Tensor, variables: Mapping[str, Variable], name: str) -> Tensor:
+    """One RestoreV2 reading every variable's tensor, an Assign per variable, and the NoOp ``name``
+    that runs them all."""
     dtypes = [v.dtype for v in variables.values() if v.dtype is not None]  # (a Variable always has a dtype)
     restored = restore_v2(prefix, list(variables), [""] * len(variables), dtypes,
                           targets=[(v.op_name, v.shape) for v in variables.values()])
     assigns = [assign(var, value) for var, value in zip(variables.values(), restored)]
-    return group(*assigns, name="restore_all")
+    return group(*assigns, name=name)
