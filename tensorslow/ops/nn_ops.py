@@ -7,15 +7,17 @@ exponentiating, so logits of +-1000 give finite values and gradients.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..fast_kernels import max_along, sum_along
-from ..graph import Tensor, TensorLike, name_scope
+from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from . import array_ops, indexing_ops, math_ops
+from . import array_ops, indexing_ops, math_ops, slice_ops
 from .core import as_nodes, check_floating, common_dtype, int_arg, unary_op
 
 # -- activations -----------------------------------------------------------------------
@@ -172,50 +174,120 @@ def softmax_cross_entropy_with_logits_v2(labels: TensorLike, logits: TensorLike,
                                          name: str | None = None, dim: int | None = None) -> Tensor:
     """loss = -sum(labels * log_softmax(logits)) along ``axis``, one value per row.
 
-    Gradients flow into both logits and labels (use stop_gradient on labels if unwanted).
+    Gradients flow into both logits and labels (use stop_gradient on labels if unwanted). Built as
+    TensorFlow builds it (see :func:`_softmax_xent`): the fused kernel works on 2-D rows, so the inputs
+    are reshaped to ``[-1, classes]`` and the loss back to the logits' shape without ``axis``.
     """
-    return _softmax_xent(labels, logits, dim if dim is not None else axis, name, "SoftmaxCrossEntropyWithLogits")
+    with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        return _softmax_xent(labels, logits, dim if dim is not None else axis, scope)
 
 
 def softmax_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike | None = None,
                                       logits: TensorLike | None = None, dim: int = -1, name: str | None = None,
                                       axis: int | None = None) -> Tensor:
-    """TF1's version: like ``_v2`` but no gradient flows into ``labels``."""
+    """TF1's version: like ``_v2`` but no gradient flows into ``labels`` (a StopGradient
+    ``labels_stop_gradient`` in the scope ``softmax_cross_entropy_with_logits_sg``, as in TF)."""
     if _sentinel is not None or labels is None or logits is None:
         raise ValueError("softmax_cross_entropy_with_logits takes named arguments only: labels=..., logits=...")
-    (labels,) = as_nodes([labels], dtype_hint=getattr(logits, "dtype", None))
-    return _softmax_xent(array_ops.stop_gradient(labels), logits, axis if axis is not None else dim, name,
-                         "SoftmaxCrossEntropyWithLogits")
+    with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        (labels,) = as_nodes([labels], dtype_hint=getattr(logits, "dtype", None))
+        labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=axis if axis is not None else dim,
+                                                name=scope)
 
 
-def _softmax_xent(labels, logits, axis, name, op_type):
-    logits, labels = as_nodes([logits, labels])
+def _softmax_xent(labels, logits, axis, scope):
+    """TF's composite, op for op, in the name scope ``scope``: the rank and shape of the logits, both
+    inputs flattened to 2-D (:func:`_flatten_outer_dims`; a class ``axis`` other than the last one is
+    first transposed to the end), the fused kernel (named as the scope), and the loss reshaped to the
+    logits' leading dimensions. The shape nodes are real (they compute the shapes the Reshapes use);
+    a plan remembers their values between runs (``fast_kernels.remembered``), so they cost little."""
+    op_type = "SoftmaxCrossEntropyWithLogits"
+    logits, labels = as_nodes([logits, labels], names=["logits", "labels"])
     check_floating(op_type, logits, "logits")
-    dtype = common_dtype(op_type, (logits, labels))
     ax = int_arg(axis, "axis", op_type)
     if logits.shape.dims is not None and labels.shape.dims is not None \
             and not logits.shape.is_compatible_with(labels.shape):
         raise ValueError(f"{op_type}: logits {logits.name!r} has shape {logits.shape} but labels "
                          f"{labels.name!r} has shape {labels.shape}; they must match")
-    shape = TensorShape(None) if logits.shape.dims is None else TensorShape(
-        [d for i, d in enumerate(logits.shape.dims) if i != ax % len(logits.shape.dims)])
-
-    def compute(z, p):
-        """loss = sum(p * (log(sum e^s) - s)), s = z - max(z), and TensorFlow's second output,
-        backprop = softmax(z) - p = e^s / sum(e^s) - p: dloss/dz, which the gradient reuses."""
-        # TensorFlow's kernel's form: -log_softmax without a negation pass, and a row whose loss is 0
-        # gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
-        shifted = z - max_along(z, ax, keepdims=True)
-        e = xp.exp(shifted)
-        total = sum_along(e, ax, keepdims=True)
-        loss = sum_along(p * (xp.log(total) - shifted), ax)
-        e /= total  # in place: e is this kernel's own array
-        e -= p
-        return loss, e
-    node = Tensor(op_type, (logits, labels), compute=compute, attrs={"axis": ax}, dtype=dtype, shape=shape,
-                  name=name or op_type)
+    static = logits.shape
+    if static.ndims == 0:
+        raise ValueError(f"{op_type}: logits {logits.name!r} must have rank >= 1, got a scalar")
+    widen = logits.dtype == _dtypes.float16  # TF computes a float16 cross-entropy in float32
+    precise = math_ops.cast(logits, _dtypes.float32) if widen else logits
+    if labels.dtype != precise.dtype:
+        labels = math_ops.cast(labels, precise.dtype)
+    input_rank = array_ops.rank(precise)
+    if ax != -1:
+        if static.ndims is not None:
+            ax %= static.ndims
+        precise, labels = _move_axis_to_end(precise, ax, input_rank), _move_axis_to_end(labels, ax, input_rank)
+    input_shape = array_ops.shape(precise)
+    flat_logits, flat_labels = _flatten_outer_dims(precise), _flatten_outer_dims(labels)
+    node = Tensor(op_type, (flat_logits, flat_labels), compute=_softmax_xent_kernel, attrs={"axis": -1},
+                  dtype=precise.dtype, shape=flat_logits.shape[:1], name=scope)
     node.n_outputs = 2  # the loss, and the backprop for the gradient
-    return node
+    output_shape = slice_ops.slice(input_shape, [0], [math_ops.subtract(input_rank, 1)])
+    dims = None if static.dims is None else [d for i, d in enumerate(static.dims) if i != ax % len(static.dims)]
+    cost = _reshape(node, output_shape, TensorShape(dims))
+    return math_ops.cast(cost, logits.dtype) if widen else cost
+
+
+def _flatten_outer_dims(x):
+    """x reshaped to ``[-1, last dimension]``, the shape computed in the graph as TF does:
+    ``concat([[-1], slice(shape(x), [rank(x) - 1], [1])], 0)``."""
+    rank = array_ops.rank(x)
+    last = slice_ops.slice(array_ops.shape(x), [math_ops.subtract(rank, 1)], [1])
+    with name_scope(None, "concat") as scope:
+        head = constant_node([-1], dtype=_dtypes.int32, name="values_0")
+        shape = array_ops.concat([head, last], 0, name=scope)
+    dims = x.shape.dims
+    static = TensorShape(None if dims is None else [None, dims[-1]] if None in dims[:-1] or not dims
+                         else [math.prod(dims[:-1]), dims[-1]])
+    return _reshape(x, shape, static)
+
+
+def _reshape(x, shape, static):
+    """A Reshape whose shape is the graph node ``shape``; ``static``: what is known of the result's shape."""
+    # s.tolist(): NumPy's reshape takes a list of ints seven times faster than an int32 array
+    return Tensor("Reshape", (x, shape), compute=lambda v, s: v.reshape(s.tolist()), dtype=x.dtype, shape=static,
+                  name="Reshape")
+
+
+def _move_axis_to_end(x, axis, rank):
+    """x transposed so that ``axis`` comes last: perm = concat([range(axis), range(axis + 1, rank), [axis]])."""
+    parts = [_range(0, axis), _range(axis + 1, rank)]
+    with name_scope(None, "concat") as scope:
+        parts.append(constant_node([axis], dtype=_dtypes.int32, name="values_2"))
+        perm = array_ops.concat(parts, 0, name=scope)
+    dims = x.shape.dims
+    static = TensorShape(None if dims is None else [*dims[:axis], *dims[axis + 1:], dims[axis]])
+    return Tensor("Transpose", (x, perm), compute=lambda v, p: xp.transpose(v, p), attrs={"perm": None},
+                  dtype=x.dtype, shape=static, name="transpose")
+
+
+def _range(start, limit):
+    """``tf.range(start, limit)`` as TF builds it: Const inputs ``range/start``, ``range/limit`` (unless a node),
+    ``range/delta``, and the Range op."""
+    with name_scope(None, "range") as scope:
+        start_node = constant_node(start, dtype=_dtypes.int32, name="start")
+        limit_node = limit if isinstance(limit, Tensor) else constant_node(limit, dtype=_dtypes.int32, name="limit")
+        delta = constant_node(1, dtype=_dtypes.int32, name="delta")
+        return array_ops.range_(start_node, limit_node, delta, name=scope)
+
+
+def _softmax_xent_kernel(z, p):
+    """loss = sum(p * (log(sum e^s) - s)), s = z - max(z), per row of the 2-D z, and TensorFlow's second
+    output, backprop = softmax(z) - p = e^s / sum(e^s) - p: dloss/dz, which the gradient reuses."""
+    # TensorFlow's kernel's form: -log_softmax without a negation pass, and a row whose loss is 0
+    # gives +0.0 (as in TF), not the -0.0 of -sum(p * log_softmax).
+    shifted = z - max_along(z, -1, keepdims=True)
+    e = xp.exp(shifted)
+    total = sum_along(e, -1, keepdims=True)
+    loss = sum_along(p * (xp.log(total) - shifted), -1)
+    e /= total  # in place: e is this kernel's own array
+    e -= p
+    return loss, e
 
 
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")

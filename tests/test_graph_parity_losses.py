@@ -1,0 +1,113 @@
+"""Cross-entropies, tf.losses, dropout and their small companions build TF1's graph, op for op, and
+compute TF's numbers through it (the shape nodes are real: they compute the shapes the Reshapes use)."""
+import os
+
+import numpy as np
+import pytest
+
+import tensorslow as ts
+from tensorslow_parity.graph_parity import graph_differences, tensorslow_ops
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+pytest.importorskip("tensorflow")
+
+
+def dense_xent(tf):
+    """The v1 op in the scope ..._sg behind labels_stop_gradient; v2 named; literal inputs named
+    logits/labels; a fully known shape (Shape is a Const)."""
+    x = tf.placeholder(tf.float32, [None, 10], name="x")
+    y = tf.placeholder(tf.float32, [None, 10], name="y")
+    tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x)
+    tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x, name="xe")
+    tf.nn.softmax_cross_entropy_with_logits_v2(labels=np.ones((2, 3), np.float32), logits=np.zeros((2, 3), np.float32))
+
+
+def dense_xent_other_axes_and_types(tf):
+    """A class axis other than the last (Range and Transpose ops), float16 (Casts), unknown rank (Rank ops)."""
+    x = tf.placeholder(tf.float32, [4, 10, 3], name="x")
+    tf.nn.softmax_cross_entropy_with_logits_v2(labels=x, logits=x, axis=1, name="xa")
+    h = tf.placeholder(tf.float16, [None, 3], name="h")
+    tf.nn.softmax_cross_entropy_with_logits_v2(labels=h, logits=h, name="xh")
+    u = tf.placeholder(tf.float32, None, name="u")
+    tf.nn.softmax_cross_entropy_with_logits(labels=u, logits=u, name="xu")
+
+
+def dropouts(tf):
+    tf.set_random_seed(3)
+    x = tf.placeholder(tf.float32, [None, 6], name="x")
+    tf.nn.dropout(x, keep_prob=tf.placeholder(tf.float32, name="kp"))
+    tf.nn.dropout(x, rate=0.25, noise_shape=[1, 6])
+
+
+BUILDS = [dense_xent, dense_xent_other_axes_and_types, dropouts]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_builds_tensorflows_graph(build):
+    assert graph_differences(build) == []
+
+
+def test_the_xent_composite_is_real_shape_arithmetic():
+    """The flattening Reshape takes its shape from the concat of the graph, not from an attribute."""
+    ops = dict(tensorslow_ops(dense_xent))
+    assert ops["softmax_cross_entropy_with_logits_sg/Reshape"] == "Reshape"
+    with ts.Graph().as_default() as g:
+        dense_xent(ts)
+        reshape = g.get_tensor_by_name("xe/Reshape:0")
+        assert [p.op_name for p in reshape.inputs] == ["x", "xe/concat"]
+        with ts.Session() as sess:
+            shape = sess.run(g.get_tensor_by_name("xe/concat:0"), {g.get_tensor_by_name("x:0"): np.zeros((7, 10))})
+    assert shape.tolist() == [-1, 10]
+
+
+def _xent_values(tf, z0, p0, axis, shape):
+    with tf.Graph().as_default():
+        dt = tf.float16 if z0.dtype == np.float16 else tf.float32
+        z, p = tf.placeholder(dt, shape), tf.placeholder(dt, shape)
+        loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=z, axis=axis)
+        loss_shape = np.delete(z0.shape, axis % z0.ndim)
+        weights = np.arange(1, 1 + np.prod(loss_shape)).astype(z0.dtype).reshape(loss_shape)  # distinct per row
+        gz, gp = tf.gradients(tf.reduce_sum(loss * weights), [z, p])
+        v1 = tf.nn.softmax_cross_entropy_with_logits(labels=p, logits=z, dim=axis)
+        (g1,) = tf.gradients(tf.reduce_sum(v1), [z])
+        with tf.Session() as sess:
+            return sess.run([loss, gz, gp, v1, g1], {z: z0, p: p0})
+
+
+@pytest.mark.parametrize("shape, axis, dtype, static", [
+    ((5, 7), -1, np.float32, True), ((2, 4, 3), 1, np.float32, True), ((2, 3, 6), -1, np.float32, False),
+    ((4, 5), -1, np.float16, True)])
+def test_xent_values_and_gradients_are_tensorflows(tf1, shape, axis, dtype, static):
+    rng = np.random.default_rng(1)
+    z0 = (rng.standard_normal(shape) * 3).astype(dtype)
+    p0 = rng.random(shape).astype(dtype)
+    p0 /= p0.sum(axis=axis, keepdims=True)
+    placeholder_shape = [None, *shape[1:]] if static else None
+    ours = _xent_values(ts, z0, p0, axis, placeholder_shape)
+    theirs = _xent_values(tf1, z0, p0, axis, placeholder_shape)
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-5 if dtype == np.float32 else 1e-3, atol=1e-6)
+
+
+def test_xent_rejects_scalar_logits_and_mismatched_labels():
+    with ts.Graph().as_default():
+        with pytest.raises(ValueError, match="rank >= 1"):
+            ts.nn.softmax_cross_entropy_with_logits_v2(labels=1.0, logits=ts.constant(2.0))
+        with pytest.raises(ValueError, match="must match"):
+            ts.nn.softmax_cross_entropy_with_logits_v2(labels=ts.zeros([2, 3]), logits=ts.zeros([2, 4]))
+
+
+def test_dropout_selects_with_select_v2_as_tensorflow(tf1):
+    def run(tf):
+        with tf.Graph().as_default():
+            tf.set_random_seed(3)
+            x = tf.placeholder(tf.float32, [None, 6])
+            kp = tf.placeholder(tf.float32)
+            a = tf.nn.dropout(x, keep_prob=kp)
+            b = tf.nn.dropout(x, rate=0.25, noise_shape=[1, 6])
+            (g,) = tf.gradients(tf.reduce_sum(a * 2 + b), x)
+            with tf.Session() as sess:
+                return sess.run([a, b, g], {x: np.arange(24, dtype=np.float32).reshape(4, 6), kp: 0.6})
+    for ours, theirs in zip(run(ts), run(tf1)):
+        np.testing.assert_array_equal(ours, theirs)
