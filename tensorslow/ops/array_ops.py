@@ -6,6 +6,7 @@ puts ``grad`` back where the forward op took its input from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,12 +14,12 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import to_host, xp
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike, constant_node, get_default_graph, name_scope
+from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from ..shapes import dims_of as _dims_of
 from .core import as_nodes, common_dtype, int_arg, pack, side_constant, static_ints
-from .indexing_ops import _strided_slice
+from .split_ops import split, unstack  # noqa: F401  (ops Unpack, Split, SplitV; re-exported)
 
 # -- reshape ------------------------------------------------------------------------------
 
@@ -166,7 +167,7 @@ def _transpose_grad(op, grad):
     return xp.transpose(grad, None if perm is None else np.argsort(perm).tolist())
 
 
-# -- concat / stack / unstack / split ----------------------------------------------------------
+# -- concat / stack (unstack and split: split_ops.py) ----------------------------------------------------------
 
 def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Tensor:
     """y = the ``values`` joined along an existing ``axis``."""
@@ -206,53 +207,15 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
 @RegisterGradient("ConcatV2")
 def _concat_grad(op, grad):
     """dL/dx_i = the slice of dL/dy that came from x_i"""
-    sizes = [v.shape[op.axis] for v in op.inputs]
-    return xp.split(grad, np.cumsum(sizes)[:-1].tolist(), axis=op.axis)
+    ax = op.axis % grad.ndim
+    bounds = np.cumsum([0] + [v.shape[ax] for v in op.inputs]).tolist()
+    lead = (slice(None),) * ax
+    return [grad[lead + (slice(a, b),)] for a, b in zip(bounds, bounds[1:])]  # slices: faster than np.split
 
 
 def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
     """y = the ``values`` joined along a new ``axis`` (the ``Pack`` op, defined in core.py)."""
     return pack(as_nodes(list(values)), axis, name)
-
-
-def unstack(value: TensorLike, num: int | None = None, axis: int = 0, name: str = "unstack") -> list[Tensor]:
-    """The slices of ``value`` along ``axis``, as a list of nodes."""
-    (x,) = as_nodes([value])
-    ax = int(axis)
-    if num is None:
-        if x.shape.dims is None or x.shape.dims[ax] is None:
-            raise ValueError(f"unstack: cannot infer num from {x.name!r} with shape {x.shape}; pass num=")
-        num = x.shape.dims[ax]
-    if ax < 0 and x.shape.ndims is not None:
-        ax += x.shape.ndims
-    outs = []
-    for i in range(num):
-        index = (slice(None),) * ax + (i,) if ax >= 0 else (Ellipsis, i) + (slice(None),) * (-ax - 1)
-        outs.append(_strided_slice(x, index, name=name))
-    return outs
-
-
-def split(value: TensorLike, num_or_size_splits: int | Sequence[int], axis: int = 0, num: int | None = None,
-          name: str = "split") -> list[Tensor]:
-    """``value`` cut along ``axis`` into equal parts (an int) or parts of the given sizes (a list)."""
-    (x,) = as_nodes([value])
-    ax = int(axis)
-    if isinstance(num_or_size_splits, int):
-        size = x.shape.dims[ax] if x.shape.dims is not None else None
-        if size is None:
-            raise ValueError(f"split: the size of axis {ax} of {x.name!r} must be known")
-        if size % num_or_size_splits:
-            raise ValueError(f"split: axis {ax} of size {size} does not divide into {num_or_size_splits} parts")
-        sizes = [size // num_or_size_splits] * num_or_size_splits
-    else:
-        sizes = [int(s) for s in num_or_size_splits]
-    outs, start = [], 0
-    for s in sizes:
-        index = (slice(None),) * ax + (slice(start, start + s),) if ax >= 0 else \
-            (Ellipsis, slice(start, start + s)) + (slice(None),) * (-ax - 1)
-        outs.append(_strided_slice(x, index, name=name))
-        start += s
-    return outs
 
 
 # -- shape queries, identity, where, fill -----------------------------------------------------------
@@ -319,21 +282,57 @@ NotDifferentiable("OnesLike")
 
 
 def zeros_like(tensor: TensorLike, dtype: DTypeLike = None, name: str | None = None, optimize: bool = True) -> Tensor:
-    """zeros with x's shape (and dtype). As TF1 builds it: when x's static shape is known, ``zeros`` of that
-    shape (a Const, or shape_as_tensor/Const/Fill from 1000 elements), else a ZerosLike op."""
+    """zeros with x's shape (and dtype), as TF1 builds it: when x's static shape is known, ``zeros`` of that
+    shape (a Const, or shape_as_tensor/Const/Fill from 1000 elements); else, for another dtype than x's, a
+    Fill of x's run-time shape (``zeros_like/Shape``, ``zeros_like/Const``, ``zeros_like``); else a ZerosLike
+    op. A dtype-less course placeholder with no ``dtype`` given also gets the ZerosLike op (its kernel takes
+    the dtype of the value it is fed)."""
     with name_scope(name, "zeros_like") as scope:
         (x,) = as_nodes([tensor], names=["tensor"])
         dt = _dtypes.as_dtype(dtype) if dtype is not None else x.dtype
         if optimize and dt is not None and x.shape.is_fully_defined():
             return _filled(x.shape.as_list(), 0, dt, scope)
+        if dt is not None and x.dtype is not None and dt != x.dtype:
+            return _fill_like(x, 0, dt, optimize, scope)
         return _like_op("ZerosLike", 0, x, dt, scope)
 
 
 def ones_like(tensor: TensorLike, dtype: DTypeLike = None, name: str | None = None, optimize: bool = True) -> Tensor:
-    """ones with x's shape (and dtype): one OnesLike op (TF1 builds a Fill of x's shape instead)."""
+    """ones with x's shape (and dtype), as TF1 builds it: a Fill (``ones_like``) of x's shape with the scalar
+    ``ones_like/Const``. The shape is the Const ``ones_like/Shape/shape_as_tensor`` where x's static shape
+    is fully known (and ``optimize``), else the Shape op ``ones_like/Shape``.
+
+    With no dtype to fill with (a dtype-less course placeholder, no ``dtype`` given), the one constant
+    cannot be made: then one OnesLike op, whose kernel takes the dtype of the value it is fed."""
     with name_scope(name, "ones_like") as scope:
         (x,) = as_nodes([tensor], names=["tensor"])
-        return _like_op("OnesLike", 1, x, _dtypes.as_dtype(dtype) if dtype is not None else x.dtype, scope)
+        dt = _dtypes.as_dtype(dtype) if dtype is not None else x.dtype
+        if dt is None:
+            return _like_op("OnesLike", 1, x, None, scope)
+        return _fill_like(x, 1, dt, optimize, scope)
+
+
+def ones_like_op(x: TensorLike, name: str | None = None) -> Tensor:
+    """The OnesLike op itself (TF's ``raw_ops.OnesLike``): ones in x's shape and dtype, made when it runs."""
+    (node,) = as_nodes([x])
+    return _like_op("OnesLike", 1, node, node.dtype, name or "OnesLike")
+
+
+def _fill_like(x: Tensor, value: int, dt: _dtypes.DType, optimize: bool, scope: str) -> Tensor:
+    """Fill(shape of x, value in ``dt``) in ``scope``, as TF's ``ones(shape_internal(x))``: the shape is the
+    Const ``Shape/shape_as_tensor`` if x's static shape is fully known (and ``optimize``), else a Shape op."""
+    static = [int(d or 0) for d in x.shape.dims or ()] if x.shape.is_fully_defined() else None
+    if optimize and static is not None:
+        with name_scope("Shape"):
+            wide = any(d >= 2 ** 31 for d in static)  # TF's shape tensors are int64 only when they must be
+            dims = constant_node(static, dtype=_dtypes.int64 if wide else _dtypes.int32, name="shape_as_tensor")
+    else:  # the Shape op, even where the static shape would answer (optimize=False)
+        dims = Tensor("Shape", (x,), compute=lambda v: xp.asarray(v.shape, dtype=np.int32), dtype=_dtypes.int32,
+                      shape=TensorShape([x.shape.ndims]), name="Shape")
+    fill_value = constant_node(bool(value) if dt == _dtypes.bool else value, dtype=dt, name="Const")
+    out = _fill_node(dims, fill_value, static, scope)
+    out.set_shape(x.shape)
+    return out
 
 
 def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:
@@ -406,52 +405,71 @@ def _filled(shape, value, dtype, name):
         return _fill_node(dims_node, constant_node(np.asarray(value, np_t), name="Const"), dims, scope)
 
 
-def range_(start: float, limit: float | None = None, delta: float = 1, dtype: DTypeLike = None,
+#: TF's order of the dtypes ``range`` infers from its bounds: the last one among them wins
+_RANGE_DTYPES = ("int32", "int64", "float16", "bfloat16", "float32", "float64")
+
+
+def range_(start: TensorLike, limit: TensorLike | None = None, delta: TensorLike = 1, dtype: DTypeLike = None,
            name: str = "range") -> Tensor:
-    """The sequence start, start + delta, ... < limit (``range(n)`` counts from 0); a Range op, whose
-    values are made when the graph runs."""
+    """The sequence ``y[i] = start + i * delta`` (computed in the output dtype, as TF's kernel does) for
+    ``i < ceil((limit - start) / delta)``; ``range(n)`` counts from 0.
+
+    As TF1 builds it: a number becomes the Const ``range/start``, ``range/limit`` or ``range/delta`` (a
+    tensor is used as it is); the dtype is ``dtype``, else the widest of the three (int32 < int64 <
+    float16 < float32 < float64), and a bound of another dtype is cast (``range/Cast``); then the
+    Range op, whose values are made when the graph runs. With constant bounds its length is static and
+    the bounds are checked now; with bounds known only at run time, when it runs."""
     if limit is None:
         start, limit = 0, start
-    if any(isinstance(v, Tensor) for v in (start, limit, delta)):
-        return _range_of_tensors(start, limit, delta, dtype, name)
-    for what, v in (("start", start), ("limit", limit), ("delta", delta)):
-        if isinstance(v, Tensor) or isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise TypeError(f"Range: {what} must be a Python or NumPy number, got {v!r}")
+    dt_given = _dtypes.as_dtype(dtype) if dtype is not None else None
+    with name_scope(name, "Range") as scope:
+        nodes = []
+        for what, v in (("start", start), ("limit", limit), ("delta", delta)):
+            if not isinstance(v, Tensor) and (isinstance(v, (bool, np.bool_)) or
+                                              not isinstance(v, (int, float, np.integer, np.floating))):
+                raise TypeError(f"Range: {what} must be a number or a scalar tensor, got {v!r}")
+            nodes.append(v if isinstance(v, Tensor) else constant_node(v, dtype=dt_given, name=what))
+        known = [n.dtype for n in nodes if n.dtype is not None]  # a course placeholder may have no dtype
+        for d in known:
+            if d.name not in _RANGE_DTYPES:
+                raise TypeError(f"Range: bounds must be int32, int64 or floats, got {d.name}")
+        dt = dt_given or (max(known, key=lambda d: _RANGE_DTYPES.index(d.name)) if known else None)
+        bounds = [np.asarray(n.attrs["value"], dtype=dt.as_numpy_dtype if dt is not None else None)[()]
+                  if n.type == "Const" else None for n in nodes]
+        nodes = [n if dt is None or n.dtype in (None, dt) else _cast(n, dt) for n in nodes]
+        size = None
+        if None not in bounds:  # constant bounds: check them, and the length is known
+            start_v, limit_v, delta_v = bounds
+            size = _range_size(start_v, limit_v, delta_v, lambda message: ValueError(f"Range: {message}"))
+        return _range_node(nodes, dt, size, scope)
+
+
+def _range_size(start, limit, delta, error):
+    """The length of range(start, limit, delta), in the bounds' dtype as TF's kernel computes it:
+    ceil(|(limit - start) / delta|), for integers |limit - start| / |delta| rounded up."""
     if delta == 0:
-        raise ValueError(f"Range: requires delta != 0 (start {start}, limit {limit})")
+        raise error(f"Requires delta != 0: {delta} (start {start}, limit {limit})")
     if (delta > 0 and start > limit) or (delta < 0 and start < limit):
-        raise ValueError(f"Range: requires start {'<=' if delta > 0 else '>='} limit when delta "
-                         f"{'>' if delta > 0 else '<'} 0: {start}/{limit}")
-    floating = any(isinstance(v, (float, np.floating)) for v in (start, limit, delta))
-    dt = _dtypes.as_dtype(dtype) if dtype is not None else (_dtypes.float32 if floating else _dtypes.int32)
-    np_t = dt.as_numpy_dtype
-    size = int(np.ceil((limit - start) / delta))
-
-    def compute():
-        return xp.arange(start, limit, delta).astype(np_t, copy=False)  # as float64, then cast (the old bits)
-    return Tensor("Range", (), compute=compute, attrs={"start": start, "limit": limit, "delta": delta},
-                  dtype=dt, shape=TensorShape([size]), name=name, graph=get_default_graph())
+        order, sign = ("<=", ">") if delta > 0 else (">=", "<")
+        raise error(f"Requires start {order} limit when delta {sign} 0: {start}/{limit}")
+    if all(isinstance(v, (int, np.integer)) for v in (start, limit, delta)):
+        return -(-abs(int(limit) - int(start)) // abs(int(delta)))
+    return math.ceil(abs((limit - start) / delta))  # NumPy scalars: the division rounds in their dtype
 
 
-def _range_of_tensors(start, limit, delta, dtype, name):
-    """``range`` with a bound known only at run time (``tf.range(tf.shape(x)[0])``): start, limit and delta
-    are the op's inputs, and the checks on them happen when it runs."""
+def _range_node(nodes, dt, size, name):
     from ..errors import InvalidArgumentError
-    nodes = as_nodes([start, limit, delta])
-    dt = _dtypes.as_dtype(dtype) if dtype is not None else common_dtype("Range", nodes)
-    nodes = [n if n.dtype == dt else _cast(n, dt) for n in nodes]
-    np_t = dt.as_numpy_dtype
 
     def compute(start, limit, delta):
+        """y[i] = start + i * delta, in the output dtype"""
         start, limit, delta = (to_host(v)[()] for v in (start, limit, delta))  # the bounds, as NumPy scalars
-        if delta == 0:
-            raise InvalidArgumentError(node, f"{node.op_name}: Requires delta != 0: {delta}")
-        if (delta > 0 and start > limit) or (delta < 0 and start < limit):
-            order, sign = ("<=", ">") if delta > 0 else (">=", "<")
-            raise InvalidArgumentError(node, f"{node.op_name}: Requires start {order} limit when delta {sign} 0: "
-                                             f"{start}/{limit}")
-        return xp.arange(start, limit, delta).astype(np_t, copy=False)
-    node = Tensor("Range", nodes, compute=compute, dtype=dt, shape=TensorShape([None]), name=name)
+
+        def error(message):
+            return InvalidArgumentError(node, f"{node.op_name}: {message}")
+        n = _range_size(start, limit, delta, error)
+        np_t = dt.as_numpy_dtype if dt is not None else np.result_type(start, limit, delta)
+        return xp.asarray(start, np_t) + xp.arange(n, dtype=np_t) * xp.asarray(delta, np_t)
+    node = Tensor("Range", tuple(nodes), compute=compute, dtype=dt, shape=TensorShape([size]), name=name)
     return node
 
 

@@ -160,13 +160,13 @@ class BasicLSTMCell(LayerRNNCell):
 
     def call(self, inputs, state):
         check_cell_input_dtypes([inputs, state])
-        convert_to_tensor(1, name="Const")  # TF's split axis: a constant, made before the gates
+        one = convert_to_tensor(1, name="Const")  # TF's split axis: one constant, made before the gates
         if self._state_is_tuple:
             c, h = state
         else:
-            c, h = split(value=state, num_or_size_splits=2, axis=1)
+            c, h = split(value=state, num_or_size_splits=2, axis=one)
         gate_inputs = _linear(inputs, h, self._kernel, self._bias)
-        i, j, f, o = split(value=gate_inputs, num_or_size_splits=4, axis=1)
+        i, j, f, o = split(value=gate_inputs, num_or_size_splits=4, axis=one)
         forget_bias = convert_to_tensor(self._forget_bias, dtype=f.dtype, name="Const")
         sigmoid, act = math_ops.sigmoid, self._activation
         new_c = math_ops.add(math_ops.multiply(c, sigmoid(math_ops.add(f, forget_bias, name="Add")), name="Mul"),

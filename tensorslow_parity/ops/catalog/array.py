@@ -24,6 +24,14 @@ def _shape_hidden(tf, x):
     return tf.placeholder_with_default(x, shape=None)
 
 
+def _ones_like_op(tf, x):
+    """The OnesLike op itself: ``tf.raw_ops.OnesLike`` in TF, ``array_ops.ones_like_op`` in TensorSlow."""
+    if hasattr(tf, "raw_ops"):
+        return tf.raw_ops.OnesLike(x=x)
+    from tensorslow.ops.array_ops import ones_like_op
+    return ones_like_op(x)
+
+
 ENTRIES = (
     OpEntry(
         op_type="Identity", tensorslow="identity", tf_v1="tf.compat.v1.identity", tf2="tf.identity", keras_op=None,
@@ -146,8 +154,10 @@ ENTRIES = (
         notes="the input's static shape is hidden: with a known shape, TF1 and TensorSlow make zeros (a Const)"),
     OpEntry(
         op_type="OnesLike", tensorslow="ones_like", tf_v1="tf.compat.v1.ones_like", tf2="tf.ones_like",
-        keras_op="keras.ops.ones_like", keras_layer=None, build=lambda tf, x: tf.ones_like(x), n_float=1, family="any",
-        examples=UNARY, differentiable=False),
+        keras_op="keras.ops.ones_like", keras_layer=None, build=lambda tf, x: _ones_like_op(tf, x), n_float=1,
+        family="any", examples=UNARY, differentiable=False,
+        notes="tf.ones_like builds Fill(shape, 1) in TF1 and TensorSlow; the OnesLike op itself is TF's raw op, "
+              "and TensorSlow's ones_like of a tensor whose dtype is unknown (a course placeholder)"),
     OpEntry(
         op_type="Fill", tensorslow="fill", tf_v1="tf.compat.v1.fill", tf2="tf.fill", keras_op="keras.ops.full",
         keras_layer=None, build=lambda tf, v, x: tf.fill(tf.shape(x), v), n_float=2, family="scalar_and_any",

@@ -51,6 +51,18 @@ def _scatter_nd(tf, x, idx):
     return tf.scatter_nd(idx, x, [SCATTER_ROWS] + x.shape.as_list()[1:])
 
 
+def _weighted(tf, parts):
+    """The pieces of a multi-output op, piece k times k + 1 and flattened into one vector: each piece's own
+    gradient then differs, so a piece sent back to the wrong place shows."""
+    return tf.concat([tf.reshape(p * float(k + 1), [-1]) for k, p in enumerate(parts)], 0)
+
+
+def _halves_or_ones(x):
+    """A count of parts the last axis divides into: 2 when its size is even, else its size."""
+    size = x.shape.as_list()[-1]
+    return 2 if size % 2 == 0 else size
+
+
 ENTRIES = (
     OpEntry(
         op_type="ReverseV2", tensorslow="reverse", tf_v1="tf.compat.v1.reverse", tf2="tf.reverse",
@@ -133,4 +145,27 @@ ENTRIES = (
         tf2="tf.tensor_scatter_nd_sub", keras_op=None, keras_layer=None,
         build=lambda tf, x, y, idx: tf.tensor_scatter_nd_sub(x, idx, y), n_float=2, family="same_rank1+",
         examples=SAME_RANK1, extras=(ROWS_WITH_REPEATS,)),
+    OpEntry(
+        op_type="Unpack", tensorslow="unstack", tf_v1="tf.compat.v1.unstack", tf2="tf.unstack", keras_op=None,
+        keras_layer=None, build=lambda tf, x: _weighted(tf, tf.unstack(x)), n_float=1, family="rank1+",
+        examples=UNARY_RANK1,
+        variants=(Variant("last_axis", lambda tf, x: _weighted(tf, tf.unstack(x, axis=-1))),
+                  Variant("one_output", lambda tf, x: tf.unstack(x)[-1] * 2.0)),
+        notes="one op with an output per slice (unstack:0, unstack:1, ...); the gradient is the stack of the "
+              "slices' gradients, zeros for a slice that gets none"),
+    OpEntry(
+        op_type="Split", tensorslow="split", tf_v1="tf.compat.v1.split", tf2="tf.split", keras_op="keras.ops.split",
+        keras_layer=None, build=lambda tf, x: _weighted(tf, tf.split(x, _halves_or_ones(x), axis=-1)), n_float=1,
+        family="rank1+", examples=UNARY_RANK1,
+        variants=(Variant("first_axis", lambda tf, x: _weighted(tf, tf.split(x, x.shape.as_list()[0], 0))),
+                  Variant("one_part", lambda tf, x: tf.split(x, _halves_or_ones(x), axis=-1)[-1] * 2.0)),
+        notes="split into a number of equal parts: the Split op, its axis the Const split/split_dim; the gradient "
+              "is the concatenation of the parts' gradients"),
+    OpEntry(
+        op_type="SplitV", tensorslow="split", tf_v1="tf.compat.v1.split", tf2="tf.split", keras_op="keras.ops.split",
+        keras_layer=None, build=lambda tf, x: _weighted(tf, tf.split(x, [1, -1], axis=-1)), n_float=1,
+        family="rank1+", examples=UNARY_RANK1,
+        variants=(Variant("sizes", lambda tf, x: _weighted(tf, tf.split(x, [x.shape.as_list()[0], 0], 0))),
+                  Variant("one_part", lambda tf, x: tf.split(x, [1, -1], axis=-1)[1] * 2.0)),
+        notes="split into parts of given sizes (one may be -1, the rest): the SplitV op"),
 )

@@ -1,0 +1,148 @@
+"""Graph parity of the array ops TF1 builds with several outputs or constant operands: unstack (Unpack), split
+(Split, SplitV), ones_like/zeros_like (Fill of a shape), range (start/limit/delta), and of the RNN, embedding,
+boolean_mask and sampled-loss graphs built on them. Each build must give TF's (op name, op type) list and
+TF's values."""
+import os
+
+import numpy as np
+import pytest
+
+import tensorslow as ts
+from tensorslow_parity.graph_parity import graph_differences, tensorslow_ops
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+pytest.importorskip("tensorflow")
+
+
+def unstack_and_split(tf):
+    x = tf.placeholder(tf.float32, [4, 6], name="x")
+    u = tf.placeholder(tf.float32, [None, 6], name="u")
+    tf.unstack(x)
+    tf.unstack(x, axis=-1, name="columns")
+    tf.split(x, 2)
+    tf.split(x, [1, 2, -1], axis=1)
+    tf.split(u, 3, axis=-1)
+    tf.split(x, 3, axis=tf.constant(1))  # a tensor axis: no split_dim Const
+
+
+def like_ops(tf):
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    u = tf.placeholder(tf.float32, [None, 3], name="u")
+    tf.ones_like(x)
+    tf.ones_like(u)
+    tf.ones_like(x, dtype=tf.int32, name="int_ones")
+    tf.ones_like(x, optimize=False)
+    tf.zeros_like(u)
+    tf.zeros_like(u, dtype=tf.int32)
+    tf.zeros_like(x)
+
+
+def ranges(tf):
+    u = tf.placeholder(tf.float32, [None, 3], name="u")
+    tf.range(5)
+    tf.range(1, 9, 3)
+    tf.range(0.0, 2.0, 0.25)
+    tf.range(4, dtype=tf.float32)
+    tf.range(0, 5.0, 1)  # start and delta are cast to float32, as TF casts them
+    tf.range(tf.shape(u)[0])
+    tf.range(2 ** 40, 2 ** 40 + 3)
+
+
+@pytest.mark.parametrize("build", [unstack_and_split, like_ops, ranges])
+def test_graph_matches_tensorflow(build):
+    assert graph_differences(build) == []
+
+
+def _values(module, build, feed):
+    with module.Graph().as_default():
+        fetches, placeholders = build(module)
+        with module.Session() as sess:
+            return sess.run(fetches, {placeholders[k]: v for k, v in feed.items()})
+
+
+def _array_values(tf):
+    x = tf.placeholder(tf.float32, [4, 6], name="x")
+    u = tf.placeholder(tf.float32, [None, 6], name="u")
+    pieces = tf.unstack(x, axis=1) + tf.split(x, 2) + tf.split(x, [1, 2, -1], axis=1) + tf.split(u, 3, axis=-1)
+    loss = tf.add_n([tf.reduce_sum(p * float(k + 1)) for k, p in enumerate(pieces[:3] + pieces[7:9])])
+    return pieces + [tf.gradients(loss, x)[0], tf.ones_like(u), tf.zeros_like(u, dtype=tf.int32),
+                     tf.range(0.3, 7.1, 0.7), tf.range(0, 5.0, 1), tf.range(tf.shape(u)[0])], {"x": x, "u": u}
+
+
+def test_values_and_gradients_equal_tensorflows(tf1):
+    rng = np.random.default_rng(0)
+    feed = {"x": rng.standard_normal((4, 6)).astype(np.float32), "u": rng.standard_normal((5, 6)).astype(np.float32)}
+    ours, theirs = _values(ts, _array_values, feed), _values(tf1, _array_values, feed)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)  # moving values (and range's float32 arithmetic) is exact
+
+
+def test_unpack_gradient_has_zeros_where_no_slice_was_used():
+    x = ts.placeholder(ts.float64, [3, 2])
+    rows = ts.unstack(x)
+    (grad,) = ts.gradients(ts.reduce_sum(rows[1] * 2.0), [x])
+    with ts.Session() as sess:
+        np.testing.assert_array_equal(sess.run(grad, {x: np.ones((3, 2))}), [[0, 0], [2, 2], [0, 0]])
+
+
+def test_one_op_with_an_output_per_piece():
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(ts.float32, [4, 6], name="x")
+        rows = ts.unstack(x)
+        parts = ts.split(x, 3, axis=1)
+        assert [r.name for r in rows] == ["unstack:0", "unstack:1", "unstack:2", "unstack:3"]
+        assert [p.name for p in parts] == ["split:0", "split:1", "split:2"]
+        assert rows[0].shape.as_list() == [6] and parts[0].shape.as_list() == [4, 2]
+        assert [op.type for op in graph.get_operations()] == ["Placeholder", "Unpack", "Const", "Split"]
+
+
+def test_run_time_checks_name_the_op():
+    u = ts.placeholder(ts.float32, [None, 3], name="u")
+    parts = ts.split(u, 2, axis=0, name="halves")
+    with ts.Session() as sess, pytest.raises(ts.errors.InvalidArgumentError, match="halves.*evenly divide"):
+        sess.run(parts[0], {u: np.zeros((3, 3))})
+    limit = ts.placeholder(ts.int32, [], name="limit")
+    with ts.Session() as sess, pytest.raises(ts.errors.InvalidArgumentError, match="range.*start <= limit"):
+        sess.run(ts.range(4, limit), {limit: 1})
+
+
+@pytest.mark.parametrize("build, error, match", [
+    (lambda: ts.split(ts.zeros([4, 3]), 3), ValueError, "evenly divisible by 3"),
+    (lambda: ts.split(ts.zeros([4, 3]), [1, 1], axis=1), ValueError, "Determined shape"),
+    (lambda: ts.split(ts.zeros([4, 3]), [-1, -1], axis=1), ValueError, "one -1"),
+    (lambda: ts.split(ts.zeros([4, 3]), 2, axis=2), ValueError, "axis = 2 not in"),
+    (lambda: ts.unstack(ts.placeholder(ts.float32, [None, 2])), ValueError, "Cannot infer argument `num`"),
+    (lambda: ts.unstack(ts.zeros([4, 3]), num=2), ValueError, "not num=2"),
+    (lambda: ts.range(0, 10, 0), ValueError, "delta != 0"),
+    (lambda: ts.range(10, 0), ValueError, "10/0"),
+    (lambda: ts.range("5"), TypeError, "limit must be a number"),
+])
+def test_bad_input_is_refused_when_the_graph_is_built(build, error, match):
+    with ts.Graph().as_default(), pytest.raises(error, match=match):
+        build()
+
+
+def test_dtype_less_placeholders_keep_working():
+    """A course placeholder without a dtype: ones_like/zeros_like cannot make TF's typed fill constant, so
+    they build the OnesLike/ZerosLike op, whose kernel takes the dtype of the value fed."""
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(shape=[None, 2], name="x")
+        ones, zeros = ts.ones_like(x), ts.zeros_like(x)
+        r = ts.range(x.shape[1] or 2)
+        assert [op.type for op in graph.get_operations()][1:3] == ["OnesLike", "ZerosLike"]
+        with ts.Session() as sess:
+            o, z, rv = sess.run([ones, zeros, r], {x: np.full((3, 2), 7, np.int64)})
+    assert o.dtype == np.int64 and (o == 1).all() and z.dtype == np.int64 and not z.any()
+    assert rv.tolist() == [0, 1]
+
+
+def test_lstm_cell_splits_on_its_one_constant():
+    """BasicLSTMCell splits its gates on the Const ``one`` it makes: a Split with no split_dim of its own."""
+    def build(tf):
+        x = tf.placeholder(tf.float32, [3, 2], name="x")
+        cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+        cell(x, cell.zero_state(3, tf.float32))
+    ops = tensorslow_ops(build)
+    assert ("basic_lstm_cell/split", "Split") in ops and not any(n.endswith("split_dim") for n, _ in ops)
