@@ -6,7 +6,10 @@
     loss = ... images ... labels ...      # each sess.run(train_op) takes the next batch
 
 A :class:`Dataset` only describes a pipeline (a chain of stages, ``stages.py``); its methods return
-new datasets and run nothing. Iterators (``iterator_ops.py``) run it, one element per
+new datasets and run nothing. Each method builds TF's ops in the graph, with TF's names, constants and
+order (``TensorSliceDataset``, ``buffer_size``, ``seed``, ``ShuffleDataset``, ``batch_size``,
+``drop_remainder``, ``BatchDatasetV2``...); the last one is the dataset's ``_variant_tensor``, whose
+value in a run is the dataset. Iterators (``iterator_ops.py``) read it, one element per
 ``Session.run``. The transformations are TF's, with TF's element order: ``shuffle`` reproduces TF's
 orders for the same seeds (``shuffle.py``); ``prefetch`` changes nothing (there is no background
 thread to fill); ``map`` runs its function per element (``mapping.py``).
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import dtypes as _dtypes
-from ..graph import Tensor, get_default_graph
+from ..graph import Tensor
 from ..shapes import TensorShape
 from . import iterator_ops, stages, structure
 from .generator import FromGenerator
@@ -30,8 +33,10 @@ class Dataset:
     """A ``tf.data`` input pipeline (see the module docstring)."""
 
     def __init__(self, stage: stages.Stage) -> None:
+        # (The ``name`` of TF's methods is metadata of the dataset, not the name of its op: ignored here.)
         self._stage = stage
-        self._graph = get_default_graph()
+        self._variant_tensor = stage.build()  # the dataset op: its value in a run is the dataset
+        self._graph = self._variant_tensor.graph
 
     # -- sources -----------------------------------------------------------------------------------
     @staticmethod
@@ -77,7 +82,7 @@ class Dataset:
               deterministic: Any = None, name: str | None = None) -> Dataset:
         """``batch_size`` consecutive elements stacked along a new first axis (the last batch may be
         smaller, unless ``drop_remainder``)."""
-        return Dataset(stages.Batch(self._stage, batch_size, drop_remainder))
+        return Dataset(stages.Batch(self._stage, batch_size, drop_remainder, num_parallel_calls))
 
     def padded_batch(self, batch_size: Any, padded_shapes: Any = None, padding_values: Any = None,
                      drop_remainder: Any = False, name: str | None = None) -> Dataset:
@@ -98,7 +103,7 @@ class Dataset:
     def map(self, map_func: Callable[..., Any], num_parallel_calls: Any = None, deterministic: Any = None,
             name: str | None = None) -> Dataset:
         """Each element replaced by ``map_func(element)`` (a tuple element is passed as arguments)."""
-        return Dataset(Map(self._stage, map_func))
+        return Dataset(Map(self._stage, map_func, num_parallel_calls))
 
     def filter(self, predicate: Callable[..., Any], name: str | None = None) -> Dataset:
         """The elements for which ``predicate`` (a function returning a scalar bool tensor) is true."""
@@ -121,12 +126,13 @@ class Dataset:
         return Dataset(stages.Concatenate(self._stage, dataset._stage, structure.pack(self.element_spec, specs)))
 
     def cache(self, filename: str = "", name: str | None = None) -> Dataset:
-        """The first complete pass kept in memory and replayed by later passes (``filename`` is ignored)."""
-        return Dataset(stages.Cache(self._stage))
+        """The first complete pass kept in memory and replayed by later passes (always in memory: a
+        ``filename`` is recorded in the graph, as TF's op input, but no file is written)."""
+        return Dataset(stages.Cache(self._stage, filename))
 
     def prefetch(self, buffer_size: Any, name: str | None = None) -> Dataset:
         """The same elements (TF fills a buffer in the background; here elements are made on demand)."""
-        return self
+        return Dataset(stages.Prefetch(self._stage, buffer_size))
 
     def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
         return transformation_func(self)

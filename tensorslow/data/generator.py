@@ -5,6 +5,11 @@ declared structure: a yielded tuple for a tuple of types, a dict for a dict of t
 a tuple here, as in TF), each value to its dtype with TF's rules (a Python float is not truncated
 to an integer type) and checked against its declared shape. A value that does not fit raises TF's
 InvalidArgumentError, with the TypeError's text TF gives.
+
+The graph, as TF builds it: ``args`` become constants (``args_0``, ``args_1``...), then a one-element
+dataset ``from_tensors(0)`` (``TensorDataset``), and the generator's dataset is a ``FlatMapDataset`` over
+it: for its one element, a pass of the generator, called with the values of the ``args`` tensors
+(NumPy values, as TF hands them to the generator; a string is bytes).
 """
 from __future__ import annotations
 
@@ -12,14 +17,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import dtypes as _dtypes
+from ..graph import Tensor
+from ..ops.core import convert_to_tensor
 from ..shapes import TensorShape
 from . import structure
-from .stages import Context, Element, Epoch, Stage
+from .stages import Context, Element, Epoch, Stage, Tensors, string_constant
 from .structure import TensorSpec
 
 
 class FromGenerator(Stage):
     """``from_generator(generator, output_types, output_shapes, args)`` (see the module docstring)."""
+
+    op_type = "FlatMapDataset"
 
     def __init__(self, generator: Callable[..., Any], output_types: Any, output_shapes: Any = None,
                  args: Any = None) -> None:
@@ -37,13 +46,21 @@ class FromGenerator(Stage):
         if len(shapes) != len(types):
             raise ValueError(f"from_generator: output_shapes {output_shapes!r} does not have the structure of "
                              f"output_types {output_types!r}")
-        self.generator, self.args = generator, tuple(args or ())
+        self.generator = generator
+        self.tensors = tuple(_arg_tensor(a, f"args_{k}") for k, a in enumerate(args or ()))
+        ids = Tensors(0)  # the one element the generator's pass is flat-mapped from
+        ids.build()
+        self.inputs = (ids,)
         self.spec = structure.pack(output_types, [TensorSpec(s, t) for s, t in zip(shapes, types)])
 
     def make(self, ctx: Context) -> Epoch:
+        ids = ctx.input()
+        args = [_value(ctx.value(t)) for t in self.tensors]
+
         def epoch():
-            for value in self.generator(*self.args):
-                yield self.convert(value, ctx)
+            for _ in ids():
+                for value in self.generator(*args):
+                    yield self.convert(value, ctx)
         return epoch
 
     def convert(self, value: Any, ctx: Context) -> Element:
@@ -91,3 +108,15 @@ def _flatten_up_to(spec: Any, value: Any) -> list[Any] | None:
 def _types(spec: Any) -> Any:
     return structure.map_specs(lambda s: s.dtype, spec)
 
+
+
+def _arg_tensor(value: Any, name: str) -> Tensor:
+    """An argument of the generator as TF makes it: a tensor (a string as a string constant)."""
+    if isinstance(value, (str, bytes)):
+        return string_constant(value if isinstance(value, str) else value.decode(), name)
+    return convert_to_tensor(value, name=name)
+
+
+def _value(array: Any) -> Any:
+    """An argument's value as the generator gets it: a NumPy scalar for a 0-d array."""
+    return array[()] if getattr(array, "ndim", None) == 0 else array

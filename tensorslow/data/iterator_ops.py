@@ -1,79 +1,96 @@
 """Iterators: how a TF1 program reads a dataset, one element per ``Session.run``.
 
-``it = dataset.make_initializable_iterator()`` (or ``tf.data.make_initializable_iterator``) gives
-two ops: ``it.initializer`` (``MakeIterator``) evaluates the graph tensors the pipeline reads, the
-placeholders of ``feed_dict`` included, binds the pipeline to them (``stages.py``) and starts a pass;
-``it.get_next()`` (``IteratorGetNext``) produces the next element each time a run computes it, and
-raises ``tf.errors.OutOfRangeError`` ("End of sequence") when there is none. A one-shot iterator
-(``make_one_shot_iterator``) has no initializer: its first ``get_next`` binds the pipeline (which may
-not read placeholders: there is nothing to feed them with).
+The ops are TF's, with TF's names:
+
+* ``it = dataset.make_initializable_iterator()`` (or ``tf.data.make_initializable_iterator``) makes
+  ``IteratorV2`` (the iterator: its value in a run is its handle, the key of its state), then
+  ``it.initializer``, ``MakeIterator(dataset op, iterator)``: running it evaluates the dataset op (its
+  value is the dataset, ``stages.DatasetValue``, with the placeholders of ``feed_dict`` read) and
+  starts a pass over it in the iterator's state. ``Iterator.from_structure`` makes ``IteratorV2``
+  alone; ``make_initializer(dataset)`` a ``MakeIterator`` named ``make_initializer``.
+* ``make_one_shot_iterator`` makes ``OneShotIterator``, which starts its own pass the first time it
+  runs: it evaluates the dataset op then (TF runs a function rebuilding the dataset), so the pipeline
+  may not read placeholders: there is nothing to feed them with.
+* every iterator has ``IteratorToStringHandle`` (``string_handle()``), its handle as bytes.
+* ``it.get_next()`` makes ``IteratorGetNext(iterator)``: each run that computes it produces the next
+  element, and raises ``tf.errors.OutOfRangeError`` ("End of sequence") when there is none.
 
 Where the position lives: the iterator's *state* in a session (the running pass, a Python
 generator of elements) is kept in that session's :class:`~tensorslow.session.SessionState` under
-the iterator, as a random op keeps its stream there (``state.generator(key, make)``, under
+the iterator's handle, as a random op keeps its stream there (``state.generator(key, make)``, under
 ``state.lock``); two sessions read the same dataset independently, as in TF.
 
-One run, one element: ``IteratorGetNext`` is one node whose value is the element (the tuple of its
-components when there are several), and the tensors ``get_next()`` returns (nested as the element
-is) read their component from it. A run computes each node once, so all the tensors of one
-``get_next()`` fetched together see the same element. Each ``get_next()`` call makes a new node:
-fetching two of them in one run takes two elements, as in TF.
+One run, one element: ``IteratorGetNext`` is one op whose value is the element; with several
+components it is a :class:`~tensorslow.ops.op_outputs.MultiOutputOp` and the tensors ``get_next()``
+returns (nested as the element is) are its outputs ``IteratorGetNext:0``, ``:1``... A run computes
+each op once, so all the tensors of one ``get_next()`` fetched together see the same element. Each
+``get_next()`` call makes a new op: fetching two of them in one run takes two elements, as in TF.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..errors import FailedPreconditionError, OutOfRangeError
-from ..graph import NoValueOp, Tensor
+from ..graph import NoValueOp, Tensor, get_default_graph, name_scope
+from ..ops.op_outputs import MultiOutputOp, OutputValues, add_outputs
 from ..shapes import TensorShape
 from . import structure
-from .stages import Context, Stage, graph_tensors
+from .stages import where
 from .structure import TensorSpec
 
 
 class _Slot:
     """An iterator's state in one session: the running pass (a generator of elements), or None."""
 
-    def __init__(self, iterator: Iterator) -> None:  # made by state.generator(iterator, _Slot)
+    def __init__(self, handle: Any) -> None:  # made by state.generator(handle, _Slot)
         self.elements = None
+
+
+class IteratorHandle:
+    """The value of an iterator op in a run (TF's resource handle): the key of the iterator's state."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IteratorHandle) and other.name == self.name
+
+    def __hash__(self):
+        return hash(("iterator", self.name))
+
+    def __repr__(self):
+        return f"<iterator handle {self.name!r}>"
 
 
 class Iterator:
     """Reads a dataset in sessions (see the module docstring). ``tf.data.Iterator``."""
 
-    def __init__(self, spec: Any, graph: Any, one_shot: Stage | None = None) -> None:
-        self._spec, self._graph, self._one_shot = spec, graph, one_shot
-        self._initializer: Tensor | None = None
+    def __init__(self, resource: Tensor, initializer: Tensor | None, spec: Any) -> None:
+        self._iterator_resource, self._initializer, self._spec = resource, initializer, spec
+        self._graph = resource.graph
+        self._string_handle = Tensor("IteratorToStringHandle", (resource,), compute=_string_handle,
+                                     shape=[], name="IteratorToStringHandle")
 
     # -- making iterators ------------------------------------------------------------------------
     @staticmethod
     def from_structure(output_types: Any, output_shapes: Any = None, shared_name: str | None = None,
                        output_classes: Any = None) -> Iterator:
         """A reinitializable iterator for any dataset of this structure: ``make_initializer(ds)``."""
-        from ..graph import get_default_graph
         types = structure.flatten(output_types)
         shapes = [None] * len(types) if output_shapes is None else structure.flatten(output_shapes)
         if len(shapes) != len(types):
             raise ValueError(f"Iterator.from_structure: output_shapes {output_shapes!r} does not match the "
                              f"structure of output_types {output_types!r}")
         spec = structure.pack(output_types, [TensorSpec(TensorShape(s), t) for t, s in zip(types, shapes)])
-        return Iterator(spec, get_default_graph())
+        return Iterator(_iterator_op(shared_name, get_default_graph()), None, spec)
 
     def make_initializer(self, dataset: Any, name: str | None = None) -> Tensor:
         """The op that starts a pass over ``dataset`` (which must have this iterator's structure)."""
         _check_compatible(self._spec, dataset.element_spec)
-        stage = dataset._stage
-        tensors = graph_tensors(stage)
-        iterator = self
-
-        def compute(state, *values):
-            ctx = Context(dict(zip(tensors, values)), state, node)
-            elements = stage.make(ctx)()
-            with state.lock:
-                state.generator(iterator, _Slot).elements = elements
-        node = NoValueOp("MakeIterator", tensors, compute=compute, name=name or "MakeIterator", graph=self._graph,
-                         stateful=True)
-        return node
+        with name_scope(name, "make_initializer") as scope:
+            return _make_iterator(dataset._variant_tensor, self._iterator_resource, scope)
 
     @property
     def initializer(self) -> Tensor:
@@ -87,28 +104,33 @@ class Iterator:
     def get_next(self, name: str | None = None) -> Any:
         """The next element, as tensors nested like the dataset's elements (see the module docstring)."""
         specs = structure.flatten(self._spec)
-        iterator, one_shot = self, self._one_shot
+        one = len(specs) == 1
 
-        def compute(state):
+        def compute(state, handle):
+            """the next element of the iterator"""
             with state.lock:  # one element per run, even with threads running this session
-                slot = state.generator(iterator, _Slot)
-                if slot.elements is None:
-                    if one_shot is None:
-                        raise FailedPreconditionError(node, _NOT_INITIALIZED + _where(node))
-                    slot.elements = _bind(one_shot, state, node)()
-                element = next(slot.elements, None)
+                elements = state.generator(handle, _Slot).elements
+                if elements is None:
+                    raise FailedPreconditionError(node, _NOT_INITIALIZED + where(node))
+                element = next(elements, None)
             if element is None:
-                raise OutOfRangeError(node, "End of sequence" + _where(node))
+                raise OutOfRangeError(node, "End of sequence" + where(node))
             element = tuple(_scalar(v) for v in element)
-            return element[0] if len(specs) == 1 else element
-        one = specs[0] if len(specs) == 1 else None
-        node = Tensor("IteratorGetNext", (), compute=compute, name=name or "IteratorGetNext", graph=self._graph,
-                      dtype=one.dtype if one else None, shape=one.shape if one else None, stateful=True)
-        if one is not None:
+            return element[0] if one else OutputValues(element)
+        name = name or "IteratorGetNext"
+        if one:
+            node = Tensor("IteratorGetNext", (self._iterator_resource,), compute=compute, name=name,
+                          dtype=specs[0].dtype, shape=specs[0].shape, stateful=True)
             return structure.pack(self._spec, [node])
-        components = [Tensor("IteratorGetNext", (node,), compute=_component(k), attrs={"output": k}, dtype=s.dtype,
-                             shape=s.shape, name=f"{node.op_name}/output_{k}") for k, s in enumerate(specs)]
-        return structure.pack(self._spec, components)
+        node = MultiOutputOp("IteratorGetNext", (self._iterator_resource,), compute=compute, name=name, stateful=True)
+        return structure.pack(self._spec, add_outputs(node, [(s.dtype, s.shape) for s in specs]))
+
+    def string_handle(self, name: str | None = None) -> Tensor:
+        """The iterator's handle as a string tensor (``IteratorToStringHandle``)."""
+        if name is None:
+            return self._string_handle
+        return Tensor("IteratorToStringHandle", (self._iterator_resource,), compute=_string_handle, shape=[],
+                      name=name)
 
     # -- structure -------------------------------------------------------------------------------
     @property
@@ -132,44 +154,76 @@ _NOT_INITIALIZED = ("GetNext() failed because the iterator has not been initiali
                     "initializer operation for this iterator before getting the next element.")
 
 
-def _where(node):
-    return f"\n\t [[{{{{node {node.op_name}}}}}]]"
-
-
 def _scalar(value):
     """A 0-d array as the NumPy scalar TF's session returns for it; other values as they are."""
     return value[()] if getattr(value, "ndim", None) == 0 else value
 
 
-def _component(k):
-    return lambda element: element[k]
+def _string_handle(handle):
+    """the iterator's handle as bytes"""
+    return handle.name.encode()
 
 
-def _bind(stage, state, node):
-    """A one-shot iterator's pipeline bound on first use: its graph tensors evaluated now, in this session."""
+def _iterator_op(shared_name: str | None, graph: Any) -> Tensor:
+    """``IteratorV2``: an iterator of this session; its value is its handle (shared by ``shared_name``)."""
+    def compute(state):
+        """the iterator's handle"""
+        return handle
+    with graph.as_default():
+        node = Tensor("IteratorV2", (), compute=compute, attrs={"shared_name": shared_name or ""},
+                      shape=[], name="IteratorV2", stateful=True)
+    handle = IteratorHandle(shared_name or node.op_name)
+    return node
+
+
+def _make_iterator(dataset: Tensor, iterator: Tensor, name: str) -> Tensor:
+    """``MakeIterator``: a new pass over the dataset (the op's first input's value) in the iterator's state."""
+    def compute(state, value, handle):
+        """start a pass over the dataset"""
+        elements = value.iterate(state)()
+        with state.lock:
+            state.generator(handle, _Slot).elements = elements
+    return NoValueOp("MakeIterator", (dataset, iterator), compute=compute, name=name, stateful=True)
+
+
+def _one_shot_iterator_op(dataset: Tensor) -> Tensor:
+    """``OneShotIterator``: an iterator that starts its pass the first time it runs (see the module docstring)."""
+    def compute(state):
+        """the iterator's handle; on its first run in a session, a pass over the dataset started"""
+        with state.lock:
+            slot = state.generator(handle, _Slot)
+            if slot.elements is None:
+                slot.elements = _evaluate(dataset, state).iterate(state)()
+        return handle
+    node = Tensor("OneShotIterator", (), compute=compute, shape=[], name="OneShotIterator", stateful=True,
+                  graph=dataset.graph)
+    handle = IteratorHandle(node.op_name)
+    return node
+
+
+def _evaluate(dataset: Tensor, state: Any) -> Any:
+    """The value of the dataset op ``dataset`` in the session of ``state`` (a one-shot iterator's dataset)."""
     from .. import executor
     from ..plan import topological_order
-    tensors = graph_tensors(stage)
-    values = executor.run(topological_order(tensors), {}, state)
-    return stage.make(Context(values, state, node))
+    return executor.run(topological_order([dataset]), {}, state)[dataset]
 
 
 def make_one_shot_iterator(dataset: Any) -> Iterator:
     """An iterator that starts by itself, at its first ``get_next`` (``tf.data.make_one_shot_iterator``)."""
-    stage = dataset._stage
-    for node in _ancestors(graph_tensors(stage)):
+    for node in _ancestors([dataset._variant_tensor]):
         if node.type == "Placeholder":
             raise ValueError(f"Cannot capture a placeholder (name:{node.op_name}, type:Placeholder) by value. "
                              f"(A one-shot iterator has no initializer to feed it with: use "
                              f"make_initializable_iterator and feed the placeholder to its initializer.)")
-    return Iterator(dataset.element_spec, dataset._graph, one_shot=stage)
+    return Iterator(_one_shot_iterator_op(dataset._variant_tensor), None, dataset.element_spec)
 
 
 def make_initializable_iterator(dataset: Any, shared_name: str | None = None) -> Iterator:
     """An iterator started (and restarted) by running ``iterator.initializer``."""
-    iterator = Iterator(dataset.element_spec, dataset._graph)
-    iterator._initializer = iterator.make_initializer(dataset)
-    return iterator
+    resource = _iterator_op(shared_name, dataset._graph)
+    with dataset._graph.as_default():
+        initializer = _make_iterator(dataset._variant_tensor, resource, "MakeIterator")
+    return Iterator(resource, initializer, dataset.element_spec)
 
 
 def _ancestors(tensors):

@@ -15,6 +15,9 @@ element. TensorSlow does the same with a private :class:`~tensorslow.graph.Graph
   ``map(lambda x: x + tf.random_uniform([], seed=1))`` adds TF's numbers, and the same ones again
   after the iterator is re-initialized.
 
+The main graph gets only the dataset op (``MapDataset``, ``FilterDataset``), as in TF, where the
+function lives in the graph's function library: its ops are not among ``get_operations()``.
+
 The function graph inherits the outer graph's seed (an op seed for a random op without one is
 derived as in TF's function graph). Tensors of the outer graph cannot be used in ``fn``: build
 what it needs inside it.
@@ -30,7 +33,7 @@ from ..ops.core import convert_to_tensor
 from ..plan import Plan
 from ..variables import Placeholder
 from . import structure
-from .stages import Context, Epoch, Stage
+from .stages import Context, Epoch, Stage, param
 from .structure import TensorSpec
 
 
@@ -99,20 +102,28 @@ class _FunctionState:
 
 
 class Map(Stage):
-    """``map(fn)``: each element replaced by ``fn(element)``."""
+    """``map(fn)``: each element replaced by ``fn(element)``. With ``num_parallel_calls`` TF builds
+    ``ParallelMapDatasetV2`` (elements mapped on several threads, handed out in order): the same elements."""
 
-    def __init__(self, source: Stage, fn: Callable[..., Any]) -> None:
+    op_type = "MapDataset"
+
+    def __init__(self, source: Stage, fn: Callable[..., Any], num_parallel_calls: Any = None) -> None:
         self.inputs = (source,)
         self.function = Function(fn, source.spec, "Dataset.map")
         self.spec = self.function.spec
+        if num_parallel_calls is not None:
+            self.op_type = "ParallelMapDatasetV2"
+            self.tensors = (param(num_parallel_calls, "num_parallel_calls"),)
 
     def make(self, ctx: Context) -> Epoch:
-        source, apply = self.inputs[0].make(ctx), self.function.bind(ctx.state)
+        source, apply = ctx.input(), self.function.bind(ctx.state)
         return lambda: (apply(element) for element in source())
 
 
 class Filter(Stage):
     """``filter(predicate)``: the elements for which ``predicate(element)`` is true."""
+
+    op_type = "FilterDataset"
 
     def __init__(self, source: Stage, predicate: Callable[..., Any]) -> None:
         self.inputs, self.spec = (source,), source.spec
@@ -123,6 +134,6 @@ class Filter(Stage):
                              f"return type is {out}.")
 
     def make(self, ctx: Context) -> Epoch:
-        source, test = self.inputs[0].make(ctx), self.function.bind(ctx.state)
+        source, test = ctx.input(), self.function.bind(ctx.state)
         return lambda: (element for element in source() if bool(test(element)[0]))
 

@@ -98,7 +98,7 @@ def pack(structure: Any, flat: list[Any]) -> Any:
     if not is_structure(structure):
         (value,) = flat
         return value
-    return nest.pack_sequence_as(structure, list(flat))
+    return nest.pack_sequence_as(_lists_hidden(structure), list(flat))  # a list in ``structure`` is one leaf
 
 
 def map_specs(fn: Any, spec: Any) -> Any:

@@ -28,25 +28,32 @@ from ..variables import GraphKeys, Variable
 
 def assign_moving_average(variable: Variable, value: TensorLike, decay: TensorLike, zero_debias: bool = True,
                           name: str | None = None) -> Tensor:
-    """variable -= (variable - value) * (1 - decay); debiased (see the module docstring) if ``zero_debias``."""
+    """variable -= (variable - value) * (1 - decay); debiased (see the module docstring) if ``zero_debias``.
+
+    Built as TF builds it, with Python's operators (``sub/x``, ``sub``, ``sub_1``, ``mul``: TF's op names)."""
     from ..ops import math_ops
     from ..ops.core import convert_to_tensor
     from ..variables import assign_sub
     with name_scope(name, "AssignMovingAvg") as scope:
-        one_minus_decay = math_ops.subtract(1.0, decay) if isinstance(decay, Tensor) \
+        one_minus_decay = 1.0 - decay if isinstance(decay, Tensor) \
             else convert_to_tensor(1.0 - float(decay), name="decay")  # type: ignore[arg-type]
         if one_minus_decay.dtype != variable.dtype:
             one_minus_decay = math_ops.cast(one_minus_decay, variable.dtype)
         if zero_debias:
             return _zero_debias_update(variable, value, one_minus_decay, scope)
-        return assign_sub(variable, math_ops.multiply(math_ops.subtract(variable, value), one_minus_decay),
-                          name=scope)
+        return assign_sub(variable, (variable - value) * one_minus_decay, name=scope)
 
 
 def _zero_debias_update(unbiased, value, one_minus_decay, scope):
-    """biased -= (biased - value) * (1 - decay); steps += 1; unbiased = biased / (1 - decay ** steps)."""
+    """biased -= (biased - value) * (1 - decay); steps += 1; unbiased = biased / (1 - decay ** steps).
+
+    TF's ops and names: the ``biased`` and ``local_step`` variables under ``<shadow>/``, the arithmetic in
+    the ``AssignMovingAvg`` scope (``sub_1``, ``mul``, ``AssignSub``, ``AssignAdd``, ``sub_2``, ``Pow``,
+    ``sub_3``, ``truediv``) and the last assignment named as the scope."""
+    from ..graph import name_scope
     from ..init_ops import zeros_initializer
     from ..ops import math_ops
+    from ..ops.core import convert_to_tensor
     from ..variable_scope import get_variable, variable_scope
     from ..variables import assign, assign_add, assign_sub
     with variable_scope(unbiased.op_name):
@@ -54,10 +61,12 @@ def _zero_debias_update(unbiased, value, one_minus_decay, scope):
                               trainable=False)
         local_step = get_variable("local_step", [], dtype=unbiased.dtype, initializer=zeros_initializer(),
                                   trainable=False)
-    update_biased = assign_sub(biased, math_ops.multiply(math_ops.subtract(biased, value), one_minus_decay))
-    update_local_step = assign_add(local_step, 1.0)
-    bias_factor = math_ops.subtract(1.0, math_ops.pow(math_ops.subtract(1.0, one_minus_decay), update_local_step))
-    return assign(unbiased, math_ops.truediv(update_biased, bias_factor), name=scope)
+    update_biased = assign_sub(biased, (biased - value) * one_minus_decay)
+    with name_scope(None, "AssignAdd") as add:  # TF converts the 1 inside the op's scope: AssignAdd/value
+        update_local_step = assign_add(local_step, convert_to_tensor(1, dtype=local_step.dtype, name="value"),
+                                       name=add)
+    bias_factor = 1 - math_ops.pow(1.0 - one_minus_decay, update_local_step)
+    return assign(unbiased, update_biased / bias_factor, name=scope)
 
 
 class ExponentialMovingAverage:
@@ -91,8 +100,7 @@ class ExponentialMovingAverage:
             decay = convert_to_tensor(self._decay, dtype=_dtypes.float32, name="decay")
             if self._num_updates is not None:
                 num_updates = math_ops.cast(self._num_updates, _dtypes.float32, name="num_updates")
-                decay = math_ops.minimum(decay, math_ops.truediv(math_ops.add(1.0, num_updates),
-                                                                 math_ops.add(10.0, num_updates)))
+                decay = math_ops.minimum(decay, (1.0 + num_updates) / (10.0 + num_updates))
             updates = [assign_moving_average(self._averages[var], var, decay,
                                              zero_debias=self._zero_debias and not isinstance(var, Variable))
                        for var in var_list]
