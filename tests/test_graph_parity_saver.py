@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tensorslow as ts
+from tensorslow.checkpoint.strings import string_scalar
 from tensorslow_parity.graph_parity import graph_differences, tensorflow_ops, tensorslow_ops
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -160,7 +161,7 @@ def test_a_saver_from_another_savers_saver_def(tmp_path):
 
 
 def _fed(path):
-    return np.array(str(path).encode(), dtype=object)  # a string scalar, as TensorSlow feeds one
+    return string_scalar(str(path))  # a string scalar (a 0-d object array of bytes), as TensorSlow feeds one
 
 
 def test_failing_kernels_name_their_op_and_change_nothing(tmp_path):

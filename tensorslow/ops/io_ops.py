@@ -33,6 +33,7 @@ import numpy as np
 
 from ..backend import to_host
 from ..checkpoint.bundle import BundleReader, merge_bundles, write_bundle
+from ..checkpoint.strings import text_of, texts_of
 from ..dtypes import DType, int32
 from ..dtypes import bool as _bool
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
@@ -42,23 +43,7 @@ from .core import pack
 from .op_outputs import MultiOutputOp, OutputValues, add_outputs
 
 __all__ = ["string", "string_constant", "save_v2", "restore_v2", "merge_v2_checkpoints", "sharded_filename",
-           "string_join", "static_regex_full_match", "SaveV2", "RestoreV2", "text_of", "texts_of"]
-
-
-def text_of(value: Any) -> str:
-    """A scalar string value (``bytes``, ``str`` or a 0-d object array of one) as ``str``."""
-    if isinstance(value, np.ndarray):
-        value = value[()] if value.ndim == 0 else value
-    if isinstance(value, bytes):
-        return os.fsdecode(value)  # TF's strings are bytes; paths decode as the file system encodes them
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"expected a scalar string, got {value!r}")
-
-
-def texts_of(values: Any) -> list[str]:
-    """A vector of string values as a list of ``str``."""
-    return [text_of(v) for v in np.asarray(values, dtype=object).reshape(-1)]
+           "string_join", "static_regex_full_match", "SaveV2", "RestoreV2", "MergeV2Checkpoints"]
 
 
 class SaveV2(NoValueOp):

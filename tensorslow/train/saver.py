@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..checkpoint import state as _state
+from ..checkpoint.strings import string_scalar, text_of
 from ..errors import InvalidArgumentError, NotFoundError, OpError
 from ..graph import Tensor, get_default_graph
-from ..ops.io_ops import text_of
 from ..variables import GLOBAL_VARIABLES, Variable
 from .saver_builder import SaverDef, build_saver_ops
 
@@ -132,7 +132,7 @@ class Saver:
         assert saver_def is not None
         fetch = saver_def.save_tensor_name if what == "save" else saver_def.restore_op_name
         node, filename = graph.get_tensor_by_name(fetch), graph.get_tensor_by_name(saver_def.filename_tensor_name)
-        feed = {filename: np.array(os.fsencode(prefix), dtype=object)}  # a string scalar: bytes, as TF's
+        feed = {filename: string_scalar(prefix)}  # a string scalar: bytes, as TF's
         with sess._state.lock:
             try:
                 return sess.run(node, feed)
