@@ -181,3 +181,18 @@ def test_prefetch_and_cache_are_ops_that_keep_the_elements():
         nxt = ts.data.make_one_shot_iterator(ds.repeat(2)).get_next()
         with ts.Session() as sess:
             assert [int(sess.run(nxt)) for _ in range(10)] == [0, 1, 2, 3, 4] * 2
+
+
+def test_a_map_functions_graph_is_not_one_of_the_programs_graphs():
+    """As TF's FuncGraph, the graph a map function is traced into is left out of a program's graphs."""
+    from tensorslow_parity.programs.launcher import GraphRecorder
+    recorder = GraphRecorder("tensorslow")
+    try:
+        with ts.Graph().as_default():
+            ts.data.Dataset.range(3).map(lambda i: i * 2)
+    finally:
+        recorder.uninstall()
+    lists = recorder.op_lists()
+    assert lists[-1] == [["start", "Const"], ["stop", "Const"], ["step", "Const"], ["RangeDataset", "RangeDataset"],
+                         ["MapDataset", "MapDataset"]]
+    assert not any(op_type == "Mul" for ops in lists for _, op_type in ops)

@@ -1,7 +1,7 @@
 """``Dataset.map`` and ``Dataset.filter``: a Python function of ops, applied to every element.
 
 TF traces a dataset function once, into a function graph of its own, and its kernels run it per
-element. TensorSlow does the same with a private :class:`~tensorslow.graph.Graph`:
+element. TensorSlow does the same with a private graph, a :class:`FuncGraph`:
 
 * **Tracing** (when ``map(fn)`` is called): one placeholder per component of the input element
   (``args_0``, ``args_1``...), arranged in the element's structure, are passed to ``fn`` (a tuple
@@ -37,6 +37,11 @@ from .stages import Context, Epoch, Stage, param
 from .structure import TensorSpec
 
 
+class FuncGraph(Graph):
+    """The graph of a dataset function, TF's ``FuncGraph``: the function's own ops, not a graph of the
+    program (tools that list a program's graphs leave it out, as they leave TF's out)."""
+
+
 class Function:
     """A dataset function traced into its own graph (see the module docstring).
 
@@ -48,7 +53,7 @@ class Function:
     """
 
     def __init__(self, fn: Callable[..., Any], input_spec: Any, what: str) -> None:
-        self.graph = Graph()
+        self.graph = FuncGraph()
         # TF runs a dataset function as a function, not through the session's graph optimizer: x / 10.0 in a
         # map function is a true division there (see math_ops._real_div_node)
         self.graph.folds_constant_divisions = False
