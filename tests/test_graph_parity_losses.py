@@ -39,7 +39,19 @@ def dropouts(tf):
     tf.nn.dropout(x, rate=0.25, noise_shape=[1, 6])
 
 
-BUILDS = [dense_xent, dense_xent_other_axes_and_types, dropouts]
+def sparse_xent(tf):
+    """<name>/Shape (a Shape op, or a Const for a known shape), the kernel named <name>/<name>; logits of
+    rank 3 reshaped to rows and back (num_classes by strided_slice on the logits' shape)."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    k = tf.placeholder(tf.int32, [None], name="k")
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=x)
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=x, name="xent")
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 2], logits=np.ones((2, 3), np.float32), name="known")
+    x3 = tf.placeholder(tf.float32, [2, 5, 3], name="x3")
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.placeholder(tf.int64, [2, 5]), logits=x3, name="xs")
+
+
+BUILDS = [dense_xent, dense_xent_other_axes_and_types, dropouts, sparse_xent]
 
 
 @pytest.mark.parametrize("build", BUILDS)
@@ -111,3 +123,18 @@ def test_dropout_selects_with_select_v2_as_tensorflow(tf1):
                 return sess.run([a, b, g], {x: np.arange(24, dtype=np.float32).reshape(4, 6), kp: 0.6})
     for ours, theirs in zip(run(ts), run(tf1)):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_sparse_xent_of_rank_3_logits_is_tensorflows(tf1):
+    def run(tf):
+        with tf.Graph().as_default():
+            z = tf.placeholder(tf.float32, [2, 5, 3])
+            k = tf.placeholder(tf.int64, [2, 5])
+            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=z)
+            (g,) = tf.gradients(tf.reduce_sum(loss * np.arange(10, dtype=np.float32).reshape(2, 5)), z)
+            with tf.Session() as sess:
+                feed = {z: np.linspace(-3, 3, 30).reshape(2, 5, 3), k: np.arange(10).reshape(2, 5) % 3}
+                return sess.run([loss, g], feed)
+    for ours, theirs in zip(run(ts), run(tf1)):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)

@@ -17,7 +17,7 @@ from ..fast_kernels import max_along, sum_along
 from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from . import array_ops, indexing_ops, math_ops, slice_ops
+from . import array_ops, core, indexing_ops, math_ops, slice_ops
 from .core import as_nodes, check_floating, common_dtype, int_arg, unary_op
 
 # -- activations -----------------------------------------------------------------------
@@ -307,28 +307,72 @@ def _softmax_xent_grad(op, grad):
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel: None = None, labels: TensorLike | None = None,
                                              logits: TensorLike | None = None, name: str | None = None) -> Tensor:
-    """loss = -log_softmax(logits)[label] per row; ``labels`` are class indices."""
+    """loss = -log_softmax(logits)[label] per row; ``labels`` are class indices.
+
+    As TF builds it, in the name scope ``name`` (``SparseSoftmaxCrossEntropyWithLogits``): the labels'
+    ``Shape`` (a Const when their shape is known), then the kernel, named ``name`` inside that scope
+    (``xentropy/xentropy``); logits of another rank than 2 are reshaped to ``[-1, classes]`` around it
+    (:func:`_sparse_xent_rows`). float16 logits are computed in float32 and cast back.
+    """
     if _sentinel is not None or labels is None or logits is None:
         raise ValueError("sparse_softmax_cross_entropy_with_logits takes named arguments only: "
                          "labels=..., logits=...")
-    (logits,) = as_nodes([logits])
-    check_floating("SparseSoftmaxCrossEntropyWithLogits", logits, "logits")
-    (labels,) = as_nodes([labels], dtype_hint=_dtypes.int64)
-    if labels.dtype is not None and not labels.dtype.is_integer:
-        raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} must be integer "
-                        f"class indices, got {labels.dtype.name}")
-    if logits.shape.ndims is not None and labels.shape.ndims is not None \
-            and labels.shape.ndims != logits.shape.ndims - 1:
-        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} of shape "
-                         f"{labels.shape} must have rank {logits.shape.ndims - 1} (logits shape {logits.shape})")
+    op_type = "SparseSoftmaxCrossEntropyWithLogits"
+    with name_scope(name, op_type, [labels, logits]):
+        (labels,) = as_nodes([labels], dtype_hint=_dtypes.int64)
+        (logits,) = as_nodes([logits])
+        check_floating(op_type, logits, "logits")
+        if labels.dtype is not None and not labels.dtype.is_integer:
+            raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} must be integer "
+                            f"class indices, got {labels.dtype.name}")
+        if logits.shape.ndims == 0:
+            raise ValueError(f"sparse_softmax_cross_entropy_with_logits: logits {logits.name!r} cannot be a scalar")
+        if logits.shape.ndims is not None and labels.shape.ndims is not None \
+                and labels.shape.ndims != logits.shape.ndims - 1:
+            raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels {labels.name!r} of shape "
+                             f"{labels.shape} must have rank {logits.shape.ndims - 1} (logits shape {logits.shape})")
+        widen = logits.dtype == _dtypes.float16
+        precise = math_ops.cast(logits, _dtypes.float32) if widen else logits
+        labels_shape = array_ops.shape(labels)
+        if logits.shape.ndims == 2:
+            cost = _sparse_xent_node(precise, labels, name or op_type)
+        else:
+            cost = _sparse_xent_rows(precise, labels, labels_shape, name or op_type)
+        return math_ops.cast(cost, _dtypes.float16) if widen else cost
 
+
+def _sparse_xent_node(logits, labels, name):
     def compute(z, k):
+        """loss = -log_softmax(z)[k] per row"""
         _check_labels(z, k)
         log_sm = _log_softmax(z, -1)
         return -xp.take_along_axis(log_sm, k[..., None].astype(np.intp), axis=-1)[..., 0]
-    shape = labels.shape
     return Tensor("SparseSoftmaxCrossEntropyWithLogits", (logits, labels), compute=compute, dtype=logits.dtype,
-                  shape=shape, name=name or "SparseSoftmaxCrossEntropyWithLogits")
+                  shape=labels.shape, name=name)
+
+
+def _sparse_xent_rows(logits, labels, labels_shape, name):
+    """TF's path for logits of rank other than 2: logits to ``[-1, classes]`` (classes =
+    ``shape(logits)[rank(logits) - 1]``), labels to ``[-1]``, the kernel, and the loss back to the labels'
+    shape. (TF also asserts at run time that the shapes agree where they are not all known; the kernel
+    checks that here.)"""
+    num_classes = _element(array_ops.shape(logits), math_ops.subtract(array_ops.rank(logits), 1, name="sub"))
+    flat_logits = array_ops.reshape(logits, [-1, num_classes])
+    flat_labels = array_ops.reshape(labels, [-1])
+    flat_logits.set_shape([None, logits.shape.dims[-1] if logits.shape.dims else None])
+    cost = _sparse_xent_node(flat_logits, flat_labels, name)
+    return _reshape(cost, labels_shape, labels.shape)
+
+
+def _element(vector, index):
+    """``vector[index]`` for an index computed in the graph, as TF's slicing builds it: a StridedSlice from
+    ``stack([index])`` to ``stack([index + 1])`` by ``[1]``, the axis shrunk away."""
+    end = math_ops.add(index, 1, name="add")
+    with name_scope(None, "strided_slice") as scope:
+        begin, stop = core.pack([index], name="stack"), core.pack([end], name="stack_1")
+        strides = constant_node([1], dtype=_dtypes.int32, name="stack_2")
+        return Tensor("StridedSlice", (vector, begin, stop, strides), compute=lambda v, b, e, st: v[int(b[0])],
+                      attrs={"shrink_axis_mask": 1}, dtype=vector.dtype, shape=[], name=scope)
 
 
 def _check_labels(z, k):
