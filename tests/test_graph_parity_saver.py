@@ -247,3 +247,41 @@ def test_saves_make_directories_and_shards_as_tensorflow(tf1, tmp_path):
             ts.train.Saver(sharded=True).restore(sess, str(tmp_path / "tf" / "s-1"))
             assert sess.run(step) == 7
             np.testing.assert_array_equal(sess.run(w), np.arange(6).reshape(2, 3))
+
+
+# -- reshape=True -------------------------------------------------------------------------------------
+
+def reshaping_saver(tf):
+    _model(tf)
+    tf.Variable(np.zeros(3, np.float32), name="free_shape", validate_shape=False)
+    tf.train.Saver(reshape=True)
+
+
+def test_reshaping_saver_graph_is_tensorflows():
+    assert graph_differences(reshaping_saver) == []
+
+
+def _restore_reshaped(lib, prefix, shape):
+    w = lib.Variable(np.zeros(shape, np.float32), name="w", use_resource=False)
+    with lib.Session() as sess:
+        sess.run(lib.global_variables_initializer())
+        try:
+            lib.train.Saver([w], reshape=True).restore(sess, prefix)
+        except Exception as e:  # noqa: BLE001  (compared with TF's below)
+            return type(e).__name__, sess.run(w)
+        return None, sess.run(w)
+
+
+def test_reshape_restores_another_shape_of_as_many_elements(tf1, tmp_path):
+    with ts.Graph().as_default():
+        _variables(ts)
+        with ts.Session() as sess:
+            prefix = ts.train.Saver().save(sess, str(tmp_path / "m"))
+    for shape in ((3, 2), (6,), (4,)):
+        with ts.Graph().as_default():
+            error, ours = _restore_reshaped(ts, prefix, shape)
+        with tf1.Graph().as_default():
+            their_error, theirs = _restore_reshaped(tf1, prefix, shape)
+        assert error == their_error, shape
+        np.testing.assert_array_equal(ours, theirs)
+    assert error == "InvalidArgumentError" and not ours.any()  # 6 values for 4: refused, nothing assigned

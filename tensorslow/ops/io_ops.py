@@ -80,8 +80,9 @@ class RestoreV2(MultiOutputOp):
 
     Every tensor is read (and its checksum, dtype and shape checked) before the op gives any output,
     so an error leaves whatever the outputs were to be assigned to unchanged. ``targets`` (TensorSlow's
-    own attribute, set by the Saver) names the variable each output is for, and its shape, so that a
-    checkpoint tensor of another shape is refused here, naming the variable, rather than half-way
+    own attribute, set by the Saver) gives, per output, the variable it is for, its shape and whether it
+    is reshaped into it (``Saver(reshape=True)``), so that a checkpoint tensor of another shape (or, to
+    be reshaped, of another element count) is refused here, naming the variable, rather than half-way
     through the ``Assign`` ops that follow.
     """
 
@@ -110,7 +111,12 @@ class RestoreV2(MultiOutputOp):
                                              + (f" (variable {target[0]!r}, " if target else " (")
                                              + f"checkpoint {reader.prefix})")
         value = reader.read(key)
-        if target is not None and not target[1].is_compatible_with(value.shape):
+        if target is not None and target[2]:  # Saver(reshape=True): any shape of as many elements
+            if target[1].is_fully_defined() and target[1].num_elements() != value.size:
+                raise InvalidArgumentError(self, f"Input to reshape is a tensor with {value.size} values, but the "
+                                                 f"requested shape has {target[1].num_elements()} (variable "
+                                                 f"{target[0]!r}, checkpoint key {key!r} in {reader.prefix})")
+        elif target is not None and not target[1].is_compatible_with(value.shape):
             raise InvalidArgumentError(self, f"Assign requires shapes of both tensors to match. lhs shape= "
                                              f"{_dims(target[1].as_list())} rhs shape= {_dims(value.shape)} "
                                              f"(variable {target[0]!r}, checkpoint key {key!r} in {reader.prefix})")
@@ -149,7 +155,7 @@ def save_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Seque
 def restore_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Sequence[str],
                dtypes: Sequence[DType], name: str | None = None, targets: Sequence[Any] | None = None) -> list[Tensor]:
     """The ``RestoreV2`` op, built as TF builds it (see :func:`save_v2`); returns its outputs, one per
-    tensor, of unknown shape. ``targets``: (variable name, TensorShape) per tensor, checked on restore."""
+    tensor, of unknown shape. ``targets``: (variable name, TensorShape, reshaped?) per tensor, checked on restore."""
     graph = get_default_graph()
     with graph.name_scope(name or "RestoreV2") as scope:
         names = string_constant(list(tensor_names), name="tensor_names")

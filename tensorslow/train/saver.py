@@ -86,6 +86,7 @@ class Saver:
         if write_version != SaverDef.V2:
             raise NotImplementedError("TensorSlow writes checkpoints in format V2 only (write_version=SaverDef.V2)")
         self._var_list = var_list
+        self._reshape = reshape
         self._max_to_keep = max_to_keep
         self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
         self._name = name
@@ -117,7 +118,7 @@ class Saver:
         self._variables = _names_to_variables(var_list)
         if self._variables:
             self.saver_def = build_saver_ops(self._variables, self._name, self._filename, self._max_to_keep,
-                                             self._keep_checkpoint_every_n_hours, self._sharded)
+                                             self._keep_checkpoint_every_n_hours, self._sharded, self._reshape)
         self._is_built = True
 
     @property

@@ -43,6 +43,7 @@ from typing import Any
 
 from ..dtypes import int32
 from ..graph import Tensor, constant_node, control_dependencies
+from ..ops import array_ops
 from ..ops.indexing_ops import where
 from ..ops.io_ops import (
     merge_v2_checkpoints,
@@ -104,7 +105,8 @@ def _pass_through(value: Any) -> Any:
 
 
 def build_saver_ops(variables: Mapping[str, Variable], name: str | None, filename: str | None,
-                    max_to_keep: int | None, keep_checkpoint_every_n_hours: float, sharded: bool) -> SaverDef:
+                    max_to_keep: int | None, keep_checkpoint_every_n_hours: float, sharded: bool,
+                    reshape: bool = False) -> SaverDef:
     """Add the save and restore ops for ``variables`` (checkpoint key -> Variable, in key order) to their
     graph, in the name scope ``name`` (default ``save``, made unique); return their :class:`SaverDef`."""
     graph = next(iter(variables.values())).graph
@@ -116,10 +118,10 @@ def build_saver_ops(variables: Mapping[str, Variable], name: str | None, filenam
         prefix = placeholder_with_default(prefix, shape=(), name="Const")  # the name TF keeps for compatibility
         if sharded:
             save_tensor = _add_sharded_save_ops(prefix, variables)
-            restore_op = group(_add_restore_ops(prefix, variables, "restore_shard"), name="restore_all")
+            restore_op = group(_add_restore_ops(prefix, variables, "restore_shard", reshape), name="restore_all")
         else:
             save_tensor = _add_save_ops(prefix, variables)
-            restore_op = _add_restore_ops(prefix, variables, "restore_all")
+            restore_op = _add_restore_ops(prefix, variables, "restore_all", reshape)
     return SaverDef(filename_tensor_name=prefix.name, save_tensor_name=save_tensor.name,
                     restore_op_name=restore_op.op_name, max_to_keep=max_to_keep or 0, sharded=sharded,
                     keep_checkpoint_every_n_hours=keep_checkpoint_every_n_hours, version=SaverDef.V2)
@@ -150,11 +152,16 @@ def _add_sharded_save_ops(prefix: Tensor, variables: Mapping[str, Variable]) -> 
                           graph=graph)
 
 
-def _add_restore_ops(prefix: Tensor, variables: Mapping[str, Variable], name: str) -> Tensor:
-    """One RestoreV2 reading every variable's tensor, an Assign per variable, and the NoOp ``name``
-    that runs them all."""
+def _add_restore_ops(prefix: Tensor, variables: Mapping[str, Variable], name: str, reshape: bool) -> Tensor:
+    """One RestoreV2 reading every variable's tensor, an Assign per variable (after a Reshape to the
+    variable's shape with ``reshape``), and the NoOp ``name`` that runs them all."""
     dtypes = [v.dtype for v in variables.values() if v.dtype is not None]  # (a Variable always has a dtype)
     restored = restore_v2(prefix, list(variables), [""] * len(variables), dtypes,
-                          targets=[(v.op_name, v.shape) for v in variables.values()])
-    assigns = [assign(var, value) for var, value in zip(variables.values(), restored)]
+                          targets=[(v.op_name, v.shape, reshape) for v in variables.values()])
+    assigns = []
+    for var, value in zip(variables.values(), restored):
+        if reshape:  # the saved tensor may have another shape with as many elements: reshaped to the variable's
+            new_shape = var.shape.as_list() if var.shape.is_fully_defined() else array_ops.shape(var)
+            value = array_ops.reshape(value, new_shape)
+        assigns.append(assign(var, value))
     return group(*assigns, name=name)
