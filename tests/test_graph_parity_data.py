@@ -61,6 +61,16 @@ def generator_padding_parallel(tf):
     b.string_handle(name="handle")
 
 
+def sources_and_nesting(tf):
+    ints = tf.data.Dataset.range(3, output_type=tf.int32).cache()
+    dicts = tf.data.Dataset.from_tensors({"x": X[0], "s": 3}).repeat()
+    lists = tf.data.Dataset.from_tensor_slices([[1.5, 2.0], [3.0, 4.0]]).take(-1)
+    zipped = tf.data.Dataset.zip({"a": ints, "b": (dicts, lists)}).apply(lambda d: d.batch(2))
+    it = tf.data.make_one_shot_iterator(zipped)
+    it.get_next()
+    it.get_next()
+
+
 def seeded_shuffles_of_placeholders(tf):
     """The program data_pipeline_ema's input pipeline, with a graph seed and op seeds."""
     tf.set_random_seed(17)
@@ -81,7 +91,7 @@ def moving_averages_of_tensors(tf):
 
 
 @pytest.mark.parametrize("build", [one_shot_pipeline, initializable_map_take_skip, reinitializable_zip_filter,
-                                   generator_padding_parallel, moving_averages_of_tensors])
+                                   generator_padding_parallel, sources_and_nesting, moving_averages_of_tensors])
 def test_builds_tfs_graph(build):
     assert graph_differences(build) == []
 
