@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dtypes
 from ..graph import Tensor, TensorLike, name_scope
 
 # tf.compat.v1's cosine schedules are Keras's (CosineDecay, ...) called with the global step: their graphs,
@@ -31,21 +32,32 @@ from ..graph import Tensor, TensorLike, name_scope
 # cast each hyperparameter to the learning rate's dtype.
 
 
-def _start(learning_rate, global_step, what):
-    """(rate as a tensor, its dtype, step cast to it): the common prologue of the decays."""
+def _cast(value, dtype):
+    """TF's ``math_ops.cast``, op for op: a tensor already of ``dtype`` is itself (no op); a Python number
+    becomes the constant ``Cast/x`` (int32 or float32, as TF infers it), followed by a ``Cast`` op only
+    where that is not already ``dtype``."""
     from ..ops import math_ops
+    from ..ops.core import convert_to_tensor
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtype else math_ops.cast(value, dtype)
+    with name_scope(None, "Cast") as scope:
+        x = convert_to_tensor(value, name="x")
+        return x if x.dtype == dtype else math_ops.cast(x, dtype, name=scope)
+
+
+def _initial_rate(learning_rate, global_step, what):
+    """The learning rate as a tensor (a Python number becomes the constant ``initial_learning_rate``)."""
     from ..ops.core import convert_to_tensor
     if global_step is None:
         raise ValueError(f"global_step is required for {what}.")
-    lr = convert_to_tensor(learning_rate, name="initial_learning_rate") if not isinstance(learning_rate, Tensor) \
-        else learning_rate
-    return lr, lr.dtype, math_ops.cast(global_step, lr.dtype)
+    return learning_rate if isinstance(learning_rate, Tensor) else \
+        convert_to_tensor(learning_rate, name="initial_learning_rate")
 
 
-def _progress(step, decay_steps, dtype, staircase):
+def _progress(step, steps, staircase):
     """p = t / decay_steps, floored if ``staircase``."""
     from ..ops import math_ops
-    p = math_ops.truediv(step, math_ops.cast(decay_steps, dtype))
+    p = math_ops.truediv(step, steps)
     return math_ops.floor(p) if staircase else p
 
 
@@ -54,15 +66,17 @@ def exponential_decay(learning_rate: TensorLike, global_step: TensorLike, decay_
     """lr * decay_rate ^ (global_step / decay_steps), the exponent floored if ``staircase``."""
     from ..ops import math_ops
     with name_scope(name, "ExponentialDecay") as scope:
-        lr, dtype, step = _start(learning_rate, global_step, "exponential_decay")
-        p = _progress(step, decay_steps, dtype, staircase)
-        return math_ops.multiply(lr, math_ops.pow(math_ops.cast(decay_rate, dtype), p), name=scope)
+        lr = _initial_rate(learning_rate, global_step, "exponential_decay")
+        dtype = lr.dtype
+        steps, rate = _cast(decay_steps, dtype), _cast(decay_rate, dtype)  # in TF's order: steps, rate, step
+        p = _progress(_cast(global_step, dtype), steps, staircase)
+        return math_ops.multiply(lr, math_ops.pow(rate, p), name=scope)
 
 
 def natural_exp_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, decay_rate: float,
                       staircase: bool = False, name: str | None = None) -> Tensor:
     """lr * exp(-decay_rate * global_step / decay_steps), computed as TF does: exponential_decay with the
-    rate exp(-decay_rate)."""
+    rate exp(-decay_rate), made before (outside) its scope."""
     from ..ops import math_ops
     if global_step is None:
         raise ValueError("global_step is required for natural_exp_decay.")
@@ -75,11 +89,14 @@ def inverse_time_decay(learning_rate: TensorLike, global_step: TensorLike, decay
                        staircase: bool = False, name: str | None = None) -> Tensor:
     """lr / (1 + decay_rate * global_step / decay_steps), the quotient floored if ``staircase``."""
     from ..ops import math_ops
+    from ..ops.core import convert_to_tensor
     with name_scope(name, "InverseTimeDecay") as scope:
-        lr, dtype, step = _start(learning_rate, global_step, "inverse_time_decay")
-        p = _progress(step, decay_steps, dtype, staircase)
-        one = math_ops.cast(1, dtype)
-        denominator = math_ops.add(one, math_ops.multiply(math_ops.cast(decay_rate, dtype), p))
+        lr = _initial_rate(learning_rate, global_step, "inverse_time_decay")
+        dtype = lr.dtype
+        steps, rate = _cast(decay_steps, dtype), _cast(decay_rate, dtype)
+        p = _progress(_cast(global_step, dtype), steps, staircase)
+        one = _cast(convert_to_tensor(1), dtype)  # TF: an int32 Const, then cast
+        denominator = math_ops.add(one, math_ops.multiply(rate, p))
         return math_ops.divide(lr, denominator, name=scope)
 
 
@@ -89,14 +106,19 @@ def polynomial_decay(learning_rate: TensorLike, global_step: TensorLike, decay_s
     """(lr - end) * (1 - t / decay_steps) ^ power + end, with t = min(global_step, decay_steps); with
     ``cycle`` the decay restarts: decay_steps grows to the first multiple of itself above the step."""
     from ..ops import math_ops
+    from ..ops.core import convert_to_tensor
     from ..ops.indexing_ops import where_v2
     with name_scope(name, "PolynomialDecay") as scope:
-        lr, dtype, step = _start(learning_rate, global_step, "polynomial_decay")
-        end = math_ops.cast(end_learning_rate, dtype)
-        power_t = math_ops.cast(power, dtype)
-        steps = math_ops.cast(decay_steps, dtype)
+        lr = _initial_rate(learning_rate, global_step, "polynomial_decay")
+        dtype = lr.dtype
+        end, power_t = _cast(end_learning_rate, dtype), _cast(power, dtype)
+        step = _cast(global_step, dtype)
+        steps = _cast(decay_steps, dtype)
         if cycle:
-            multiplier = where_v2(math_ops.equal(step, 0), 1.0, math_ops.ceil(step / decay_steps))
+            at_start, periods = math_ops.equal(step, 0), math_ops.ceil(step / decay_steps)
+            with name_scope("SelectV2") as select:  # TF's where_v2 names its literal 1.0 "SelectV2/t"
+                one = convert_to_tensor(1.0, dtype=dtype, name="t")
+                multiplier = where_v2(at_start, one, periods, name=select)
             steps = math_ops.multiply(steps, multiplier)
         else:
             step = math_ops.minimum(step, steps)
@@ -123,41 +145,25 @@ def piecewise_constant(x: TensorLike, boundaries: Sequence[Any], values: Sequenc
     if len({v.dtype for v in levels}) > 1:
         raise ValueError(f"Values must have elements all with the same dtype ({sorted(str(v.dtype) for v in levels)})")
     step = convert_to_tensor(x)
-    bounds = [b if b.dtype == step.dtype else math_ops.cast(b, step.dtype) for b in bounds]
+    for i, b in enumerate(bounds):
+        if b.dtype != step.dtype:
+            if not (b.dtype == _dtypes.int32 and step.dtype == _dtypes.int64):
+                raise ValueError(f"Boundaries ({b.dtype!r}) must have the same dtype as x ({step.dtype!r}).")
+            bounds[i] = math_ops.cast(b, step.dtype)  # int boundaries for an int64 global step
     with name_scope(name, "PiecewiseConstant"):
         pairs = [(math_ops.less_equal(step, bounds[0]), _returning(levels[0])),
                  (math_ops.greater(step, bounds[-1]), _returning(levels[-1]))]
         for low, high, v in zip(bounds[:-1], bounds[1:], levels[1:-1]):
-            pred = math_ops.logical_and(math_ops.greater(step, low), math_ops.less_equal(step, high))
+            # TF writes (x > low) & (x <= high): the & operator names its LogicalAnd "and"
+            pred = math_ops.logical_and(math_ops.greater(step, low), math_ops.less_equal(step, high), name="and")
             pairs.append((pred, _returning(v)))
         return case(pairs, _returning(levels[0]), exclusive=True)
-
-
-def _cast(value, dtype):
-    """TF's ``math_ops.cast``: a tensor or Python float already of ``dtype`` is only converted (a Python
-    float becomes the constant ``Cast/x``, with no Cast op); anything else is cast."""
-    from ..ops import math_ops
-    from ..ops.core import convert_to_tensor
-    if isinstance(value, Tensor):
-        return value if value.dtype == dtype else math_ops.cast(value, dtype)
-    if isinstance(value, float) and dtype.is_floating:
-        with name_scope(None, "Cast"):
-            return convert_to_tensor(value, dtype=dtype, name="x")
-    return math_ops.cast(value, dtype)
 
 
 def _pi():
     """pi as TF's schedules make it: a float32 constant."""
     from ..ops.core import convert_to_tensor
     return convert_to_tensor(np.float32(math.pi), name="Const")
-
-
-def _initial_rate(learning_rate, global_step, what):
-    from ..ops.core import convert_to_tensor
-    if global_step is None:
-        raise ValueError(f"global_step is required for {what}.")
-    return learning_rate if isinstance(learning_rate, Tensor) else \
-        convert_to_tensor(learning_rate, name="initial_learning_rate")
 
 
 def cosine_decay(learning_rate: TensorLike, global_step: TensorLike, decay_steps: float, alpha: float = 0.0,
