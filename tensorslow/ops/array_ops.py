@@ -390,18 +390,23 @@ SMALL_CONSTANT = 1000
 
 
 def _filled(shape, value, dtype, name):
+    """zeros/ones as TF1 builds them: a literal shape of under SMALL_CONSTANT elements gives one Const;
+    otherwise, in the name scope ``name``, the shape (a Const ``shape_as_tensor``, the tensor given, or a
+    list holding tensors packed as ``packed``), the scalar ``Const`` and the Fill op named ``name``."""
     np_t = _dtypes.as_dtype(dtype).as_numpy_dtype
     dims = static_ints(shape, "shape", name)
-    if dims is None:
-        (d,) = as_nodes([shape])
-        return Tensor("Fill", (d,), compute=lambda s: xp.full(tuple(int(v) for v in s), value, dtype=np_t),
-                      dtype=dtype, shape=TensorShape(None), name=name)
-    dims = _dims_of(dims, "shape", name)
-    if int(np.prod(dims, dtype=np.float64)) < SMALL_CONSTANT:
-        return constant_node(np.full(dims, value, dtype=np_t), dtype=dtype, name=name)
+    if dims is not None:
+        dims = _dims_of(dims, "shape", name)
+        if not isinstance(shape, Tensor) and int(np.prod(dims, dtype=np.float64)) < SMALL_CONSTANT:
+            return constant_node(np.full(dims, value, dtype=np_t), dtype=dtype, name=name)
     with name_scope(name, name, []) as scope:  # TF's zeros/shape_as_tensor, zeros/Const, then the Fill zeros
-        dims_node = constant_node(np.asarray(dims, dtype=np.int64 if max(dims) >= 2 ** 31 else np.int32),
-                                  name="shape_as_tensor")
+        if isinstance(shape, Tensor):
+            dims_node = shape
+        elif dims is None:  # a list holding tensors
+            (dims_node,) = as_nodes([shape])
+        else:
+            dims_node = constant_node(np.asarray(dims, dtype=np.int64 if max(dims, default=0) >= 2 ** 31 else np.int32),
+                                      name="shape_as_tensor")
         return _fill_node(dims_node, constant_node(np.asarray(value, np_t), name="Const"), dims, scope)
 
 

@@ -213,18 +213,33 @@ def input_depth(cell: RNNCell, input_shape: TensorShape) -> int:
     return int(dims[-1])
 
 
+def _shape_parts(batch_size: int | Tensor, inner: list[int]) -> tuple[Tensor, Tensor, TensorShape]:
+    """TF's ``rnn_cell_impl._concat(batch_size, inner)``: the batch size as a vector (a Const ``[batch]``, or
+    a run-time batch size expanded to ``[batch]`` by ExpandDims), the Const ``inner`` and the static shape."""
+    if isinstance(batch_size, Tensor):
+        prefix = expand_dims(batch_size, 0) if batch_size.shape.ndims == 0 else batch_size
+        batch = int(batch_size.attrs["value"]) if batch_size.type == "Const" else None
+    else:
+        batch = int(batch_size)
+        prefix = convert_to_tensor([batch], dtype=_dtypes.int32)
+    suffix = convert_to_tensor(inner, dtype=_dtypes.int32)
+    return prefix, suffix, TensorShape([batch] + inner)
+
+
 def zero_state_tensors(state_size: Any, batch_size: int | Tensor, dtype: Any) -> Any:
-    """Zeros ``[batch_size, s]`` for each ``s`` in the (nested) ``state_size``."""
+    """Zeros ``[batch_size, s]`` for each ``s`` in the (nested) ``state_size``, as TF builds them (its
+    ``_zero_state_tensors``): the shape is the concatenation of the batch size and ``s`` (Consts, or the
+    run-time batch size expanded to a vector) and the zeros a Fill of it; TF then works out the static
+    shape by converting the two parts again, and so makes them a second time (real nodes, unused)."""
     dtype = _dtypes.as_dtype(dtype)
 
     def zeros_for(size: Any) -> Tensor:
-        inner = [int(size)] if isinstance(size, int) else list(TensorShape(size).dims or [])
-        if isinstance(batch_size, Tensor):  # a batch known only at run time: Fill(concat([[b], size]), 0)
-            shape = concat([expand_dims(batch_size, 0), convert_to_tensor(inner, dtype=_dtypes.int32)], 0)
-            out = zeros(shape, dtype=dtype)
-            out.set_shape([None] + inner)
-            return out
-        return zeros([int(batch_size)] + inner, dtype=dtype)
+        inner = [int(size)] if isinstance(size, int) else [int(d) for d in TensorShape(size).dims or []]
+        prefix, suffix, _ = _shape_parts(batch_size, inner)
+        out = zeros(concat([prefix, suffix], 0), dtype=dtype)
+        _, _, static = _shape_parts(batch_size, inner)  # TF's _concat(..., static=True)
+        out.set_shape(static)
+        return out
     return nest.map_structure(zeros_for, state_size)
 
 
