@@ -16,7 +16,8 @@ from ..backend import errstate, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, TensorLike, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
-from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, reduced_shape, side_constant
+from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, side_constant
+from .reduction_ops import one_per_input, reduction_node, run_time_axes
 
 _NUMERIC = "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, float16, uint32, uint64"
 
@@ -105,13 +106,13 @@ def _reduction(op_type, kernel, bool_only):
             for a in (ax,) if isinstance(ax, int) else ax:
                 if not -max(rank, 1) <= a < max(rank, 1):
                     raise ValueError(f"{op_type}: axis {a} is out of range for {x.name!r} of rank {rank}")
-        if ax is None and rank is not None:
-            side_constant(np.arange(rank), "Const")  # TF's "all axes", made before the op's scope
+        if ax is None and rank:  # TF's "all axes", made before the op's scope (nothing reads it)
+            side_constant(np.arange(rank), "Const")
+        axes = run_time_axes(x) if ax is None and not rank else None
         with name_scope(name, op_type, [x]) as scope:
             if ax is not None:
                 side_constant(ax, "reduction_indices")
-            return Tensor(op_type, (x,), compute=lambda v: kernel(v, ax, keep), attrs={"axis": ax, "keepdims": keep},
-                          dtype=x.dtype, shape=reduced_shape(x.shape, ax, keep), name=scope)
+            return reduction_node(op_type, x, ax, keep, kernel, axes, scope)
     build.__doc__ = kernel.__doc__
     return build
 
@@ -148,7 +149,7 @@ def _euclidean_norm_grad(op, grad):
         shape[a] = 1
     y, g = xp.reshape(op.output, shape), xp.reshape(grad, shape)
     with errstate(divide="ignore", invalid="ignore"):
-        return g * (x / y)
+        return one_per_input(op, g * (x / y))
 
 
 # -- composites ----------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def reduce_logsumexp(input_tensor: TensorLike, axis=None, keepdims=None, name=No
                      keep_dims=None) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed as m + log(sum(exp(x - m))) with m the max (held constant
     by a StopGradient, 0 where it is not finite), so large x does not overflow; TF's ops in TF's order."""
-    from .array_ops import reshape, shape, stop_gradient
+    from .array_ops import reshape, stop_gradient
     from .indexing_ops import where_v2
     from .math_extra_ops import is_finite
     from .math_ops import add, exp, log, subtract
@@ -177,12 +178,21 @@ def reduce_logsumexp(input_tensor: TensorLike, axis=None, keepdims=None, name=No
         my_max = stop_gradient(chosen)
         result = log(reduce_sum(exp(subtract(x, my_max)), ax, keepdims=keep))
         if not keep:
-            my_max = reshape(my_max, shape(result))
+            my_max = reshape(my_max, _shape_op(result))
             my_max.set_shape(result.shape)  # TF's Reshape infers it from the Shape op's static value
         out = add(result, my_max, name=scope)
         if not out.shape.is_fully_defined() and not keep and ax is None:
             out.set_shape([])  # a scalar, as TF's _may_reduce_to_scalar
         return out
+
+
+def _shape_op(node):
+    """The shape of ``node`` as a Shape op, computed at run time even where the static shape knows it: TF's
+    reduce_logsumexp calls the raw ``gen_array_ops.shape``, which folds nothing to a constant. (A session's
+    plan remembers a Shape's value between runs, fast_kernels.SHAPE_QUERY_TYPES: it costs a lookup.)"""
+    int32 = _dtypes.int32.as_numpy_dtype
+    return Tensor("Shape", (node,), compute=lambda v: xp.asarray(v.shape, dtype=int32), dtype=_dtypes.int32,
+                  shape=[node.shape.ndims], name="Shape")
 
 
 def _zero_like(node):

@@ -6,17 +6,22 @@ They accept TensorFlow's spellings: ``axis`` or TF1's ``reduction_indices``,
 The axes are the kernel's attribute; the graph also holds TF's constant for
 them (:func:`~tensorslow.ops.core.side_constant`): ``Sum/reduction_indices``
 for the axes given, or, for all axes, the constant ``Const`` = [0, ..., rank-1]
-made just before the op, as TF makes them.
+made just before the op, as TF makes them. Where the rank is not known when the
+graph is built (or is 0), TF reduces over ``range(0, rank(x))`` computed at run
+time, and so does TensorSlow: the ops ``Rank``, ``range/start``, ``range/delta``
+and ``range`` (:func:`run_time_axes`), whose value the reduction takes as its second
+input.
 """
 import math
 
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
+from ..backend import to_host, xp
 from ..fast_kernels import max_along, min_along, sum_along
-from ..graph import Tensor, name_scope
+from ..graph import Tensor, constant_node, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
+from ..shapes import TensorShape
 from .core import as_nodes, int_arg, keep_dims_alias, normalize_axis, reduced_shape, side_constant
 
 
@@ -26,20 +31,53 @@ def _reduction(op_type, kernel):
         ax = normalize_axis(axis, reduction_indices, op_type)
         keep = keep_dims_alias(keepdims, keep_dims)
         _check_axes(op_type, x, ax)
-        dtype = x.dtype
-        if ax is None and x.shape.ndims is not None:
-            side_constant(np.arange(x.shape.ndims), "Const")  # TF's "all axes", made before the op's scope
-
-        def compute(value):
-            return kernel(value, ax, keep)
+        if ax is None and x.shape.ndims:  # TF's "all axes" (made before the op's scope; nothing reads it)
+            side_constant(np.arange(x.shape.ndims), "Const")
+        axes = run_time_axes(x) if ax is None and not x.shape.ndims else None
         with name_scope(name, op_type, [x]) as scope:
             if ax is not None:
                 side_constant(ax, "reduction_indices")
-            return Tensor(op_type, (x,), compute=compute, attrs={"axis": ax, "keepdims": keep}, dtype=dtype,
-                          shape=reduced_shape(x.shape, ax, keep), name=scope)
+            return reduction_node(op_type, x, ax, keep, kernel, axes, scope)
     build.op_type = op_type
     build.__doc__ = kernel.__doc__
     return build
+
+
+def run_time_axes(x):
+    """TF's axes operand of a reduction over every axis of ``x`` where its rank is not known now (or is 0:
+    TF's ``_ReductionDims`` tests the rank for truth before it makes the constant [0, ..., rank-1]): the
+    vector range(0, rank(x)) made at run time by the ops ``Rank`` (a Const for a known rank), ``range/start``,
+    ``range/delta`` and ``range``, made before the reduction's scope. The reduction reads it as its axes."""
+    from .array_ops import rank
+    limit = rank(x)
+    with name_scope("range") as scope:
+        start = constant_node(0, _dtypes.int32, name="start")
+        delta = constant_node(1, _dtypes.int32, name="delta")
+        length = TensorShape([x.shape.ndims])  # [0] for a scalar, [None] for an unknown rank
+
+        def compute(first, stop, step):
+            return xp.arange(to_host(first)[()], to_host(stop)[()], to_host(step)[()], dtype=xp.int32)
+        return Tensor("Range", (start, limit, delta), compute=compute, dtype=_dtypes.int32, shape=length, name=scope)
+
+
+def reduction_node(op_type, x, ax, keep, kernel, axes, scope):
+    """The reduction op ``op_type`` of ``x`` over ``ax`` (None: all axes), named ``scope``. With ``axes`` (the
+    Range node of :func:`run_time_axes`) the kernel reduces over the axes that node computes, its second input;
+    the result of reducing every axis of an unknown rank without keepdims is a scalar, as TF sets it."""
+    attrs = {"axis": ax, "keepdims": keep}
+    if axes is None:
+        return Tensor(op_type, (x,), compute=lambda value: kernel(value, ax, keep), attrs=attrs, dtype=x.dtype,
+                      shape=reduced_shape(x.shape, ax, keep), name=scope)
+
+    def compute(value, axis_values):
+        return kernel(value, tuple(int(a) for a in to_host(axis_values)), keep)
+    shape = TensorShape([]) if not keep else reduced_shape(x.shape, ax, keep)
+    return Tensor(op_type, (x, axes), compute=compute, attrs=attrs, dtype=x.dtype, shape=shape, name=scope)
+
+
+def one_per_input(op, grad_x):
+    """The gradient function's result: ``grad_x`` for x, and None for the axes input where there is one."""
+    return grad_x if len(op.inputs) == 1 else (grad_x, None)
 
 
 def _check_axes(op_type, x, axis):
@@ -123,7 +161,7 @@ def _grad_at_input_shape(op, grad):
 def _sum_grad(op, grad):
     """dy/dx_i = 1 for every x_i summed into y: broadcast grad back over the reduced axes"""
     x = op.inputs[0]
-    return _broadcast(_grad_at_input_shape(op, grad), x.shape)
+    return one_per_input(op, _broadcast(_grad_at_input_shape(op, grad), x.shape))
 
 
 @RegisterGradient("Mean")
@@ -131,7 +169,7 @@ def _mean_grad(op, grad):
     """dy/dx_i = 1/N, N the number of elements averaged"""
     x = op.inputs[0]
     n = _count(x.shape, op.axis)
-    return _broadcast(_grad_at_input_shape(op, grad) / max(n, 1), x.shape)
+    return one_per_input(op, _broadcast(_grad_at_input_shape(op, grad) / max(n, 1), x.shape))
 
 
 def _extremum_grad(op, grad):
@@ -140,7 +178,7 @@ def _extremum_grad(op, grad):
     y = xp.reshape(op.output, _keepdims_shape(x.shape, op.axis))
     selected = (x == y).astype(grad.dtype)
     count = xp.sum(selected, axis=op.axis, keepdims=True)
-    return _grad_at_input_shape(op, grad) * selected / count
+    return one_per_input(op, _grad_at_input_shape(op, grad) * selected / count)
 
 
 RegisterGradient("Max")(_extremum_grad)
@@ -163,7 +201,7 @@ def _prod_grad(op, grad):
     right = xp.cumprod(xp.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     others = (left * right).reshape(xt.shape)
     others = xp.transpose(others, np.argsort(perm).tolist())
-    return _grad_at_input_shape(op, grad) * others
+    return one_per_input(op, _grad_at_input_shape(op, grad) * others)
 
 
 # -- arg max / arg min -------------------------------------------------------------------

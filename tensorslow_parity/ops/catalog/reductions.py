@@ -1,5 +1,5 @@
 """Reductions (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduce_min) and argmax/argmin. One
-:class:`OpEntry` per op type.
+:class:`OpEntry` per op type; each reduction also over every axis of a rank known only at run time.
 """
 from tensorslow_parity.ops.catalog.inputs import UNARY, UNARY_RANK1, UNARY_RANK2
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
@@ -10,6 +10,12 @@ def _reduce(r, **kwargs):
     return lambda tf, x: getattr(tf, f"reduce_{r}")(x, **kwargs)
 
 
+def _reduce_unknown_rank(r, **kwargs):
+    """``build`` for ``tf.reduce_<r>`` over every axis of ``x`` seen with no static shape (a
+    ``placeholder_with_default`` of shape None): the axes are range(0, rank(x)), made at run time."""
+    return lambda tf, x: getattr(tf, f"reduce_{r}")(tf.placeholder_with_default(x, shape=None), **kwargs)
+
+
 ENTRIES = (
     *[OpEntry(
           op_type=op, tensorslow=f"reduce_{r}", tf_v1=f"tf.compat.v1.reduce_{r}", tf2=f"tf.reduce_{r}",
@@ -17,6 +23,9 @@ ENTRIES = (
           build=_reduce(r, axis=-1), n_float=1, family="rank1+",
           examples=UNARY_RANK1, domain=dom,
           variants=(Variant("all", _reduce(r), family="any", examples=UNARY),
+                    Variant("all_unknown_rank", _reduce_unknown_rank(r), family="any", examples=UNARY),
+                    Variant("all_unknown_rank_keepdims", _reduce_unknown_rank(r, keepdims=True), family="any",
+                            examples=UNARY),
                     Variant("axes_keepdims", _reduce(r, axis=(0, -1), keepdims=True), family="rank2+",
                             examples=UNARY_RANK2),
                     Variant("tf1_spelling", _reduce(r, reduction_indices=[0], keep_dims=True)),
