@@ -9,7 +9,8 @@ formats:
   ``...`` where it stopped: ``[1.5 2 3...]``. ``first_n`` limits how many runs print (per session).
 * ``tf.print("W =", w)`` is an op of its own with no output: run it, or make something depend on it.
   Tensors are shown like NumPy arrays with at most ``summarize`` entries at each end of every axis:
-  ``[[0 0 ... 0 0] ...]``; Python values are formatted with ``pprint``, strings as they are.
+  ``[[0 0 ... 0 0] ...]``; Python values are formatted with ``pprint``, strings as they are. As in TF,
+  the op StringFormat (``tf.strings.format``) makes the text and the op PrintV2 writes it.
 
 Numbers are written as TensorFlow's C++ writes them: the shortest of ``%.6g``/``%.9g`` (float32) or
 ``%.15g``/``%.17g`` (float64) that reads back exactly, booleans as 1 and 0.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import pprint
+import random
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -27,7 +29,8 @@ import numpy as np
 from ..backend import to_host
 from ..graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from ..registry import RegisterGradient
-from .core import as_nodes, convert_to_tensor
+from ..summary.ops import string
+from .core import as_nodes
 
 # -- one element, one tensor ------------------------------------------------------------------------
 
@@ -141,22 +144,56 @@ def _print_grad(op, grad):
 
 # -- tf.print -----------------------------------------------------------------------------------------
 
-def _template(inputs, sep):
-    """The text with a marker where each tensor goes (pprint of each non-string input), and the tensors."""
-    tensors: list[Tensor] = []
-    marker = "\x00TENSOR\x00"
+def _placeholder(text: str) -> str:
+    """A placeholder for the tensors that ``text`` (the inputs without their tensors) does not hold: ``{}``,
+    else ``{}`` followed by digits drawn from a fixed seed until it is new, as TF picks it."""
+    placeholder, digits = "{}", random.Random(5)
+    while placeholder in text:
+        placeholder += str(digits.randint(0, 9))
+    return placeholder
 
-    def swap(value):
+
+def _template(inputs, sep):
+    """TF's StringFormat template: each input as it is (a string) or as ``pprint`` shows it, a placeholder in
+    place of each tensor (nested lists and dicts too: a dict's tensors in sorted key order, as pprint
+    shows them), joined by ``sep``; and the tensors, in the template's order."""
+    def swap(value, replace):
         if isinstance(value, Tensor):
-            tensors.append(value)
-            return marker
-        if isinstance(value, dict):  # tensors in sorted key order, as pprint shows them (and TF's nest)
-            return {k: swap(value[k]) for k in sorted(value)}
+            return replace(value)
+        if isinstance(value, dict):  # TF sorts an OrderedDict's keys too
+            return type(value)((k, swap(value[k], replace)) for k in sorted(value))
         if isinstance(value, (list, tuple)):
-            return type(value)(swap(v) for v in value)
+            return type(value)(swap(v, replace) for v in value)
         return value
-    pieces = [value if isinstance(value, str) else pprint.pformat(swap(value)) for value in inputs]
-    return sep.join(pieces).replace(repr(marker), marker), tensors, marker
+    placeholder = _placeholder(" ".join(pprint.pformat(swap(v, lambda t: "")) for v in inputs))
+    tensors: list[Tensor] = []
+
+    def keep(tensor):
+        tensors.append(tensor)
+        return placeholder
+    pieces = [value if isinstance(value, str) else pprint.pformat(swap(value, keep)) for value in inputs]
+    return sep.join(pieces).replace(repr(placeholder), placeholder), tensors, placeholder
+
+
+def string_format(template: str, inputs: Sequence[TensorLike], placeholder: str = "{}", summarize: int | None = 3,
+                  name: str | None = None) -> Tensor:
+    """``tf.strings.format``: the string ``template`` with each ``placeholder`` replaced by the next tensor of
+    ``inputs``, shown as tf.print shows it (``summarize`` entries at each end of every axis, -1: all); a
+    scalar string (``bytes``) made when the graph runs, by the op StringFormat."""
+    nodes = as_nodes([inputs] if isinstance(inputs, Tensor) else list(inputs))
+    if template.count(placeholder) != len(nodes):
+        raise ValueError(f"The template expects {template.count(placeholder)} tensors, but the inputs only has "
+                         f"{len(nodes)}. Please ensure the number of placeholders in template matches inputs length.")
+    pieces = template.split(placeholder)
+    at_ends = 3 if summarize is None else int(summarize)
+
+    def compute(*values):
+        hosts = [to_host(v) for v in values]
+        shown = [_summarize_v2(v, _limit(at_ends, v.size)) for v in hosts]
+        return "".join(p + t for p, t in zip(pieces, shown + [""])).encode()
+    return Tensor("StringFormat", tuple(nodes), compute=compute, dtype=string, shape=(), name=name or "StringFormat",
+                  attrs={"template": template, "placeholder": placeholder, "summarize": at_ends},
+                  graph=nodes[0].graph if nodes else get_default_graph())
 
 
 def _writer(output_stream):
@@ -185,21 +222,25 @@ def _writer(output_stream):
                      "to be in the form of 'file://<filepath>'.")
 
 
-def print_v2(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str = " ", end: str = "\n",
-             name: str | None = None) -> Tensor:
+def print_v2(*inputs: Any, output_stream: Any = None, summarize: int | None = 3, sep: str = " ",
+             end: str = "\n", name: str | None = None) -> Tensor:
     """An op with no output that prints ``inputs`` (tensors, Python values, nested lists and dicts of them)
     separated by ``sep`` and followed by ``end`` each time it runs; see the module docstring. The stream
     is ``sys.stderr`` (the default), ``sys.stdout``, ``tf.logging.info``/``warning``/``error`` or
-    ``"file://<path>"``."""
+    ``"file://<path>"``.
+
+    As TF builds it: a StringFormat op (``<name>_format`` if named) makes the text from the tensors, and
+    the op PrintV2 writes it; a lone scalar string tensor goes to PrintV2 as it is."""
     write = _writer(output_stream)
-    text, tensors, marker = _template(inputs, sep)
-    nodes = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in tensors]
-    graph = nodes[0].graph if nodes else get_default_graph()
-    pieces = text.split(marker)
+    if len(inputs) == 1 and isinstance(inputs[0], Tensor) and inputs[0].dtype == string and \
+            inputs[0].shape.ndims == 0:
+        text = inputs[0]
+    else:
+        template, tensors, placeholder = _template(inputs, sep)
+        text = string_format(template, tensors, placeholder, summarize, name=f"{name}_format" if name else None)
 
-    def compute(state, *values):
-        shown = [_summarize_v2(to_host(v), _limit(summarize, np.size(v))) for v in values]
-        write("".join(p + s for p, s in zip(pieces, shown + [""])) + end)
-    return NoValueOp("PrintV2", tuple(nodes), compute=compute, stateful=True, graph=graph,
-                     attrs={"end": end, "summarize": summarize}, name=name or "PrintV2")
-
+    def compute(state, value):
+        line = np.asarray(to_host(value), dtype=object).item()  # bytes, as a 0-d array or as they are
+        write((line.decode("utf-8", "replace") if isinstance(line, bytes) else str(line)) + end)
+    return NoValueOp("PrintV2", (text,), compute=compute, stateful=True, attrs={"end": end},
+                     name=name or "PrintV2")
