@@ -161,6 +161,26 @@ def test_max_pool_sends_a_tied_window_gradient_to_its_first_maximum(dtype):
     np.testing.assert_array_equal(grad, _value_and_gradient(tf1, build, x, dtype)[1])
 
 
+@pytest.mark.parametrize("fill", ["random", "ties", "nan"])
+def test_tiling_max_pool_gradient_is_the_one_the_taps_give_and_tensorflows(monkeypatch, fill):
+    """2x2 windows at stride 2 tile the input: the gradient is one comparison with the spread-out maxima, unless
+    a window is tied or NaN; either way it is what the tap-by-tap loop and TensorFlow give."""
+    from tensorslow.ops import pool_ops
+    x = RNG.standard_normal((2, 6, 4, 3)).astype(np.float32)
+    if fill == "ties":
+        x[0, :2, :2, 0] = 1.5  # a tied window
+        x[1, 2:4] = x[1, 2:4].max()  # whole rows of tied windows
+    elif fill == "nan":
+        x[0, 1, 1, 2] = np.nan
+    build = lambda tf, v: tf.nn.max_pool(v, 2, 2, "SAME") * np.arange(1, 4, dtype=np.float32)  # noqa: E731
+    fast = _value_and_gradient(ts, build, x, np.float32)
+    monkeypatch.setattr(pool_ops, "_tiles", lambda *args: False)
+    taps = _value_and_gradient(ts, build, x, np.float32)
+    np.testing.assert_array_equal(fast[1], taps[1])
+    if fill != "nan":  # TF's MaxPool passes over a NaN (its maximum is the window's other values'): not here
+        np.testing.assert_array_equal(fast[1], _value_and_gradient(tf1, build, x, np.float32)[1])
+
+
 def test_avg_pool_same_divides_by_the_real_positions_of_each_window():
     x = np.ones((1, 3, 3, 1))
     y, _ = _value_and_gradient(ts, lambda tf, v: tf.nn.avg_pool(v, 2, 2, "SAME") * 0 + tf.nn.avg_pool(v * 4, 2, 2,
@@ -252,14 +272,20 @@ CONV_CASES = {  # (input shape, filter shape, strides, padding, dilations)
     "explicit_wider_than_the_window": ((2, 5, 5, 2), (2, 2, 2, 3), 1, [[0, 0], [3, 0], [0, 2], [0, 0]], 1),
     "strides": ((2, 9, 8, 2), (3, 3, 2, 3), [1, 2, 3, 1], "SAME", 1),
     "dilations": ((2, 8, 9, 2), (2, 3, 2, 3), 1, "SAME", [1, 2, 2, 1]),
+    "one_channel": ((3, 7, 6, 1), (3, 3, 1, 4), 1, "SAME", 1),  # im2col made tap by tap
+    "one_channel_strided": ((2, 9, 8, 1), (3, 2, 1, 3), [1, 2, 3, 1], "SAME", 1),
 }
 
 
-@pytest.mark.parametrize("block_bytes", [1, 5000, 1 << 20])  # a row, some rows or an image, the whole batch
+# (bytes of im2col rows in a block: a row, some rows or an image, the whole batch; TRIM_BELOW: 0 keeps every
+# window whole, 1 skips the padding of every window that has some)
+@pytest.mark.parametrize("block_bytes, trim_below", [(1, 1.0), (5000, 0.0), (5000, 1.0), (1 << 20, 0.0),
+                                                     (1 << 20, 1.0)])
 @pytest.mark.parametrize("case", CONV_CASES)
-def test_conv2d_value_and_gradients_in_blocks_are_tensorflows(monkeypatch, case, block_bytes):
-    from tensorslow.ops import conv_ops
-    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", block_bytes)
+def test_conv2d_value_and_gradients_in_blocks_are_tensorflows(monkeypatch, case, block_bytes, trim_below):
+    from tensorslow import conv_kernels
+    monkeypatch.setattr(conv_kernels, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(conv_kernels, "TRIM_BELOW", trim_below)
     x_shape, w_shape, strides, padding, dilations = CONV_CASES[case]
     x, w = RNG.standard_normal(x_shape), RNG.standard_normal(w_shape)
     results = []
@@ -274,10 +300,11 @@ def test_conv2d_value_and_gradients_in_blocks_are_tensorflows(monkeypatch, case,
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("block_bytes", [1, 1 << 20])
-def test_conv2d_transpose_and_its_gradients_in_blocks_are_tensorflows(monkeypatch, block_bytes):
-    from tensorslow.ops import conv_ops
-    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", block_bytes)
+@pytest.mark.parametrize("block_bytes, trim_below", [(1, 1.0), (1 << 20, 0.0)])
+def test_conv2d_transpose_and_its_gradients_in_blocks_are_tensorflows(monkeypatch, block_bytes, trim_below):
+    from tensorslow import conv_kernels
+    monkeypatch.setattr(conv_kernels, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(conv_kernels, "TRIM_BELOW", trim_below)
     value, w = RNG.standard_normal((2, 3, 4, 3)), RNG.standard_normal((3, 3, 2, 3))
     results = []
     for lib in (ts, tf1):
@@ -288,3 +315,25 @@ def test_conv2d_transpose_and_its_gradients_in_blocks_are_tensorflows(monkeypatc
             results.append(lib.Session().run([y, *lib.gradients(lib.reduce_sum(y * weights), [vs, ws])]))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_the_windows_of_lenets_second_layer_skip_their_padding_and_its_first_layers_stay_whole():
+    """14x14 outputs of 5x5 SAME windows: 5 runs of rows (taps 2-4, 1-4, all, 0-3, 0-2) times 5 of columns,
+    (64/70)^2 of the products of whole windows; 28x28x1 (134/140)^2 is above TRIM_BELOW: one group."""
+    from tensorslow import conv_kernels
+    ones = [1, 1, 1, 1]
+    assert conv_kernels.tap_runs(14, 14, 5, 1, 1, 2) == [[0, 1, 2, 5], [1, 2, 1, 5], [2, 12, 0, 5], [12, 13, 0, 4],
+                                                          [13, 14, 0, 3]]
+    groups = conv_kernels.window_groups((64, 14, 14, 32), (5, 5), (2, 2, 2, 2), (14, 14), ones, ones)
+    assert len(groups) == 25 and (slice(2, 12), slice(2, 12), slice(0, 5), slice(0, 5)) in groups
+    products = sum((r.stop - r.start) * (c.stop - c.start) * (a.stop - a.start) * (b.stop - b.start)
+                   for r, c, a, b in groups)
+    assert products == 64 * 64  # of 70 * 70 (14 * 14 windows of 25 taps): 84%
+    assert conv_kernels.window_groups((64, 28, 28, 1), (5, 5), (2, 2, 2, 2), (28, 28), ones, ones) == [
+        (slice(0, 28), slice(0, 28), slice(0, 5), slice(0, 5))]
+    # 2 real rows after 3 of padding, 2-tap windows: the first two windows are wholly in the padding (no taps),
+    # in no group (their outputs are 0)
+    assert conv_kernels.tap_runs(2, 4, 2, 1, 1, 3) == [[0, 1, 3, 2], [1, 2, 2, 2], [2, 3, 1, 2], [3, 4, 0, 2]]
+    assert conv_kernels.window_groups((1, 2, 1, 1), (2, 1), (3, 0, 0, 0), (4, 1), ones, ones) == [
+        (slice(2, 3), slice(0, 1), slice(1, 2), slice(0, 1)), (slice(3, 4), slice(0, 1), slice(0, 2), slice(0, 1))]
+

@@ -10,27 +10,8 @@ strides and ``dh, dw`` the dilations. Padding "VALID" adds none; "SAME" adds
 just enough that OH = ceil(H / sh), the odd one at the bottom/right, as TF
 does; a list gives it explicitly.
 
-How it is computed (the im2col trick): a strided *view* of ``xpad`` with shape
-(N, OH, OW, KH, KW, C) holds every window without copying; copied to a
-(N*OH*OW, KH*KW*C) matrix it turns the whole convolution into one matrix
-product with the filter reshaped to (KH*KW*C, O). The copy is made a block of
-rows at a time (about ``BLOCK_BYTES``: an image or a few), each block
-multiplied while it is still in the cache, into its rows of y. The gradients:
-
-* dL/dw = im2col(xpad)^T @ dL/dy, summed over the same blocks (the im2col
-  rows are made again: as fast as keeping a 40 MB matrix from the forward
-  pass, measured on the LeNet layer below);
-* dL/dx: at stride 1, a convolution too: y[i] = sum_a xpad[i + a*d] w[a]
-  gives dx[p] = sum_a dy[p + pad - a*d] w[a]^T, the correlation of dL/dy,
-  padded by the window less the forward padding, with the filter turned by
-  180 degrees and its channel axes swapped (15 ms on LeNet's second layer,
-  64x14x14x32 input, 5x5x32x64 filter, float32, one thread, against 18 ms for
-  the taps below). At other strides each filter tap (a, b) sends
-  dL/dy @ w[a, b]^T back to the window of positions it read: KH*KW products
-  added into strided slices of a padded gradient.
-
-``Conv2DBackpropInput`` (``conv2d_transpose``) computes that input gradient as
-an op of its own; its gradients are a convolution and a filter gradient.
+How it is computed (im2col: one matrix product over the input's windows) is told in
+``tensorslow.conv_kernels``.
 """
 from __future__ import annotations
 
@@ -39,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import strided_view, xp
+from ..conv_kernels import conv_filter_grad, conv_forward, conv_input_grad, geometry
 from ..graph import Tensor, TensorLike, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
@@ -117,160 +98,6 @@ def check_window_attrs(op_type: str, where_: str, strides: list[int], other: lis
         raise ValueError(f"All elements of explicit_paddings must be nonnegative for {where_}")
     if explicit and any(explicit[i] for i in (0, 1, 6, 7)):
         raise ValueError(f"Nonzero explicit padding in the batch or depth dimensions is not supported for {where_}")
-
-
-def output_size(size: int | None, k: int, s: int, d: int, padding: str, pads: Sequence[int] = (0, 0),
-                where_: str = "") -> tuple[int | None, int, int]:
-    """``(out, before, after)`` along one spatial axis of ``size`` for a window of ``k`` taps spaced ``d``
-    apart moved by ``s``: SAME gives ceil(size / s) and the padding that needs (the extra one after),
-    VALID and EXPLICIT floor((size + padding - window) / s) + 1. None for an unknown size."""
-    window = (k - 1) * d + 1
-    if size is None:
-        return None, 0, 0
-    if padding == "SAME":
-        out = -(-size // s)
-        total = max((out - 1) * s + window - size, 0)
-        return out, total // 2, total - total // 2
-    before, after = pads
-    if size + before + after < window:
-        raise ValueError(f"Negative dimension size caused by subtracting {window} from {size + before + after} "
-                         f"for {where_}")
-    return (size + before + after - window) // s + 1, before, after
-
-
-def geometry(shape: Sequence[int | None], kh: int, kw: int, attrs: dict, where_: str = ""):
-    """((OH, OW), (top, bottom, left, right)) of a window over an NHWC ``shape``, from a node's attributes."""
-    explicit = attrs.get("explicit_paddings") or [0] * 8
-    dil = attrs.get("dilations", [1, 1, 1, 1])
-    oh, top, bottom = output_size(shape[1], kh, attrs["strides"][1], dil[1], attrs["padding"], explicit[2:4], where_)
-    ow, left, right = output_size(shape[2], kw, attrs["strides"][2], dil[2], attrs["padding"], explicit[4:6], where_)
-    return (oh, ow), (top, bottom, left, right)
-
-
-# -- kernels ---------------------------------------------------------------------------------
-
-
-def pad_spatial(x, pads, value=0):
-    """``x`` (NHWC) with ``pads`` = (top, bottom, left, right) rows and columns of ``value`` around it."""
-    top, bottom, left, right = pads
-    if not (top or bottom or left or right):
-        return x
-    n, h, w, c = x.shape
-    out = xp.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
-    out[:, top:top + h, left:left + w] = x
-    return out
-
-
-def windows(xpad, kh, kw, out_hw, strides, dilations):
-    """The (N, OH, OW, KH, KW, C) strided view ``v[n, i, j, a, b, c] = xpad[n, i*sh + a*dh, j*sw + b*dw, c]``:
-    every window of the convolution, without a copy."""
-    n, _, _, c = xpad.shape
-    s_n, s_h, s_w, s_c = xpad.strides
-    shape = (n, out_hw[0], out_hw[1], kh, kw, c)
-    steps = (s_n, s_h * strides[1], s_w * strides[2], s_h * dilations[1], s_w * dilations[2], s_c)
-    return strided_view(xpad, shape, steps)
-
-
-def tap(array, a, b, out_hw, strides, dilations):
-    """The positions of a padded NHWC ``array`` that filter tap (a, b) reads, one per output position: a
-    strided slice (N, OH, OW, C), writable in place."""
-    h0, w0 = a * dilations[1], b * dilations[2]
-    return array[:, h0:h0 + strides[1] * (out_hw[0] - 1) + 1:strides[1],
-                 w0:w0 + strides[2] * (out_hw[1] - 1) + 1:strides[2]]
-
-
-#: Bytes of im2col rows made and multiplied at a time (at least one output row of one image). Measured on
-#: LeNet's second layer (64x14x14x32 input, 5x5x32x64 filter, float32, one thread, CPU time): 15 ms for the
-#: product in blocks of one or two images, against 22.5 ms for one 12544x800 matrix (40 MB, freshly paged in,
-#: copied once to memory and read back from it by the product); the filter gradient takes the same 15 ms
-#: either way, so the im2col matrix is made again there rather than kept from the forward pass.
-BLOCK_BYTES = 1 << 20
-
-
-def blocks(view):
-    """Index tuples that split a (N, OH, OW, KH, KW, C) windows ``view`` into blocks of about BLOCK_BYTES of
-    im2col rows: runs of whole images when one image fits, else runs of output rows of one image."""
-    n, oh = view.shape[:2]
-    row_bytes = max(1, view[:1, :1].size * view.itemsize)  # one output row of one image
-    if oh * row_bytes <= BLOCK_BYTES:
-        step = BLOCK_BYTES // max(1, oh * row_bytes)
-        return [(slice(i, i + step),) for i in range(0, n, step)]
-    step = max(1, BLOCK_BYTES // row_bytes)
-    return [(slice(i, i + 1), slice(r, r + step)) for i in range(n) for r in range(0, oh, step)]
-
-
-def im2col_blocks(view):
-    """For each block of ``blocks(view)``: (its index, its im2col rows as a (rows, KH*KW*C) matrix). The rows
-    are copied into one buffer, reused from block to block (the next block overwrites them)."""
-    k = view.shape[3] * view.shape[4] * view.shape[5]
-    parts = blocks(view)
-    buffer = xp.empty(max((view[index].size for index in parts), default=0), dtype=view.dtype)
-    for index in parts:
-        part = view[index]
-        cols = buffer[:part.size].reshape(part.shape)
-        cols[...] = part  # the one copy of each window
-        yield index, cols.reshape(-1, k)
-
-
-def correlate(xpad, w, out_hw, strides, dilations):
-    """y[n, i, j, o] = sum_{a, b, c} xpad[n, i*sh + a*dh, j*sw + b*dw, c] * w[a, b, c, o] (``xpad`` already padded):
-    im2col(xpad) @ w as a (KH*KW*C, O) matrix, block by block into y."""
-    kh, kw, c, o = w.shape
-    w2 = w.reshape(kh * kw * c, o)
-    y = xp.empty((xpad.shape[0], *out_hw, o), dtype=xp.result_type(xpad, w))
-    for index, cols in im2col_blocks(windows(xpad, kh, kw, out_hw, strides, dilations)):
-        xp.dot(cols, w2, out=y[index].reshape(-1, o))
-    return y
-
-
-def conv_forward(x, w, attrs):
-    """y = conv2d(x, w): ``x`` padded, then im2col(xpad) @ w (``correlate``)."""
-    kh, kw, c, o = w.shape
-    if x.ndim != 4 or x.shape[3] != c:
-        raise ValueError(f"input depth must be evenly divisible by filter depth: {x.shape[-1]} vs {c}")
-    out_hw, pads = geometry(x.shape, kh, kw, attrs)
-    return correlate(pad_spatial(x, pads), w, out_hw, attrs["strides"], attrs["dilations"])
-
-
-def conv_input_grad(dy, w, x_shape, attrs):
-    """dL/dx of y = conv2d(x, w) for dL/dy = ``dy``. At stride 1, the correlation of dy (padded by the window
-    less the forward padding) with the filter turned 180 degrees, its channel axes swapped; otherwise each
-    tap's dy @ w[a, b]^T added where the tap read."""
-    kh, kw, c, o = w.shape
-    n, h, wid, _ = x_shape
-    out_hw, pads = geometry(x_shape, kh, kw, attrs)
-    if tuple(dy.shape[1:3]) != out_hw:
-        axis = 1 if dy.shape[1] != out_hw[0] else 2
-        raise ValueError(f"Conv2DSlowBackpropInput: Size of out_backprop doesn't match computed: actual = "
-                         f"{dy.shape[axis]}, computed = {out_hw[axis - 1]} spatial_dim: {axis} input: "
-                         f"{x_shape[axis]} filter: {w.shape[axis - 1]} output: {dy.shape[axis]} stride: "
-                         f"{attrs['strides'][axis]} dilation: {attrs['dilations'][axis]}")
-    strides, dilations = attrs["strides"], attrs["dilations"]
-    top, bottom, left, right = pads
-    span_h, span_w = (kh - 1) * dilations[1], (kw - 1) * dilations[2]  # a window's extent, less one
-    full = (span_h - top, span_h - bottom, span_w - left, span_w - right)
-    if strides[1] == strides[2] == 1 and min(full) >= 0:
-        turned = w[::-1, ::-1].transpose(0, 1, 3, 2)
-        return correlate(pad_spatial(dy, full), turned, (h, wid), strides, dilations)
-    dx = xp.zeros((n, h + top + bottom, wid + left + right, c), dtype=dy.dtype)
-    dy2 = dy.reshape(-1, o)
-    for a in range(kh):
-        for b in range(kw):
-            tap(dx, a, b, out_hw, strides, dilations)[...] += (dy2 @ w[a, b].T).reshape(n, out_hw[0], out_hw[1], c)
-    if top or bottom or left or right:
-        return xp.ascontiguousarray(dx[:, top:top + h, left:left + wid])
-    return dx
-
-
-def conv_filter_grad(x, dy, w_shape, attrs):
-    """dL/dw of y = conv2d(x, w) = im2col(xpad) @ w: im2col(xpad)^T @ dL/dy, summed block by block."""
-    kh, kw, c, o = w_shape
-    out_hw, pads = geometry(x.shape, kh, kw, attrs)
-    dw = xp.zeros((kh * kw * c, o), dtype=dy.dtype)
-    for index, cols in im2col_blocks(windows(pad_spatial(x, pads), kh, kw, out_hw, attrs["strides"],
-                                             attrs["dilations"])):
-        dw += cols.T @ dy[index].reshape(-1, o)
-    return dw.reshape(w_shape)
 
 
 # -- Conv2D ----------------------------------------------------------------------------------

@@ -6,29 +6,33 @@ channel on its own::
     max_pool: y[n, i, j, c] = max_{a, b} xpad[n, i*sh + a, j*sw + b, c]
     avg_pool: y[n, i, j, c] = sum_{a, b} xpad[n, i*sh + a, j*sw + b, c] / count[i, j]
 
-Padding is the convolutions' (``conv_ops.output_size``): the positions it adds
+Padding is the convolutions' (``conv_kernels.output_size``): the positions it adds
 never win a max (they are -inf) and are not counted in an average
 (``count[i, j]`` is the number of real positions in window (i, j)), as in TF.
 
 Both loop over the KH*KW taps of the window, one whole-array operation per tap
-on a strided slice (``conv_ops.tap``): for a 2x2 pool of 64x28x28x32 floats
+on a strided slice (``conv_kernels.tap``): for a 2x2 pool of 64x28x28x32 floats
 that takes 0.5 ms, against 4 ms for a max over two axes of the strided
 (N, OH, OW, KH, KW, C) view and 8 ms through a reshape.
 
 Gradients: an average sends g / count to each real position of its window. A
 max sends its gradient to *one* position: the first in the window (row by row)
 holding the maximum, as TensorFlow's MaxPoolGrad does; ties do not share it.
+When the windows tile the input (a 2x2 pool at stride 2 of an even size), x
+compared with y spread over each window marks every maximum at once; only a
+window with a tie (or a NaN) needs the taps' first-come rule.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..backend import xp
+from ..conv_kernels import geometry, pad_spatial, tap
 from ..graph import Tensor, TensorLike, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops
-from .conv_ops import check_rank, geometry, pad_spatial, padding_arg, spatial_arg, tap, where
+from .conv_ops import check_rank, padding_arg, spatial_arg, where
 from .core import as_nodes
 
 _MAX_POOL_TYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")
@@ -101,6 +105,18 @@ def _unpad(d, x_shape, pads):
 # -- MaxPool -------------------------------------------------------------------------------------
 
 
+def _tiles(x_shape, attrs, out_hw, pads):
+    """True when the windows tile the input exactly (window = stride, no padding: a 2x2 pool at stride 2 of an
+    even size): each position is in one window, and x reshaped to (N, OH, KH, OW, KW, C) holds them."""
+    ks, st = attrs["ksize"], attrs["strides"]
+    return ks[1:3] == st[1:3] and not any(pads) and tuple(x_shape[1:3]) == (out_hw[0] * ks[1], out_hw[1] * ks[2])
+
+
+def _tiled(x, out_hw, attrs):
+    """``x`` (N, H, W, C) as (N, OH, KH, OW, KW, C): window (i, j) is [:, i, :, j, :] (a view when contiguous)."""
+    return x.reshape(x.shape[0], out_hw[0], attrs["ksize"][1], out_hw[1], attrs["ksize"][2], x.shape[3])
+
+
 def _max_pool(x, attrs):
     """y = the maximum of each window: one elementwise maximum per tap."""
     out_hw, pads, taps = _window(x.shape, attrs)
@@ -117,6 +133,15 @@ def _max_pool_grad(op, grad):
     0 elsewhere; windows that overlap add up."""
     x, y = op.inputs[0], op.output
     out_hw, pads, taps = _window(x.shape, op.attrs)
+    if _tiles(x.shape, op.attrs, out_hw, pads):
+        # Tiling windows: one comparison of x with y spread over its window marks the maxima. When there are as
+        # many marks as windows, each window has exactly one (none is tied, none is NaN) and the marks are the
+        # gradient's mask: 1.7 ms instead of 2.6 for LeNet's first pool (64x28x28x32 float32, CPU time, the two
+        # interleaved in one process on a busy machine). Otherwise the taps below decide ties.
+        spread = (slice(None), slice(None), None, slice(None), None, slice(None))
+        maxima = xp.equal(_tiled(x, out_hw, op.attrs), y[spread])
+        if int(xp.count_nonzero(maxima)) == y.size:
+            return xp.multiply(maxima, grad[spread], dtype=grad.dtype).reshape(x.shape)
     xpad = pad_spatial(x, pads, _lowest(x.dtype))
     # Windows that tile the input exactly (a 2x2 pool at stride 2 of an even size) each write their own
     # positions: no zeros to start from, no additions. With the masks made in place: 2.5 ms instead of
