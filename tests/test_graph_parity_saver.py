@@ -285,3 +285,22 @@ def test_reshape_restores_another_shape_of_as_many_elements(tf1, tmp_path):
         assert error == their_error, shape
         np.testing.assert_array_equal(ours, theirs)
     assert error == "InvalidArgumentError" and not ours.any()  # 6 values for 4: refused, nothing assigned
+
+
+def test_the_saver_ops_are_wired_as_tensorflows():
+    """Each save/restore op reads the inputs TF's reads, and waits on the same ops (``^name``): a GraphDef
+    comparison. (Output indices are left out: TensorSlow's GraphDef names an op's outputs by the op.)"""
+    from tensorslow.graph_def import node_defs
+    from tensorslow_parity.tf1_behaviour import tf1_behaviour
+
+    def inputs(names):
+        return sorted(name.split(":")[0] for name in names)
+
+    with ts.Graph().as_default() as graph:
+        default_saver(ts)
+        ours = {n["name"]: inputs(n["input"]) for n in node_defs(graph) if n["name"].startswith("save/")}
+    with tf1_behaviour() as tf, tf.Graph().as_default() as graph:
+        default_saver(tf)
+        theirs = {n.name: inputs(n.input) for n in graph.as_graph_def().node if n.name.startswith("save/")}
+    assert ours == theirs
+    assert theirs["save/restore_all"] == ["^save/Assign", "^save/Assign_1", "^save/Assign_2", "^save/Assign_3"]

@@ -80,15 +80,17 @@ class RestoreV2(MultiOutputOp):
 
     Every tensor is read (and its checksum, dtype and shape checked) before the op gives any output,
     so an error leaves whatever the outputs were to be assigned to unchanged. ``targets`` (TensorSlow's
-    own attribute, set by the Saver) gives, per output, the variable it is for, its shape and whether it
-    is reshaped into it (``Saver(reshape=True)``), so that a checkpoint tensor of another shape (or, to
-    be reshaped, of another element count) is refused here, naming the variable, rather than half-way
-    through the ``Assign`` ops that follow.
+    own attribute, not one of TF's ``attrs``, set by the Saver) gives, per output, the variable it is
+    for, its shape and whether it is reshaped into it (``Saver(reshape=True)``), so that a checkpoint
+    tensor of another shape (or, to be reshaped, of another element count) is refused here, naming the
+    variable, rather than half-way through the ``Assign`` ops that follow.
     """
+
+    targets: list[Any] | None = None
 
     def compute(self, prefix, tensor_names, shape_and_slices):  # type: ignore[override]
         path, names, slices = text_of(prefix), texts_of(tensor_names), texts_of(shape_and_slices)
-        dtypes, targets = self.attrs["dtypes"], self.attrs.get("targets") or [None] * len(names)
+        dtypes, targets = self.attrs["dtypes"], self.targets or [None] * len(names)
         if not len(names) == len(slices) == len(dtypes):
             raise InvalidArgumentError(self, f"RestoreV2 {self.op_name!r}: {len(names)} tensor_names and "
                                              f"{len(slices)} shape_and_slices for {len(dtypes)} dtypes")
@@ -160,8 +162,8 @@ def restore_v2(prefix: Tensor, tensor_names: Sequence[str], shape_and_slices: Se
     with graph.name_scope(name or "RestoreV2") as scope:
         names = string_constant(list(tensor_names), name="tensor_names")
         slices = string_constant(list(shape_and_slices), name="shape_and_slices")
-    attrs = {"dtypes": list(dtypes), "targets": list(targets) if targets is not None else None}
-    op = RestoreV2("RestoreV2", (prefix, names, slices), attrs=attrs, name=scope, graph=graph)
+    op = RestoreV2("RestoreV2", (prefix, names, slices), attrs={"dtypes": list(dtypes)}, name=scope, graph=graph)
+    op.targets = list(targets) if targets is not None else None  # not a TF attribute: kept out of ``attrs``
     return add_outputs(op, [(dtype, None) for dtype in dtypes])
 
 
