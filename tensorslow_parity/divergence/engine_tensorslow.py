@@ -47,18 +47,14 @@ class TensorSlowEngine:
 
     def capture(self, original_run, session, fetches, feed_dict, options, run_metadata):
         _, order, _ = self._nodes(session, fetches, feed_dict)
-        rename = _component_names(order)
-        parents = {node.inputs[0] for node in order if node.name in rename}
         tensors, wanted = [], []
         for node in order:
+            if hasattr(node, "value_index"):
+                continue  # an output of a multi-output op (``op:k``): captured with its op, below
             outputs = node.outputs if hasattr(node, "_outputs") else [node] if node.has_value else []
             for output in outputs:
-                if output in parents:  # its value is the tuple of its components, captured as "op:k"
-                    continue
-                name = rename.get(output.name, output.name)
-                inputs = node.inputs[0].inputs if output.name in rename else node.inputs  # the op's, as TF's
-                tensors.append(Tensor(name, name.rpartition(":")[0], str(node.type),
-                                      [rename.get(p.name, p.name) for p in inputs]))
+                tensors.append(Tensor(output.name, output.name.rpartition(":")[0], str(node.type),
+                                      [p.name for p in node.inputs]))
                 wanted.append(output)
         restore = _perturb(session)
         try:
@@ -74,14 +70,6 @@ class TensorSlowEngine:
             capture.values[tensor.name] = array
             tensor.dtype, tensor.shape = array.dtype.name, list(array.shape)
         return capture
-
-
-def _component_names(order):
-    """TF's names for the nodes that pick one component of an op with several (``IteratorGetNext``: TF's
-    ``IteratorGetNext:1`` is TensorSlow's node ``IteratorGetNext/output_1``): {node's name: TF's name}."""
-    return {node.name: f"{node.inputs[0].op_name}:{node.attrs['output']}" for node in order
-            if isinstance(node.attrs.get("output"), int) and len(node.inputs) == 1
-            and node.inputs[0].type == node.type}
 
 
 def _perturb(session):
