@@ -19,8 +19,8 @@ Gradients: an average sends g / count to each real position of its window. A
 max sends its gradient to *one* position: the first in the window (row by row)
 holding the maximum, as TensorFlow's MaxPoolGrad does; ties do not share it.
 When the windows tile the input (a 2x2 pool at stride 2 of an even size), x
-compared with y spread over each window marks every maximum at once; only a
-window with a tie (or a NaN) needs the taps' first-come rule.
+compared with y spread over each window marks every maximum at once, and the
+first-come rule runs on those marks.
 """
 from __future__ import annotations
 
@@ -134,14 +134,19 @@ def _max_pool_grad(op, grad):
     x, y = op.inputs[0], op.output
     out_hw, pads, taps = _window(x.shape, op.attrs)
     if _tiles(x.shape, op.attrs, out_hw, pads):
-        # Tiling windows: one comparison of x with y spread over its window marks the maxima. When there are as
-        # many marks as windows, each window has exactly one (none is tied, none is NaN) and the marks are the
-        # gradient's mask: 1.7 ms instead of 2.6 for LeNet's first pool (64x28x28x32 float32, CPU time, the two
-        # interleaved in one process on a busy machine). Otherwise the taps below decide ties.
+        # Tiling windows: one comparison of x with y spread over its window marks every maximum; then, tap by
+        # tap in the window's order, a mark stays only where no earlier tap of its window has one (ties: the
+        # first wins). LeNet's first pool (64x28x28x32 float32 after a ReLU, so with tied windows of zeros):
+        # 2.5 ms instead of 3.1 for the loop below (CPU time, the two interleaved in one process).
         spread = (slice(None), slice(None), None, slice(None), None, slice(None))
         maxima = xp.equal(_tiled(x, out_hw, op.attrs), y[spread])
-        if int(xp.count_nonzero(maxima)) == y.size:
-            return xp.multiply(maxima, grad[spread], dtype=grad.dtype).reshape(x.shape)
+        marks = [maxima[:, :, a, :, b] for a, b in taps]
+        seen = marks[0].copy()
+        for k, mark in enumerate(marks[1:], start=2):
+            xp.greater(mark, seen, out=mark)  # True > False: marked here and at no earlier tap
+            if k < len(marks):
+                seen |= mark
+        return xp.multiply(maxima, grad[spread], dtype=grad.dtype).reshape(x.shape)
     xpad = pad_spatial(x, pads, _lowest(x.dtype))
     # Windows that tile the input exactly (a 2x2 pool at stride 2 of an even size) each write their own
     # positions: no zeros to start from, no additions. With the masks made in place: 2.5 ms instead of
