@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import to_host
+from ..backend import to_device, to_host
 from ..checkpoint.bundle import BundleReader, merge_bundles, write_bundle
 from ..checkpoint.strings import text_of, texts_of
 from ..dtypes import DType, int32
@@ -96,8 +96,8 @@ class RestoreV2(MultiOutputOp):
                                              f"{len(slices)} shape_and_slices for {len(dtypes)} dtypes")
         _no_slices(self, names, slices)
         reader = BundleReader(path)
-        return OutputValues(self._read(reader, name, dtype, target)
-                            for name, dtype, target in zip(names, dtypes, targets))
+        values = [self._read(reader, name, dtype, target) for name, dtype, target in zip(names, dtypes, targets)]
+        return OutputValues(to_device(value) for value in values)  # read on the host, computed with on the device
 
     def _read(self, reader: BundleReader, key: str, dtype: DType, target: Any) -> np.ndarray:
         """Checkpoint tensor ``key``, checked against ``dtype`` and the target's (variable name, shape)."""
