@@ -97,10 +97,10 @@ class RestoreV2(MultiOutputOp):
         _no_slices(self, names, slices)
         reader = BundleReader(path)
         values = [self._read(reader, name, dtype, target) for name, dtype, target in zip(names, dtypes, targets)]
-        return OutputValues(to_device(value) for value in values)  # read on the host, computed with on the device
+        return OutputValues(to_device(value) for value in values)  # read on the host, then sent to the device
 
     def _read(self, reader: BundleReader, key: str, dtype: DType, target: Any) -> np.ndarray:
-        """Checkpoint tensor ``key``, checked against ``dtype`` and the target's (variable name, shape)."""
+        """Checkpoint tensor ``key``, checked against ``dtype`` and the target (variable name, shape, reshaped?)."""
         wanted = f" (wanted for variable {target[0]!r})" if target is not None else ""
         try:
             reader.entry(key)

@@ -11,8 +11,7 @@ them with the checkpoint prefix fed to ``save/Const``; ``saver.saver_def`` names
 
 What differs from TensorFlow: no ``.meta`` file is written (a MetaGraphDef is a TensorFlow
 protobuf; ``import_meta_graph`` raises NotImplementedError), ``keep_checkpoint_every_n_hours`` is
-ignored, and ``sharded=True`` writes one shard (as TensorFlow does on one device) with the
-unsharded graph's ops.
+ignored, and ``sharded=True`` writes one shard (as TensorFlow does on one device: TensorSlow has one).
 """
 from __future__ import annotations
 
@@ -140,7 +139,7 @@ class Saver:
             except OpError as error:
                 cause = error.__cause__  # a kernel's own error (OSError of a write...), wrapped by the executor
                 if cause is not None and not isinstance(cause, OpError) and isinstance(error.node, Tensor) \
-                        and error.node.type in ("SaveV2", "RestoreV2"):
+                        and error.node.type in ("SaveV2", "RestoreV2", "MergeV2Checkpoints"):
                     raise cause from None
                 raise
 
