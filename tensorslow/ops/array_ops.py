@@ -18,7 +18,8 @@ from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from ..shapes import dims_of as _dims_of
-from .core import as_nodes, common_dtype, int_arg, pack, side_constant, static_ints
+from .axis_ops import expand_dims, squeeze  # noqa: F401  (re-exported)
+from .core import as_nodes, common_dtype, convert_to_tensor, int_arg, pack, side_constant, static_ints
 from .split_ops import split, unstack  # noqa: F401  (ops Unpack, Split, SplitV; re-exported)
 
 # -- reshape ------------------------------------------------------------------------------
@@ -74,57 +75,6 @@ def _reshape_grad(op, grad):
     return [grad.reshape(op.inputs[0].shape)] + [None] * (len(op.inputs) - 1)
 
 
-def _shape_like_grad(op, grad):
-    """dL/dx = dL/dy reshaped to x's shape (the op only inserts or removes size-1 axes)"""
-    return xp.reshape(grad, op.inputs[0].shape)
-
-
-def expand_dims(input: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:  # noqa: A002
-    """y = x with a size-1 axis inserted at ``axis``."""
-    (x,) = as_nodes([input])
-    if axis is None and dim is None:
-        raise ValueError("ExpandDims: an axis must be given")
-    ax = int_arg(dim if axis is None else axis, "axis", "ExpandDims")
-    rank = x.shape.ndims
-    if rank is not None and not -rank - 1 <= ax <= rank:
-        raise ValueError(f"ExpandDims: axis {ax} not in the interval [{-rank - 1}, {rank}] for {x.name!r} "
-                         f"of shape {x.shape}")
-    shape = TensorShape(None)
-    if x.shape.dims is not None:
-        dims = list(x.shape.dims)
-        pos = ax if ax >= 0 else len(dims) + 1 + ax
-        dims.insert(pos, 1)
-        shape = TensorShape(dims)
-    with name_scope(name, "ExpandDims", [x]) as scope:
-        side_constant(ax, "dim")  # TF's axis input
-        return Tensor("ExpandDims", (x,), compute=lambda v: xp.expand_dims(v, ax), attrs={"axis": ax},
-                      dtype=x.dtype, shape=shape, name=scope)
-
-
-def squeeze(input: TensorLike, axis: int | Sequence[int] | None = None, name: str | None = None,  # noqa: A002
-            squeeze_dims: int | Sequence[int] | None = None) -> Tensor:
-    """y = x without size-1 axes (all of them, or those in ``axis``)."""
-    (x,) = as_nodes([input])
-    ax = squeeze_dims if axis is None else axis
-    ax = None if ax is None else tuple(static_ints(ax, "axis", "Squeeze"))
-    shape = TensorShape(None)
-    if x.shape.dims is not None:
-        n = len(x.shape.dims)
-        axes = {a % n for a in ax} if ax is not None else {i for i, d in enumerate(x.shape.dims) if d == 1}
-        for a in axes:
-            if x.shape.dims[a] not in (1, None):
-                raise ValueError(f"Squeeze: cannot squeeze axis {a} of {x.name!r} with shape {x.shape}")
-        shape = TensorShape([d for i, d in enumerate(x.shape.dims) if i not in axes])
-
-    def compute(value):
-        return xp.squeeze(value, axis=ax)
-    return Tensor("Squeeze", (x,), compute=compute, attrs={"axis": ax}, dtype=x.dtype, shape=shape,
-                  name=name or "Squeeze")
-
-
-RegisterGradient("ExpandDims")(_shape_like_grad)
-RegisterGradient("Squeeze")(_shape_like_grad)
-
 
 # -- transpose ----------------------------------------------------------------------------
 
@@ -173,9 +123,17 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
     """y = the ``values`` joined along an existing ``axis``."""
     if isinstance(values, Tensor) or not list(values):
         raise ValueError(f"ConcatV2: values must be a non-empty list of tensors, got {values!r}")
-    nodes = as_nodes(list(values))
     ax = int_arg(axis, "axis", "ConcatV2")
-    dtype = common_dtype("ConcatV2", nodes)
+    with name_scope(name, "concat", list(values)) as scope:  # a literal is made inside it: concat/values_0
+        nodes = as_nodes(list(values), names=[f"values_{i}" for i in range(len(values))])
+        shape = _concat_shape(nodes, ax)
+        side_constant(ax, "axis")  # TF's axis input
+        return Tensor("ConcatV2", nodes, compute=lambda *vs: xp.concatenate(vs, axis=ax), attrs={"axis": ax},
+                      dtype=common_dtype("ConcatV2", nodes), shape=shape, name=scope)
+
+
+def _concat_shape(nodes, ax):
+    """The static shape of the nodes concatenated along axis ``ax``; ValueError where they cannot be."""
     shape = TensorShape(None)
     if all(n.shape.dims is not None for n in nodes):
         ranks = {len(n.shape.dims) for n in nodes}
@@ -198,10 +156,7 @@ def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Ten
                                      f"{[str(n.shape) for n in nodes]}")
                 dims.append(known.pop() if known else None)
         shape = TensorShape(dims)
-    with name_scope(name, "concat", nodes) as scope:
-        side_constant(ax, "axis")  # TF's axis input
-        return Tensor("ConcatV2", nodes, compute=lambda *vs: xp.concatenate(vs, axis=ax), attrs={"axis": ax},
-                      dtype=dtype, shape=shape, name=scope)
+    return shape
 
 
 @RegisterGradient("ConcatV2")
@@ -214,8 +169,14 @@ def _concat_grad(op, grad):
 
 
 def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
-    """y = the ``values`` joined along a new ``axis`` (the ``Pack`` op, defined in core.py)."""
-    return pack(as_nodes(list(values)), axis, name)
+    """y = the ``values`` joined along a new ``axis`` (the ``Pack`` op, defined in core.py).
+
+    Along axis 0, as TF1 builds it: the list converted as one tensor, a Const named ``stack`` when it
+    holds no tensor, else a Pack named ``stack`` whose literal items are Consts ``stack/1``..."""
+    values = list(values)
+    if int(axis) == 0 and any(not isinstance(v, Tensor) for v in values):
+        return convert_to_tensor(values, name=name or "stack")  # a Const, or packed by item: stack/1...
+    return pack(as_nodes(values), axis, name)
 
 
 # -- shape queries, identity, where, fill -----------------------------------------------------------

@@ -1,10 +1,11 @@
 """``tf.nn.embedding_lookup``: rows of an embedding matrix picked by integer ids.
 
-One matrix: a ``GatherV2`` named ``embedding_lookup`` and an ``Identity``, as in
-TensorFlow. Its gradient is dense here: TensorFlow's gradient of a gather is an
-``IndexedSlices`` (only the looked-up rows); TensorSlow returns the full-size
-array with zeros in the other rows, the same numbers once made dense (which is
-what an optimizer applying it does).
+One matrix: a ``GatherV2`` named ``embedding_lookup`` (its axis the Const
+``embedding_lookup/axis``) and an ``Identity``, as in TensorFlow. Its gradient
+is dense here: TensorFlow's gradient of a gather is an ``IndexedSlices``
+(only the looked-up rows); TensorSlow returns the full-size array with zeros
+in the other rows, the same numbers once made dense (which is what an
+optimizer applying it does).
 
 A list of matrices is one table split by rows (``partition_strategy``): with
 "mod", id ``i`` lives in matrix ``i % n`` at row ``i // n``; with "div", the
@@ -34,13 +35,13 @@ def embedding_lookup(params: TensorLike | Sequence[TensorLike], ids: TensorLike,
         tables = [params]
     if partition_strategy not in ("mod", "div"):
         raise ValueError(f"Unrecognized partition strategy: {partition_strategy}")
-    with name_scope(name, "embedding_lookup", tables + [ids]):
+    with name_scope(name, "embedding_lookup", tables + [ids]) as scope:
         tables = as_nodes(tables)
         (ids,) = as_nodes([ids])
         if ids.dtype is not None and not ids.dtype.is_integer:
             raise TypeError(f"embedding_lookup: ids {ids.name!r} must be int32 or int64, got {ids.dtype.name}")
-        if len(tables) == 1:
-            rows = indexing_ops.gather(tables[0], ids)
+        if len(tables) == 1:  # the gather takes the lookup's own name (its axis: embedding_lookup/axis)
+            rows = indexing_ops.gather(tables[0], ids, name=scope)
         else:
             rows = _partitioned_lookup(tables, ids, partition_strategy)
         if max_norm is not None:

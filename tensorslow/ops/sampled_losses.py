@@ -32,7 +32,7 @@ from .. import dtypes as _dtypes
 from ..graph import Tensor, TensorLike, constant_node, name_scope
 from . import array_ops, math_ops, nn_ops
 from .candidate_sampling_ops import compute_accidental_hits, log_uniform_candidate_sampler
-from .core import as_nodes, pack
+from .core import as_nodes
 from .embedding_ops import embedding_lookup
 from .linalg_ops import matmul
 from .slice_ops import slice as slice_
@@ -79,7 +79,7 @@ def sampled_softmax_loss(weights: TensorLike | Sequence[TensorLike], biases: Ten
 def _sum_rows(x: Tensor) -> Tensor:
     """y[i] = sum_j x[i, j], as TF computes it for these losses: x @ ones([cols, 1]), reshaped to a vector."""
     cols = _shape(x)[1]
-    ones = array_ops.ones(pack(as_nodes([cols, 1])), x.dtype)
+    ones = array_ops.ones(array_ops.stack([cols, 1]), x.dtype)
     return array_ops.reshape(matmul(x, ones), [-1])
 
 
@@ -116,8 +116,8 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         all_w = _cast(embedding_lookup(weights, all_ids, partition_strategy=partition_strategy), inputs.dtype)
         n_true = labels_flat.shape.dims[0] if labels_flat.shape.dims is not None else None
         dim = all_w.shape.dims[1] if all_w.shape.ndims == 2 else None
-        true_w = slice_(all_w, [0, 0], pack(as_nodes([_shape(labels_flat)[0], -1])))
-        sampled_w = slice_(all_w, pack(as_nodes([_shape(labels_flat)[0], 0])), [-1, -1])
+        true_w = slice_(all_w, [0, 0], array_ops.stack([_shape(labels_flat)[0], -1]))
+        sampled_w = slice_(all_w, array_ops.stack([_shape(labels_flat)[0], 0]), [-1, -1])
         true_w.set_shape([n_true, dim])  # TF's shape inference sees through the Pack; tell it here
         sampled_w.set_shape([sampled.shape.dims[0] if sampled.shape.dims else None, dim])
         sampled_logits = matmul(inputs, sampled_w, transpose_b=True)
@@ -126,9 +126,15 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         sampled_b = slice_(all_b, _shape(labels_flat), [-1])
         # true_logits[i, t] = inputs[i] . true_w[i * num_true + t]: a broadcast product summed along dim
         dim_t = _shape(true_w)[1:2]
-        row_wise_dots = math_ops.multiply(array_ops.expand_dims(inputs, 1),
-                                          array_ops.reshape(true_w, array_ops.concat([[-1, num_true], dim_t], 0)))
+        new_true_w_shape = array_ops.concat([[-1, num_true], dim_t], 0)
+        inputs_3d = array_ops.expand_dims(inputs, 1)
+        true_w_3d = array_ops.reshape(true_w, new_true_w_shape)
+        # TF's shape inference reads the reshapes' shapes through their Concats: tell it here
+        true_w_3d.set_shape([None if n_true is None else n_true // num_true, num_true, dim])
+        row_wise_dots = math_ops.multiply(inputs_3d, true_w_3d)
         dots_as_matrix = array_ops.reshape(row_wise_dots, array_ops.concat([[-1], dim_t], 0))
+        n_dots = row_wise_dots.shape.num_elements()
+        dots_as_matrix.set_shape([n_dots // dim if n_dots is not None and dim else None, dim])
         true_logits = array_ops.reshape(_sum_rows(dots_as_matrix), [-1, num_true])
         true_b = array_ops.reshape(true_b, [-1, num_true])
         true_logits += true_b
