@@ -153,8 +153,7 @@ class Session:
                 # A node of this graph that has a value is a valid key (checked inline: this is per step).
                 node = key if isinstance(key, Tensor) and key.graph is graph and key.has_value \
                     else self._feed_node(key)
-                feeds[node] = _convert_feed_value(node, value) if ON_HOST \
-                    else to_device(_convert_feed_value(node, value))  # checked on the host, computed on the device
+                feeds[node] = _convert_feed_value(node, value) if ON_HOST else _feed_on_device(node, value)
         if self.executor == "reference":
             self._check_fetches(flat)
             values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)
@@ -230,6 +229,13 @@ def _convert_feed_value(node, value):
                             f"{dtype.name}")
         array = array.astype(target)
     return _check_feed_shape(node, array)
+
+
+def _feed_on_device(node, value):
+    """A fed value, checked on the host, then moved to the device to be computed on; strings (object
+    arrays: a Saver's checkpoint prefix) stay on the host, where the ops that read them run."""
+    array = _convert_feed_value(node, value)
+    return array if array.dtype == object else to_device(array)
 
 
 def _check_feed_shape(node, array):

@@ -10,6 +10,7 @@ it would on CuPy, through the same code path:
 - like CuPy, it refuses to mix a host ``numpy.ndarray`` into an operation on device arrays (TypeError),
   and it records the leak in :data:`leaks`: a value computed with NumPy instead of ``xp``;
 - ``asnumpy`` records a host array handed to it (a fetched value that never lived on the "device");
+- like CuPy, it has no object arrays: making one from a host object array (strings) is a TypeError;
 - ``random`` and ``errstate`` are missing, as a kernel must not need them (CuPy has no ``errstate``);
 - :data:`calls` counts the functions TensorSlow looked up on it, to show the seam is used.
 
@@ -131,6 +132,8 @@ def _guarded(func, name, creation=False):
             flat = list(_flat_args(args, kwargs))
             if any(_is_host_array(a) for a in flat):
                 _leak(name, flat)
+        if creation and args and isinstance(args[0], _np.ndarray) and args[0].dtype == object:
+            raise TypeError(f"{name}: Unsupported dtype object")  # CuPy has no object arrays (strings stay on the host)
         if creation and args and _is_host_array(args[0]) and name in ("asarray", "asanyarray", "array"):
             args = (_np.array(args[0]),) + args[1:]  # a transfer is a copy, as CuPy's
         _depth[0] += 1  # what NumPy does inside is its own business: the arguments were checked
