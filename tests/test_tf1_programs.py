@@ -35,8 +35,6 @@ KNOWN_GRAPH_DIFFERENCES = {
     "data_pipeline_ema": "tf.data builds no dataset ops (TensorSliceDataset, IteratorV2...); " + SPARSE_XENT,
     "deep_cnn": f"dropout selects with Select, TF SelectV2; {SOFTMAX_XENT}",
     "dynamic_rnn_lengths": f"dynamic_rnn: TF's rnn/Rank, split as StridedSlice ops, not Split; {SPARSE_XENT}",
-    "fully_connected_feed": f"TF's ToInt64 cast of the labels; {SPARSE_XENT}; in_top_k's k constant; "
-                            "Saver's save/filename/input",
     "gan_2d": "ones_like is one op, TF's Shape/Const/Fill composite",
     "kmeans": "ones_like is one op, TF's ones_like/Shape, Const and Fill",
     "layers_cnn": f"layers' training flag (PlaceholderWithDefault input); {COND}; {SPARSE_XENT}",
@@ -45,9 +43,7 @@ KNOWN_GRAPH_DIFFERENCES = {
     "lstm_static_rnn": f"unstack and split as StridedSlice ops, not Unpack and Split; zero state's zeros; "
                        f"{SOFTMAX_XENT}",
     "multilayer_perceptron": SOFTMAX_XENT,
-    "py_func_checkpoints": f"{SPARSE_XENT}; Saver's save/filename/input",
     "sampling": "tf.range makes no range/start, limit and delta constants",
-    "save_restore": "Saver's save/filename/input",
     "vae": "reductions over all axes of unknown rank",
     "while_loop_and_cond": COND,
     "word2vec_skipgram": "embedding_lookup's gather names; nce_loss's stacks and sampled losses' zeros_like",
