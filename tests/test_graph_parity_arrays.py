@@ -146,3 +146,24 @@ def test_lstm_cell_splits_on_its_one_constant():
         cell(x, cell.zero_state(3, tf.float32))
     ops = tensorslow_ops(build)
     assert ("basic_lstm_cell/split", "Split") in ops and not any(n.endswith("split_dim") for n, _ in ops)
+
+
+def test_dynamic_rnn_checks_the_length_of_sequence_length_as_tf_does():
+    """dynamic_rnn's prologue is TF's: inputs made time-major by a Transpose, the batch size from their
+    shape, and sequence_length passed through CheckSeqLen after an Assert on its shape."""
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(ts.float32, [None, 3, 2], name="x")
+        lengths = ts.placeholder(ts.int32, [None], name="lengths")
+        outputs, _ = ts.nn.dynamic_rnn(ts.nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=ts.float32)
+        names = [op.op_name for op in graph.get_operations()]
+        assert names[2:7] == ["rnn/Rank", "rnn/range/start", "rnn/range/delta", "rnn/range", "rnn/concat/values_0"]
+        assert {"rnn/transpose", "rnn/Assert/Assert", "rnn/CheckSeqLen", "rnn/Min", "rnn/Max", "rnn/time",
+                "rnn/Minimum", "rnn/transpose_1"} <= set(names)
+        assert outputs.shape.as_list() == [None, 3, 4]
+        with ts.Session() as sess:
+            feed = {x: np.ones((2, 3, 2), np.float32)}
+            assert sess.run(outputs, {**feed, lengths: [3, 1]})[1, 1:].tolist() == [[0.0] * 4] * 2
+            with pytest.raises(ts.errors.InvalidArgumentError,
+                               match=r"assertion failed: \[Expected shape for Tensor rnn/sequence_length:0 is \] "
+                                     r"\[2\] \[ but saw shape: \] \[3\]"):
+                sess.run(outputs, {**feed, lengths: [3, 1, 2]})

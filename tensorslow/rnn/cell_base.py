@@ -213,7 +213,7 @@ def input_depth(cell: RNNCell, input_shape: TensorShape) -> int:
     return int(dims[-1])
 
 
-def _shape_parts(batch_size: int | Tensor, inner: list[int]) -> tuple[Tensor, Tensor, TensorShape]:
+def shape_parts(batch_size: int | Tensor, inner: list[int]) -> tuple[Tensor, Tensor, TensorShape]:
     """TF's ``rnn_cell_impl._concat(batch_size, inner)``: the batch size as a vector (a Const ``[batch]``, or
     a run-time batch size expanded to ``[batch]`` by ExpandDims), the Const ``inner`` and the static shape."""
     if isinstance(batch_size, Tensor):
@@ -235,9 +235,9 @@ def zero_state_tensors(state_size: Any, batch_size: int | Tensor, dtype: Any) ->
 
     def zeros_for(size: Any) -> Tensor:
         inner = [int(size)] if isinstance(size, int) else [int(d) for d in TensorShape(size).dims or []]
-        prefix, suffix, _ = _shape_parts(batch_size, inner)
+        prefix, suffix, _ = shape_parts(batch_size, inner)
         out = zeros(concat([prefix, suffix], 0), dtype=dtype)
-        _, _, static = _shape_parts(batch_size, inner)  # TF's _concat(..., static=True)
+        _, _, static = shape_parts(batch_size, inner)  # TF's _concat(..., static=True)
         out.set_shape(static)
         return out
     return nest.map_structure(zeros_for, state_size)

@@ -36,6 +36,13 @@ from ..ops.math_ops import cast
 from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import zero_state_tensors
+from .dynamic_prologue import (
+    best_effort_batch_size,
+    check_sequence_length,
+    loop_prologue,
+    output_shape_constants,
+    transpose_batch_time,
+)
 from .sequence_ops import reverse_sequence
 from .unroll import unrolled_loop
 from .wrappers import assert_like_rnncell
@@ -169,30 +176,35 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
 
 def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope, reverse):
     """dynamic_rnn; with ``reverse``, over each sequence reversed within its length, the outputs
-    reversed back (the backward half of bidirectional_dynamic_rnn)."""
+    reversed back (the backward half of bidirectional_dynamic_rnn). The ops around the loop are TF's
+    (``dynamic_prologue.py``); the loop itself is unrolled over time-major inputs."""
     with variable_scope(scope or "rnn") as varscope:
         flat_input = [convert_to_tensor(x) for x in nest.flatten(inputs)]
-        time_axis = 0 if time_major else 1
-        steps, batch = _time_steps(flat_input, time_axis)
+        steps, _ = _time_steps(flat_input, 0 if time_major else 1)
+        if not time_major:  # [batch, time, depth] -> [time, batch, depth], as TF's loop takes them
+            flat_input = [transpose_batch_time(x) for x in flat_input]
         lengths = None
         if sequence_length is not None:
             lengths = identity(_sequence_lengths(sequence_length), name="sequence_length")
-        batch_size = batch if batch is not None else shape(flat_input[0])[1 - time_axis]
+        batch_size = best_effort_batch_size(flat_input)
         state = _initial_state(cell, initial_state, batch_size, dtype)
-        zero_output = None
         if lengths is not None:
-            zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
-        slices = [unstack(x, num=steps, axis=time_axis) for x in flat_input]
+            lengths = check_sequence_length(lengths, batch_size)
+        zero_output = loop_prologue(flat_input, cell.output_size, _infer_state_dtype(dtype, state), lengths)
+        slices = [unstack(x, num=steps, axis=0) for x in flat_input]
         if reverse:
             slices = [_reverse_steps(s, lengths) for s in slices]
         inputs_t = [nest.pack_sequence_as(inputs, [s[t] for s in slices]) for t in range(steps)]
-        step_outputs, state = _unrolled_loop(cell, varscope, inputs_t, state, lengths, zero_output)
-        flat_outputs = []
+        step_outputs, state = _unrolled_loop(cell, varscope, inputs_t, state, lengths,
+                                             zero_output if lengths is not None else None)
+        stacked = []
         for k in range(len(nest.flatten(cell.output_size))):
             column = [step[k] for step in step_outputs]
             if reverse:
                 column = _reverse_steps(column, lengths)
-            flat_outputs.append(stack(column, axis=time_axis))
+            stacked.append(stack(column, axis=0))  # [time, batch, depth]: TF's loop output
+        output_shape_constants(flat_input, cell.output_size)
+        flat_outputs = stacked if time_major else [transpose_batch_time(output) for output in stacked]
         return nest.pack_sequence_as(cell.output_size, flat_outputs), state
 
 
