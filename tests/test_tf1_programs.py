@@ -38,8 +38,6 @@ KNOWN_GRAPH_DIFFERENCES = {
     "gan_2d": "ones_like is one op, TF's Shape/Const/Fill composite",
     "kmeans": "ones_like is one op, TF's ones_like/Shape, Const and Fill",
     "layers_cnn": f"layers' training flag (PlaceholderWithDefault input); {COND}; {SPARSE_XENT}",
-    "linear_regression_adam": "reduction over a run-time rank (TF's Rank and range ops); tf.print",
-    "logistic_regression": "exponential_decay's casts",
     "lstm_static_rnn": f"unstack and split as StridedSlice ops, not Unpack and Split; zero state's zeros; "
                        f"{SOFTMAX_XENT}",
     "multilayer_perceptron": SOFTMAX_XENT,
