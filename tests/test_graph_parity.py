@@ -74,6 +74,8 @@ def random_ops(tf):
     tf.truncated_normal([4], stddev=0.1), tf.random_uniform([3]), tf.random_uniform([3], -1, 1)
     tf.random_uniform([3], 0, 10, dtype=tf.int32), tf.random_normal(n), tf.random_uniform((2,), maxval=3.0)
     tf.random_normal([2], dtype=tf.float64)
+    z = tf.placeholder(tf.float32, [None, 3], name="z")  # the draw has z's static shape: its mean's axes are a Const
+    tf.reduce_mean(tf.random_normal(tf.shape(z))), tf.reduce_sum(tf.random_uniform(n))
 
 
 def reductions(tf):
@@ -119,6 +121,15 @@ BUILDS = [placeholders_with_defaults, shapes_and_indexing, reductions, random_op
 @pytest.mark.parametrize("build", BUILDS)
 def test_programs_build_tensorflows_graph(build):
     assert graph_differences(build) == []
+
+
+def test_a_shape_tensor_gives_a_random_op_its_static_shape():
+    import tensorslow as tf
+    with tf.Graph().as_default():
+        z = tf.placeholder(tf.float32, [None, 3])
+        assert tf.random_normal(tf.shape(z)).shape.as_list() == [None, 3]
+        assert tf.random_uniform(tf.placeholder(tf.int32, [2])).shape.as_list() == [None, None]
+        assert tf.random_uniform(tf.placeholder(tf.int32, None)).shape.dims is None
 
 
 def test_the_op_list_is_tensorslows_names_without_output_index():

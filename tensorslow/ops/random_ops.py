@@ -110,7 +110,7 @@ def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
         return to_device(finish(values.reshape(dims)).astype(np_type, copy=False))
     known = static is not None and all(d >= 0 for d in static)
     node = Tensor(op_type, inputs, compute=compute, attrs={"seed": seed, **params}, dtype=dtype,
-                  shape=TensorShape(static) if known else TensorShape(None), name=name or op_type,
+                  shape=TensorShape(static) if known else _shape_of_shape_tensor(inputs), name=name or op_type,
                   graph=graph if not inputs else None, stateful=True)
     node.seeds = seeds
     return node
@@ -118,6 +118,20 @@ def _random_op(op_type, kind, shape, dtype, seed, name, params, finish):
 
 for _t in ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt"):
     NotDifferentiable(_t)
+
+
+def _shape_of_shape_tensor(inputs):
+    """The static shape a random op's shape tensor gives its output, as TF infers it (its
+    ``constant_value_as_shape``): the input's own static shape when the shape tensor is a ``Shape`` op
+    (``tf.random_normal(tf.shape(z))`` has z's shape), else as many unknown dims as the vector's length,
+    else unknown. Later ops build from it: a reduction over all axes of a known rank is one Const."""
+    if not inputs:
+        return TensorShape(None)
+    (shape,) = inputs
+    if shape.type == "Shape" and shape.inputs:
+        return TensorShape(shape.inputs[0].shape.dims)
+    length = shape.shape.dims[0] if shape.shape.dims is not None and len(shape.shape.dims) == 1 else None
+    return TensorShape([None] * length) if length is not None else TensorShape(None)
 
 
 def _shape_node(op_type, shape):
