@@ -48,7 +48,30 @@ def ranges(tf):
     tf.range(2 ** 40, 2 ** 40 + 3)
 
 
-@pytest.mark.parametrize("build", [unstack_and_split, like_ops, ranges])
+def masks(tf):
+    x = tf.placeholder(tf.float32, [None, 4, 3], name="x")
+    m = tf.placeholder(tf.bool, [None, 4], name="m")
+    tf.boolean_mask(x, m)
+    tf.boolean_mask(tf.zeros([2, 3]), [True, False])
+    tf.boolean_mask(x, tf.placeholder(tf.bool, [4]), axis=1)
+    tf.sequence_mask([1, 2], 4)
+    tf.sequence_mask(tf.placeholder(tf.int32, [None]))
+
+
+def lookups_and_sampled_losses(tf):
+    tf.set_random_seed(1)
+    w, b = tf.get_variable("w", [20, 4]), tf.get_variable("b", [20])
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    y = tf.placeholder(tf.int64, [None, 2], name="y")
+    tf.nn.sampled_softmax_loss(w, b, y, x, 5, 20, num_true=2)
+    tf.nn.nce_loss(w, b, y, x, 5, 20, num_true=2, remove_accidental_hits=True)
+    tf.nn.nce_loss(w, b, tf.placeholder(tf.int64, [8, 1]), tf.placeholder(tf.float32, [8, 4]), 3, 20)
+    tf.nn.embedding_lookup(w, tf.placeholder(tf.int32, [3], name="ids"))
+    tf.stack([1, 2]), tf.stack([tf.shape(x)[0], 3]), tf.stack([x, x], axis=1)
+    tf.concat([[1], tf.shape(x)], 0), tf.expand_dims(3, 0)
+
+
+@pytest.mark.parametrize("build", [unstack_and_split, like_ops, ranges, masks, lookups_and_sampled_losses])
 def test_graph_matches_tensorflow(build):
     assert graph_differences(build) == []
 

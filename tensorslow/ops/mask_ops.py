@@ -32,7 +32,7 @@ def sequence_mask(lengths: TensorLike, maxlen: TensorLike | None = None, dtype: 
     with name_scope(name, "SequenceMask"):
         lengths = convert_to_tensor(lengths)
         if maxlen is None:
-            longest = reduce_max(lengths, list(range(lengths.shape.ndims or 0)) if lengths.shape.ndims else None)
+            longest = reduce_max(lengths)  # over all axes: TF's Const of them, then Max
             maxlen = maximum(convert_to_tensor(0, dtype=longest.dtype), longest)
         else:
             maxlen = convert_to_tensor(maxlen, dtype=_dtypes.int32 if not isinstance(maxlen, Tensor) else None)
@@ -56,8 +56,8 @@ def boolean_mask(tensor: TensorLike, mask: TensorLike, name: str = "boolean_mask
     """The entries of ``tensor`` where ``mask`` is True: ``mask`` covers dimensions ``axis`` to
     ``axis + mask.ndim`` of ``tensor``; those dimensions become one, holding the kept entries in order."""
     with name_scope(name, "boolean_mask"):
-        t = convert_to_tensor(tensor)
-        m = convert_to_tensor(mask, dtype=_dtypes.bool if not isinstance(mask, Tensor) else None)
+        t = convert_to_tensor(tensor, name="tensor")
+        m = convert_to_tensor(mask, dtype=_dtypes.bool if not isinstance(mask, Tensor) else None, name="mask")
         ndims_mask = m.shape.ndims
         if ndims_mask == 0:
             raise ValueError("mask cannot be scalar.")
@@ -70,11 +70,10 @@ def boolean_mask(tensor: TensorLike, mask: TensorLike, name: str = "boolean_mask
             covered = TensorShape(dims[a:a + ndims_mask])
             if covered.ndims != ndims_mask or not covered.is_compatible_with(m.shape):
                 raise ValueError(f"Shapes {covered} and {m.shape} are incompatible")
-        shape = shape_of(t)
-        leading_size = reduce_prod(shape[a:a + ndims_mask], [0])
-        with name_scope("concat") as concat_scope:  # TF packs the list [leading_size] as concat/values_1
-            middle = convert_to_tensor([leading_size], name="values_1")
-        t = reshape(t, concat([shape[:a], middle, shape[a + ndims_mask:]], 0, name=concat_scope))
+        # as TF: the shape of the tensor taken three times (Shape, Shape_1, Shape_2); concat packs the
+        # list [leading_size] as concat/values_1
+        leading_size = reduce_prod(shape_of(t)[a:a + ndims_mask], [0])
+        t = reshape(t, concat([shape_of(t)[:a], [leading_size], shape_of(t)[a + ndims_mask:]], 0))
         if dims is not None:  # TF sets the static shape: [dims before, product of the masked dims, dims after]
             covered_dims = dims[a:a + ndims_mask]
             product = None if None in covered_dims else int(math.prod(covered_dims))
