@@ -79,7 +79,7 @@ from .ops.array_ops import range_ as range
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .ops.control_flow_ops import case, cond, while_loop
 from .ops.core import Operation, convert_to_tensor
-from .ops.deprecated_aliases import arg_max, arg_min
+from .ops.deprecated_aliases import arg_max, arg_min, to_double, to_float, to_int32, to_int64
 from .ops.einsum_ops import einsum, tensordot
 from .ops.indexing_ops import gather, one_hot, pad, tile, where, where_v2
 from .ops.linalg_diag_ops import diag, diag_part, matrix_band_part, matrix_diag, matrix_diag_part, matrix_set_diag
@@ -163,10 +163,6 @@ from .ops.math_ops import (
     squared_difference,
     subtract,
     tanh,
-    to_double,
-    to_float,
-    to_int32,
-    to_int64,
     truediv,
 )
 from .ops.nn_ops import log_softmax, softmax

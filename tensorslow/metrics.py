@@ -22,12 +22,12 @@ from typing import Any
 
 from . import dtypes as _dtypes
 from .graph import Tensor, TensorLike, control_dependencies, get_default_graph
-from .ops.array_ops import identity, ones_like, size, squeeze
+from .ops.array_ops import identity, size, squeeze
 from .ops.core import convert_to_tensor
 from .ops.indexing_ops import where
-from .ops.losses_impl import div_no_nan
+from .ops.losses_impl import broadcast_weights, cast, div_no_nan  # cast: tf.cast (no op for a node of the dtype)
 from .ops.math_ops import abs as abs_
-from .ops.math_ops import cast, equal, greater, logical_and, maximum, multiply, sqrt, squared_difference, subtract
+from .ops.math_ops import equal, greater, logical_and, maximum, multiply, sqrt, squared_difference, subtract
 from .ops.reduction_ops import reduce_sum
 from .variable_scope import variable_scope
 from .variables import GraphKeys, Variable, assign_add
@@ -76,11 +76,8 @@ def _squeeze_to_match(predictions, labels, weights):
 
 
 def _broadcast_weights(weights, values):
-    """weights * ones_like(values) unless their shapes already agree (TF's ``broadcast_weights``)."""
-    if weights.shape.is_fully_defined() and values.shape.is_fully_defined() \
-            and weights.shape.as_list() == values.shape.as_list():
-        return weights
-    return multiply(weights, ones_like(values))
+    """TF's ``broadcast_weights`` (``weights * ones_like(values)`` in the scope ``broadcast_weights``)."""
+    return broadcast_weights(weights, values)
 
 
 def mean(values: TensorLike, weights: TensorLike | None = None, metrics_collections: Any = None,

@@ -51,7 +51,45 @@ def sparse_xent(tf):
     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.placeholder(tf.int64, [2, 5]), logits=x3, name="xs")
 
 
-BUILDS = [dense_xent, dense_xent_other_axes_and_types, dropouts, sparse_xent]
+def losses_and_reductions(tf):
+    """tf.losses: assert_broadcastable's shapes and static-check NoOp, Cast/x for a literal weight, Mul, Sum,
+    and each reduction's denominator (num_present, ones_like * weights, num_elements) before ``value``."""
+    p = tf.placeholder(tf.float32, [None, 3], name="p")
+    y = tf.placeholder(tf.float32, [None, 3], name="y")
+    reduction = tf.losses.Reduction
+    tf.losses.mean_squared_error(y, p)
+    tf.losses.absolute_difference(y, p, weights=tf.placeholder(tf.float32, [], name="wm"), reduction=reduction.MEAN)
+    tf.losses.mean_squared_error(y, p, weights=2.0, reduction=reduction.SUM_OVER_BATCH_SIZE)
+    tf.losses.huber_loss(y, p, reduction=reduction.SUM)
+    tf.losses.log_loss(y, tf.sigmoid(p), reduction=reduction.NONE)
+    tf.losses.softmax_cross_entropy(y, p, label_smoothing=0.1)
+    tf.losses.sigmoid_cross_entropy(y, p, weights=tf.placeholder(tf.float32, [], name="w"))
+    tf.losses.sparse_softmax_cross_entropy(labels=tf.placeholder(tf.int64, [None], name="k"), logits=p)
+    x4 = tf.placeholder(tf.float32, [4, 3], name="x4")
+    tf.losses.sparse_softmax_cross_entropy(labels=tf.placeholder(tf.int32, [4, 1], name="k4"), logits=x4,
+                                           weights=np.ones((4, 1), np.float32))
+
+
+def small_ones(tf):
+    """one_hot's on/off values and depth, the ToInt64-style casts, top_k's and in_top_k's k."""
+    k = tf.placeholder(tf.int32, [None], name="k")
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    tf.one_hot(k, 4), tf.one_hot(k, 3, on_value=2.0, off_value=-1.0, name="oh"), tf.one_hot(k, 5, dtype=tf.int32)
+    tf.to_int64(k), tf.to_float(k), tf.to_int32(x), tf.to_double(x, name="d"), tf.to_int32(k)
+    tf.nn.in_top_k(x, k, 1), tf.nn.in_top_k(x, tf.to_int64(k), 2, name="correct")
+    tf.nn.top_k(x, 2), tf.nn.top_k(x, 3, name="best")
+
+
+def metrics(tf):
+    """Casts only where the dtype changes (TF's cast of a float32 node is no op)."""
+    k = tf.placeholder(tf.int64, [None], name="k")
+    tf.metrics.accuracy(labels=k, predictions=tf.placeholder(tf.int64, [None], name="p"))
+    tf.metrics.mean(tf.placeholder(tf.float32, [None], name="x"))
+    tf.metrics.mean(tf.placeholder(tf.float32, [4], name="x4"), weights=np.ones(4, np.float32))
+
+
+BUILDS = [dense_xent, dense_xent_other_axes_and_types, dropouts, sparse_xent, losses_and_reductions, small_ones,
+          metrics]
 
 
 @pytest.mark.parametrize("build", BUILDS)
@@ -138,3 +176,46 @@ def test_sparse_xent_of_rank_3_logits_is_tensorflows(tf1):
     for ours, theirs in zip(run(ts), run(tf1)):
         assert ours.shape == theirs.shape
         np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+
+
+def test_losses_count_nonzero_weights_as_tensorflow(tf1):
+    """num_present counts the nonzero weights, broadcast to the losses' shape; all-zero weights give 0."""
+    def run(tf):
+        with tf.Graph().as_default():
+            p = tf.placeholder(tf.float32, [None, 3])
+            w = tf.placeholder(tf.float32, [None, 1])
+            y = np.arange(6, dtype=np.float32).reshape(2, 3)
+            reduction = tf.losses.Reduction
+            out = [tf.losses.mean_squared_error(y, p, weights=w),
+                   tf.losses.absolute_difference(y, p, weights=w, reduction=reduction.MEAN),
+                   tf.losses.sparse_softmax_cross_entropy(labels=[0, 2], logits=p, weights=2.0),
+                   tf.losses.mean_squared_error(y, p, weights=0.0)]
+            with tf.Session() as sess:
+                return sess.run(out, {p: np.ones((2, 3)) * 0.5, w: [[0.0], [3.0]]})
+    np.testing.assert_allclose(run(ts), run(tf1), rtol=1e-6)
+
+
+def test_small_ops_compute_tensorflows_values(tf1):
+    def run(tf):
+        with tf.Graph().as_default():
+            k = tf.placeholder(tf.int32, [None])
+            x = tf.placeholder(tf.float32, [None, 4])
+            out = [tf.one_hot(k, 4), tf.one_hot(k, 3, on_value=2.0, off_value=-1.0, axis=0),
+                   tf.one_hot(k, 5, on_value=7), tf.to_int64(k), tf.nn.in_top_k(x, k, 2), tf.nn.top_k(x, 2).values,
+                   tf.nn.top_k(x, 2).indices]
+            with tf.Session() as sess:
+                return sess.run(out, {k: [0, 3, 1], x: [[1, 2, 3, 4], [4, 3, 2, 1], [0, 5, 5, 0]]})
+    for ours, theirs in zip(run(ts), run(tf1)):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_bad_weights_and_one_hot_values_are_refused():
+    with ts.Graph().as_default():
+        p = ts.placeholder(ts.float32, [2, 3])
+        with pytest.raises(ValueError, match="weights can not be broadcast to values"):
+            ts.losses.mean_squared_error(p, p, weights=np.ones((2, 2), np.float32))
+        with pytest.raises(ValueError, match="weights can not be broadcast to values"):
+            ts.losses.mean_squared_error(p, p, weights=np.ones(3, np.float32))
+        with pytest.raises(TypeError, match="does not match"):
+            ts.one_hot([0, 1], 2, on_value=1.0, dtype=ts.int32)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..dtypes import DTypeLike
-from ..graph import Tensor, TensorLike, name_scope
+from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape, broadcast_static
 from .core import as_nodes, broadcast_shape, common_dtype, int_arg, side_constant, static_ints
@@ -207,33 +207,44 @@ def _gather_grad(op, grad):
 
 def one_hot(indices: TensorLike, depth: int, on_value: float | None = None, off_value: float | None = None,
             axis: int | None = None, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
-    """y[..., i] = on_value if indices[...] == i else off_value (a new last axis of size ``depth``)."""
-    (idx,) = as_nodes([indices], dtype_hint=_dtypes.int64)
-    if idx.dtype is not None and not idx.dtype.is_integer:
-        raise TypeError(f"OneHot: value passed to parameter 'indices' ({idx.name!r}) has DataType "
-                        f"{idx.dtype.name} not in list of allowed values: uint8, int8, int32, int64")
-    depth = int_arg(depth, "depth", "OneHot")
-    if depth < 0:
-        raise ValueError(f"OneHot: depth must be non-negative, got {depth}")
-    out = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.float32
-    on = 1 if on_value is None else on_value
-    off = 0 if off_value is None else off_value
-    np_out = out.as_numpy_dtype
-    ax = -1 if axis is None else int_arg(axis, "axis", "OneHot")
-    if idx.shape.ndims is not None and not -1 <= ax <= idx.shape.ndims:
-        raise ValueError(f"OneHot: axis {ax} is out of range for indices {idx.name!r} of shape {idx.shape}")
+    """y[..., i] = on_value if indices[...] == i else off_value (a new last axis of size ``depth``).
 
-    def compute(index_values):
-        hot = index_values[..., None] == xp.arange(depth)
-        y = xp.where(hot, xp.asarray(on, dtype=np_out), xp.asarray(off, dtype=np_out))
-        return y if ax == -1 else xp.moveaxis(y, -1, ax)
-    shape = TensorShape(None)
-    if idx.shape.dims is not None:
-        dims = list(idx.shape.dims)
-        dims.insert(len(dims) if ax == -1 else ax, depth)
-        shape = TensorShape(dims)
-    return Tensor("OneHot", (idx,), compute=compute, attrs={"depth": depth, "axis": ax}, dtype=out,
-                  shape=shape, name=name or "one_hot")
+    As TF builds it, in the scope ``one_hot``: the on and off values as Consts (``Const``, ``Const_1``
+    when given, ``on_value``, ``off_value`` when not), ``depth``, and the OneHot op reading them. The
+    dtype is ``dtype``, else the given on (or off) value's, else float32."""
+    with name_scope(name, "one_hot", [indices]) as scope:
+        hint = _dtypes.as_dtype(dtype) if dtype is not None else None
+        given = [None if v is None else as_nodes([v], dtype_hint=hint)[0] for v in (on_value, off_value)]
+        out = hint or next((v.dtype for v in given if v is not None and v.dtype is not None), _dtypes.float32)
+        for what, v in zip(("on_value", "off_value"), given):
+            if v is not None and v.dtype != out:
+                raise TypeError(f"OneHot: dtype {getattr(v.dtype, 'name', None)} of {what} does not match "
+                                f"dtype {out.name}")
+        on, off = (v if v is not None else constant_node(default, dtype=out, name=what)
+                   for v, default, what in zip(given, (1, 0), ("on_value", "off_value")))
+        (idx,) = as_nodes([indices], dtype_hint=_dtypes.int64, names=["indices"])
+        if idx.dtype is not None and not idx.dtype.is_integer:
+            raise TypeError(f"OneHot: value passed to parameter 'indices' ({idx.name!r}) has DataType "
+                            f"{idx.dtype.name} not in list of allowed values: uint8, int8, int32, int64")
+        depth = int_arg(depth, "depth", "OneHot")
+        if depth < 0:
+            raise ValueError(f"OneHot: depth must be non-negative, got {depth}")
+        depth_node = constant_node(depth, dtype=_dtypes.int32, name="depth")
+        ax = -1 if axis is None else int_arg(axis, "axis", "OneHot")
+        if idx.shape.ndims is not None and not -1 <= ax <= idx.shape.ndims:
+            raise ValueError(f"OneHot: axis {ax} is out of range for indices {idx.name!r} of shape {idx.shape}")
+
+        def compute(index_values, n, on_v, off_v):
+            """y = on where index == i along the new axis, off elsewhere"""
+            y = xp.where(index_values[..., None] == xp.arange(int(n)), on_v, off_v)
+            return y if ax == -1 else xp.moveaxis(y, -1, ax)
+        shape = TensorShape(None)
+        if idx.shape.dims is not None:
+            dims = list(idx.shape.dims)
+            dims.insert(len(dims) if ax == -1 else ax, depth)
+            shape = TensorShape(dims)
+        return Tensor("OneHot", (idx, depth_node, on, off), compute=compute, attrs={"depth": depth, "axis": ax},
+                      dtype=out, shape=shape, name=scope)
 
 
 NotDifferentiable("OneHot")

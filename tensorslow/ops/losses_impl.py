@@ -17,13 +17,11 @@ and the result is added to the ``GraphKeys.LOSSES`` collection unless
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .. import dtypes as _dtypes
 from ..backend import xp
-from ..graph import Tensor, TensorLike, get_default_graph, name_scope
+from ..graph import Tensor, TensorLike, constant_node, get_default_graph, name_scope
 from ..registry import RegisterGradient
-from ..variables import GraphKeys
+from ..variables import GraphKeys, no_op
 from . import array_ops, indexing_ops, math_ops, nn_ops
 from .core import as_nodes, binary_op, convert_to_tensor
 from .nn_impl import cast_if_needed
@@ -75,19 +73,49 @@ def add_loss(loss: Tensor, loss_collection: str | None = GraphKeys.LOSSES) -> No
         get_default_graph().add_to_collection(loss_collection, loss)
 
 
-def _check_broadcastable(weights, values):
-    """TF's static check: weights of rank 0, or of the values' rank with each dimension 1 or equal."""
-    w, v = weights.shape.dims, values.shape.dims
-    if w is None or v is None or len(w) == 0:
-        return
-    prefix = "weights can not be broadcast to values."
-    if len(w) != len(v):
-        raise ValueError(f"{prefix} values.rank={len(v)}. weights.rank={len(w)}. values.shape={values.shape}. "
-                         f"weights.shape={weights.shape}.")
-    for i, (a, b) in enumerate(zip(w, v)):
-        if a is not None and b is not None and a not in (1, b):
-            raise ValueError(f"{prefix} Mismatch at dim {i}. values.shape={values.shape}, "
+def _assert_broadcastable(weights, values):
+    """TF's ``assert_broadcastable``, decided when the graph is built: weights of rank 0, or of the values'
+    rank with each dimension 1 or the values' (ValueError otherwise). As TF, in the scope
+    ``assert_broadcastable``: the weights (a Const ``weights`` for a literal), their ``shape`` and ``rank``,
+    the values' ``shape`` and ``rank`` (Consts where known, else Shape/Rank ops), then a ``NoOp`` saying
+    which static check passed. Returns the weights as a node. Where the static shapes cannot decide, TF
+    builds a run-time Assert in a cond; TensorSlow builds none (a bad shape fails in the Mul)."""
+    with name_scope(None, "assert_broadcastable"):
+        with name_scope(None, "weights") as weights_scope:
+            weights = weights if isinstance(weights, Tensor) else convert_to_tensor(weights, name=weights_scope)
+            array_ops.shape(weights, name="shape")
+            array_ops.rank(weights, name="rank")
+        with name_scope(None, "values"):
+            array_ops.shape(values, name="shape")
+            array_ops.rank(values, name="rank")
+        w, v = weights.shape.dims, values.shape.dims
+        if w is None or v is None:
+            return weights
+        if len(w) == 0:
+            no_op(name="static_scalar_check_success")
+            return weights
+        prefix = "weights can not be broadcast to values."
+        if len(w) != len(v):
+            raise ValueError(f"{prefix} values.rank={len(v)}. weights.rank={len(w)}. values.shape={values.shape}. "
                              f"weights.shape={weights.shape}.")
+        if weights.shape.is_fully_defined() and values.shape.is_fully_defined():
+            for i, (a, b) in enumerate(zip(w, v)):
+                if a not in (1, b):
+                    raise ValueError(f"{prefix} Mismatch at dim {i}. values.shape={values.shape}, "
+                                     f"weights.shape={weights.shape}.")
+            no_op(name="static_dims_check_success")
+        return weights
+
+
+def broadcast_weights(weights: Tensor, values: Tensor) -> Tensor:
+    """TF's ``broadcast_weights``: ``weights * ones_like(values)`` (named ``broadcast_weights``), or the
+    weights themselves when both shapes are known and equal."""
+    with name_scope(None, "broadcast_weights", [weights, values]) as scope:
+        if weights.shape.is_fully_defined() and values.shape.is_fully_defined() \
+                and weights.shape.is_compatible_with(values.shape):
+            return weights
+        _assert_broadcastable(weights, values)
+        return math_ops.multiply(weights, array_ops.ones_like(values), name=scope)
 
 
 def _safe_mean(losses, num_present):
@@ -96,52 +124,67 @@ def _safe_mean(losses, num_present):
 
 
 def _num_elements(losses):
-    with name_scope(None, "num_elements", [losses]):
-        return math_ops.cast(array_ops.size(losses), losses.dtype)
+    """The number of elements of ``losses``, in their dtype: a Size named ``num_elements`` (a Const where
+    the shape is known), cast."""
+    with name_scope(None, "num_elements", [losses]) as scope:
+        return math_ops.cast(array_ops.size(losses, name=scope), losses.dtype)
 
 
 def _num_present(losses, weights, per_batch=False):
-    """The number of losses with a nonzero weight (all of them for a nonzero Python float weight);
-    ``per_batch``: one count per row, keeping the other axes as size 1."""
-    if isinstance(weights, float) and weights != 0.0:
-        return _num_elements(losses)
-    with name_scope(None, "num_present", [losses, weights]):
-        weights = math_ops.cast(weights, _dtypes.float32)
+    """The number of losses with a nonzero weight, the weights broadcast to the losses' shape:
+    ``sum(broadcast_weights(where(weights == 0, 0, 1), losses))``, named ``num_present``; ``per_batch``: one
+    count per row, keeping the other axes as size 1."""
+    with name_scope(None, "num_present", [losses, weights]) as scope:
+        weights = cast_if_needed(weights, _dtypes.float32)
         present = indexing_ops.where(math_ops.equal(weights, 0.0), array_ops.zeros_like(weights),
-                                     array_ops.ones_like(weights))
-        if not (present.shape.is_fully_defined() and losses.shape.is_fully_defined()
-                and present.shape.is_compatible_with(losses.shape)):
-            # ones of the losses' shape; a constant when that shape is known, so that the count does not
-            # depend on the inputs (it has no gradient, and a backward pass need not walk through it)
-            ones = array_ops.ones(losses.shape.as_list(), _dtypes.float32) if losses.shape.is_fully_defined() \
-                else array_ops.ones_like(losses)
-            present = math_ops.multiply(present, ones)
+                                     _ones_like(weights))
+        present = broadcast_weights(present, losses)
         if per_batch:
             rank = losses.shape.ndims
-            return reduce_sum(present, list(range(1, rank)), keepdims=True)  # type: ignore[arg-type]
-        return reduce_sum(present)
+            return reduce_sum(present, list(range(1, rank)), keepdims=True, name=scope)  # type: ignore[arg-type]
+        return reduce_sum(present, name=scope)
+
+
+def _ones_like(x):
+    """``ones_like(x)`` as TF builds it (Shape/shape_as_tensor, Const, Fill). A scalar's is made here: its
+    shape constant is the empty int32 vector, which ``array_ops.ones_like`` cannot make from ``[]`` yet."""
+    if x.shape.ndims != 0:
+        return array_ops.ones_like(x)
+    with name_scope(None, "ones_like") as scope:
+        with name_scope(None, "Shape"):
+            dims = constant_node(0, dtype=_dtypes.int32, shape=[0], name="shape_as_tensor")  # the shape []
+        return array_ops.fill(dims, constant_node(1, dtype=x.dtype, name="Const"), name=scope)
+
+
+def cast(x: TensorLike, dtype: _dtypes.DType) -> Tensor:
+    """TF's ``math_ops.cast``: a literal becomes the constant ``Cast/x`` (cast only if of another dtype); a
+    node of ``dtype`` is returned as is."""
+    if isinstance(x, Tensor):
+        return cast_if_needed(x, dtype)
+    with name_scope(None, "Cast") as scope:
+        const = convert_to_tensor(x, name="x")
+        return const if const.dtype == dtype else math_ops.cast(const, dtype, name=scope)
 
 
 def compute_weighted_loss(losses: TensorLike, weights: TensorLike = 1.0, scope: str | None = None,
                           loss_collection: str | None = GraphKeys.LOSSES,
                           reduction: str = Reduction.SUM_BY_NONZERO_WEIGHTS) -> Tensor:
     """``losses * weights`` reduced by ``reduction`` (see the module docstring), in float32, cast back to
-    the losses' dtype, and added to ``loss_collection``."""
+    the losses' dtype, and added to ``loss_collection``; TF's ops in TF's order."""
     Reduction.validate(reduction)
     with name_scope(scope, "weighted_loss", [losses, weights]):
         losses = convert_to_tensor(losses)
+        _assert_broadcastable(weights, losses)
         input_dtype = losses.dtype
-        w = weights if isinstance(weights, Tensor) else convert_to_tensor(np.asarray(weights, np.float32))
-        _check_broadcastable(w, losses)
         losses = cast_if_needed(losses, _dtypes.float32)
-        w = cast_if_needed(w, _dtypes.float32)
-        weighted = math_ops.multiply(losses, w, name="Mul")
+        weights = cast(weights, _dtypes.float32)
+        weighted = math_ops.multiply(losses, weights, name="Mul")
         if reduction == Reduction.NONE:
             loss = weighted
         else:
             loss = reduce_sum(weighted)
             if reduction == Reduction.MEAN:
-                loss = _safe_mean(loss, reduce_sum(math_ops.multiply(array_ops.ones_like(losses), w)))
+                loss = _safe_mean(loss, reduce_sum(array_ops.ones_like(losses) * weights))
             elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
                 loss = _safe_mean(loss, _num_present(losses, weights))
             elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
@@ -190,11 +233,10 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_co
     """losses = -labels * log(predictions + eps) - (1 - labels) * log(1 - predictions + eps)"""
     with name_scope(scope, "log_loss", [predictions, labels]) as scope:
         y, p = _float32_pair(labels, predictions)
-        positive = math_ops.negative(math_ops.multiply(y, math_ops.log(math_ops.add(p, epsilon))))
-        negative = math_ops.multiply(math_ops.subtract(1.0, y),
-                                     math_ops.log(math_ops.add(math_ops.subtract(1.0, p), epsilon)))
-        return compute_weighted_loss(math_ops.subtract(positive, negative), weights, scope, loss_collection,
-                                     reduction)
+        # TF writes it with operators: its ops are add, Log, Mul, Neg, sub, sub_1, add_1, Log_1, Mul_1, sub_2
+        losses = -math_ops.multiply(y, math_ops.log(p + epsilon)) - math_ops.multiply(
+            (1 - y), math_ops.log(1 - p + epsilon))
+        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
 def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
@@ -216,7 +258,8 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None, loss_col
         abs_error = math_ops.abs(math_ops.subtract(predictions, labels))
         quadratic = math_ops.minimum(abs_error, delta)
         linear = math_ops.subtract(abs_error, quadratic)
-        losses = math_ops.add(math_ops.multiply(0.5, math_ops.multiply(quadratic, quadratic)),
+        half = convert_to_tensor(0.5, dtype=quadratic.dtype)  # TF's Const, made before the Muls
+        losses = math_ops.add(math_ops.multiply(half, math_ops.multiply(quadratic, quadratic)),
                               math_ops.multiply(delta, linear))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
@@ -249,7 +292,7 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
         if not logits.shape.is_compatible_with(labels.shape):
             raise ValueError(f"Shapes {logits.shape} and {labels.shape} are incompatible")
         if label_smoothing > 0:
-            labels = math_ops.add(math_ops.multiply(labels, 1 - label_smoothing), 0.5 * label_smoothing)
+            labels = labels * (1 - label_smoothing) + 0.5 * label_smoothing  # operators, as TF: mul, add
         losses = nn_ops.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits, name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
@@ -269,8 +312,8 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
             raise ValueError(f"Shapes {logits.shape} and {labels.shape} are incompatible")
         if label_smoothing > 0:
             num_classes = math_ops.cast(array_ops.shape(labels)[-1], logits.dtype)
-            negatives = math_ops.divide(label_smoothing, num_classes)
-            labels = math_ops.add(math_ops.multiply(labels, 1.0 - label_smoothing), negatives)
+            negatives = label_smoothing / num_classes  # operators, as TF: truediv, mul, add
+            labels = labels * (1.0 - label_smoothing) + negatives
         labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
         losses = nn_ops.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
@@ -293,18 +336,17 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_c
 
 
 def _remove_squeezable_dimensions(labels, logits, weights):
-    """Labels [batch, 1] -> [batch] when the logits are [batch, classes]; weights one rank above the
-    (squeezed) labels lose their last axis (static ranks only)."""
+    """Labels [batch, 1] -> [batch] when the logits are [batch, classes]; then the weights as a node (a
+    literal becomes the Const TF makes here, ``Const``), losing their last axis when they are one rank
+    above the (squeezed) labels (static ranks only)."""
     lr, pr = labels.shape.ndims, logits.shape.ndims
-    if lr is not None and pr is not None and pr - lr == 0 and labels.shape.dims[-1] in (1, None):
-        labels = array_ops.squeeze(labels, [-1])
-    w = weights if isinstance(weights, Tensor) else None
-    if w is not None and w.shape.ndims is not None and labels.shape.ndims is not None \
-            and w.shape.ndims - labels.shape.ndims == 1:
-        weights = array_ops.squeeze(w, [-1])
-    elif w is None and np.ndim(weights) and labels.shape.ndims is not None \
-            and np.ndim(weights) - labels.shape.ndims == 1:
-        weights = np.squeeze(np.asarray(weights), -1)
+    with name_scope(None, "remove_squeezable_dimensions"):  # TF's confusion_matrix helper, its scope
+        if lr is not None and pr is not None and pr - lr == 0 and labels.shape.dims[-1] in (1, None):
+            labels = array_ops.squeeze(labels, [-1])
+    weights = convert_to_tensor(weights)
+    if weights.shape.ndims is not None and labels.shape.ndims is not None \
+            and weights.shape.ndims - labels.shape.ndims == 1:
+        weights = array_ops.squeeze(weights, [-1])
     return labels, weights
 
 
@@ -313,10 +355,9 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, lo
     ((p_i - p_j) - (l_i - l_j))^2, as TF computes it from d = p - l over the n elements of the row:
     2 sum(d^2) / (n - 1) - 2 (sum d)^2 / (n (n - 1)); then sum(row losses * weights)."""
     with name_scope(scope, "mean_pairwise_squared_error", [predictions, labels]) as scope:
-        weights = math_ops.cast(convert_to_tensor(weights) if not isinstance(weights, Tensor) else weights,
-                                _dtypes.float32)
+        weights = cast(weights, _dtypes.float32)
         labels, predictions = _float32_pair(labels, predictions)
-        _check_broadcastable(weights, labels)
+        _assert_broadcastable(weights, labels)
         diffs = math_ops.subtract(predictions, labels)
         rank = diffs.shape.ndims
         if rank is None:

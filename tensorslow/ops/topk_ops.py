@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
-from ..graph import Tensor, TensorLike, name_scope
+from ..graph import Tensor, TensorLike, constant_node, name_scope
 from ..registry import NotDifferentiable
 from ..shapes import TensorShape
 from .core import as_nodes, int_arg
@@ -61,10 +61,12 @@ def top_k(input: TensorLike, k: int = 1, sorted: bool = True, name: str | None =
                              f"(input {x.name!r} of shape {x.shape})")
     shape = TensorShape(None) if dims is None else TensorShape(list(dims[:-1]) + [k])
 
-    def kernel(v):
-        return OutputValues(_top_k(v, k, node))
-    node = MultiOutputOp("TopKV2", (x,), compute=kernel, attrs={"k": k, "sorted": bool(sorted)},
-                         name=name or "TopKV2")
+    def kernel(v, k_value):
+        return OutputValues(_top_k(v, int(k_value), node))
+    with name_scope(name, "TopKV2") as scope:  # TF's input k: the Const TopKV2/k
+        k_node = constant_node(k, dtype=_dtypes.int32, name="k")
+        node = MultiOutputOp("TopKV2", (x, k_node), compute=kernel, attrs={"k": k, "sorted": bool(sorted)},
+                             name=scope)
     return TopKV2(*add_outputs(node, [(x.dtype, shape), (_dtypes.int32, shape)]))
 
 
@@ -74,11 +76,11 @@ def _top_k_grad(op, grads):
     output has no gradient)"""
     dvalues = grads[0]
     if dvalues is None:
-        return None
-    (x,), (_, indices) = op.inputs, op.output
+        return None, None
+    x, (_, indices) = op.inputs[0], op.output
     dx = xp.zeros(x.shape, dtype=dvalues.dtype)
     xp.put_along_axis(dx, indices.astype(np.intp), dvalues, axis=-1)  # indices within a row are distinct
-    return dx
+    return dx, None
 
 
 def in_top_k(predictions: TensorLike, targets: TensorLike, k: int, name: str | None = None) -> Tensor:
@@ -108,7 +110,12 @@ def in_top_k(predictions: TensorLike, targets: TensorLike, k: int, name: str | N
             raise ValueError(f"Dimensions must be equal, but are {rows} and {t.shape.dims[0]} for InTopKV2 "
                              f"with input shapes: {p.shape}, {t.shape}")
 
-        def compute(pred, target):
+        op_name = name or "InTopKV2"
+        k_node = constant_node(k, dtype=t.dtype or _dtypes.int32, name=f"{op_name}/k")  # TF's input k
+
+        def compute(pred, target, k_value):
+            """out[i] = fewer than k entries of row i exceed its target's, the row finite, the target valid"""
+            k = int(k_value)
             if pred.shape[0] != target.shape[0]:
                 raise InvalidArgumentError(node, f"First dimension of predictions {pred.shape[0]} must match "
                                                  f"length of targets {target.shape[0]}")
@@ -118,8 +125,8 @@ def in_top_k(predictions: TensorLike, targets: TensorLike, k: int, name: str | N
             greater = xp.sum(pred > own[:, None], axis=1)
             finite = xp.all(xp.isfinite(pred), axis=1)
             return valid & finite & (greater < k)
-        node = Tensor("InTopKV2", (p, t), compute=compute, attrs={"k": k}, dtype=_dtypes.bool,
-                      shape=TensorShape([rows]), name="InTopKV2")
+        node = Tensor("InTopKV2", (p, t, k_node), compute=compute, attrs={"k": k}, dtype=_dtypes.bool,
+                      shape=TensorShape([rows]), name=op_name)
         return node
 
 
