@@ -71,7 +71,19 @@ def lookups_and_sampled_losses(tf):
     tf.concat([[1], tf.shape(x)], 0), tf.expand_dims(3, 0)
 
 
-@pytest.mark.parametrize("build", [unstack_and_split, like_ops, ranges, masks, lookups_and_sampled_losses])
+def tensordots(tf):
+    x = tf.placeholder(tf.float32, [None, 4, 3], name="x")
+    w = tf.placeholder(tf.float32, [3, 5], name="w")
+    v = tf.placeholder(tf.float32, [None, 5], name="v")
+    tf.tensordot(x, w, axes=1)
+    tf.tensordot(x, w, axes=[[2], [0]])
+    tf.tensordot(x, v, axes=[[0], [0]])
+    tf.tensordot(tf.placeholder(tf.float32, [2, 4, 3]), w, 1)
+    tf.tensordot(w, w, 0)
+
+
+@pytest.mark.parametrize("build", [unstack_and_split, like_ops, ranges, masks, lookups_and_sampled_losses,
+                                   tensordots])
 def test_graph_matches_tensorflow(build):
     assert graph_differences(build) == []
 
@@ -90,6 +102,23 @@ def _array_values(tf):
     loss = tf.add_n([tf.reduce_sum(p * float(k + 1)) for k, p in enumerate(pieces[:3] + pieces[7:9])])
     return pieces + [tf.gradients(loss, x)[0], tf.ones_like(u), tf.zeros_like(u, dtype=tf.int32),
                      tf.range(0.3, 7.1, 0.7), tf.range(0, 5.0, 1), tf.range(tf.shape(u)[0])], {"x": x, "u": u}
+
+
+def _tensordot_values(tf):
+    x = tf.placeholder(tf.float64, [None, 4, 3], name="x")
+    w = tf.placeholder(tf.float64, [3, 5], name="w")
+    v = tf.placeholder(tf.float64, [None, 5], name="v")
+    outs = [tf.tensordot(x, w, 1), tf.tensordot(x, v, [[0], [0]])]
+    loss = tf.add_n([tf.reduce_sum(o * o) for o in outs])
+    return outs + tf.gradients(loss, [x, w, v]), {"x": x, "w": w, "v": v}
+
+
+def test_tensordot_of_a_partly_known_shape_equals_tensorflows(tf1):
+    rng = np.random.default_rng(1)
+    feed = {"x": rng.standard_normal((2, 4, 3)), "w": rng.standard_normal((3, 5)), "v": rng.standard_normal((2, 5))}
+    ours, theirs = _values(ts, _tensordot_values, feed), _values(tf1, _tensordot_values, feed)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
 def test_values_and_gradients_equal_tensorflows(tf1):

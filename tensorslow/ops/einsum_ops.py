@@ -197,26 +197,57 @@ def _as_matrix(x, axes, flipped):
     return x, [dims[i] for i in free]
 
 
+def _as_matrix_at_run_time(x, axes, flipped):
+    """``_as_matrix`` for a shape known only in part, as TF builds it: the Consts ``axes`` and ``free``, the
+    Shape of x, its free and contracted sizes gathered (GatherV2) and multiplied (Prod), x transposed by
+    concat(free, axes) and reshaped to the stack of the two products. Returns (matrix, the free sizes as a
+    tensor, the free sizes known now)."""
+    from .array_ops import concat, reshape, shape, stack, transpose
+    from .core import convert_to_tensor
+    from .indexing_ops import gather
+    from .reduction_ops import reduce_prod
+    dims = x.shape.as_list()
+    free = [i for i in range(len(dims)) if i not in axes]
+    axes_c = convert_to_tensor(list(axes), dtype=np.int32, name="axes")
+    free_c = convert_to_tensor(free, dtype=np.int32, name="free")
+    shape_x = shape(x)
+    free_dims, axes_dims = gather(shape_x, free_c), gather(shape_x, axes_c)
+    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
+    perm = concat([axes_c, free_c] if flipped else [free_c, axes_c], 0)
+    new_shape = stack([prod_axes, prod_free] if flipped else [prod_free, prod_axes])
+    return reshape(transpose(x, perm), new_shape), free_dims, [dims[i] for i in free]
+
+
 def tensordot(a: TensorLike, b: TensorLike, axes, name: str | None = None) -> Tensor:
     """sum over the paired axes of a[..., k] b[k, ...]: axes=n pairs a's last n axes with b's first n; axes=
-    [a_axes, b_axes] names them. Built as TF builds it (Transpose, Reshape, MatMul, Reshape) for known shapes."""
-    from .array_ops import reshape
+    [a_axes, b_axes] names them. Built as TF builds it: each operand transposed and reshaped to a matrix
+    (static Transpose/Reshape for a fully known shape, else from its run-time Shape), one MatMul, and the
+    product reshaped to a's free sizes + b's free sizes."""
+    from .array_ops import concat, reshape
+    from .core import convert_to_tensor
     from .linalg_ops import matmul
     with name_scope(name, "Tensordot", [a, b]) as scope:
         x, y = as_nodes([a, b], names=["a", "b"])
         if x.shape.ndims is None or y.shape.ndims is None:
             raise ValueError("tensordot: the ranks of both inputs must be known when the graph is built")
         a_axes, b_axes = _contraction_axes(x, y, axes)
-        if not (x.shape.is_fully_defined() and y.shape.is_fully_defined()):
-            letters = "abcdefghijklmnopqrstuvwxyz"
-            ta, tb = list(letters[:x.shape.ndims]), list(letters[x.shape.ndims:x.shape.ndims + y.shape.ndims])
-            for i, j in zip(a_axes, b_axes):
-                tb[j] = ta[i]
-            out = [t for k, t in enumerate(ta) if k not in a_axes] + [t for k, t in enumerate(tb) if k not in b_axes]
-            return einsum(f"{''.join(ta)},{''.join(tb)}->{''.join(out)}", x, y)
-        x2, a_free = _as_matrix(x, a_axes, flipped=False)
-        y2, b_free = _as_matrix(y, b_axes, flipped=True)
+        if x.shape.is_fully_defined():
+            x2, a_free = _as_matrix(x, a_axes, flipped=False)
+            a_static = a_free
+        else:
+            x2, a_free, a_static = _as_matrix_at_run_time(x, a_axes, flipped=False)
+        if y.shape.is_fully_defined():
+            y2, b_free = _as_matrix(y, b_axes, flipped=True)
+            b_static = b_free
+        else:
+            y2, b_free, b_static = _as_matrix_at_run_time(y, b_axes, flipped=True)
         product = matmul(x2, y2)
-        if product.shape.as_list() == a_free + b_free:
-            return product
-        return reshape(product, a_free + b_free, name=scope)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            if product.shape.as_list() == a_free + b_free:
+                return product
+            return reshape(product, a_free + b_free, name=scope)
+        a_free = a_free if isinstance(a_free, Tensor) else convert_to_tensor(a_free, dtype=np.int32)
+        b_free = b_free if isinstance(b_free, Tensor) else convert_to_tensor(b_free, dtype=np.int32)
+        out = reshape(product, concat([a_free, b_free], 0), name=scope)
+        out.set_shape(a_static + b_static)
+        return out
