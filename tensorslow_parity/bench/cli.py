@@ -46,7 +46,14 @@ def _epilog():
                                                                                             for c in CASES)
                       + "; rounds interleaved across engines; prints the engine x model table and one PASS/FAIL "
                       "line per speed target, and exits 1 when a target fails or cannot be checked. About a "
-                      "minute on 2 cores.", 100)])
+                      "minute on 2 cores.", 100),
+        "",
+        textwrap.fill("OpenBLAS (NumPy's BLAS: the numpy and tensorslow engines) picks its kernels from its own CPU "
+                      "table; on a CPU newer than the table it can fall back to older ones (AVX2 Haswell kernels on an "
+                      "AVX-512 CPU). Both modes then start those workers with OPENBLAS_CORETYPE=SkylakeX, so that they "
+                      "run AVX-512 as TensorFlow does, check in each worker that it took, and print (and write in "
+                      "bench.csv's machine column) which core each used and why; --blas-default keeps OpenBLAS's "
+                      "choice.", 100)])
 
 
 def configure(parser):
@@ -76,6 +83,11 @@ def configure(parser):
                              "(threadpoolctl); worker processes use --threads")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads of every engine's pools (BLAS, OpenMP, TensorFlow, PyTorch, XLA; default 1)")
+    parser.add_argument("--blas-default", action="store_true",
+                        help="keep OpenBLAS's own choice of CPU kernels in the NumPy-based engines' workers (numpy, "
+                             "tensorslow). Default: where OpenBLAS picked pre-AVX-512 kernels (e.g. Haswell) on a CPU "
+                             "with AVX-512, those workers get OPENBLAS_CORETYPE=SkylakeX, as tf1's oneDNN runs "
+                             "AVX-512; an OPENBLAS_CORETYPE set by the user is always kept")
     parser.add_argument("--noise-threshold", type=float,
                         help="upper/lower quartile of the rounds above which a point or case is measured again "
                              "(default 1.25)")
@@ -97,7 +109,8 @@ def course_config(args):
     from tensorslow_parity.bench.course import CourseConfig
     from tensorslow_parity.bench.engines import ENGINES
     config = CourseConfig(rounds=3, block_time=0.01, retries=1) if args.quick else CourseConfig()
-    changes = {"engines": tuple(parse_choices(args.engines, ENGINES, "engine")), "threads": args.threads}
+    changes = {"engines": tuple(parse_choices(args.engines, ENGINES, "engine")), "threads": args.threads,
+               "blas_default": bool(getattr(args, "blas_default", False))}
     for name, field_, minimum, strict in (("repeats", "rounds", 1, False), ("block_time", "block_time", 0, True),
                                           ("noise_threshold", "noise_threshold", 1, True),
                                           ("retries", "retries", 0, False), ("threads", "threads", 1, False)):
@@ -137,6 +150,7 @@ def sweep_config(args):
         value = _positive(args, name, minimum, strict)
         if value is not None:
             setattr(config, attribute, value)
+    config.blas_default = bool(getattr(args, "blas_default", False))
     return config
 
 

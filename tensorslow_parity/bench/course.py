@@ -49,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tensorslow_parity.bench import blas as blas_core
 from tensorslow_parity.bench.engines import ENGINES, missing_reason
 from tensorslow_parity.bench.lenet import LeNetPoint
 from tensorslow_parity.bench.lstm import LSTMPoint
@@ -126,6 +127,7 @@ class CourseConfig:
     retries: int = 2  # extra attempts at a noisy case
     seed: int = 0
     targets: tuple = TARGETS
+    blas_default: bool = False  # True: OpenBLAS's own core choice in every worker (no OPENBLAS_CORETYPE; bench/blas.py)
 
 
 @dataclass
@@ -146,13 +148,15 @@ class Measurement:
 @dataclass
 class CourseResult:
     """A run: {(engine, case key): Measurement}, {engine: its threads and versions, or why it is absent},
-    {case key: attempts made}, the config, and the seconds it took."""
+    {case key: attempts made}, the config, the seconds it took, and the OpenBLAS core given to the NumPy-based
+    engines (:class:`~tensorslow_parity.bench.blas.BlasCore`, None: not checked)."""
 
     config: CourseConfig
     measurements: dict
     engines: dict
     attempts: dict
     seconds: float = 0.0
+    blas: object = None
 
     def get(self, engine, case):
         return self.measurements.get((engine, case.key)) or Measurement("skipped", f"{engine} not in this run")
@@ -323,15 +327,18 @@ def run_course(config=None, log=None):
         reason = missing_reason(engine)
         if reason:
             absent[engine] = ("skipped", reason)
+    blas = blas_core.detect(config.blas_default)
     if log:
-        log(f"starting {len(config.engines) - len(absent)} engine processes ({config.threads} thread(s) each)")
-    workers, failed = start_workers([e for e in config.engines if e not in absent], config.threads)
+        log(f"starting {len(config.engines) - len(absent)} engine processes ({config.threads} thread(s) each); "
+            f"{blas.why}")
+    workers, failed = start_workers([e for e in config.engines if e not in absent], config.threads, blas=blas)
     absent.update({engine: ("error", reason) for engine, reason in failed.items()})
     for engine, (status, reason) in absent.items():
         engines[engine] = f"{status}: {reason}"
         for case in config.cases:
             measurements[engine, case.key] = Measurement(status, reason)
-    engines.update({e: f"{w.hello['versions']}; {w.hello['threads']}" for e, w in workers.items()})
+    engines.update({e: f"{w.hello['versions']}; {w.hello['threads']}" + (f" ({w.blas_note})" if w.blas_note else "")
+                    for e, w in workers.items()})
     attempts = {}
     try:
         with tempfile.TemporaryDirectory(prefix="tensorslow-bench-") as directory:
@@ -346,4 +353,4 @@ def run_course(config=None, log=None):
     finally:
         for worker in workers.values():
             worker.close()
-    return CourseResult(config, measurements, engines, attempts, time.monotonic() - t0)
+    return CourseResult(config, measurements, engines, attempts, time.monotonic() - t0, blas)

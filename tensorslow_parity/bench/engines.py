@@ -112,14 +112,25 @@ def pin_threads(engine, threads):
 
 
 def blas_threads():
-    """NumPy's BLAS and its threads in this process, e.g. ``openblas 1 thread`` (from threadpoolctl)."""
+    """NumPy's BLAS, the CPU core whose kernels it runs and its threads in this process, e.g.
+    ``openblas 0.3.31 SkylakeX (OPENBLAS_CORETYPE), 1 thread`` (from threadpoolctl)."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
         return "BLAS threads unknown (no threadpoolctl)"
+    import os
+
     import numpy  # noqa: F401 (loads the BLAS that threadpoolctl inspects)
-    pools = [f"{p['internal_api']} {_threads(p['num_threads'])}" for p in threadpool_info() if p["user_api"] == "blas"]
-    return ", ".join(pools) or "no BLAS found"
+
+    from tensorslow_parity.bench.blas import VARIABLE, short_version
+    pools = []
+    for p in threadpool_info():
+        if p["user_api"] == "blas":
+            core = f" {p['architecture']}" if p.get("architecture") else ""
+            if core and p["internal_api"] == "openblas" and os.environ.get(VARIABLE):
+                core += f" ({VARIABLE})"
+            pools.append(f"{p['internal_api']} {short_version(p.get('version'))}{core}, {_threads(p['num_threads'])}")
+    return "; ".join(pools) or "no BLAS found"
 
 
 def versions(engine):

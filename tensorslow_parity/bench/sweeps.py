@@ -79,6 +79,7 @@ import numpy as np
 
 from tensorslow_parity import devices as device_probe
 from tensorslow_parity import frameworks, schema
+from tensorslow_parity.bench import blas as blas_core
 from tensorslow_parity.bench import sweep_point
 from tensorslow_parity.bench.points import FIT_STEPS, FULL, QUICK
 from tensorslow_parity.bench.sweep_point import Outcome, built_as, write_problem
@@ -115,6 +116,7 @@ class BenchConfig:
     noise_threshold: float = NOISE_THRESHOLD  # upper/lower quartile of a unit's rounds above which it is noisy
     retries: int = 1  # extra sets of rounds at a point with a noisy unit
     processes: bool = True  # each engine in its own worker process (False: all in this one; tests)
+    blas_default: bool = False  # True: OpenBLAS's own core choice in every worker (no OPENBLAS_CORETYPE; bench/blas.py)
 
     def jobs(self):
         """The distinct (Point, dtype) to time, in sweep order."""
@@ -169,19 +171,22 @@ def blas_description():
                      if p["user_api"] == "blas")
 
 
-def machine_description(found, config=None, workers=None):
+def machine_description(found, config=None, workers=None, blas=None):
     """A short description of the machine: CPU (cores), OS, Python, TensorFlow, NumPy and its BLAS threads
-    (in this process, or the engines' pinned threads when they run in worker processes)."""
+    (in this process, or the engines' pinned threads when they run in worker processes, with the OpenBLAS
+    core of ``blas``, a :class:`~tensorslow_parity.bench.blas.BlasCore`, and any worker's note on it)."""
     cpu = found.get("cpu", {}).get("name") or device_probe.cpu_name()
     try:
         tf = f"TF {importlib.metadata.version('tensorflow')}"
     except importlib.metadata.PackageNotFoundError:
         tf = "no TensorFlow"
-    blas = blas_description()
+    about = blas_description()
     if workers and any(not isinstance(w, LocalWorker) for w in workers.values()):
-        blas = f"each engine in its own process, {config.threads} thread(s)"
+        notes = [f"{e}: {w.blas_note}" for e, w in workers.items() if w.blas_note]
+        about = "; ".join([f"each engine in its own process, {config.threads} thread(s)"]
+                          + ([blas.why] if blas is not None else []) + notes)
     return (f"{cpu}, {platform.system()}, Python {'.'.join(platform.python_version_tuple()[:2])}, {tf}, "
-            f"NumPy {np.__version__}" + (f" ({blas})" if blas else ""))
+            f"NumPy {np.__version__}" + (f" ({about})" if about else ""))
 
 
 def bench_rows(config, results, machine):
@@ -245,7 +250,10 @@ def run_bench(config, out=None, found=None, classes=None, log=None):
     if log:
         where = "in this process" if local else f"each in its own process, {config.threads} thread(s) each"
         log(f"starting {', '.join(needed)} ({where})")
-    workers, failed = start_workers(needed, config.threads, local)
+    blas = None if local else blas_core.detect(config.blas_default)
+    if log and blas is not None:
+        log(blas.why)
+    workers, failed = start_workers(needed, config.threads, local, blas)
     pool = {**workers, **failed}
     found = wait()
     limits = contextlib.nullcontext()
@@ -255,7 +263,7 @@ def run_bench(config, out=None, found=None, classes=None, log=None):
     results, rows, jobs = {}, [], config.jobs()
     try:
         with limits, tempfile.TemporaryDirectory(prefix="tensorslow-bench-") as directory:
-            machine = machine_description(found, config, workers)
+            machine = machine_description(found, config, workers, blas)
             for i, (point, dtype) in enumerate(jobs, 1):
                 t0 = time.perf_counter()
                 problem = write_problem(point, Path(directory) / f"{i}.npz")

@@ -129,6 +129,8 @@ def report(result):
              f"{config.noise_threshold:g}x the lower one, after up to {config.retries} re-measurement(s).", "",
              "Engines:"]
     lines += [f"  {engine:<11} {about}" for engine, about in result.engines.items()]
+    if result.blas is not None:
+        lines.append(f"BLAS of the NumPy-based engines: {result.blas.why}")
     attempts = {k: n for k, n in result.attempts.items() if n > 1}
     if attempts:
         lines.append("Measured again (noisy): " + ", ".join(f"{k} {n} attempts" for k, n in attempts.items()))

@@ -27,7 +27,8 @@ line on its original stdout (anything the libraries print goes to stderr):
 
 A request that fails is answered ``{"ok": false, "error": "Type: message"}``.
 The first line, before any request, says whether the engine loaded:
-``{"ok": true, "threads": ..., "versions": ...}`` or ``{"ok": false, "error": ...}``.
+``{"ok": true, "threads": ..., "versions": ...}`` (NumPy-based engines also ``"blas": {"architecture": CORE,
+"coretype": OPENBLAS_CORETYPE}``, :func:`tensorslow_parity.bench.blas.worker_core`) or ``{"ok": false, "error": ...}``.
 """
 import importlib
 import json
@@ -37,6 +38,7 @@ import sys
 import numpy as np
 
 from tensorslow_parity import quiet_tf
+from tensorslow_parity.bench.blas import NUMPY_ENGINES, worker_core
 from tensorslow_parity.bench.engines import model_class, pin_threads, versions
 from tensorslow_parity.bench.lenet import LeNetModel, LeNetPoint
 from tensorslow_parity.bench.lstm import LSTMModel, LSTMPoint
@@ -129,7 +131,10 @@ def serve(engine, threads, requests, send):
     except Exception as e:  # noqa: BLE001 (a broken install: the parent shows the engine as an error)
         send({"ok": False, "error": error_message(e)})
         return 1
-    send({"ok": True, "threads": described, "versions": versions(engine), "pid": os.getpid()})
+    hello = {"ok": True, "threads": described, "versions": versions(engine), "pid": os.getpid()}
+    if engine in NUMPY_ENGINES:  # the parent checks that an OPENBLAS_CORETYPE it set took (bench/blas.py)
+        hello["blas"] = worker_core()
+    send(hello)
     try:
         for line in requests:
             request = json.loads(line)

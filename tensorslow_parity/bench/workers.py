@@ -1,7 +1,8 @@
 """The parent's side of the engines' worker processes (:mod:`tensorslow_parity.bench.worker`).
 
 An :class:`EngineWorker` starts ``python -m tensorslow_parity.bench.worker``
-with the thread-pinning environment, sends it one JSON request per line and
+with the thread-pinning environment (and, for a NumPy-based engine, the OpenBLAS core of
+:mod:`tensorslow_parity.bench.blas`), sends it one JSON request per line and
 reads one JSON reply per line, with a timeout: a worker that hangs or dies
 becomes a :class:`WorkerError` naming the engine and the end of its stderr,
 never a hung benchmark. The worker's stderr goes to a temporary file, so that
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 
+from tensorslow_parity.bench.blas import VARIABLE, took
 from tensorslow_parity.bench.engines import thread_environment
 from tensorslow_parity.quiet_tf import environment, filter_stderr
 
@@ -36,10 +38,11 @@ class WorkerError(RuntimeError):
 class EngineWorker:
     """One engine's worker process."""
 
-    def __init__(self, engine, threads):
-        self.engine, self.threads = engine, threads
+    def __init__(self, engine, threads, extra_env=None):
+        self.engine, self.threads, self.extra_env = engine, threads, dict(extra_env or {})
+        self.blas_note = ""  # why the worker runs without the OPENBLAS_CORETYPE it was given (start_workers)
         self.stderr = tempfile.TemporaryFile()
-        env = environment(dict(os.environ, **thread_environment(threads)))
+        env = environment(dict(os.environ, **thread_environment(threads), **self.extra_env))
         self.process = subprocess.Popen([sys.executable, "-m", "tensorslow_parity.bench.worker", engine, str(threads)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
                                         bufsize=0)
@@ -111,6 +114,7 @@ class LocalWorker:
         from tensorslow_parity.bench.engines import versions
         from tensorslow_parity.bench.worker import Worker
         self.engine, self.threads, self._answers = engine, threads, []
+        self.extra_env, self.blas_note = {}, ""  # nothing to set: this process's BLAS is loaded already
         try:
             self.worker = Worker(engine, cls)
             self.hello = {"ok": True, "threads": "this process's", "versions": versions(engine)}
@@ -139,19 +143,34 @@ class LocalWorker:
             self.worker.close()
 
 
-def start_workers(engines, threads, local=None):
+def _hello(worker):
+    try:
+        return worker.ready()
+    except WorkerError as e:
+        return {"ok": False, "error": str(e)}
+
+
+def start_workers(engines, threads, local=None, blas=None):
     """{engine: EngineWorker}, all started at once (their imports overlap), each waited for; and {engine: why
     it failed to start} for those whose first line was an error (their processes are closed). With ``local``
-    ({engine: model class or None}), those engines get a :class:`LocalWorker` in this process instead."""
+    ({engine: model class or None}), those engines get a :class:`LocalWorker` in this process instead.
+
+    ``blas`` (a :class:`~tensorslow_parity.bench.blas.BlasCore`) gives the NumPy-based engines'
+    workers its ``OPENBLAS_CORETYPE``; a worker whose OpenBLAS then reports another core did not take it:
+    it is restarted without it, and its ``blas_note`` says so."""
     local = local or {}
     workers = {engine: LocalWorker(engine, threads, local[engine]) if engine in local else
-               EngineWorker(engine, threads) for engine in engines}
+               EngineWorker(engine, threads, blas.environment(engine) if blas else None) for engine in engines}
     failed = {}
     for engine, worker in list(workers.items()):
-        try:
-            hello = worker.ready()
-        except WorkerError as e:
-            hello = {"ok": False, "error": str(e)}
+        hello = _hello(worker)
+        if hello.get("ok") and worker.extra_env and not took(hello.get("blas", {})):
+            asked = worker.extra_env.get(VARIABLE)
+            worker.close()
+            workers[engine] = worker = EngineWorker(engine, threads)
+            worker.blas_note = (f"{VARIABLE}={asked} did not take (OpenBLAS reported "
+                                f"{hello.get('blas', {}).get('architecture') or 'no core'}): OpenBLAS's choice kept")
+            hello = _hello(worker)
         if not hello.get("ok"):
             failed[engine] = hello.get("error", "no reason given")
             workers.pop(engine).close()
