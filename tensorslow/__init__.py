@@ -76,6 +76,7 @@ from .ops.array_ops import (
     zeros_like,
 )
 from .ops.array_ops import range_ as range
+from .ops.bitwise_ops import logical_xor
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .ops.control_flow_ops import case, cond, while_loop
 from .ops.core import Operation, convert_to_tensor
@@ -145,7 +146,6 @@ from .ops.math_ops import (
     logical_and,
     logical_not,
     logical_or,
-    logical_xor,
     maximum,
     minimum,
     mod,
@@ -238,6 +238,7 @@ newaxis = None
 # the names above because some of them build on those names.
 from . import (  # noqa: E402
     app,
+    bitwise,
     data,
     errors,
     flags,

@@ -1,5 +1,6 @@
 """``tf.math``: elementwise math, comparisons and reductions under their TF2 names."""
 from .ops.array_extra_ops import bincount
+from .ops.bitwise_ops import logical_xor
 from .ops.math_extra_ops import (
     acos,
     acosh,

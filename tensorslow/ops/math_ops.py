@@ -433,7 +433,6 @@ greater = _comparison("Greater", lambda x, y: xp.greater(x, y))
 greater_equal = _comparison("GreaterEqual", lambda x, y: xp.greater_equal(x, y))
 logical_and = _comparison("LogicalAnd", lambda x, y: xp.logical_and(x, y))
 logical_or = _comparison("LogicalOr", lambda x, y: xp.logical_or(x, y))
-logical_xor = _comparison("LogicalXor", lambda x, y: xp.logical_xor(x, y))
 
 
 @unary_op("LogicalNot", dtype_fn=lambda _: _dtypes.bool)
