@@ -219,3 +219,52 @@ def test_dynamic_rnn_checks_the_length_of_sequence_length_as_tf_does():
                                match=r"assertion failed: \[Expected shape for Tensor rnn/sequence_length:0 is \] "
                                      r"\[2\] \[ but saw shape: \] \[3\]"):
                 sess.run(outputs, {**feed, lengths: [3, 1, 2]})
+
+
+# -- RNN graphs against TF1's own cells (tf_keras' legacy cells: a subprocess with TF_USE_LEGACY_KERAS=1) ----
+
+RNN_BUILDS = '''
+import sys
+from tensorslow_parity.graph_parity import graph_differences
+
+def cells(tf):
+    x = tf.placeholder(tf.float32, [2, 3, 3], name="x")
+    xs = tf.unstack(x, axis=1)
+    with tf.variable_scope("a"):
+        tf.nn.static_rnn(tf.nn.rnn_cell.BasicRNNCell(4), xs, dtype=tf.float32)
+    with tf.variable_scope("b"):
+        cell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True, num_proj=3, cell_clip=1.0)
+        tf.nn.static_rnn(cell, xs, dtype=tf.float32)
+    with tf.variable_scope("c"):
+        tf.nn.static_rnn(tf.nn.rnn_cell.LSTMCell(4, num_proj=2, state_is_tuple=False), xs, dtype=tf.float32)
+    with tf.variable_scope("d"):
+        tf.nn.static_rnn(tf.nn.rnn_cell.BasicLSTMCell(4, state_is_tuple=False), xs, dtype=tf.float32)
+    with tf.variable_scope("e"):
+        stacked = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(3), tf.nn.rnn_cell.GRUCell(2)])
+        tf.nn.static_rnn(stacked, xs, dtype=tf.float32)
+    with tf.variable_scope("f"):
+        flat = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(3), tf.nn.rnn_cell.GRUCell(2)],
+                                           state_is_tuple=False)
+        tf.nn.static_rnn(flat, xs, dtype=tf.float32)
+
+def zero_states(tf):
+    u = tf.placeholder(tf.float32, [None, 3], name="u")
+    tf.nn.rnn_cell.BasicLSTMCell(4).zero_state(3, tf.float32)
+    tf.nn.rnn_cell.GRUCell(2).zero_state(tf.shape(u)[0], tf.float32)
+    cells = [tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.LSTMCell(3)]
+    tf.nn.rnn_cell.MultiRNNCell(cells).zero_state(tf.shape(u)[0], tf.float32)
+
+found = [f"{build.__name__}: {line}" for build in (cells, zero_states) for line in graph_differences(build)]
+print("\\n".join(found))
+sys.exit(1 if found else 0)
+'''
+
+
+@pytest.mark.slow
+def test_rnn_cells_and_zero_states_build_tf1s_graph():
+    import subprocess
+    import sys
+    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", RNN_BUILDS], env=env, capture_output=True, text=True, timeout=300,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

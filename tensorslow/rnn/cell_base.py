@@ -24,7 +24,7 @@ from ..graph import Tensor, get_default_graph
 from ..ops.array_ops import concat, expand_dims, zeros
 from ..ops.core import convert_to_tensor
 from ..shapes import TensorShape
-from ..variable_scope import VariableScope, get_variable, variable_scope
+from ..variable_scope import VariableScope, get_variable, get_variable_scope, variable_scope
 from . import nest
 
 
@@ -158,7 +158,29 @@ class RNNCell:
     # -- calling ----------------------------------------------------------------------------------
     def __call__(self, inputs: Any, state: Any, scope: Any = None) -> tuple[Any, Any]:
         """``(output, new_state)`` for one time step: ``call`` inside the cell's scope (see the module
-        docstring); the first call also builds the cell."""
+        docstring); the first call also builds the cell.
+
+        As TF's ``RNNCell.__call__`` (a cell that is not a ``LayerRNNCell``, e.g. ``MultiRNNCell``): called
+        without ``scope``, it first re-enters the variable scope it was first called in, which opens a name
+        scope named as that scope's last part inside the current one (``rnn/rnn/``); every later call
+        re-enters that same name scope, so its ops are ``rnn/rnn/multi_rnn_cell/...``."""
+        if scope is not None:
+            return self._layer_call(inputs, state, scope)
+        graph = get_default_graph()
+        if getattr(self, "_rnncell_name_scope", None) is None:
+            last = get_variable_scope().name.split("/")[-1]
+            if not last:
+                self._rnncell_name_scope = ""
+            else:
+                with graph.name_scope(last) as found:
+                    self._rnncell_name_scope = found
+        if not self._rnncell_name_scope:
+            return self._layer_call(inputs, state, None)
+        with graph.name_scope(self._rnncell_name_scope):
+            return self._layer_call(inputs, state, None)
+
+    def _layer_call(self, inputs: Any, state: Any, scope: Any = None) -> tuple[Any, Any]:
+        """The step as a layer: ``call`` in the cell's variable scope and first name scope."""
         inputs = inputs if nest.is_nested(inputs) else convert_to_tensor(inputs)
         if self._scope is None:
             self._scope = self._first_scope(scope)
@@ -193,7 +215,11 @@ class RNNCell:
 
 
 class LayerRNNCell(RNNCell):
-    """A cell whose variables are made by ``build`` (all of TF's built-in cells): inputs must be 2-D."""
+    """A cell whose variables are made by ``build`` (all of TF's built-in cells): inputs must be 2-D. Its
+    ops go straight into its own scope (TF's ``LayerRNNCell.__call__``: no re-entered name scope)."""
+
+    def __call__(self, inputs: Any, state: Any, scope: Any = None) -> tuple[Any, Any]:
+        return self._layer_call(inputs, state, scope)
 
     def _check_inputs(self, inputs: Any) -> None:
         x = inputs

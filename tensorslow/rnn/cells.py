@@ -26,6 +26,7 @@ from ..ops import math_ops, nn_ops
 from ..ops.array_ops import concat, split
 from ..ops.core import convert_to_tensor
 from ..ops.linalg_ops import matmul
+from ..ops.slice_ops import slice as slice_
 from .cell_base import LayerRNNCell, LSTMStateTuple, check_cell_input_dtypes, check_supported_dtype, input_depth
 
 _ACTIVATIONS: dict[str, Callable[..., Tensor]] = {
@@ -226,8 +227,9 @@ class LSTMCell(LayerRNNCell):
         n = self._num_units
         if self._state_is_tuple:
             c_prev, m_prev = state
-        else:
-            c_prev, m_prev = state[:, :n], state[:, n:]
+        else:  # as TF: two Slice ops
+            c_prev = slice_(state, [0, 0], [-1, n])
+            m_prev = slice_(state, [0, n], [-1, self._num_proj or n])
         i, j, f, o = split(value=_linear(inputs, m_prev, self._kernel, self._bias), num_or_size_splits=4, axis=1)
         sigmoid, act = math_ops.sigmoid, self._activation
         if self._use_peepholes:
@@ -251,5 +253,5 @@ class LSTMCell(LayerRNNCell):
 
 def _clip(t: Tensor, limit: float) -> Tensor:
     """clip_by_value(t, -limit, limit) as TF builds it: maximum(minimum(t, limit), -limit)."""
-    with get_default_graph().name_scope("clip_by_value"):
-        return math_ops.maximum(math_ops.minimum(t, limit, name="Minimum"), -limit, name="clip_by_value")
+    with get_default_graph().name_scope("clip_by_value") as scope:  # the Maximum takes the scope's name
+        return math_ops.maximum(math_ops.minimum(t, limit, name="Minimum"), -limit, name=scope)

@@ -29,13 +29,14 @@ from typing import Any
 
 from .. import dtypes as _dtypes
 from ..graph import Tensor, get_default_graph
-from ..ops.array_ops import identity, shape, stack, unstack
+from ..ops.array_ops import concat, identity, shape, stack, unstack, zeros
 from ..ops.core import convert_to_tensor
 from ..ops.indexing_ops import where
 from ..ops.math_ops import cast
+from ..ops.reduction_ops import reduce_max, reduce_min
 from ..variable_scope import variable_scope
 from . import nest
-from .cell_base import zero_state_tensors
+from .cell_base import shape_parts
 from .dynamic_prologue import (
     best_effort_batch_size,
     check_sequence_length,
@@ -70,8 +71,18 @@ def _initial_state(cell: Any, initial_state: Any, batch_size: Any, dtype: Any) -
 
 
 def _zero_output(cell: Any, batch_size: Any, dtype: Any) -> Any:
-    """Zeros shaped as the cell's output: what a step past a sequence's end outputs."""
-    return zero_state_tensors(cell.output_size, batch_size, dtype)
+    """Zeros shaped as the cell's output: what a step past a sequence's end outputs. As TF's static_rnn
+    builds them: zeros of concat(batch size, size); then, for the static shape, Consts of the parts known
+    now (the batch size if it is static, the size)."""
+    def zeros_for(size: Any) -> Tensor:
+        prefix, suffix, static = shape_parts(batch_size, [int(size)])
+        out = zeros(concat([prefix, suffix], 0), dtype=dtype)
+        if not isinstance(batch_size, Tensor):
+            convert_to_tensor([int(batch_size)], dtype=_dtypes.int32)
+        convert_to_tensor([int(size)], dtype=_dtypes.int32)
+        out.set_shape(static)
+        return out
+    return nest.map_structure(zeros_for, cell.output_size)
 
 
 def _sequence_lengths(sequence_length: Any) -> Tensor:
@@ -127,6 +138,8 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
         if sequence_length is not None:
             lengths = _sequence_lengths(sequence_length)
             zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
+            reduce_min(lengths)  # TF's min and max sequence length, which its steps' conds read
+            reduce_max(lengths)
         for time, input_ in enumerate(inputs):
             if time > 0:
                 varscope.reuse_variables()

@@ -18,6 +18,7 @@ from ..ops.array_ops import concat
 from ..ops.core import convert_to_tensor
 from ..ops.nn_impl import dropout as _nn_dropout
 from ..ops.random_ops import random_uniform
+from ..ops.slice_ops import slice as slice_
 from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import LSTMStateTuple, RNNCell
@@ -91,7 +92,7 @@ class MultiRNNCell(RNNCell):
                                          f"received: {state}")
                     cell_state = state[i]
                 else:
-                    cell_state = state[:, position:position + cell.state_size]
+                    cell_state = slice_(state, [0, position], [-1, cell.state_size])  # TF's Slice
                     position += cell.state_size
                 current, new_state = cell(current, cell_state)
                 new_states.append(new_state)
