@@ -80,8 +80,9 @@ class FakeWorker:
     def __init__(self, engine, threads, extra_env=None):
         self.engine, self.extra_env, self.blas_note, self.closed = engine, dict(extra_env or {}), "", False
         asked = self.extra_env.get("OPENBLAS_CORETYPE", "")
-        self.hello = {"ok": True, "threads": "t", "versions": "v",
-                      "blas": {"architecture": FakeWorker.reports if asked else "Haswell", "coretype": asked}}
+        self.hello = {"ok": True, "threads": "t", "versions": "v"}
+        if engine in blas.NUMPY_ENGINES:  # as a real worker's hello
+            self.hello["blas"] = {"architecture": FakeWorker.reports if asked else "Haswell", "coretype": asked}
         FakeWorker.started.append(self)
 
     def ready(self, timeout=None):
@@ -109,6 +110,8 @@ def test_numpy_based_workers_get_the_core_and_one_that_did_not_take_it_is_restar
     assert sum(w.closed for w in FakeWorker.started) == (2 if reports == "Haswell" else 0)
     machine = sweeps.machine_description({"cpu": {"name": "CPU"}}, sweeps.quick_config(), started, choice)
     assert LINE in machine and ("did not take" in machine) == (reports == "Haswell")
+    used = "SkylakeX" if reports == "SkylakeX" else "Haswell"
+    assert machine.endswith(f"OpenBLAS core used: numpy {used}, tensorslow {used})")
 
 
 def test_the_worker_environment_carries_the_core_over_the_parents(monkeypatch):

@@ -35,6 +35,24 @@ a narrower interval). An engine still over the threshold is marked noisy, in
 the table and in the verdict of any target that reads it; a target still
 undecided says the machine was too noisy to decide it.
 
+The BLAS (:mod:`~tensorslow_parity.bench.blas`): the NumPy-based engines
+(NumPy by hand, TensorSlow) run their matrix products on NumPy's OpenBLAS,
+tf1 on oneDNN, which uses AVX-512 where the CPU has it. Where the CPU has
+AVX-512 and OpenBLAS picked older kernels (a CPU its table does not know:
+``Haswell`` AVX2 kernels, about half the speed), those two workers start with
+``OPENBLAS_CORETYPE=SkylakeX``, so that the LeNet ratio measures TensorSlow
+rather than OpenBLAS's CPU table; each worker reports the core OpenBLAS then
+uses, and one that did not take it is restarted with OpenBLAS's choice. An
+``OPENBLAS_CORETYPE`` in the environment is kept (the output says when it
+names pre-AVX-512 kernels on an AVX-512 CPU), and ``--blas-default``
+(``blas_default``) keeps OpenBLAS's own choice. The output's ``BLAS of the
+NumPy-based engines`` line says which core and why, each engine's line the
+core it ran. On the project's machine OpenBLAS 0.3.31 picks ``SkylakeX`` by
+itself, but its environment sets ``OPENBLAS_CORETYPE=Haswell``: kept, the
+LeNet step measured 2.34x and 2.60x tf1 (FAIL); with the variable unset,
+1.66x to 1.77x (PASS; 2026-12-02, two runs with it and three without, a busy machine, load
+average 4.6 to 6.3: see README's Speed section).
+
 The targets (:data:`TARGETS`), from the issue: in the default configuration,
 TensorSlow's step of the course MLP (float64) at most 1.5x hand-written
 NumPy's and faster than tf1, TF2, Keras, PyTorch eager and JAX jit; at

@@ -183,8 +183,11 @@ def machine_description(found, config=None, workers=None, blas=None):
     about = blas_description()
     if workers and any(not isinstance(w, LocalWorker) for w in workers.values()):
         notes = [f"{e}: {w.blas_note}" for e, w in workers.items() if w.blas_note]
+        cores = [f"{e} {w.hello['blas']['architecture'] or '?'}" for e, w in workers.items()
+                 if isinstance(getattr(w, "hello", None), dict) and "blas" in w.hello]
         about = "; ".join([f"each engine in its own process, {config.threads} thread(s)"]
-                          + ([blas.why] if blas is not None else []) + notes)
+                          + ([blas.why] if blas is not None else []) + notes
+                          + ([f"OpenBLAS core used: {', '.join(cores)}"] if cores else []))
     return (f"{cpu}, {platform.system()}, Python {'.'.join(platform.python_version_tuple()[:2])}, {tf}, "
             f"NumPy {np.__version__}" + (f" ({about})" if about else ""))
 
