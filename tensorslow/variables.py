@@ -216,11 +216,13 @@ def _outside_control_dependencies():
     """Build a variable's ops with no control inputs, as TF1's ``init_scope`` does: a variable made
     inside ``control_dependencies([update])`` (an optimizer's slots) must not run ``update`` when read."""
     saved = getattr(_graph_module._control_stack, "stack", None)
-    _graph_module._control_stack.stack = []
+    saved_cond = getattr(_graph_module._building, "cond", None)  # nor join a cond branch being built
+    _graph_module._control_stack.stack, _graph_module._building.cond = [], None
     try:
         yield
     finally:
         _graph_module._control_stack.stack = saved if saved is not None else []
+        _graph_module._building.cond = saved_cond
 
 
 class _Assign(Tensor):

@@ -75,13 +75,15 @@ class Region:
     def active(self):
         """New nodes of the graph join this region, without the control inputs of enclosing blocks (the
         op gets those: a region's nodes run inside the op, after them)."""
-        saved_region = getattr(_graph._building, "region", None)
+        saved_region, saved_cond = getattr(_graph._building, "region", None), getattr(_graph._building, "cond", None)
         saved_control = getattr(_graph._control_stack, "stack", None) or []
-        _graph._building.region, _graph._control_stack.stack = self, []
+        # A loop inside a cond branch: its body's nodes run inside the While op, which joins the branch.
+        _graph._building.region, _graph._building.cond, _graph._control_stack.stack = self, None, []
         try:
             yield self
         finally:
-            _graph._building.region, _graph._control_stack.stack = saved_region, saved_control
+            _graph._building.region, _graph._building.cond = saved_region, saved_cond
+            _graph._control_stack.stack = saved_control
 
     def adopt(self, node, inputs, control_inputs):
         """Called for each node created while this region is active: make it a region node; return its

@@ -21,12 +21,13 @@ from typing import Any
 
 from ..backend import xp
 from ..control_flow import nest
+from ..control_flow.dataflow import CondContext, merge, switch
 from ..control_flow.region import OutputGradients, Region, RegionFunction, RegionValues
 from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from .array_ops import stack, stop_gradient
+from .array_ops import identity, stack, stop_gradient
 from .core import convert_to_tensor
 from .math_ops import cast, less_equal
 from .reduction_ops import reduce_sum
@@ -46,7 +47,6 @@ def _picker(k):
     return pick
 
 
-@RegisterGradient("Merge")
 @RegisterGradient("Exit")
 def _output_grad(op, grad):
     """dL/d(the op's outputs) = grad at this output's place, none at the others"""
@@ -72,6 +72,11 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
     ops run. They must return the same structure of tensors (a tensor, or nested lists, tuples and
     dicts of them) with the same dtypes; the result has that structure (a one-element list or tuple
     comes back as its element, unless ``strict``).
+
+    Built as TF1 builds it (``control_flow/dataflow.py``): ``cond/Switch`` = Switch(pred, pred), its
+    outputs' Identities ``cond/switch_t`` and ``cond/switch_f`` (the branches' pivots), ``cond/pred_id``;
+    then each branch's ops in a :class:`CondContext`, true branch first, outside inputs coming in through
+    Switch ops; then one ``cond/Merge`` per output, of (false value, true value).
     """
     true_fn = _branch_function(true_fn, fn1, "true_fn", "fn1")
     false_fn = _branch_function(false_fn, fn2, "false_fn", "fn2")
@@ -80,14 +85,17 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
         if isinstance(pred, bool):
             raise TypeError("'pred' must not be a Python bool.")
         pred = _predicate(convert_to_tensor(pred), scope, "pred", "Switch")
-        region = Region(graph, scope, "Switch")
+        p_false, p_true = switch(pred, pred)
+        pivots = {True: identity(p_true, name="switch_t"), False: identity(p_false, name="switch_f")}
+        pred = identity(pred, name="pred_id")
         results, flats = [], []
         for fn, label, taken in ((true_fn, "true_fn", True), (false_fn, "false_fn", False)):
-            with region.active():
+            context = CondContext(pred, pivots[taken], int(taken))
+            with context.active():
                 result = fn()
                 if result is None:
                     raise ValueError(f"'{label}' must have a return value.")
-                flats.append([_branch_output(region, v, taken) for v in nest.flatten(result)])
+                flats.append([context.output(v) for v in nest.flatten(result)])
             results.append(result if strict else _unpack_if_singleton(result))
         _same_structure(results[0], results[1], f"cond {scope[:-1]!r}: 'true_fn' and 'false_fn' return them")
         if not flats[0]:
@@ -96,36 +104,8 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
             if t.dtype != f.dtype:
                 raise ValueError(f"Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
                                  f"{_dtype_name(t)} from 'true_fn' and {_dtype_name(f)} from 'false_fn'.")
-        branches = [RegionFunction(region, region.placeholders, flat) for flat in flats]
-        with control_dependencies(region.outer_control):
-            node = _if_op(pred, region, *branches)
-        shapes = [_common_shape(t.shape, f.shape) for t, f in zip(*flats)]
-        merged = nest.pack_sequence_as(results[0], _outputs(node, "Merge", [t.dtype for t in flats[0]], shapes))
+        merged = nest.pack_sequence_as(results[0], [merge([f, t]) for t, f in zip(*flats)])
     return merged if strict else _unpack_if_singleton(merged)
-
-
-def _if_op(pred, region, then_branch, else_branch):
-    """The ``If`` node: runs one branch on the captured values; its value is the branch's outputs."""
-    n_captured = len(region.sources)
-
-    def run_branch(state, pred_value, *captured):
-        """outputs = then_branch(captured) if pred else else_branch(captured)"""
-        branch = then_branch if _scalar_bool(pred_value, node, "The predicate") else else_branch
-        outputs, kept = branch.run(state, captured[:n_captured], keep=branch.differentiable)
-        return RegionValues(outputs, (branch, kept, state))
-    # Inputs: the predicate, the captured tensors, and the variables the branches read (they read them
-    # themselves, when they run: these inputs are for the variables' gradients).
-    node = Tensor("If", (pred, *region.sources, *region.variables), compute=run_branch, stateful=True, name="If",
-                  attrs={"then_branch": then_branch, "else_branch": else_branch})
-    return node
-
-
-@RegisterGradient("If")
-def _if_grad(op, grad):
-    """dL/dcaptured and dL/dvariables = the taken branch's backward pass, run on the values its
-    forward pass kept; the predicate gets none"""
-    branch, kept, state = op.output.record
-    return [None, *branch.gradient(state, kept, grad.grads)]
 
 
 def _branch_function(fn, alias, label, alias_label):
@@ -151,25 +131,8 @@ def _predicate(pred, scope, what, op_type):
     return pred
 
 
-def _branch_output(region, value, taken):
-    """A branch's result as a node of the region: outside tensors captured, Python values made
-    constants, and an operation (run for its effect) made a bool, True in the true branch (TF1's)."""
-    if isinstance(value, Tensor) and not value.has_value:
-        with control_dependencies([value]):
-            return convert_to_tensor(taken)
-    tensor = convert_to_tensor(value)
-    return tensor if tensor in region.nodes else region.capture(tensor)
-
-
 def _unpack_if_singleton(result):
     return result[0] if isinstance(result, (list, tuple)) and len(result) == 1 else result
-
-
-def _common_shape(a, b):
-    """The static shape both branches' outputs have: the dims that agree (unknown rank if ranks differ)."""
-    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
-        return TensorShape(None)
-    return TensorShape([x if x == y else None for x, y in zip(a.dims, b.dims)])
 
 
 def _same_structure(first, second, what):
