@@ -44,22 +44,24 @@ from .dead import DEAD
 
 # -- the ops -------------------------------------------------------------------------------------------
 
-def switch(data: Tensor, pred: Tensor, name: str = "Switch") -> list[Tensor]:
+def switch(data: Tensor, pred: Tensor, name: str = "Switch", op_type: str = "Switch") -> list[Tensor]:
     """``(output_false, output_true)``: ``data`` goes to ``output_true`` if ``pred`` is true, else to
-    ``output_false``; the other output is dead."""
+    ``output_false``; the other output is dead. ``op_type="RefSwitch"``: TF's Switch of a variable
+    itself, made for an assignment to it in a branch (which waits on it: it is dead if the branch is)."""
     def route(value, pred_value):
         """(dead, x) if pred else (x, dead)"""
         if numpy.ndim(pred_value) != 0:
             raise InvalidArgumentError(node, f"The second input must be a scalar, but it has shape "
                                              f"{list(numpy.shape(pred_value))} (Switch op {node.op_name!r})")
         return OutputValues((DEAD, value) if pred_value else (value, DEAD))
-    node = MultiOutputOp("Switch", (data, pred), compute=route, name=name)
+    node = MultiOutputOp(op_type, (data, pred), compute=route, name=name)
     outputs = add_outputs(node, [(data.dtype, data.shape)] * 2)
     for output in outputs:
         output.may_be_dead = True  # one of them is, in every run
     return outputs
 
 
+@register_gradient("RefSwitch")
 @register_gradient("Switch")
 def _switch_grad(op, grads):
     """d data = the sum of what the outputs received (only the live one receives a gradient); the
@@ -151,6 +153,7 @@ class CondContext:
         self.outer = outer if outer is not None and outer.graph is self.graph else None
         self.values: set[Tensor] = {pred, pivot}
         self.external: dict[Tensor, Tensor] = {pred: pred}
+        self.refs: dict[Tensor, Tensor] = {}  # variable -> the RefSwitch output an assignment to it waits on
 
     @contextlib.contextmanager
     def active(self):
@@ -186,9 +189,24 @@ class CondContext:
         self.external[value] = result
         return result
 
+    def add_ref(self, variable: Tensor) -> Tensor:
+        """The RefSwitch output standing for ``variable`` itself in this branch (made on first use)."""
+        found = self.refs.get(variable)
+        if found is None:
+            source = self.outer.add_ref(variable) if self.outer is not None else variable
+            with outside_contexts():
+                found = self.refs[variable] = switch(source, self.pred, op_type="RefSwitch")[self.branch]
+            self.note(found)
+        return found
+
     def add_op(self, node: Tensor) -> None:
         """Called for each node made while this branch is active (after it is named): its outside
-        inputs are replaced by Switch outputs named after it; with no input, it waits on the pivot."""
+        inputs are replaced by Switch outputs named after it; with no input, it waits on the pivot. An
+        assignment waits on a RefSwitch of its variable (TF's first input of Assign is the variable)."""
+        ref = node.__dict__.get("ref")
+        if isinstance(ref, Tensor) and ref.type == "VariableV2":
+            with self.graph.name_scope(node.op_name + "/"):
+                node.control_inputs = (*node.control_inputs, self.add_ref(ref))
         if not node.inputs:
             if not any(c in self.values for c in node.control_inputs):
                 node.control_inputs = (*node.control_inputs, self.pivot)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy
+
 from ..backend import xp
 from ..control_flow import nest
 from ..control_flow.dataflow import CondContext, merge, switch
@@ -27,6 +29,7 @@ from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
+from ..variables import no_op
 from .array_ops import identity, stack, stop_gradient
 from .core import convert_to_tensor
 from .math_ops import cast, less_equal
@@ -307,15 +310,46 @@ def _leaf_paths(structure, prefix="loop_vars"):
 
 # -- tf.case -----------------------------------------------------------------------------------------
 
-def _assert(condition: Tensor, message: str, data: Tensor, name: str = "Assert") -> Tensor:
-    """An op that raises InvalidArgumentError("assertion failed: [message] [data]") if ``condition`` is
-    false when run (TF's ``Assert``, for tf.case's checks)."""
-    def check(ok, values):
-        if not ok:
-            shown = " ".join(str(int(v)) if values.dtype == bool else str(v) for v in xp.ravel(values))
-            raise InvalidArgumentError(node, f"assertion failed: [{message}] [{shown}]")
-    node = NoValueOp("Assert", (condition, data), compute=check, name=name)
+def _assert(condition: Tensor, data: list[Any], name: str = "Assert") -> Tensor:
+    """TF1's ``tf.Assert(condition, data)`` as tf.case builds it: an op that raises
+    InvalidArgumentError("assertion failed: [data 0] [data 1]...") if ``condition`` is false when run.
+    ``data`` holds strings and tensors; unless all of them are strings or int32, TF guards the op with
+    a cond (``Assert/AssertGuard``) so that it runs only when the condition is false. Returns the op to
+    wait on (the guard's Merge)."""
+    graph = _graph_of([condition])
+    with graph.name_scope(name):
+        tensors = [_message(d, "Const") if isinstance(d, str) else convert_to_tensor(d) for d in data]
+        if all(t.dtype is None or t.dtype.name == "int32" for t in tensors):
+            return _assert_op(condition, tensors)
+        return cond(condition, no_op, lambda: _assert_op(condition, data), name="AssertGuard")
+
+
+def _assert_op(condition, data):
+    """The ``Assert`` op itself (its string data made constants ``Assert/data_k`` in its scope)."""
+    with get_default_graph().name_scope("Assert") as scope:
+        inputs = [_message(d, f"data_{k}") if isinstance(d, str) else convert_to_tensor(d)
+                  for k, d in enumerate(data)]
+
+        def check(ok, *values):
+            """raise if not condition"""
+            if not ok:
+                shown = " ".join(f"[{_shown(v)}]" for v in values)
+                raise InvalidArgumentError(node, f"assertion failed: {shown}")
+        node = NoValueOp("Assert", (condition, *inputs), compute=check, name=scope)
     return node
+
+
+def _message(text, name):
+    """A string constant (TensorSlow has no string dtype: the node's dtype is None, its value the text)."""
+    value = numpy.array(text.encode())
+    return Tensor("Const", (), compute=lambda: value, attrs={"value": value}, shape=[], name=name)
+
+
+def _shown(value):
+    """An Assert's data as TF prints it: a string as it is, an array's entries (bools as 0 and 1)."""
+    if getattr(value, "dtype", None) is not None and value.dtype.kind == "S":
+        return value.item().decode()
+    return " ".join(str(int(v)) if value.dtype == bool else str(v) for v in xp.ravel(value))
 
 
 def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None, exclusive: bool = False,
@@ -343,12 +377,14 @@ def _checked_default(predicates, actions):
     k = len(predicates) - 1
 
     def default_action():
-        checks = [_assert(predicates[k], "Input error: None of conditions evaluated as True:",
-                          stack(list(predicates), name="preds_c"))]
+        default_message = ["Input error: None of conditions evaluated as True:", stack(list(predicates),
+                                                                                      name="preds_c")]
+        checks = []
         if k:
-            checks.insert(0, _at_most_n_true(predicates[:k], 0, f"Implementation error: selected default action "
-                                                                 f"#{k} was called, but some of other predicates "
-                                                                 f"are True: "))
+            checks.append(_at_most_n_true(predicates[:k], 0, f"Implementation error: selected default action "
+                                                             f"#{k} was called, but some of other predicates "
+                                                             f"are True: "))
+        checks.append(_assert(predicates[k], default_message))
         with control_dependencies(checks):
             return actions[k]()
     return default_action
@@ -360,7 +396,7 @@ def _at_most_n_true(predicates, n, message):
     count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
     names = ", ".join(p.name for p in predicates)
     return _assert(less_equal(count, convert_to_tensor(n, name="n_true_conds")),
-                   f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c)
+                   [f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c])
 
 
 def _bind_cond(pred, action, otherwise, strict):
