@@ -184,4 +184,4 @@ def test_control_flow_steps_match_session_run():
             run = ts.step_through(sess, [loss, dx], {x: value})
             types = [(s.kind, s.node.type) for s in run]
             assert all(bitwise_equal(a, b) for a, b in zip(run.results, expected))
-            assert ("forward", "While") in types and ("backward", "If") in types
+            assert ("forward", "While") in types and ("forward", "Switch") in types and ("backward", "Merge") in types

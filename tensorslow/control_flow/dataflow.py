@@ -33,9 +33,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import numpy
-
 from .. import graph as _graph
+from ..backend import xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor
 from ..ops.op_outputs import MultiOutputOp, OutputValues, add_outputs, register_gradient
@@ -50,9 +49,9 @@ def switch(data: Tensor, pred: Tensor, name: str = "Switch", op_type: str = "Swi
     itself, made for an assignment to it in a branch (which waits on it: it is dead if the branch is)."""
     def route(value, pred_value):
         """(dead, x) if pred else (x, dead)"""
-        if numpy.ndim(pred_value) != 0:
+        if xp.ndim(pred_value) != 0:
             raise InvalidArgumentError(node, f"The second input must be a scalar, but it has shape "
-                                             f"{list(numpy.shape(pred_value))} (Switch op {node.op_name!r})")
+                                             f"{list(xp.shape(pred_value))} (Switch op {node.op_name!r})")
         return OutputValues((DEAD, value) if pred_value else (value, DEAD))
     node = MultiOutputOp(op_type, (data, pred), compute=route, name=name)
     outputs = add_outputs(node, [(data.dtype, data.shape)] * 2)
@@ -61,8 +60,7 @@ def switch(data: Tensor, pred: Tensor, name: str = "Switch", op_type: str = "Swi
     return outputs
 
 
-@register_gradient("RefSwitch")
-@register_gradient("Switch")
+@register_gradient("Switch")  # a RefSwitch is only waited on (by an assignment): no gradient reaches it
 def _switch_grad(op, grads):
     """d data = the sum of what the outputs received (only the live one receives a gradient); the
     predicate gets none"""
@@ -92,7 +90,7 @@ def _merge(*values):
     """y = the input that is alive; value_index = its position"""
     for k, value in enumerate(values):
         if value is not DEAD:
-            return value, numpy.int32(k)
+            return value, xp.int32(k)
     return DEAD, DEAD
 
 
