@@ -80,10 +80,10 @@ class Merge(Tensor):
     n_outputs = 2
     takes_dead_inputs = True  # the executors call its kernel with dead inputs: it picks the live one
 
-    def __init__(self, inputs, name="Merge"):
+    def __init__(self, inputs, name="Merge", may_be_dead=None):
         first = inputs[0]
         super().__init__("Merge", inputs, compute=_merge, dtype=first.dtype, shape=_common_shape(inputs), name=name)
-        self.may_be_dead = all(p.may_be_dead for p in self.inputs)
+        self.may_be_dead = all(p.may_be_dead for p in self.inputs) if may_be_dead is None else may_be_dead
 
 
 def _merge(*values):
@@ -105,9 +105,11 @@ def _common_shape(inputs):
     return dims
 
 
-def merge(inputs: list[Tensor], name: str = "Merge") -> Tensor:
-    """The value of whichever of ``inputs`` is alive in a run (TF1's ``merge(inputs)[0]``)."""
-    return Merge(tuple(inputs), name=name)
+def merge(inputs: list[Tensor], name: str = "Merge", may_be_dead: bool | None = None) -> Tensor:
+    """The value of whichever of ``inputs`` is alive in a run (TF1's ``merge(inputs)[0]``). ``may_be_dead``:
+    can all inputs be dead in one run (default: if each can)? A cond's Merge is dead only if its
+    predicate is (the cond is nested in a branch not taken): one of its branches is alive otherwise."""
+    return Merge(tuple(inputs), name=name, may_be_dead=may_be_dead)
 
 
 @RegisterGradient("Merge")
@@ -225,9 +227,8 @@ class CondContext:
         (``cond/control_dependency``); an outside tensor, a Switch of it (``cond/Switch_1``)."""
         from ..ops.array_ops import identity
         from ..ops.core import convert_to_tensor
-        if isinstance(value, _graph.OpView):
-            value = value.node
-        if isinstance(value, Tensor) and not value.has_value:
+        if isinstance(value, _graph.OpView) or (isinstance(value, Tensor) and not value.has_value):
+            value = value.node if isinstance(value, _graph.OpView) else value
             with self.graph.name_scope("control_dependency") as scope, _graph.control_dependencies([value]):
                 return identity(self.pivot, name=scope)
         tensor = convert_to_tensor(value)

@@ -107,7 +107,8 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
             if t.dtype != f.dtype:
                 raise ValueError(f"Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
                                  f"{_dtype_name(t)} from 'true_fn' and {_dtype_name(f)} from 'false_fn'.")
-        merged = nest.pack_sequence_as(results[0], [merge([f, t]) for t, f in zip(*flats)])
+        merged = nest.pack_sequence_as(results[0], [merge([f, t], may_be_dead=pred.may_be_dead)
+                                                    for t, f in zip(*flats)])
     return merged if strict else _unpack_if_singleton(merged)
 
 
