@@ -1,18 +1,17 @@
-"""Control flow: ``tf.cond`` and ``tf.while_loop``, as ``If`` and ``While`` ops with their gradients.
+"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as a ``While`` op.
 
-Each call builds its branches (or its loop's condition and body) once, by calling the functions given,
-in a :class:`~tensorslow.control_flow.region.Region`: a sub-graph whose outside inputs are captured as
-placeholders (read that module first). The outer graph gets one node, the ``If`` or ``While`` op, whose
-inputs are the predicate (or the loop's initial values), the captured tensors and the variables read
-inside, and whose value is the tuple of its outputs; one node per output (``cond/Merge``, ``while/Exit``,
-TF1's names) picks its value.
-
-* ``If``: runs the taken branch only (its ops, and their side effects); the gradient runs that branch's
-  backward pass on the values its forward run kept.
-* ``While``: runs the condition, then the body, until the condition is false (or ``maximum_iterations``
-  is reached), keeping each iteration's values; the gradient runs the body's backward pass once per
-  iteration, last iteration first, passing dL/d(loop vars) back through the iterations and summing
-  dL/d(captured tensor) over them: backpropagation through time.
+* ``cond``: built as TF1 builds it (read ``control_flow/dataflow.py``): ``Switch`` ops route the
+  predicate and every value a branch uses from outside into the branch the predicate picks, and a
+  ``Merge`` per output forwards the value of the branch taken. The untaken branch's tensors are dead,
+  so its ops (and their side effects) do not run; gradients flow through the branch taken only.
+* ``case``: nested conds, last pair innermost, with TF1's ``Assert`` checks (guarded by conds).
+* ``while_loop``: the body is built once in a :class:`~tensorslow.control_flow.region.Region` (read that
+  module), a sub-graph whose outside inputs are captured as placeholders; the outer graph gets one
+  ``While`` op that runs the condition, then the body, until the condition is false (or
+  ``maximum_iterations`` is reached), keeping each iteration's values, and one ``while/Exit`` node per
+  loop var. Its gradient runs the body's backward pass once per iteration, last iteration first,
+  passing dL/d(loop vars) back through the iterations and summing dL/d(captured tensor) over them:
+  backpropagation through time.
 """
 from __future__ import annotations
 
