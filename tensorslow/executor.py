@@ -144,8 +144,11 @@ def accumulate(grads, node, grad):
 
 
 def gradient_value(grad, x_value):
-    """dL/dx as a ``Gradients`` node returns it: zeros where no gradient reached x."""
-    return grad if grad is not None else xp.zeros_like(x_value)
+    """dL/dx as a ``Gradients`` node returns it: zeros where no gradient reached x (dead if x is: x is in
+    a cond branch not taken)."""
+    if grad is None:
+        return DEAD if x_value is DEAD else xp.zeros_like(x_value)
+    return grad
 
 
 def fit(grad, value, node, pos):

@@ -168,7 +168,8 @@ class StepWriter:
             if node.type == "Gradients" and node.backward is bp:
                 x = bp.xs[node.index]
                 out, g, xv = self.names.value(node), acc.get(x, "None"), self.names.value(x)
-                self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else zeros_like({xv})"],
+                zeros = f"(DEAD if {xv} is DEAD else zeros_like({xv}))" if x.may_be_dead else f"zeros_like({xv})"
+                self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else {zeros}"],
                                        (xv,) + ((g,) if x in acc else ()), (out,), aliases_inputs=False))
 
     def gradients_stay_inside(self, bp):

@@ -232,3 +232,17 @@ def test_only_nodes_a_switch_reaches_check_for_dead_inputs():
 def test_dead_is_a_single_marker():
     import pickle
     assert pickle.loads(pickle.dumps(DEAD)) is DEAD and repr(DEAD) == "DEAD"
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_the_gradient_with_respect_to_a_dead_tensor_is_dead(executor):
+    with ts.Graph().as_default():
+        x = ts.placeholder(ts.float64, [])
+        p = ts.placeholder(ts.bool, [])
+        inside = []
+        y = ts.cond(p, lambda: inside.append(x * 2.0) or ts.square(inside[0]), lambda: x)
+        (d_inside,) = ts.gradients(y, inside)
+        with ts.Session(executor=executor) as sess:
+            assert sess.run(d_inside, {x: 1.5, p: True}) == 6.0
+            with pytest.raises(InvalidArgumentError, match=r"Retval\[0\] does not have value"):
+                sess.run(d_inside, {x: 1.5, p: False})
