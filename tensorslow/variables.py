@@ -233,8 +233,13 @@ class _Assign(Tensor):
     def __init__(self, ref, value, name=None, op_type="Assign", combine=None):
         if not isinstance(ref, Variable):
             raise TypeError(f"{op_type}: can only assign to a Variable, got {ref!r}")
+        scope = None
         try:
-            value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
+            if isinstance(value, Tensor):
+                value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
+            else:  # TF makes the constant in the op's name scope, "Assign/value", and names the op as the scope
+                with ref.graph.name_scope(name or op_type) as scope:
+                    value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph, name="value")
         except TypeError as e:
             raise TypeError(f"{op_type} to variable {ref.op_name!r}: {e}") from None
         if ref.shape.dims is not None and value.shape.dims is not None \
@@ -243,7 +248,7 @@ class _Assign(Tensor):
                              f"{ref.op_name!r} of shape {ref.shape}")
         self.ref = ref
         self.combine = combine
-        super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=name or op_type)
+        super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=scope or name or op_type)
 
     def compute(self, state, value):
         if self.combine is None:

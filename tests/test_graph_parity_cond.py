@@ -51,7 +51,7 @@ def operations_and_assignment(tf):
 
     def assigning():
         a = tf.assign(v, x)
-        with tf.control_dependencies([a]):
+        with tf.control_dependencies([a, tf.assign_add(v, 0.0)]):  # the constant: AssignAdd/value
             return tf.identity(x)
     y = tf.cond(p, assigning, lambda: x)
     op = tf.cond(p, tf.no_op, lambda: tf.assign_add(v, x).op, name="ops")

@@ -137,7 +137,7 @@ def test_a_no_value_op_step_says_so():
         assert sess.run(v) == 3.0
     assert steps[-1].node is update and steps[-1].value is None
     assert str(steps[-1]) == "[2] forward  NoOp 'update': no inputs -> no value"
-    assert str(steps[1]) == "[1] forward  AssignAdd 'AssignAdd': Const () float32 -> () float32\n    3."
+    assert str(steps[1]) == "[1] forward  AssignAdd 'AssignAdd': AssignAdd/value () float32 -> () float32\n    3."
 
 
 def test_bad_use_is_refused_clearly():
