@@ -83,8 +83,26 @@ def cond_with_training_step(tf):
     return tf.train.GradientDescentOptimizer(0.1).minimize(y)
 
 
-BUILDS = [captured_and_variable, nested, several_outputs_and_constants, operations_and_assignment,
-          case_with_default, case_without_default_and_exclusive, piecewise_constant, cond_with_training_step]
+def control_dependencies_and_scopes(tf):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    v = tf.Variable(tf.zeros([3]), name="v")
+    update = tf.assign_add(v, tf.reduce_mean(x, 0))
+    p = tf.placeholder(tf.bool, [], name="p")
+
+    def waiting():
+        with tf.control_dependencies([update]):
+            return tf.identity(x) * 2.0
+
+    def scoped():
+        with tf.name_scope("inner"):
+            return tf.nn.relu(x) + v
+    with tf.control_dependencies([update]):
+        return tf.reduce_sum(tf.cond(p, waiting, scoped))
+
+
+BUILDS = [control_dependencies_and_scopes, captured_and_variable, nested, several_outputs_and_constants,
+          operations_and_assignment, case_with_default, case_without_default_and_exclusive, piecewise_constant,
+          cond_with_training_step]
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=[b.__name__ for b in BUILDS])
