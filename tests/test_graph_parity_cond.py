@@ -264,3 +264,41 @@ def test_the_gradient_with_respect_to_a_dead_tensor_is_dead(executor):
             assert sess.run(d_inside, {x: 1.5, p: True}) == 6.0
             with pytest.raises(InvalidArgumentError, match=r"Retval\[0\] does not have value"):
                 sess.run(d_inside, {x: 1.5, p: False})
+
+
+LAYERS_SCRIPT = """
+import json
+from tensorslow_parity.graph_parity import graph_differences
+
+def dropout(tf):
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    training = tf.placeholder(tf.bool, [], name="training")
+    return tf.layers.dropout(x, 0.3, training=training)
+
+def batch_normalization(tf):
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    training = tf.placeholder(tf.bool, [], name="training")
+    return tf.layers.batch_normalization(x, training=training)
+
+print(json.dumps({b.__name__: graph_differences(b) for b in (dropout, batch_normalization)}))
+"""
+
+
+@pytest.mark.slow
+def test_layers_with_a_training_tensor_build_tensorflows_conds():
+    """tf.layers' smart_cond with a bool tensor is a cond (TF1's layers need TF_USE_LEGACY_KERAS=1 before
+    TensorFlow is imported: a process of its own)."""
+    import json
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # this checkout's tensorslow
+    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", LAYERS_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    # dropout's select is TF's SelectV2, TensorSlow's Select: the dropout op's, not the cond's
+    select = {"- tensorslow only: dropout/cond/dropout/Select (Select)",
+              "+ tensorflow only: dropout/cond/dropout/SelectV2 (SelectV2)"}
+    assert [d for d in found["dropout"] if d not in select] == []
+    assert found["batch_normalization"] == []
