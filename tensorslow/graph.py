@@ -298,7 +298,7 @@ class Tensor:
         control_inputs = tuple(_current_control_inputs())
         region = getattr(_building, "region", None)
         if region is not None and region.graph is self.graph:
-            # A tf.cond branch or while_loop body is being built (control_flow/region.py): the node joins
+            # A while_loop body is being built (control_flow/region.py): the node joins
             # it, and inputs from outside it are replaced by the region's placeholders for them.
             inputs, control_inputs = region.adopt(self, inputs, control_inputs)
         self.inputs = tuple(inputs)
