@@ -166,7 +166,7 @@ class Variable(Tensor):
 
     def read_value(self) -> Tensor:
         """A new Identity of this variable, named ``read`` in the current name scope."""
-        return Tensor("Identity", (self,), compute=_read, dtype=self.dtype, shape=self.shape, name="read")
+        return Tensor("Identity", (self,), compute=read_ref, dtype=self.dtype, shape=self.shape, name="read")
 
     def initialized_value(self) -> Tensor:
         return self.initial_value
@@ -195,6 +195,12 @@ class Variable(Tensor):
 
 def _read(value):
     """y = the variable's value (the same read-only array)"""
+    return value
+
+
+def read_ref(value):
+    """y = the variable's value (``read_value()``: TF's Identity of the variable itself, not of its snapshot,
+    so in a cond branch it reads through a RefSwitch: control_flow/dataflow.py)"""
     return value
 
 

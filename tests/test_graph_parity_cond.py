@@ -83,6 +83,12 @@ def cond_with_training_step(tf):
     return tf.train.GradientDescentOptimizer(0.1).minimize(y)
 
 
+def variables_read_in_branches(tf):
+    v = tf.Variable(1.0, name="v")
+    p = tf.placeholder(tf.bool, [], name="p")
+    return tf.cond(p, lambda: v.read_value() * 2.0, lambda: tf.identity(v) + v.value() + v)
+
+
 def control_dependencies_and_scopes(tf):
     x = tf.placeholder(tf.float32, [None, 3], name="x")
     v = tf.Variable(tf.zeros([3]), name="v")
@@ -100,9 +106,9 @@ def control_dependencies_and_scopes(tf):
         return tf.reduce_sum(tf.cond(p, waiting, scoped))
 
 
-BUILDS = [control_dependencies_and_scopes, captured_and_variable, nested, several_outputs_and_constants,
-          operations_and_assignment, case_with_default, case_without_default_and_exclusive, piecewise_constant,
-          cond_with_training_step]
+BUILDS = [variables_read_in_branches, control_dependencies_and_scopes, captured_and_variable, nested,
+          several_outputs_and_constants, operations_and_assignment, case_with_default,
+          case_without_default_and_exclusive, piecewise_constant, cond_with_training_step]
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=[b.__name__ for b in BUILDS])

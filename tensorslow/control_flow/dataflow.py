@@ -39,6 +39,7 @@ from ..errors import InvalidArgumentError
 from ..graph import Tensor
 from ..ops.op_outputs import MultiOutputOp, OutputValues, add_outputs, register_gradient
 from ..registry import RegisterGradient
+from ..variables import read_ref
 from .dead import DEAD
 
 # -- the ops -------------------------------------------------------------------------------------------
@@ -174,7 +175,10 @@ class CondContext:
 
     def add_value(self, value: Tensor) -> Tensor:
         """What stands for ``value`` in this branch: itself if it belongs here, else a Switch output of
-        it (made on first use; from the enclosing branch's stand-in when conds are nested)."""
+        it (made on first use; from the enclosing branch's stand-in when conds are nested). A variable
+        read in the branch comes in as TF1's does: a Switch of its ``read`` snapshot."""
+        if value.type == "VariableV2" and "_snapshot" in value.__dict__:
+            value = value._snapshot
         if value in self.values:
             return self.external.get(value, value)
         result = value
@@ -211,8 +215,10 @@ class CondContext:
             if not any(c in self.values for c in node.control_inputs):
                 node.control_inputs = (*node.control_inputs, self.pivot)
         else:
+            refs = node.__dict__.get("compute") is read_ref  # read_value()'s Identity reads the variable itself
             with self.graph.name_scope(node.op_name + "/"):
-                inputs = tuple(self.add_value(x) for x in node.inputs)
+                inputs = tuple(self.add_ref(x) if refs and x.type == "VariableV2" else self.add_value(x)
+                               for x in node.inputs)
             if inputs != node.inputs:
                 for old in node.inputs:
                     if node in old._consumers:
