@@ -177,8 +177,7 @@ class CondContext:
         """What stands for ``value`` in this branch: itself if it belongs here, else a Switch output of
         it (made on first use; from the enclosing branch's stand-in when conds are nested). A variable
         read in the branch comes in as TF1's does: a Switch of its ``read`` snapshot."""
-        if value.type == "VariableV2" and "_snapshot" in value.__dict__:
-            value = value._snapshot
+        value = _as_read(value)
         if value in self.values:
             return self.external.get(value, value)
         result = value
@@ -237,7 +236,7 @@ class CondContext:
             value = value.node if isinstance(value, _graph.OpView) else value
             with self.graph.name_scope("control_dependency") as scope, _graph.control_dependencies([value]):
                 return identity(self.pivot, name=scope)
-        tensor = convert_to_tensor(value)
+        tensor = _as_read(convert_to_tensor(value))
         if tensor in self.values:
             return self.external.get(tensor, tensor)
         self.values.add(tensor)
@@ -249,3 +248,8 @@ class CondContext:
         real = switch(real, self.pred)[self.branch]
         self.external[tensor] = real
         return real
+
+
+def _as_read(node: Tensor) -> Tensor:
+    """A variable as TF1 converts it to a tensor: its ``read`` snapshot (the same value)."""
+    return node._snapshot if node.type == "VariableV2" and "_snapshot" in node.__dict__ else node
