@@ -6,6 +6,8 @@ them, it
 
 1. runs the **forward pass**: every node's kernel on its inputs' values, in
    order, keeping each value in a dict ``values`` that lives for this run only;
+   (a node in a ``tf.cond`` branch that is not taken has a dead input: it
+   does not run, and its value is ``DEAD``; see ``control_flow/dataflow.py``);
 2. when it meets a ``Gradients`` node, runs that node's **backward pass**
    (:func:`backprop`): the chain rule, op by op, in reverse topological order
    (``BackwardPass.order``, built by ``gradients.py``), so that a node's
@@ -20,6 +22,7 @@ import numpy
 
 from .backend import xp
 from .broadcasting import reduce_to_shape
+from .control_flow.dead import DEAD
 from .errors import InvalidArgumentError, OpError
 from .registry import OpValues, check_gradient_count
 
@@ -39,6 +42,11 @@ def run(order, feeds, state, watch=None, check_numerics=False):
             values.update(backprop(node.backward, values, watch, check_numerics))
             continue
         inputs = [values[p] for p in node.inputs]
+        if node.may_be_dead and not node.takes_dead_inputs and is_dead(node, inputs, values):
+            values[node] = DEAD  # in a cond branch not taken: it does not run (control_flow/dataflow.py)
+            if node.n_outputs > 1:
+                values[node, "extra"] = [DEAD] * (node.n_outputs - 1)
+            continue
         if node.control_inputs:
             inputs = read_again(node, inputs, feeds, state)
         value = call_kernel(node, inputs, state)
@@ -50,6 +58,11 @@ def run(order, feeds, state, watch=None, check_numerics=False):
             watch("forward", node, value)
         values[node] = value
     return values
+
+
+def is_dead(node, inputs, values):
+    """Is an input of ``node`` (data or control) dead: from a cond branch that is not taken?"""
+    return any(v is DEAD for v in inputs) or any(values[c] is DEAD for c in node.control_inputs)
 
 
 def read_again(node, inputs, feeds, state):
@@ -101,6 +114,8 @@ def backprop_steps(bp, values, grads, check_numerics=False):
         grad = grads.get(node)
         if grad is None or grad_fn is None:  # nothing flows back here, or not differentiable
             continue
+        if node.may_be_dead and values[node] is DEAD:  # it did not run: no gradient through it
+            continue
         inputs = tuple(values[p] for p in node.inputs)
         needs = tuple(p in bp.between for p in node.inputs)
         op = OpValues(node, inputs, values[node], needs, values.get((node, "extra"), ()))
@@ -129,8 +144,11 @@ def accumulate(grads, node, grad):
 
 
 def gradient_value(grad, x_value):
-    """dL/dx as a ``Gradients`` node returns it: zeros where no gradient reached x."""
-    return grad if grad is not None else xp.zeros_like(x_value)
+    """dL/dx as a ``Gradients`` node returns it: zeros where no gradient reached x (dead if x is: x is in
+    a cond branch not taken)."""
+    if grad is None:
+        return DEAD if x_value is DEAD else xp.zeros_like(x_value)
+    return grad
 
 
 def fit(grad, value, node, pos):

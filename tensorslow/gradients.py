@@ -113,6 +113,8 @@ class GradientNode(Tensor):
         self.backward = backward
         self.index = index
         super().__init__("Gradients", inputs, dtype=x.dtype, shape=x.shape, name=name)
+        if x.may_be_dead:
+            self.may_be_dead = True  # dL/dx is dead when x is (x in a cond branch not taken)
         backward.outputs.append(self)
         # The backward pass reads the values of the ops it visits and of their inputs: run them
         # first, even when a fed node cuts them off from the ys in the forward pass.

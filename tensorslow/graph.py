@@ -188,7 +188,7 @@ def name_scope(name: str | None, default_name: str | None = None,
 
 # Control dependencies: nodes created inside `with control_dependencies([...])` run after those.
 _control_stack = threading.local()
-# Control flow: .region is the tf.cond branch or while_loop body being built in this thread, if any.
+# Control flow: .region is the while_loop body being built in this thread, if any; .cond the tf.cond branch.
 _building = threading.local()
 
 
@@ -275,6 +275,10 @@ class Tensor:
     # the extra output is passed to the gradient function only (op.outputs[1]), as TF's ops have outputs
     # that exist for their gradient (SoftmaxCrossEntropyWithLogits:1, the backprop).
     n_outputs = 1
+    # Can an input of this node be dead (control_flow/dead.py: in a cond branch not taken)? Decided when it is
+    # built; only such nodes check their inputs when they run. A Merge takes dead inputs (it picks the live one).
+    may_be_dead = False
+    takes_dead_inputs = False
     type = None
     device = ""  # set under `with tf.device(...)`: recorded as TF records it, no effect (NumPy runs it all)
 
@@ -294,7 +298,7 @@ class Tensor:
         control_inputs = tuple(_current_control_inputs())
         region = getattr(_building, "region", None)
         if region is not None and region.graph is self.graph:
-            # A tf.cond branch or while_loop body is being built (control_flow/region.py): the node joins
+            # A while_loop body is being built (control_flow/region.py): the node joins
             # it, and inputs from outside it are replaced by the region's placeholders for them.
             inputs, control_inputs = region.adopt(self, inputs, control_inputs)
         self.inputs = tuple(inputs)
@@ -310,6 +314,13 @@ class Tensor:
         for node in inputs:
             node._consumers.append(self)
         self.graph._add(self, name or op_type)  # TensorFlow names nodes after their op type
+        cond = getattr(_building, "cond", None)
+        if cond is not None and cond.graph is self.graph:
+            # A tf.cond branch is being built (control_flow/dataflow.py): outside inputs come in through
+            # Switch ops named after this node; a node with no input waits on the branch's pivot.
+            cond.add_op(self)
+        if any(p.may_be_dead for p in self.inputs) or any(c.may_be_dead for c in self.control_inputs):
+            self.may_be_dead = True  # a Switch output reaches it: it checks for dead inputs when it runs
         if _devices.device_stack():
             self.device = _devices.device_for(self)
 

@@ -26,6 +26,7 @@ The two are tested to agree bit for bit over every op and model.
 import threading
 
 from .backend import ON_HOST, errstate, to_host, xp
+from .control_flow.dead import DEAD
 from .errors import InvalidArgumentError, OpError
 from .executor import op_failed
 from .fast_kernels import FRESH_OUTPUT_TYPES
@@ -58,6 +59,8 @@ class Plan:
         self._run = errstate(all="ignore")(run)
         # Fetches whose kernel may return (a view of) its input, so maybe of a fed array, which the caller owns.
         self._may_view_feeds = {k for k, n in enumerate(fetches) if n in fed or n.type not in FRESH_OUTPUT_TYPES}
+        # Fetches that may be dead (in a cond branch: control_flow/dataflow.py), checked after each run.
+        self._may_be_dead = [(k, n) for k, n in enumerate(fetches) if n.may_be_dead]
         self._buffers = [None] * n_buffers  # arrays kept between runs for the kernels' out=
         self._buffers_in_use = threading.Lock()
 
@@ -76,6 +79,8 @@ class Plan:
         finally:
             if owner:
                 self._buffers_in_use.release()
+        if self._may_be_dead and hand_out_values:  # the engine's own runs (a loop body) pass dead values on
+            check_alive(out, self._may_be_dead)
         if hand_out_values:
             for k, value in enumerate(out):
                 out[k] = hand_out(value, values if k in self._may_view_feeds else ())
@@ -97,6 +102,17 @@ class Plan:
 
     def __str__(self):
         return self.source
+
+
+def check_alive(values, fetched):
+    """Raise TF's error for a fetched tensor that is dead (its cond branch was not taken), at position k of
+    ``values`` for each (k, node) of ``fetched``; an operation that did not run gives None."""
+    for k, node in fetched:
+        if values[k] is DEAD:
+            if node.has_value:
+                raise InvalidArgumentError(node, f"Retval[{k}] does not have value ({node.name!r} is in a tf.cond "
+                                                 f"branch that was not taken)")
+            values[k] = None
 
 
 def hand_out(value, fed_values=()):

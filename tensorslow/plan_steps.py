@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import fast_kernels
 from .backend import freeze, xp
 from .broadcasting import reduce_to_shape
+from .control_flow.dead import DEAD
 from .executor import check_finite, fit
 from .registry import check_gradient_count
 
@@ -45,7 +46,7 @@ class Names:
 
     def __init__(self):
         self._of = {}
-        self._taken = set(dir(builtins)) | {"buffers", "fed_values", "state"}
+        self._taken = set(dir(builtins)) | {"buffers", "fed_values", "state", "DEAD"}
 
     def new(self, base):
         name = re.sub(r"\W", "_", base) or "_"
@@ -70,7 +71,7 @@ class StepWriter:
         self.order, self.fed, self.check, self.fetches = order, fed, check_numerics, set(fetches)
         self.names = Names()
         self.env = {"state": state, "zeros_like": xp.zeros_like, "ones_like": xp.ones_like, "fit": _fit,
-                    "checked": check_finite}
+                    "checked": check_finite, "DEAD": DEAD}
         self.steps = []
         self.passes = {}
         self.extras = {}  # node -> names of its kernel's outputs after the first
@@ -101,7 +102,8 @@ class StepWriter:
             name = self.bind("const", node, node.compute())
             self.steps.append(Step(node, [f"{v} = {name}  # Const {node.op_name!r}"], (), (v,)))
             return
-        out = None if node in self.remembered else fast_kernels.out_kernel(node)
+        dies = node.may_be_dead and not node.takes_dead_inputs  # it checks its inputs for DEAD first
+        out = None if node in self.remembered or dies else fast_kernels.out_kernel(node)
         kernel = self.bind("kernel", node, fast_kernels.remembered(node, _kernel(node)) if node in self.remembered
                            else out or _kernel(node))
         v = self.names.value(node)
@@ -114,9 +116,21 @@ class StepWriter:
         lines = [f"{', '.join([v, *extra])} = {kernel}({', '.join(args)})  # {node.type} {node.op_name!r}"]
         if self.check:
             lines.append(f"checked({v}, {self.bind('node', node, node)})")
+        reads = tuple(ins)
+        if dies:
+            lines, reads = self.unless_dead(node, lines, [v, *extra])
         fresh = node.type in fast_kernels.FRESH_OUTPUT_TYPES and not node.stateful
-        self.steps.append(Step(node, lines, tuple(ins), (v, *extra), input_names=tuple(ins),
+        self.steps.append(Step(node, lines, reads, (v, *extra), input_names=tuple(ins),
                                takes_buffer=out is not None, aliases_inputs=not fresh))
+
+    def unless_dead(self, node, lines, outputs):
+        """``lines`` run only if no input of ``node`` (data or control) is DEAD; else its outputs are DEAD.
+        Only nodes a Switch output can reach get this check (control_flow/dataflow.py). Returns the lines
+        and the names they read."""
+        watched = [self.names.value(p) for p in (*node.inputs, *node.control_inputs)]
+        test = " or ".join(f"{name} is DEAD" for name in dict.fromkeys(watched))
+        return ([f"if {test}:  # in a cond branch not taken", f"    {' = '.join(outputs)} = DEAD", "else:"]
+                + ["    " + line for line in lines]), tuple(dict.fromkeys(watched))
 
     def read_again(self, node, ins):
         """``executor.read_again``: a step reading each variable input again, just before an op that waits on
@@ -154,7 +168,8 @@ class StepWriter:
             if node.type == "Gradients" and node.backward is bp:
                 x = bp.xs[node.index]
                 out, g, xv = self.names.value(node), acc.get(x, "None"), self.names.value(x)
-                self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else zeros_like({xv})"],
+                zeros = f"(DEAD if {xv} is DEAD else zeros_like({xv}))" if x.may_be_dead else f"zeros_like({xv})"
+                self.steps.append(Step(None, [f"{out} = {g} if {g} is not None else {zeros}"],
                                        (xv,) + ((g,) if x in acc else ()), (out,), aliases_inputs=False))
 
     def gradients_stay_inside(self, bp):
@@ -182,7 +197,8 @@ class StepWriter:
         extra_arg = f", ({', '.join(extra)},)" if extra else ""
         call = f"{fn}({op}(({', '.join(ins)}{',' if len(ins) == 1 else ''}), {v}{extra_arg}), {g}"
         call += ", <buffer>)" if into else ")"
-        lines = [f"if {g} is not None:  # {node.type} {node.op_name!r}", f"    {', '.join(results)} = {call}"]
+        alive = f" and {v} is not DEAD" if node.may_be_dead else ""  # a node that did not run gets no gradient
+        lines = [f"if {g} is not None{alive}:  # {node.type} {node.op_name!r}", f"    {', '.join(results)} = {call}"]
         if into:  # its first result, in an array this step keeps for the next run
             lines.append(f"    <buffer> = {results[0]}")
         if len(ins) == 1:  # a one-input op's gradient may come back bare or as a one-element list

@@ -20,7 +20,7 @@ from . import graph as _graph
 from .backend import ON_HOST, freeze, to_device, xp
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Tensor
-from .plan import Plan, hand_out, topological_order
+from .plan import Plan, check_alive, hand_out, topological_order
 
 EXECUTORS = ("compiled", "reference")
 
@@ -158,7 +158,9 @@ class Session:
             self._check_fetches(flat)
             values = _executor.run(topological_order(flat, feeds), feeds, self._state, self._watch, _check_numerics)
             fed_values = list(feeds.values())
-            return rebuild([hand_out(values[node], fed_values) for node in flat])
+            fetched = [values[node] for node in flat]
+            check_alive(fetched, [(k, node) for k, node in enumerate(flat) if node.may_be_dead])
+            return rebuild([hand_out(value, fed_values) for value in fetched])
         return rebuild(self._plan(flat, feeds).run(feeds))
 
     def _plan(self, flat, feeds):

@@ -29,9 +29,10 @@ import numpy as np
 
 from . import executor as _executor
 from . import session as _session
+from .control_flow.dead import DEAD
 from .errors import FailedPreconditionError
 from .graph import Tensor
-from .plan import hand_out, topological_order
+from .plan import check_alive, hand_out, topological_order
 
 
 @dataclass
@@ -132,6 +133,11 @@ class StepThrough:
                 yield from self._backward(node.backward, values, check)
                 continue
             inputs = [values[p] for p in node.inputs]
+            if node.may_be_dead and not node.takes_dead_inputs and _executor.is_dead(node, inputs, values):
+                values[node] = DEAD  # in a cond branch not taken: it does not run, no step (executor.run)
+                if node.n_outputs > 1:
+                    values[node, "extra"] = [DEAD] * (node.n_outputs - 1)
+                continue
             if node.control_inputs:
                 inputs = _executor.read_again(node, inputs, feeds, state)
             value = _executor.call_kernel(node, inputs, state)
@@ -142,7 +148,9 @@ class StepThrough:
             values[node] = value
             yield self._record(Step(len(self.steps), "forward", node, list(zip(node.inputs, inputs)), value))
         fed_values = list(feeds.values())
-        self.results = self._rebuild([hand_out(values[node], fed_values) for node in self.fetches])
+        fetched = [values[node] for node in self.fetches]
+        check_alive(fetched, [(k, node) for k, node in enumerate(self.fetches) if node.may_be_dead])
+        self.results = self._rebuild([hand_out(value, fed_values) for value in fetched])
 
     def _backward(self, bp: Any, values: dict[Any, Any], check: bool) -> Iterator[Step]:
         """The executor's ``backprop``, yielding after each op passes its gradients back."""

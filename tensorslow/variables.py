@@ -166,7 +166,7 @@ class Variable(Tensor):
 
     def read_value(self) -> Tensor:
         """A new Identity of this variable, named ``read`` in the current name scope."""
-        return Tensor("Identity", (self,), compute=_read, dtype=self.dtype, shape=self.shape, name="read")
+        return Tensor("Identity", (self,), compute=read_ref, dtype=self.dtype, shape=self.shape, name="read")
 
     def initialized_value(self) -> Tensor:
         return self.initial_value
@@ -198,6 +198,12 @@ def _read(value):
     return value
 
 
+def read_ref(value):
+    """y = the variable's value (``read_value()``: TF's Identity of the variable itself, not of its snapshot,
+    so in a cond branch it reads through a RefSwitch: control_flow/dataflow.py)"""
+    return value
+
+
 def _initial_tensor(value, dtype, scope):
     """``value`` as the initial-value node (a Const named ``initial_value``), cast to ``dtype`` if given."""
     try:
@@ -216,11 +222,13 @@ def _outside_control_dependencies():
     """Build a variable's ops with no control inputs, as TF1's ``init_scope`` does: a variable made
     inside ``control_dependencies([update])`` (an optimizer's slots) must not run ``update`` when read."""
     saved = getattr(_graph_module._control_stack, "stack", None)
-    _graph_module._control_stack.stack = []
+    saved_cond = getattr(_graph_module._building, "cond", None)  # nor join a cond branch being built
+    _graph_module._control_stack.stack, _graph_module._building.cond = [], None
     try:
         yield
     finally:
         _graph_module._control_stack.stack = saved if saved is not None else []
+        _graph_module._building.cond = saved_cond
 
 
 class _Assign(Tensor):
@@ -231,8 +239,13 @@ class _Assign(Tensor):
     def __init__(self, ref, value, name=None, op_type="Assign", combine=None):
         if not isinstance(ref, Variable):
             raise TypeError(f"{op_type}: can only assign to a Variable, got {ref!r}")
+        scope = None
         try:
-            value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
+            if isinstance(value, Tensor):
+                value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
+            else:  # TF makes the constant in the op's name scope, "Assign/value", and names the op as the scope
+                with ref.graph.name_scope(name or op_type) as scope:
+                    value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph, name="value")
         except TypeError as e:
             raise TypeError(f"{op_type} to variable {ref.op_name!r}: {e}") from None
         if ref.shape.dims is not None and value.shape.dims is not None \
@@ -241,7 +254,7 @@ class _Assign(Tensor):
                              f"{ref.op_name!r} of shape {ref.shape}")
         self.ref = ref
         self.combine = combine
-        super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=name or op_type)
+        super().__init__(op_type, (value,), dtype=ref.dtype, shape=ref.shape, name=scope or name or op_type)
 
     def compute(self, state, value):
         if self.combine is None:

@@ -410,6 +410,7 @@ HOST_FUNCTIONS = {
     ("session.py", "_convert_feed_value"): "feeds are checked and converted on the host, then moved by to_device",
     ("graph.py", "<module>"): "a type alias of what ops accept",
     ("graph.py", "constant_node"): GRAPH_BUILDING,
+    ("ops/control_flow_ops.py", "_message"): "an Assert's message: a string constant, which stays on the host",
     ("init_ops.py", "_filled"): GRAPH_BUILDING, ("init_ops.py", "Constant.__init__"): GRAPH_BUILDING,
     ("init_ops.py", "Constant.__call__"): GRAPH_BUILDING, ("init_ops.py", "random_uniform"): GRAPH_BUILDING,
     ("init_ops.py", "_normal"): GRAPH_BUILDING, ("init_ops.py", "Orthogonal.__call__"): GRAPH_BUILDING,

@@ -335,7 +335,8 @@ def test_ops_in_branches_and_bodies_carry_tf1_scope_names():
             y = ts.cond(ts.constant(True), lambda: x * 2.0, lambda: x + 1.0)
         pair = ts.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x), (0, x), name="loop")
         names = {n.op_name for n in graph.get_operations()}
-    assert y.op_name == "layer/cond/Merge" and {"layer/cond/mul", "layer/cond/add", "layer/cond/If"} <= names
+    assert y.op_name == "layer/cond/Merge" and {"layer/cond/mul", "layer/cond/add", "layer/cond/Switch",
+                                                "layer/cond/mul/Switch", "layer/cond/pred_id"} <= names
     assert [t.op_name for t in pair] == ["loop/Exit", "loop/Exit_1"]
     assert {"loop/Identity", "loop/Identity_1", "loop/Less", "loop/add", "loop/mul", "loop/While"} <= names
 

@@ -137,7 +137,7 @@ def test_a_no_value_op_step_says_so():
         assert sess.run(v) == 3.0
     assert steps[-1].node is update and steps[-1].value is None
     assert str(steps[-1]) == "[2] forward  NoOp 'update': no inputs -> no value"
-    assert str(steps[1]) == "[1] forward  AssignAdd 'AssignAdd': Const () float32 -> () float32\n    3."
+    assert str(steps[1]) == "[1] forward  AssignAdd 'AssignAdd': AssignAdd/value () float32 -> () float32\n    3."
 
 
 def test_bad_use_is_refused_clearly():
@@ -184,4 +184,4 @@ def test_control_flow_steps_match_session_run():
             run = ts.step_through(sess, [loss, dx], {x: value})
             types = [(s.kind, s.node.type) for s in run]
             assert all(bitwise_equal(a, b) for a, b in zip(run.results, expected))
-            assert ("forward", "While") in types and ("backward", "If") in types
+            assert ("forward", "While") in types and ("forward", "Switch") in types and ("backward", "Merge") in types

@@ -1,6 +1,7 @@
-"""Control flow machinery: regions (the sub-graphs of cond branches and loop bodies) and nested structures.
+"""Control flow machinery: TF1's dataflow conds, loop regions, and nested structures.
 
-The public functions, ``cond``, ``case`` and ``while_loop``, and the ``If`` and ``While`` ops with their
-gradients are in ``tensorslow/ops/control_flow_ops.py``; :mod:`.region` says how a branch is built, run
-and differentiated; :mod:`.nest` flattens and rebuilds nested structures of tensors as ``tf.nest`` does.
+The public functions, ``cond``, ``case`` and ``while_loop``, and the ``While`` op with its gradient are in
+``tensorslow/ops/control_flow_ops.py``; :mod:`.dataflow` builds a cond's ``Switch`` and ``Merge`` ops and
+says how dead tensors (:mod:`.dead`) skip the untaken branch; :mod:`.region` says how a loop body is built,
+run and differentiated; :mod:`.nest` flattens and rebuilds nested structures of tensors as ``tf.nest`` does.
 """

@@ -1,34 +1,36 @@
-"""Regions: the sub-graphs of ``tf.cond`` branches and ``tf.while_loop`` bodies, and how they run.
+"""Regions: the sub-graphs of ``tf.while_loop`` bodies, and how they run.
 
-TF1 builds control flow from Switch, Merge, Enter and Exit ops that route tensors through one dataflow
-graph; TF2 builds each branch or body as a function graph that one ``If`` or ``While`` op calls. TensorSlow
-does what TF2 does, inside TF1's graph. Why: TensorSlow's executors run every node of a topological order,
-once (``executor.py``); TF1's routing needs an executor that lets "dead" tensors skip ops and loops run
-nodes again. One op that decides, in its kernel, what to run leaves both executors unchanged, and the
-branch's own gradients are built by the ordinary ``gradients()``:
+``tf.cond`` builds TF1's own dataflow graph (``Switch`` and ``Merge`` ops, dead tensors: read
+:mod:`.dataflow`). A loop would need more of TF1's machinery: ``Enter``, ``NextIteration`` and ``Exit``
+ops and an executor that runs the same nodes again in frames, one per iteration. TensorSlow does for
+loops what TF2 does, inside TF1's graph: the body is a sub-graph that one ``While`` op runs, in its
+kernel, as many times as the condition says, so both executors still run each node of a topological
+order once, and the body's own gradients are built by the ordinary ``gradients()``:
 
-* **Building.** ``tf.cond`` calls each branch function once, at graph-construction time, while a
-  :class:`Region` is *active*: every node created then joins the region (``Tensor.__init__`` asks
-  :meth:`Region.adopt`), and an input from outside the region (``x`` in ``lambda: x * 2``) is
-  *captured*: replaced by a placeholder of the region standing for it (named ``cond/Switch``, as TF1's
-  routing op). The region's nodes live in the graph under the cond's name scope (``cond/mul``), so they
-  show in ``get_operations()`` and TensorBoard, but nothing outside the region consumes them: the outer
-  graph sees ONE node, the ``If`` (or ``While``) op, whose inputs are the predicate and the captured
-  tensors, and whose value is the tuple of the branch's outputs (see ``ops/control_flow_ops.py``).
+* **Building.** ``tf.while_loop`` calls the condition and body functions once, at graph-construction
+  time, while a :class:`Region` is *active*: every node created then joins the region (``Tensor.__init__``
+  asks :meth:`Region.adopt`), and an input from outside the region (``x`` in ``lambda i, y: (i + 1, y * x)``)
+  is *captured*: replaced by a placeholder of the region standing for it (named ``while/Enter``, as TF1's
+  op that brings a value into a loop). The region's nodes live in the graph under the loop's name scope
+  (``while/mul``), so they show in ``get_operations()`` and TensorBoard, but nothing outside the region
+  consumes them: the outer graph sees ONE node, the ``While`` op, whose inputs are the loop variables'
+  initial values and the captured tensors, and whose value is the tuple of the final loop variables
+  (``while/Exit`` nodes pick them; see ``ops/control_flow_ops.py``).
 * **Running.** The op's kernel feeds the region's placeholders with its input values and runs the
-  region's outputs with the session's executor (a compiled plan, or the reference interpreter), so only
-  the ops of the taken branch run, and a loop body runs once per iteration.
-* **Differentiating.** A :class:`RegionFunction` (a branch, a loop body) builds, once, the backward pass
-  of its float outputs with respect to its float inputs (``gradients()`` inside the region, with
-  placeholders for the incoming gradients). Its forward run keeps the values that pass reads (TF's
-  cond and while keep their intermediates for the same reason), so the gradient reuses the very values of
-  the forward pass: a dropout mask or any random draw in a branch is not drawn again.
+  region's outputs with the session's executor (a compiled plan, or the reference interpreter), once
+  per iteration. A cond in the body is ordinary dataflow inside the region: its dead tensors stay in
+  the region's runs.
+* **Differentiating.** A :class:`RegionFunction` (the body) builds, once, the backward pass of its float
+  outputs with respect to its float inputs (``gradients()`` inside the region, with placeholders for the
+  incoming gradients). Its forward run keeps the values that pass reads (TF's while keeps its
+  intermediates for the same reason), so the gradient reuses the very values of the forward pass: a
+  dropout mask or any random draw in the body is not drawn again.
 
 Variables are read where they are used, not captured: a region node reading variable ``w`` reads the
-session's current value when it runs (at every iteration of a loop, as TF1 reads its variables), and
-``w`` is also an input of the op, so that gradients reach it through the op. A variable created while
-a region is active (``get_variable`` in a loop body, as ``dynamic_rnn``'s cells do) does not join it: it
-belongs to the whole graph, as in TF1.
+session's current value when it runs (at every iteration, as TF1 reads its variables), and ``w`` is
+also an input of the op, so that gradients reach it through the op. A variable created while a region
+is active (``get_variable`` in a loop body, as ``dynamic_rnn``'s cells do) does not join it: it belongs
+to the whole graph, as in TF1.
 """
 from __future__ import annotations
 
@@ -45,12 +47,12 @@ from ..variables import Placeholder, Variable
 
 
 class Region:
-    """The nodes built by one cond's branches or one loop's condition and body.
+    """The nodes built by one loop's condition and body.
 
     Attributes:
         graph: the graph its nodes belong to.
-        scope: its name scope, absolute (``"cond/"``).
-        parent: the region being built when this one was made (a cond in a loop body), or None.
+        scope: its name scope, absolute (``"while/"``).
+        parent: the region being built when this one was made (a loop in a loop body), or None.
         nodes: its nodes (captured tensors' placeholders included).
         placeholders: the placeholders standing for captured tensors, in order.
         sources: for each of those, the node outside the region that feeds it (the op's inputs).
@@ -75,13 +77,15 @@ class Region:
     def active(self):
         """New nodes of the graph join this region, without the control inputs of enclosing blocks (the
         op gets those: a region's nodes run inside the op, after them)."""
-        saved_region = getattr(_graph._building, "region", None)
+        saved_region, saved_cond = getattr(_graph._building, "region", None), getattr(_graph._building, "cond", None)
         saved_control = getattr(_graph._control_stack, "stack", None) or []
-        _graph._building.region, _graph._control_stack.stack = self, []
+        # A loop inside a cond branch: its body's nodes run inside the While op, which joins the branch.
+        _graph._building.region, _graph._building.cond, _graph._control_stack.stack = self, None, []
         try:
             yield self
         finally:
-            _graph._building.region, _graph._control_stack.stack = saved_region, saved_control
+            _graph._building.region, _graph._building.cond = saved_region, saved_cond
+            _graph._control_stack.stack = saved_control
 
     def adopt(self, node, inputs, control_inputs):
         """Called for each node created while this region is active: make it a region node; return its
@@ -126,8 +130,8 @@ class Region:
 
 
 class RegionValues(tuple):
-    """The value of an ``If`` or ``While`` node: one array per output, plus ``record``, what its gradient
-    needs from this run (the branch taken and its kept values; a loop's values at each iteration)."""
+    """The value of a ``While`` node: one array per output, plus ``record``, what its gradient needs
+    from this run (the loop's values at each iteration)."""
 
     shape = None  # not an array: the engine's check of a gradient's shape against it passes it by
 
@@ -138,8 +142,8 @@ class RegionValues(tuple):
 
 
 class OutputGradients:
-    """dL/d(each output) of an ``If`` or ``While`` node, None where no gradient arrived: what the node's
-    output ops (``Merge``, ``Exit``) pass back to it. The engine sums them like arrays (``a + b``)."""
+    """dL/d(each output) of a ``While`` node, None where no gradient arrived: what the node's
+    output ops (``Exit``) pass back to it. The engine sums them like arrays (``a + b``)."""
 
     __slots__ = ("grads",)
     shape = None  # as RegionValues: no broadcasting to undo
@@ -162,7 +166,7 @@ def _carries_gradients(node):
 
 
 class RegionFunction:
-    """Outputs computed in a region from its placeholders (a branch; a loop's condition or body), run
+    """Outputs computed in a region from its placeholders (a loop's condition or body), run
     by an op's kernel, and, if ``differentiable``, the backward pass of its float outputs with respect
     to its float inputs and the variables the region reads.
 

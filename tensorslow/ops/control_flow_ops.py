@@ -1,32 +1,35 @@
-"""Control flow: ``tf.cond`` and ``tf.while_loop``, as ``If`` and ``While`` ops with their gradients.
+"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as a ``While`` op.
 
-Each call builds its branches (or its loop's condition and body) once, by calling the functions given,
-in a :class:`~tensorslow.control_flow.region.Region`: a sub-graph whose outside inputs are captured as
-placeholders (read that module first). The outer graph gets one node, the ``If`` or ``While`` op, whose
-inputs are the predicate (or the loop's initial values), the captured tensors and the variables read
-inside, and whose value is the tuple of its outputs; one node per output (``cond/Merge``, ``while/Exit``,
-TF1's names) picks its value.
-
-* ``If``: runs the taken branch only (its ops, and their side effects); the gradient runs that branch's
-  backward pass on the values its forward run kept.
-* ``While``: runs the condition, then the body, until the condition is false (or ``maximum_iterations``
-  is reached), keeping each iteration's values; the gradient runs the body's backward pass once per
-  iteration, last iteration first, passing dL/d(loop vars) back through the iterations and summing
-  dL/d(captured tensor) over them: backpropagation through time.
+* ``cond``: built as TF1 builds it (read ``control_flow/dataflow.py``): ``Switch`` ops route the
+  predicate and every value a branch uses from outside into the branch the predicate picks, and a
+  ``Merge`` per output forwards the value of the branch taken. The untaken branch's tensors are dead,
+  so its ops (and their side effects) do not run; gradients flow through the branch taken only.
+* ``case``: nested conds, last pair innermost, with TF1's ``Assert`` checks (guarded by conds).
+* ``while_loop``: the body is built once in a :class:`~tensorslow.control_flow.region.Region` (read that
+  module), a sub-graph whose outside inputs are captured as placeholders; the outer graph gets one
+  ``While`` op that runs the condition, then the body, until the condition is false (or
+  ``maximum_iterations`` is reached), keeping each iteration's values, and one ``while/Exit`` node per
+  loop var. Its gradient runs the body's backward pass once per iteration, last iteration first,
+  passing dL/d(loop vars) back through the iterations and summing dL/d(captured tensor) over them:
+  backpropagation through time.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import numpy
+
 from ..backend import xp
 from ..control_flow import nest
+from ..control_flow.dataflow import CondContext, merge, switch
 from ..control_flow.region import OutputGradients, Region, RegionFunction, RegionValues
 from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
-from .array_ops import stack, stop_gradient
+from ..variables import no_op
+from .array_ops import identity, stack, stop_gradient
 from .core import convert_to_tensor
 from .math_ops import cast, less_equal
 from .reduction_ops import reduce_sum
@@ -46,7 +49,6 @@ def _picker(k):
     return pick
 
 
-@RegisterGradient("Merge")
 @RegisterGradient("Exit")
 def _output_grad(op, grad):
     """dL/d(the op's outputs) = grad at this output's place, none at the others"""
@@ -72,6 +74,11 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
     ops run. They must return the same structure of tensors (a tensor, or nested lists, tuples and
     dicts of them) with the same dtypes; the result has that structure (a one-element list or tuple
     comes back as its element, unless ``strict``).
+
+    Built as TF1 builds it (``control_flow/dataflow.py``): ``cond/Switch`` = Switch(pred, pred), its
+    outputs' Identities ``cond/switch_t`` and ``cond/switch_f`` (the branches' pivots), ``cond/pred_id``;
+    then each branch's ops in a :class:`CondContext`, true branch first, outside inputs coming in through
+    Switch ops; then one ``cond/Merge`` per output, of (false value, true value).
     """
     true_fn = _branch_function(true_fn, fn1, "true_fn", "fn1")
     false_fn = _branch_function(false_fn, fn2, "false_fn", "fn2")
@@ -80,14 +87,17 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
         if isinstance(pred, bool):
             raise TypeError("'pred' must not be a Python bool.")
         pred = _predicate(convert_to_tensor(pred), scope, "pred", "Switch")
-        region = Region(graph, scope, "Switch")
+        p_false, p_true = switch(pred, pred)
+        pivots = {True: identity(p_true, name="switch_t"), False: identity(p_false, name="switch_f")}
+        pred = identity(pred, name="pred_id")
         results, flats = [], []
         for fn, label, taken in ((true_fn, "true_fn", True), (false_fn, "false_fn", False)):
-            with region.active():
+            context = CondContext(pred, pivots[taken], int(taken))
+            with context.active():
                 result = fn()
                 if result is None:
                     raise ValueError(f"'{label}' must have a return value.")
-                flats.append([_branch_output(region, v, taken) for v in nest.flatten(result)])
+                flats.append([context.output(v) for v in nest.flatten(result)])
             results.append(result if strict else _unpack_if_singleton(result))
         _same_structure(results[0], results[1], f"cond {scope[:-1]!r}: 'true_fn' and 'false_fn' return them")
         if not flats[0]:
@@ -96,36 +106,9 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
             if t.dtype != f.dtype:
                 raise ValueError(f"Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
                                  f"{_dtype_name(t)} from 'true_fn' and {_dtype_name(f)} from 'false_fn'.")
-        branches = [RegionFunction(region, region.placeholders, flat) for flat in flats]
-        with control_dependencies(region.outer_control):
-            node = _if_op(pred, region, *branches)
-        shapes = [_common_shape(t.shape, f.shape) for t, f in zip(*flats)]
-        merged = nest.pack_sequence_as(results[0], _outputs(node, "Merge", [t.dtype for t in flats[0]], shapes))
+        merged = nest.pack_sequence_as(results[0], [merge([f, t], may_be_dead=pred.may_be_dead)
+                                                    for t, f in zip(*flats)])
     return merged if strict else _unpack_if_singleton(merged)
-
-
-def _if_op(pred, region, then_branch, else_branch):
-    """The ``If`` node: runs one branch on the captured values; its value is the branch's outputs."""
-    n_captured = len(region.sources)
-
-    def run_branch(state, pred_value, *captured):
-        """outputs = then_branch(captured) if pred else else_branch(captured)"""
-        branch = then_branch if _scalar_bool(pred_value, node, "The predicate") else else_branch
-        outputs, kept = branch.run(state, captured[:n_captured], keep=branch.differentiable)
-        return RegionValues(outputs, (branch, kept, state))
-    # Inputs: the predicate, the captured tensors, and the variables the branches read (they read them
-    # themselves, when they run: these inputs are for the variables' gradients).
-    node = Tensor("If", (pred, *region.sources, *region.variables), compute=run_branch, stateful=True, name="If",
-                  attrs={"then_branch": then_branch, "else_branch": else_branch})
-    return node
-
-
-@RegisterGradient("If")
-def _if_grad(op, grad):
-    """dL/dcaptured and dL/dvariables = the taken branch's backward pass, run on the values its
-    forward pass kept; the predicate gets none"""
-    branch, kept, state = op.output.record
-    return [None, *branch.gradient(state, kept, grad.grads)]
 
 
 def _branch_function(fn, alias, label, alias_label):
@@ -151,25 +134,8 @@ def _predicate(pred, scope, what, op_type):
     return pred
 
 
-def _branch_output(region, value, taken):
-    """A branch's result as a node of the region: outside tensors captured, Python values made
-    constants, and an operation (run for its effect) made a bool, True in the true branch (TF1's)."""
-    if isinstance(value, Tensor) and not value.has_value:
-        with control_dependencies([value]):
-            return convert_to_tensor(taken)
-    tensor = convert_to_tensor(value)
-    return tensor if tensor in region.nodes else region.capture(tensor)
-
-
 def _unpack_if_singleton(result):
     return result[0] if isinstance(result, (list, tuple)) and len(result) == 1 else result
-
-
-def _common_shape(a, b):
-    """The static shape both branches' outputs have: the dims that agree (unknown rank if ranks differ)."""
-    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
-        return TensorShape(None)
-    return TensorShape([x if x == y else None for x, y in zip(a.dims, b.dims)])
 
 
 def _same_structure(first, second, what):
@@ -344,15 +310,46 @@ def _leaf_paths(structure, prefix="loop_vars"):
 
 # -- tf.case -----------------------------------------------------------------------------------------
 
-def _assert(condition: Tensor, message: str, data: Tensor, name: str = "Assert") -> Tensor:
-    """An op that raises InvalidArgumentError("assertion failed: [message] [data]") if ``condition`` is
-    false when run (TF's ``Assert``, for tf.case's checks)."""
-    def check(ok, values):
-        if not ok:
-            shown = " ".join(str(int(v)) if values.dtype == bool else str(v) for v in xp.ravel(values))
-            raise InvalidArgumentError(node, f"assertion failed: [{message}] [{shown}]")
-    node = NoValueOp("Assert", (condition, data), compute=check, name=name)
+def _assert(condition: Tensor, data: list[Any], name: str = "Assert") -> Tensor:
+    """TF1's ``tf.Assert(condition, data)`` as tf.case builds it: an op that raises
+    InvalidArgumentError("assertion failed: [data 0] [data 1]...") if ``condition`` is false when run.
+    ``data`` holds strings and tensors; unless all of them are strings or int32, TF guards the op with
+    a cond (``Assert/AssertGuard``) so that it runs only when the condition is false. Returns the op to
+    wait on (the guard's Merge)."""
+    graph = _graph_of([condition])
+    with graph.name_scope(name):
+        tensors = [_message(d, "Const") if isinstance(d, str) else convert_to_tensor(d) for d in data]
+        if all(t.dtype is None or t.dtype.name == "int32" for t in tensors):
+            return _assert_op(condition, tensors)
+        return cond(condition, no_op, lambda: _assert_op(condition, data), name="AssertGuard")
+
+
+def _assert_op(condition, data):
+    """The ``Assert`` op itself (its string data made constants ``Assert/data_k`` in its scope)."""
+    with get_default_graph().name_scope("Assert") as scope:
+        inputs = [_message(d, f"data_{k}") if isinstance(d, str) else convert_to_tensor(d)
+                  for k, d in enumerate(data)]
+
+        def check(ok, *values):
+            """raise if not condition"""
+            if not ok:
+                shown = " ".join(f"[{_shown(v)}]" for v in values)
+                raise InvalidArgumentError(node, f"assertion failed: {shown}")
+        node = NoValueOp("Assert", (condition, *inputs), compute=check, name=scope)
     return node
+
+
+def _message(text, name):
+    """A string constant (TensorSlow has no string dtype: the node's dtype is None, its value the text)."""
+    value = numpy.array(text.encode())
+    return Tensor("Const", (), compute=lambda: value, attrs={"value": value}, shape=[], name=name)
+
+
+def _shown(value):
+    """An Assert's data as TF prints it: a string as it is, an array's entries (bools as 0 and 1)."""
+    if getattr(value, "dtype", None) is not None and value.dtype.kind == "S":
+        return value.item().decode()
+    return " ".join(str(int(v)) if value.dtype == bool else str(v) for v in xp.ravel(value))
 
 
 def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None, exclusive: bool = False,
@@ -380,12 +377,14 @@ def _checked_default(predicates, actions):
     k = len(predicates) - 1
 
     def default_action():
-        checks = [_assert(predicates[k], "Input error: None of conditions evaluated as True:",
-                          stack(list(predicates), name="preds_c"))]
+        default_message = ["Input error: None of conditions evaluated as True:", stack(list(predicates),
+                                                                                      name="preds_c")]
+        checks = []
         if k:
-            checks.insert(0, _at_most_n_true(predicates[:k], 0, f"Implementation error: selected default action "
-                                                                 f"#{k} was called, but some of other predicates "
-                                                                 f"are True: "))
+            checks.append(_at_most_n_true(predicates[:k], 0, f"Implementation error: selected default action "
+                                                             f"#{k} was called, but some of other predicates "
+                                                             f"are True: "))
+        checks.append(_assert(predicates[k], default_message))
         with control_dependencies(checks):
             return actions[k]()
     return default_action
@@ -397,7 +396,7 @@ def _at_most_n_true(predicates, n, message):
     count = reduce_sum(cast(preds_c, "int32"), name="num_true_conds")
     names = ", ".join(p.name for p in predicates)
     return _assert(less_equal(count, convert_to_tensor(n, name="n_true_conds")),
-                   f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c)
+                   [f"{message}: more than {n} conditions ({names}) evaluated as True:", preds_c])
 
 
 def _bind_cond(pred, action, otherwise, strict):

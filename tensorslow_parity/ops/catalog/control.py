@@ -1,4 +1,4 @@
-"""Control flow: ``cond`` (the ``If`` op and its ``Merge`` outputs) and ``while_loop`` (the ``While`` op and its
+"""Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (the ``While`` op and its
 ``Exit`` outputs). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
 """
 import contextlib
@@ -48,19 +48,19 @@ def _power_loop(tf, x, times=3):
 
 ENTRIES = (
     OpEntry(
-        op_type="If", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
+        op_type="Switch", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
         keras_layer=None, build=lambda tf, x, y: _cond(tf, True, lambda: x * y, lambda: x + y),
         n_float=2, family="same", examples=SAME2,
         variants=(Variant("false_branch", lambda tf, x, y: _cond(tf, False, lambda: x * y, lambda: x + y)),
                   Variant("nested", lambda tf, x, y: _cond(
                       tf, True, lambda: _cond(tf, False, lambda: x, lambda: x * y) * x, lambda: y))),
-        notes="TF1 builds Switch/Merge ops; TensorSlow one If op running the taken branch (as TF2's cond_v2)"),
+        notes="the Switch ops that bring x and y into each branch, as TF1's; the untaken branch's are dead"),
     OpEntry(
         op_type="Merge", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
         keras_layer=None, build=lambda tf, x: _cond(tf, False, lambda: x, lambda: x * x), n_float=1,
         family="any", examples=UNARY,
         variants=(Variant("pair", lambda tf, x: tf.add(*_cond(tf, True, lambda: (x * 3.0, x), lambda: (x, x)))),),
-        notes="the outputs of an If op, named cond/Merge as TF1's"),
+        notes="cond/Merge: the value of the branch taken, as TF1's"),
     OpEntry(
         op_type="While", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None, build=_power_loop, n_float=1, family="any",
