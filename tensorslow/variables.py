@@ -319,7 +319,8 @@ initialize_all_variables = global_variables_initializer
 
 
 def local_variables_initializer() -> Tensor:
-    return variables_initializer(local_variables(), name="init_local")
+    """One op that initializes the local variables (``tf.metrics``' counters), named ``init`` as TF names it."""
+    return variables_initializer(local_variables())
 
 
 def group(*inputs: Tensor | None, name: str | None = None) -> Tensor:
