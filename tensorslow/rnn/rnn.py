@@ -16,7 +16,10 @@ cell's first call must create variables, which a while-loop body cannot, and bec
 unrolled steps faster than a loop that interprets its body at each iteration. Dropout in the loop
 (``DropoutWrapper``) draws as TF's single op in the loop draws, one stream for all the steps, in time
 order (TF's order with ``parallel_iterations=1``; see ``unroll.py``). ``parallel_iterations`` and
-``swap_memory`` change nothing here.
+``swap_memory`` change nothing here. Around the loop the graph holds TF's own ops (``dynamic_prologue.py``):
+the inputs made time-major by a Transpose, the batch size, the ``sequence_length`` check, the loop's
+bounds, and the Transpose of the outputs back to batch-major; the unrolled steps read the time-major
+inputs through one Unpack op, where TF's loop reads a TensorArray.
 
 **sequence_length** (TF's ``_rnn_step``): for a batch entry whose sequence has ended (``t >= length``),
 the step's output is zeros and the state is copied through unchanged, by ``where`` (select) on the
