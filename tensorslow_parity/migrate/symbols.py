@@ -127,7 +127,7 @@ _VALUE_API = {
     "name_scope": Symbol("name_scope", "name_scope"),
     "clip_by_value": Symbol("clip_by_value", "clip_by_value"),
     "ones": Symbol("ones", "ones"), "zeros": Symbol("zeros", "zeros"),
-    "range": Symbol("range", "range"), "split": Symbol("split", "split"), "unstack": Symbol("unstack", "unstack"),
+    "range": Symbol("range", "range"),  # split and unstack: op catalog entries (Split, SplitV, Unpack)
     "where_v2": Symbol("where_v2", "where"),
     "newaxis": Symbol("newaxis", "newaxis"),
     "Tensor": Symbol("Tensor", "Tensor"),
