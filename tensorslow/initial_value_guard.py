@@ -22,6 +22,13 @@ The copy, built when the variable is made (after its ``VariableV2`` op, before i
 TensorSlow's ops read a variable directly where TF's read its ``read`` snapshot; the walk follows TF's edges,
 so a copy of the snapshot is made where TF makes one (``v/read_u``). The variable's ``initial_value`` stays
 the unguarded tensor; only its initializer assigns the guarded copy.
+
+One difference remains, from TensorSlow's reads: a ``RefSwitch`` reads its variable when it runs, whatever
+the predicate, and TensorSlow initializes a variable at its first read (TF only passes a reference on). So a
+guard run while a variable it reads has no value yet initializes that variable on the way. The guarded value
+is still TF's (the predicate was computed first); with a random initial value, that variable's own
+initializer, run after, draws once more than TF's would. Initializing all at once
+(``global_variables_initializer``) or a variable before those that read it gives TF's values exactly.
 """
 from __future__ import annotations
 

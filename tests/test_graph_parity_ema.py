@@ -46,6 +46,19 @@ def variables_of_variables(tf):
     return z, tf.Variable(hidden * v, name="y"), tf.Variable(v, name="copy")
 
 
+def ops_between_variables(tf):
+    # ops with several outputs (Unpack, Split), casts, reshapes, slices and each way to read v
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="v")
+    a = tf.Variable(tf.unstack(v)[1], name="a")
+    b = tf.Variable(tf.split(v, 2, axis=1)[0] + 1.0, name="b")
+    c = tf.Variable(tf.cast(tf.reshape(v, [4]), tf.int32), name="c")
+    d = tf.Variable(v.read_value() * v.value(), name="d")
+    e = tf.Variable(tf.identity(v)[0, 1], name="e")
+    with tf.variable_scope("s"):
+        f = tf.get_variable("f", initializer=tf.reduce_sum(v, 0))
+    return [v, a, b, c, d, e, f]
+
+
 def slot_and_local_variables(tf):
     v = tf.get_variable("v", [3], initializer=tf.ones_initializer())
     local = tf.get_variable("local", [3], initializer=tf.zeros_initializer(),
@@ -60,8 +73,8 @@ def clipped_gradients(tf):
     return tf.clip_by_global_norm(grads, 1.0)
 
 
-BUILDS = [ema_of_variables, initialized_value_copies, variables_of_variables, slot_and_local_variables,
-          clipped_gradients]
+BUILDS = [ema_of_variables, initialized_value_copies, variables_of_variables, ops_between_variables,
+          slot_and_local_variables, clipped_gradients]
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=[b.__name__ for b in BUILDS])
@@ -137,6 +150,15 @@ def test_initializing_in_any_order_gives_tensorflows_values(together):
             ours = _values(ts, _three_variables, _in_order(order, together))
             _assert_same(ours, _values(tf1, _three_variables, _in_order(order, together)))
             _assert_same(ours, [[1.0, 2.0], [2.0, 4.0], [2.0, 3.0]])
+
+
+def test_copied_ops_compute_tensorflows_values_initialized_last_first():
+    from tensorslow_parity.tf1_behaviour import tf1_behaviour
+    order = list(range(7))[::-1]  # every variable before v, the one they read
+    ours = _values(ts, ops_between_variables, _in_order(order, False))
+    with tf1_behaviour() as tf1:
+        _assert_same(ours, _values(tf1, ops_between_variables, _in_order(order, False)))
+    assert ours[3].tolist() == [1, 2, 3, 4] and ours[6].tolist() == [4.0, 6.0]
 
 
 def test_the_guard_reads_the_variables_current_value():
