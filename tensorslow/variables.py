@@ -18,7 +18,6 @@ from .backend import xp
 from .dtypes import DTypeLike
 from .graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from .ops.core import convert_to_tensor
-from .registry import NotDifferentiable
 from .shapes import ShapeLike, TensorShape
 
 GLOBAL_VARIABLES = "variables"
@@ -229,9 +228,6 @@ class _IsInitialized(Tensor):
 def is_variable_initialized(variable: Variable, name: str | None = None) -> Tensor:
     """A scalar bool: does the session hold a value for ``variable`` yet (TF1's ``IsVariableInitialized``)?"""
     return _IsInitialized(variable, name or "IsVariableInitialized")
-
-
-NotDifferentiable("IsVariableInitialized")
 
 
 def _read(value):
