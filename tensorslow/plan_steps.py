@@ -82,7 +82,7 @@ class StepWriter:
         self.passes = {}
         self.extras = {}  # node -> names of its kernel's outputs after the first
         self.remembered = fast_kernels.remembered_nodes(order, self.fetches)
-        self.shape_blocks = ShapeBlocks(order, self.remembered, self.fetches)
+        self.shape_blocks = ShapeBlocks(order, self.remembered, self.fetches, fed)
 
     def write(self):
         for node in self.order:
@@ -250,15 +250,16 @@ class StepWriter:
         name = self.bind("ones", y, one)
         return f"({name} if {v}.shape == {name}.shape else ones_like({v}))"
 
+
 class ShapeBlocks:
     """The blocks of remembered shape arithmetic of a plan (``fast_kernels`` section 6), each written as one
     memo check where its first value is needed::
 
-        _key = (logits.shape, labels.shape)  # 14 ops of shape arithmetic, remembered while these shapes repeat
+        _key = (logits.shape, labels.shape)  # the values of 14 ops on shapes, remembered while these shapes repeat
         _last = memo_Shape[0]
         if _last[0] == _key:
             concat, Slice = _last[1]
-        else:  # a new shape: each op's kernel, as in the reference executor
+        else:  # a new key: each op's kernel, as in the reference executor
             ...
             memo_Shape[0] = (_key, (concat, Slice))
 
@@ -270,8 +271,11 @@ class ShapeBlocks:
     Blocks whose queried arrays are all computed by an earlier block's place join that block (one check).
     """
 
-    def __init__(self, order, remembered, fetches):
-        self.blocks = fast_kernels.shape_blocks(order, remembered)
+    def __init__(self, order, remembered, fetches, fed):
+        # A fed Const may change from run to run: a block may read it only through a Shape, Rank or Size op.
+        self.blocks = [members for members in fast_kernels.shape_blocks(order, remembered)
+                       if not any(p in fed for n in members if n.type not in fast_kernels.SHAPE_QUERY_TYPES
+                                  for p in n.inputs)]
         self.block_of = {node: k for k, members in enumerate(self.blocks) for node in members}
         readers = {}
         for node in order:

@@ -374,3 +374,18 @@ def test_concurrent_runs_of_one_plan_see_matching_shapes():
     for n in (2, 5, 7, 3):
         xv, yv = _batch(n)
         np.testing.assert_array_equal(sess.run(xent, {x: xv, y: yv}), reference.run(xent, {x: xv, y: yv}))
+
+
+def test_a_fed_constant_is_never_part_of_a_remembered_key():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [None], name="x")
+        width = ts.constant([2], name="width")
+        flat = ts.reshape(x, ts.concat([[-1], width], 0))  # shape arithmetic on Consts only: no key
+        fixed = ts.reshape(x, ts.concat([[-1], ts.constant([3])], 0))
+    sess = ts.Session(graph=graph)
+    assert any(step.parts for step in sess.plan([flat, fixed], {x: np.zeros(6)}).steps), "a key of no shapes"
+    assert not any(step.parts for step in sess.plan(flat, {x: np.zeros(6), width: [3]}).steps)
+    assert sess.run([flat, fixed], {x: np.zeros(6)})[0].shape == (3, 2)
+    for w in (3, 1, 6):
+        assert sess.run(flat, {x: np.zeros(6), width: [w]}).shape == (6 // w, w)
