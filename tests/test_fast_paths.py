@@ -10,6 +10,8 @@
   fed shape changes, the reference executor's values, errors naming the op, concurrent runs.
 """
 import math
+import sys
+import threading
 
 import numpy as np
 import pytest
@@ -345,7 +347,6 @@ def test_a_block_read_before_its_queried_array_exists_is_remembered_node_by_node
 
 
 def test_concurrent_runs_of_one_plan_see_matching_shapes():
-    import threading
     graph, x, y, init, fetches = _course_mlp_with_composite()
     sess = ts.Session(graph=graph)
     sess.run(init)
@@ -365,10 +366,15 @@ def test_concurrent_runs_of_one_plan_see_matching_shapes():
         except Exception as error:  # noqa: BLE001 - reported below, with the thread's batch sizes
             errors.append(f"{sizes}: {error!r}")
     threads = [threading.Thread(target=worker, args=(sizes,)) for sizes in ((2, 5), (7, 3))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often: inside runs, between a block's check and its store
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
     assert not errors, errors[:3]
     reference = ts.Session(graph=graph, executor="reference")
     for n in (2, 5, 7, 3):
