@@ -27,8 +27,6 @@ DYNAMIC_RNN = f"dynamic_rnn unrolls its loop over an Unpack, TF1 loops over Tens
 KNOWN_GRAPH_DIFFERENCES = {
     "char_rnn_masked": DYNAMIC_RNN,
     "conv_transpose_autoencoder": "tf.layers.dropout's noise shape is a random_uniform/shape Const, TF's a Shape Const",
-    "data_pipeline_ema": "the EMA shadow's initial value lacks TF1's IsVariableInitialized guard (a cond); "
-                         "clip_by_global_norm/Const order",
     "dynamic_rnn_lengths": DYNAMIC_RNN,
     "while_loop_and_cond": WHILE,
 }
