@@ -95,7 +95,7 @@ def _noise_shape(x, noise_shape):
     """The shape of the uniform draw: ``x``'s (a constant when known), or ``noise_shape`` with its None
     entries filled from ``x``'s shape, as TF's ``_get_noise_shape``."""
     if noise_shape is None:
-        return x.shape.dims if x.shape.is_fully_defined() else array_ops.shape(x)
+        return array_ops.shape(x)  # a Const (dropout/Shape) when x's shape is known, as TF folds it
     if isinstance(noise_shape, Tensor):
         return noise_shape
     dims = list(noise_shape)
