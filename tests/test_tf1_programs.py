@@ -26,7 +26,6 @@ WHILE = ("tf.while_loop is one While op over a region, not TF1's Enter/Merge/Swi
 DYNAMIC_RNN = f"dynamic_rnn unrolls its loop over an Unpack, TF1 loops over TensorArrays; {WHILE}"
 KNOWN_GRAPH_DIFFERENCES = {
     "char_rnn_masked": DYNAMIC_RNN,
-    "conv_transpose_autoencoder": "tf.layers.dropout's noise shape is a random_uniform/shape Const, TF's a Shape Const",
     "dynamic_rnn_lengths": DYNAMIC_RNN,
     "while_loop_and_cond": WHILE,
 }
