@@ -191,13 +191,13 @@ def test_prefetch_and_cache_are_ops_that_keep_the_elements():
 def test_a_map_functions_graph_is_not_one_of_the_programs_graphs():
     """As TF's FuncGraph, the graph a map function is traced into is left out of a program's graphs."""
     from tensorslow_parity.programs.launcher import GraphRecorder
-    recorder = GraphRecorder("tensorslow")
-    try:
-        with ts.Graph().as_default():
+    with ts.Graph().as_default():  # the recorder starts from the default graph: this empty one, as a program's
+        recorder = GraphRecorder("tensorslow")
+        try:
             ts.data.Dataset.range(3).map(lambda i: i * 2)
-    finally:
-        recorder.uninstall()
+        finally:
+            recorder.uninstall()
     lists = recorder.op_lists()
-    assert lists[-1] == [["start", "Const"], ["stop", "Const"], ["step", "Const"], ["RangeDataset", "RangeDataset"],
+    assert len(lists) == 1 and lists[-1] == [["start", "Const"], ["stop", "Const"], ["step", "Const"], ["RangeDataset", "RangeDataset"],
                          ["MapDataset", "MapDataset"]]
     assert not any(op_type == "Mul" for ops in lists for _, op_type in ops)
