@@ -100,30 +100,7 @@ from .ops.logging_ops import Print
 from .ops.logging_ops import print_v2 as print
 from .ops.losses_impl import div_no_nan
 from .ops.mask_ops import boolean_mask, sequence_mask
-from .ops.math_extra_ops import (
-    acos,
-    acosh,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    cos,
-    cosh,
-    digamma,
-    erf,
-    erfc,
-    expm1,
-    is_finite,
-    is_inf,
-    is_nan,
-    lgamma,
-    log_sigmoid,
-    rint,
-    sin,
-    sinh,
-    tan,
-)
+from .ops.math_extra_ops import *  # noqa: F403  (its __all__: TF's names for these ops)
 from .ops.math_ops import (
     abs,
     add,

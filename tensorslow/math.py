@@ -1,30 +1,7 @@
 """``tf.math``: elementwise math, comparisons and reductions under their TF2 names."""
 from .ops.array_extra_ops import bincount
 from .ops.bitwise_ops import logical_xor
-from .ops.math_extra_ops import (
-    acos,
-    acosh,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    cos,
-    cosh,
-    digamma,
-    erf,
-    erfc,
-    expm1,
-    is_finite,
-    is_inf,
-    is_nan,
-    lgamma,
-    log_sigmoid,
-    rint,
-    sin,
-    sinh,
-    tan,
-)
+from .ops.math_extra_ops import *  # noqa: F403  (its __all__: TF's names for these ops)
 from .ops.math_ops import (
     abs,
     add,

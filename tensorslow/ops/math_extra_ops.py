@@ -21,6 +21,10 @@ from .core import as_nodes, broadcast_shape, check_floating, common_dtype, unary
 from .math_ops import negative
 from .nn_ops import softplus
 
+#: TF's names for these ops (tf.* and tf.math.*), imported by ``tensorslow`` and ``tensorslow.math``
+__all__ = ["acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "digamma", "erf", "erfc",
+           "expm1", "is_finite", "is_inf", "is_nan", "lgamma", "log_sigmoid", "rint", "sin", "sinh", "tan"]
+
 # -- trigonometric -------------------------------------------------------------------------
 
 
