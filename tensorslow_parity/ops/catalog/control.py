@@ -1,5 +1,6 @@
-"""Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (the ``While`` op and its
-``Exit`` outputs). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
+"""Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (TF1's ``Enter``, ``Merge``,
+``LoopCond``, ``Switch``, ``Identity``, ``NextIteration`` and ``Exit`` ops, run by a frame runner of type
+``While``). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
 """
 import contextlib
 
@@ -67,11 +68,33 @@ ENTRIES = (
         examples=UNARY,
         variants=(Variant("maximum_iterations", lambda tf, x: _while(tf,
                       lambda y: tf.constant(True), lambda y: y * x, [x], maximum_iterations=2)),),
-        notes="TF1 builds Enter/Merge/Switch/NextIteration/Exit ops; TensorSlow one While op"),
+        notes="the frame runner (not an op of the graph) that runs TF1's Enter/Merge/Switch/NextIteration/Exit"),
+    OpEntry(
+        op_type="WhileWithoutGradient", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: x * _while(tf, lambda i, y: i < 2, lambda i, y: (i + 1, y * x), (0, x), back_prop=False)[1],
+        n_float=1, family="any", examples=UNARY,
+        notes="a loop with back_prop=False: no gradient flows through it (here only through the factor x)"),
+    OpEntry(
+        op_type="Enter", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x, y: _while(tf, lambda i, a: i < 2, lambda i, a: (i + 1, a * x + y), (0, x))[1],
+        n_float=2, family="same", examples=SAME2, notes="x and y enter the loop through Enter ops (while/mul/Enter)"),
+    OpEntry(
+        op_type="NextIteration", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: _while(tf, lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a)), (0, x))[1],
+        n_float=1, family="any", examples=UNARY, notes="the body's result becomes the next iteration's loop var"),
+    OpEntry(
+        op_type="LoopCond", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: _while(tf, lambda a: tf.reduce_sum(a * a) < 50.0, lambda a: a * 2.0, [x],
+                                   maximum_iterations=4),
+        n_float=1, family="any", examples=UNARY, notes="the loop goes on while its condition, a float test, holds"),
     OpEntry(
         op_type="Exit", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
         build=lambda tf, x, y: tf.add(*_while(tf, lambda i, a, b: i < 2, lambda i, a, b: (i + 1, a * b, b + a),
                                                 (tf.constant(0), x, y))[1:]),
-        n_float=2, family="same", examples=SAME2, notes="the outputs of a While op, named while/Exit as TF1's"),
+        n_float=2, family="same", examples=SAME2, notes="the loop vars' final values, while/Exit as TF1's"),
 )
