@@ -42,7 +42,6 @@ KNOWN_GRAPH_DIFFERENCES = {
                        f"{SOFTMAX_XENT}",
     "multilayer_perceptron": SOFTMAX_XENT,
     "sampling": "tf.range makes no range/start, limit and delta constants",
-    "while_loop_and_cond": COND,
     "word2vec_skipgram": "embedding_lookup's gather names; nce_loss's stacks and sampled losses' zeros_like",
 }
 
