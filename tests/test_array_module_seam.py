@@ -440,8 +440,6 @@ HOST_FUNCTIONS = {
     ("ops/logging_ops.py", "format_element"): "printing a value on the host (tf.Print takes to_host values)",
     ("ops/logging_ops.py", "Print.compute"): "printing on the host: np.size of a value",
     ("ops/logging_ops.py", "print_v2.compute"): "printing on the host: np.size of a value",
-    ("ops/losses_impl.py", "compute_weighted_loss"): GRAPH_BUILDING,
-    ("ops/losses_impl.py", "_remove_squeezable_dimensions"): GRAPH_BUILDING,
     ("ops/math_extra_ops.py", "_elementwise"): "a Python function per element runs on the host (to_host, to_device)",
     ("ops/nn_impl.py", "weighted_cross_entropy_with_logits"): GRAPH_BUILDING,
     ("ops/random_ops.py", "_static_dims"): GRAPH_BUILDING, ("ops/random_ops.py", "_shape_node"): GRAPH_BUILDING,
