@@ -1,17 +1,17 @@
-"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as a ``While`` op.
+"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as TF1's loop frame.
 
 * ``cond``: built as TF1 builds it (read ``control_flow/dataflow.py``): ``Switch`` ops route the
   predicate and every value a branch uses from outside into the branch the predicate picks, and a
   ``Merge`` per output forwards the value of the branch taken. The untaken branch's tensors are dead,
   so its ops (and their side effects) do not run; gradients flow through the branch taken only.
 * ``case``: nested conds, last pair innermost, with TF1's ``Assert`` checks (guarded by conds).
-* ``while_loop``: the body is built once in a :class:`~tensorslow.control_flow.region.Region` (read that
-  module), a sub-graph whose outside inputs are captured as placeholders; the outer graph gets one
-  ``While`` op that runs the condition, then the body, until the condition is false (or
-  ``maximum_iterations`` is reached), keeping each iteration's values, and one ``while/Exit`` node per
-  loop var. Its gradient runs the body's backward pass once per iteration, last iteration first,
-  passing dL/d(loop vars) back through the iterations and summing dL/d(captured tensor) over them:
-  backpropagation through time.
+* ``while_loop``: built as TF1 builds it (read ``control_flow/frame.py``): ``Enter``, ``Merge``, the
+  condition's ops, ``LoopCond``, ``Switch``, ``Identity``, the body's ops, ``NextIteration`` and ``Exit``
+  ops, outside tensors entering through ``Enter`` ops. A frame runner, a node that is not an op of the
+  graph, runs the frame iteration by iteration until the condition is false, keeping each iteration's
+  values; the ``Exit`` ops give the final loop vars. Its gradient (registered here) runs the body's
+  backward pass once per iteration, last iteration first, passing dL/d(loop vars) back through the
+  iterations and summing dL/d(captured tensor) over them: backpropagation through time.
 """
 from __future__ import annotations
 
