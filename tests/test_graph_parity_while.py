@@ -199,3 +199,38 @@ def test_a_graph_without_a_loop_compiles_without_frames():
         sess.run(ts.global_variables_initializer())
         source = str(sess.plan([train, loss], {x: np.ones((3, 2), np.float32)}))
     assert "While" not in source and "frame" not in source and "DEAD" not in source
+
+
+def variable_as_loop_var(tf):
+    w = tf.Variable(2.0, name="w")
+    return tf.while_loop(lambda y: y < 10.0, lambda y: y * w, [w])
+
+
+def test_a_variable_as_a_loop_var_enters_as_its_snapshot():
+    pytest.importorskip("tensorflow")
+    assert graph_differences(variable_as_loop_var) == []
+    with ts.Graph().as_default():
+        y = variable_as_loop_var(ts)
+        sess = ts.Session()
+        sess.run(ts.global_variables_initializer())
+        assert sess.run([y, ts.gradients(y, ts.global_variables())[0]]) == [16.0, 32.0]  # w^4, 4 w^3
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_body_assigns_once_per_iteration_after_its_outside_control_inputs(executor):
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(ts.float32, [], name="x")
+        v = ts.Variable(0.0, name="v")
+        outside = ts.assign(v, 10.0)
+
+        def body(i, y):
+            with ts.control_dependencies([outside]):  # from outside the loop: the loop waits on it, once
+                counted = ts.assign_add(v, 1.0)
+            with ts.control_dependencies([counted]):
+                return i + 1, ts.identity(y * 2.0)
+        y = ts.while_loop(lambda i, y: i < 3, body, (0, x))[1]
+        assert outside in y.inputs[0].control_inputs and "while/AssignAdd" in {n.op_name for n in
+                                                                                 graph.get_operations()}
+        sess = ts.Session(executor=executor)
+        sess.run(ts.global_variables_initializer())
+        assert sess.run(y, {x: 1.5}) == 12.0 and sess.run(v) == 13.0

@@ -147,9 +147,14 @@ class WhileContext:
     def add_op(self, node: Tensor) -> None:
         """Called for each node made while this loop is active (after it is named): outside inputs are
         replaced by Enters named after it; with no input (data or control from the loop), it waits on
-        the pivot. A variable made here belongs to the whole graph (TF1's init_scope)."""
+        the pivot; a control input from outside the loop becomes one of the frame runner's. A variable
+        made here belongs to the whole graph (TF1's init_scope)."""
         if node.type == "VariableV2":
             return
+        outside = [c for c in node.control_inputs if c not in self.values]
+        if outside:  # the frame runner waits on them, once, before the loop (TF pulls them in through Enters)
+            self.outer_control += [c for c in outside if c not in self.outer_control]
+            node.control_inputs = tuple(c for c in node.control_inputs if c in self.values)
         if not node.inputs:
             if self.pivot is not None and not any(c in self.values for c in node.control_inputs):
                 node.control_inputs = (*node.control_inputs, self.pivot)
