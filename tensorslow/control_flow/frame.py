@@ -59,7 +59,6 @@ import contextlib
 from typing import Any
 
 from .. import graph as _graph
-from ..executor import call_kernel
 from ..graph import Graph, Tensor
 from .dataflow import Merge, _as_read, outside_contexts, switch
 from .dead import DEAD
@@ -242,23 +241,29 @@ def _frame_runner(context, scope, merges, switches, identities, condition, step,
     """The node that runs the loop's frame (see the module docstring): inputs, the Enters' inputs; value,
     the final loop vars (a :class:`RegionValues` keeping each iteration's values for the gradient)."""
     enters, n = context.enters, len(merges)
+    # The frame's own kernels, looked up once (they are the nodes' kernels: Enter and Identity forward
+    # their input, Merge picks the live one of its inputs, Switch routes by the condition).
+    enter_kernels = [e.compute for e in enters]
+    merge_kernels = [m.compute for m in merges]
+    switch_kernels = [s[0].inputs[0].compute for s in switches]
+    identity_kernels = [i.compute for i in identities]
 
     def run_frame(state, *values):
         """while cond(v): v = body(v)"""
-        entered = [call_kernel(e, [v], state) for e, v in zip(enters, values)]
+        entered = [kernel(v) for kernel, v in zip(enter_kernels, values)]
         captured, keep = entered[n:], step.differentiable
-        merged = [call_kernel(m, [v], state)[0] for m, v in zip(merges, entered[:n])]
+        merged = [kernel(v)[0] for kernel, v in zip(merge_kernels, entered)]  # first iteration: from Enter
         history = []
         while True:
             (go,), _ = condition.run(state, merged + captured)
-            routed = [call_kernel(s[0].inputs[0], [m, go], state) for s, m in zip(switches, merged)]
-            if not go:
+            routed = [kernel(m, go) for kernel, m in zip(switch_kernels, merged)]
+            if not go:  # Switch:0, what each Exit gets
                 return RegionValues([r[0] for r in routed], (history, state))
-            inside = [call_kernel(i, [r[1]], state) for i, r in zip(identities, routed)]
+            inside = [kernel(r[1]) for kernel, r in zip(identity_kernels, routed)]
             following, kept = step.run(state, inside + captured, keep)
             if keep:
                 history.append(kept)
-            merged = [call_kernel(m, [DEAD, v], state)[0] for m, v in zip(merges, following)]
+            merged = [kernel(DEAD, v)[0] for kernel, v in zip(merge_kernels, following)]  # from NextIteration
 
     sources = tuple(e.inputs[0] for e in enters)
     with outside_contexts():
