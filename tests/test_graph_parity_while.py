@@ -234,3 +234,14 @@ def test_a_body_assigns_once_per_iteration_after_its_outside_control_inputs(exec
         sess = ts.Session(executor=executor)
         sess.run(ts.global_variables_initializer())
         assert sess.run(y, {x: 1.5}) == 12.0 and sess.run(v) == 13.0
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_condition_of_unknown_rank_must_be_a_scalar_when_run(executor):
+    with ts.Graph().as_default():
+        p = ts.placeholder(ts.bool)
+        y = ts.while_loop(lambda v: ts.logical_and(p, v < 3.0), lambda v: v + 1.0, [ts.constant(0.0)])
+        sess = ts.Session(executor=executor)
+        assert sess.run(y, {p: True}) == 3.0
+        with pytest.raises(ts.errors.InvalidArgumentError, match="condition of while loop 'while' must be a scalar"):
+            sess.run(y, {p: [True, False]})

@@ -59,6 +59,8 @@ import contextlib
 from typing import Any
 
 from .. import graph as _graph
+from ..backend import xp
+from ..errors import InvalidArgumentError
 from ..graph import Graph, Tensor
 from .dataflow import Merge, _as_read, outside_contexts, switch
 from .dead import DEAD
@@ -194,7 +196,7 @@ def build_frame(scope: str, inits: list[Tensor], shapes: list[Any], cond_fn: Any
             context.note(m)
         context.pivot = merges[0]
         test = cond_fn(merges)
-        loop_cond = Tensor("LoopCond", (test,), compute=_loop_condition, dtype=test.dtype, shape=[],
+        loop_cond = Tensor("LoopCond", (test,), compute=_loop_condition(scope), dtype=test.dtype, shape=[],
                            name="LoopCond")
         switches = [switch(m, loop_cond) for m in merges]
         for pair in switches:
@@ -223,11 +225,14 @@ def build_frame(scope: str, inits: list[Tensor], shapes: list[Any], cond_fn: Any
     return exits, results, packed
 
 
-def _loop_condition(value):
-    """y = pred, a scalar bool: does the loop go on?"""
-    if getattr(value, "ndim", 0) != 0:
-        raise ValueError(f"The loop condition must be a scalar, but it has shape {list(value.shape)}")
-    return value
+def _loop_condition(scope):
+    def loop_condition(value):
+        """y = pred, a scalar bool: does the loop go on?"""
+        if xp.ndim(value) != 0:
+            raise InvalidArgumentError(None, f"The condition of while loop {scope[:-1]!r} must be a scalar, but it "
+                                             f"has shape {list(xp.shape(value))}")
+        return value
+    return loop_condition
 
 
 def _picker(k):

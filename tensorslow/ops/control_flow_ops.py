@@ -35,15 +35,6 @@ from .core import convert_to_tensor
 from .math_ops import cast, less_equal, logical_and
 from .reduction_ops import reduce_sum
 
-
-def _scalar_bool(value, node, what):
-    """``value`` (a predicate's value) as a Python bool; an error naming ``node`` if it is not a scalar."""
-    if xp.ndim(value) != 0:
-        raise InvalidArgumentError(node, f"{what} of {node.op_name!r} must be a scalar, but it has shape "
-                                         f"{list(xp.shape(value))}")
-    return bool(value)
-
-
 # -- tf.cond -----------------------------------------------------------------------------------------
 
 def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable[[], Any] | None = None,
