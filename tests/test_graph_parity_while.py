@@ -245,3 +245,50 @@ def test_a_condition_of_unknown_rank_must_be_a_scalar_when_run(executor):
         assert sess.run(y, {p: True}) == 3.0
         with pytest.raises(ts.errors.InvalidArgumentError, match="condition of while loop 'while' must be a scalar"):
             sess.run(y, {p: [True, False]})
+
+
+def tensor_arrays_in_a_loop(tf):
+    x = tf.placeholder(tf.float64, [5, 3], name="x")
+    out = tf.TensorArray(tf.float64, size=5)
+    inputs = tf.TensorArray(tf.float64, size=5).unstack(x)
+
+    def body(t, acc, out):
+        acc = tf.tanh(acc + inputs.read(t))
+        return t + 1, acc, out.write(t, acc)
+    _, _, out = tf.while_loop(lambda t, *_: t < 5, body, (0, tf.zeros([3], tf.float64), out))
+    return out.stack()
+
+
+def test_tensor_arrays_in_a_loop_build_tensorflows_graph():
+    pytest.importorskip("tensorflow")
+    assert graph_differences(tensor_arrays_in_a_loop) == []
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_tensor_arrays_in_a_loop_compute_tensorflows_values_and_exact_gradients(tf1, executor):
+    x = np.linspace(-1.0, 1.2, 15).reshape(5, 3)
+    np.testing.assert_allclose(_run(tensor_arrays_in_a_loop, executor, {"x": x}),
+                               _run_tf(tf1, tensor_arrays_in_a_loop, {"x": x}), rtol=1e-12)
+    with ts.Graph().as_default() as graph:
+        y = tensor_arrays_in_a_loop(ts)
+        xp = graph.get_tensor_by_name("x")
+        loss = ts.reduce_sum(y * ts.constant(np.arange(15.0).reshape(5, 3)))
+        sess = ts.Session(executor=executor)
+        grad = sess.run(ts.gradients(loss, xp)[0], {xp: x})
+        np.testing.assert_allclose(grad, _numeric_gradient(lambda v: sess.run(loss, {xp: v}), x), rtol=1e-6)
+
+
+def test_tensor_array_errors_and_growth():
+    with ts.Graph().as_default():
+        x = ts.placeholder(ts.float32, [2])
+        ta = ts.TensorArray(ts.float32, size=3)
+        sess = ts.Session()
+        with pytest.raises(ts.errors.InvalidArgumentError, match="index 1 because it has not yet been written"):
+            sess.run(ta.write(0, x).read(1), {x: [1, 2]})
+        with pytest.raises(ts.errors.InvalidArgumentError, match="index 0 because it has already been written"):
+            sess.run(ta.write(0, x).write(0, x).stack(), {x: [1, 2]})
+        with pytest.raises(ts.errors.InvalidArgumentError, match="Tried to write to index 3 but array size is: 3"):
+            sess.run(ta.write(3, x).stack(), {x: [1, 2]})
+        grown = ts.TensorArray(ts.float32, size=0, dynamic_size=True).write(0, x).write(1, x * 2)
+        size, stacked = sess.run([grown.size(), grown.stack()], {x: [1, 2]})
+    assert size == 2 and stacked.tolist() == [[1, 2], [2, 4]]

@@ -72,6 +72,12 @@ class OutputGradients:
                                 for a, b in zip(self.grads, other.grads)])
 
 
+def _zeros_like(value):
+    """dL/d(value) where no gradient arrived: zeros (none at any index of a TensorArray's contents)."""
+    zeros = getattr(value, "zeros_like_gradient", None)
+    return zeros() if zeros is not None else xp.zeros_like(value)
+
+
 def _carries_gradients(node):
     return node.dtype is None or node.dtype.is_floating
 
@@ -159,7 +165,7 @@ class RegionFunction:
         feeds = {n: kept[n] for n in self._backward_reads}
         for k, placeholder in zip(self._ys, self._grad_ys):
             g = output_grads[k]
-            feeds[placeholder] = g if g is not None else xp.zeros_like(kept[self.outputs[k]])
+            feeds[placeholder] = g if g is not None else _zeros_like(kept[self.outputs[k]])
         wanted = [g for g in self.grad_nodes if g is not None]
         computed = self._execute(state, "backward", wanted, feeds)
         return [None if g is None else computed[g] for g in self.grad_nodes]

@@ -34,6 +34,7 @@ from .array_ops import identity, stack
 from .core import convert_to_tensor
 from .math_ops import cast, less_equal, logical_and
 from .reduction_ops import reduce_sum
+from .tensor_array_ops import TensorArray
 
 # -- tf.cond -----------------------------------------------------------------------------------------
 
@@ -154,29 +155,38 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
         if maximum_iterations is not None:
             cond, body, loop_vars, shape_invariants = _counted(cond, body, loop_vars, shape_invariants,
                                                                maximum_iterations, return_same_structure)
-        inits = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
+        flat_vars = nest.flatten(loop_vars)  # a TensorArray is carried as its flow, as in TF1
+        arrays = {k: v for k, v in enumerate(flat_vars) if isinstance(v, TensorArray)}
+        inits = [v.flow if k in arrays else convert_to_tensor(v) for k, v in enumerate(flat_vars)]
         invariants = _shape_invariants(shape_invariants, loop_vars, inits)
 
         def condition(merges):
-            test = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, merges)))
+            test = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, _as_arrays(merges, arrays))))
             return _predicate(test, scope, "cond", "LoopCond")
 
         def step(identities):
-            packed = nest.pack_sequence_as(loop_vars, identities)
+            packed = nest.pack_sequence_as(loop_vars, _as_arrays(identities, arrays))
             result = body(*packed)
             structure = result if nest.is_nested(result) else [result]
             _same_structure(list(packed), list(structure),
                             f"while_loop {scope[:-1]!r}: the body's result must have the structure of loop_vars")
-            return [_loop_output(r, v) for r, v in zip(nest.flatten(structure), inits)], (result, structure)
+            flat = [r.flow if isinstance(r, TensorArray) else r for r in nest.flatten(structure)]
+            return [_loop_output(r, v) for r, v in zip(flat, inits)], (result, structure)
 
         def check(outputs):
             _check_loop_outputs(scope, loop_vars, inits, invariants, outputs)
 
         exits, _, (result, structure) = build_frame(scope, inits, invariants, condition, step, check, back_prop)
+    exits = _as_arrays(exits, arrays)
     if maximum_iterations is not None:  # TF1 returns the body's own structure, without the counter
         return nest.pack_sequence_as(result[1], exits[1:])
     packed_exits = nest.pack_sequence_as(structure, exits)
     return packed_exits[0] if len(exits) == 1 and not return_same_structure else packed_exits
+
+
+def _as_arrays(flows, arrays):
+    """The loop's tensors, with a TensorArray (``arrays``: position -> array) rebuilt on its flow."""
+    return [arrays[k]._with_flow(f) if k in arrays else f for k, f in enumerate(flows)]
 
 
 def _counted(cond, body, loop_vars, shape_invariants, maximum_iterations, return_same_structure):

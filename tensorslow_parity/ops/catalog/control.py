@@ -1,6 +1,7 @@
 """Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (TF1's ``Enter``, ``Merge``,
 ``LoopCond``, ``Switch``, ``Identity``, ``NextIteration`` and ``Exit`` ops, run by a frame runner of type
-``While``). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
+``While``), and ``TensorArray``'s ops. One :class:`OpEntry` per op type; each builds a small cond, loop or
+TensorArray that TF1 builds too.
 """
 import contextlib
 
@@ -97,4 +98,42 @@ ENTRIES = (
         build=lambda tf, x, y: tf.add(*_while(tf, lambda i, a, b: i < 2, lambda i, a, b: (i + 1, a * b, b + a),
                                                 (tf.constant(0), x, y))[1:]),
         n_float=2, family="same", examples=SAME2, notes="the loop vars' final values, while/Exit as TF1's"),
+    OpEntry(
+        op_type="TensorArrayV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=2).write(0, x).write(1, x * x).stack(),
+        n_float=1, family="any", examples=UNARY, notes="an array of two elements, written one by one, stacked"),
+    OpEntry(
+        op_type="TensorArrayWriteV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x, y: tf.TensorArray(x.dtype, size=2).write(1, x * y).write(0, tf.sin(y)).stack(),
+        n_float=2, family="same", examples=SAME2, notes="two writes, out of order: their values' gradients"),
+    OpEntry(
+        op_type="TensorArrayScatterV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x * 2.0).stack() * x,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))), notes="unstack (a scatter), then stack"),
+    OpEntry(
+        op_type="TensorArrayGatherV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x).gather([0]) * 3.0,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))),
+        notes="the first element gathered: the others get no gradient"),
+    OpEntry(
+        op_type="TensorArrayReadV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x).read(tf.shape(x)[0] - 1) ** 2,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))), notes="the last element, read"),
+    OpEntry(
+        op_type="TensorArraySizeV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=0, dynamic_size=True).write(0, x).write(2, x).size(),
+        n_float=1, family="any", examples=UNARY, differentiable=False,
+        notes="a growing array's size: 3 after writes at 0 and 2"),
 )
