@@ -284,7 +284,8 @@ def test_tensor_array_errors_and_growth():
         ta = ts.TensorArray(ts.float32, size=3)
         sess = ts.Session()
         with pytest.raises(ts.errors.InvalidArgumentError, match="index 1 because it has not yet been written"):
-            sess.run(ta.write(0, x).read(1), {x: [1, 2]})
+            sess.run(ta.read(1))  # nothing written, no element shape: nothing to make zeros of
+        assert sess.run(ta.write(0, x).read(1), {x: [1, 2]}).tolist() == [0, 0]  # zeros of a written one's shape
         with pytest.raises(ts.errors.InvalidArgumentError, match="index 0 because it has already been written"):
             sess.run(ta.write(0, x).write(0, x).stack(), {x: [1, 2]})
         with pytest.raises(ts.errors.InvalidArgumentError, match="Tried to write to index 3 but array size is: 3"):
@@ -292,3 +293,17 @@ def test_tensor_array_errors_and_growth():
         grown = ts.TensorArray(ts.float32, size=0, dynamic_size=True).write(0, x).write(1, x * 2)
         size, stacked = sess.run([grown.size(), grown.stack()], {x: [1, 2]})
     assert size == 2 and stacked.tolist() == [[1, 2], [2, 4]]
+
+
+def test_dynamic_rnn_runs_a_while_loop_over_a_time_dimension_known_only_when_run():
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(ts.float32, [2, None, 4])
+        outputs, state = ts.nn.dynamic_rnn(ts.nn.rnn_cell.BasicLSTMCell(3), x, dtype=ts.float32)
+        assert {"rnn/while/Enter", "rnn/while/TensorArrayReadV3", "rnn/TensorArrayStack/TensorArrayGatherV3"} <= {
+            n.op_name for n in graph.get_operations()}
+        sess = ts.Session()
+        sess.run(ts.global_variables_initializer())
+        long = np.random.default_rng(0).normal(size=(2, 5, 4)).astype(np.float32)
+        out5, out3 = sess.run(outputs, {x: long}), sess.run(outputs, {x: long[:, :3]})
+    assert out5.shape == (2, 5, 3) and out3.shape == (2, 3, 3)
+    np.testing.assert_allclose(out5[:, :3], out3, rtol=1e-6)  # a step sees only the steps before it

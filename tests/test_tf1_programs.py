@@ -34,7 +34,6 @@ KNOWN_GRAPH_DIFFERENCES = {
     "conv_transpose_autoencoder": f"layers' training flag (PlaceholderWithDefault input); {COND}",
     "data_pipeline_ema": "tf.data builds no dataset ops (TensorSliceDataset, IteratorV2...); " + SPARSE_XENT,
     "deep_cnn": f"dropout selects with Select, TF SelectV2; {SOFTMAX_XENT}",
-    "dynamic_rnn_lengths": f"dynamic_rnn: TF's rnn/Rank, split as StridedSlice ops, not Split; {SPARSE_XENT}",
     "gan_2d": "ones_like is one op, TF's Shape/Const/Fill composite",
     "kmeans": "ones_like is one op, TF's ones_like/Shape, Const and Fill",
     "layers_cnn": f"layers' training flag (PlaceholderWithDefault input); {COND}; {SPARSE_XENT}",

@@ -21,7 +21,7 @@ from typing import Any
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
-from ..graph import Tensor, constant_node, name_scope
+from ..graph import Tensor, name_scope
 from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from .array_ops import range_, shape
@@ -82,7 +82,7 @@ class TensorArray:
         self._dynamic_size = bool(dynamic_size)
         self._element_shape = TensorShape(element_shape)
         if handle is not None:
-            self._handle, self._flow = handle, flow
+            self._handle, self._flow, self._size = handle, flow, size
             return
         if size is None:
             raise ValueError("Size must be provided if handle is not provided")
@@ -97,7 +97,7 @@ class TensorArray:
                                attrs={"dtype": self.dtype, "dynamic_size": self._dynamic_size})
             # TF's flow is a float scalar; here its value is the contents, of no static shape
             self._handle, self._flow = add_outputs(op, [(resource, [2]), (_dtypes.float32, None)])
-        self._static_size = int(size) if isinstance(size, int) else None
+        self._size = size
 
     @property
     def handle(self) -> Tensor:
@@ -113,22 +113,19 @@ class TensorArray:
 
     def _with_flow(self, flow: Tensor) -> TensorArray:
         """The same array after the op that made ``flow`` (TF's build_ta_with_new_flow)."""
-        ta = TensorArray(self.dtype, handle=self._handle, flow=flow, dynamic_size=self._dynamic_size,
-                         element_shape=self._element_shape)
-        ta._static_size = self._static_size
-        return ta
+        return TensorArray(self.dtype, size=self._size, handle=self._handle, flow=flow,
+                           dynamic_size=self._dynamic_size, element_shape=self._element_shape)
 
     def read(self, index: Any, name: str | None = None) -> Tensor:
         """The element at ``index``."""
         index = convert_to_tensor(index, dtype="int32")
 
+        element, np_dtype = self._element_shape, self.dtype.as_numpy_dtype
+
         def read(handle, i, flow):
             """y = array[i]"""
             value = flow[_index(node, i, len(flow), "read from")]
-            if value is None:
-                raise InvalidArgumentError(node, f"Could not read from TensorArray index {int(i)} because it has "
-                                                 f"not yet been written to.")
-            return value
+            return _unwritten(node, flow, element, np_dtype, int(i)) if value is None else value
         node = Tensor("TensorArrayReadV3", (self._handle, index, self._flow), compute=read, dtype=self.dtype,
                       shape=self._element_shape, name=name or "TensorArrayReadV3")
         return node
@@ -193,12 +190,12 @@ class TensorArray:
 
         def gather(handle, where, flow):
             """y = stack(array[where])"""
-            items = [flow[_index(node, i, len(flow), "read from")] for i in xp.ravel(where)]
+            where = [int(i) for i in xp.ravel(where)]
+            items = [flow[_index(node, i, len(flow), "read from")] for i in where]
             if not items:
                 return xp.zeros((0, *[d or 0 for d in (element.dims or [])]), dtype=np_dtype)
-            if any(v is None for v in items):
-                raise InvalidArgumentError(node, "Could not read from TensorArray: an index has not been written to.")
-            return xp.stack(items)
+            return xp.stack([_unwritten(node, flow, element, np_dtype, i) if v is None else v
+                             for i, v in zip(where, items)])
         dims = None if element.dims is None else [indices.shape.dims[0] if indices.shape.dims else None,
                                                   *element.dims]
         node = Tensor("TensorArrayGatherV3", (self._handle, indices, self._flow), compute=gather, dtype=self.dtype,
@@ -211,11 +208,24 @@ class TensorArray:
             return self.gather(range_(0, self.size()), name=name)
 
     def size(self, name: str | None = None) -> Tensor:
-        """The number of elements: a Const if the array has a fixed size given as a number (as TF1)."""
-        if not self._dynamic_size and self._static_size is not None:
-            return constant_node(self._static_size, dtype="int32", name=name or "Const")
+        """The number of elements: the size given, if the array cannot grow (a number becomes a Const, as
+        in TF1); else a ``TensorArraySizeV3`` op."""
+        if not self._dynamic_size and self._size is not None:  # the size given: a number becomes a Const
+            return convert_to_tensor(self._size, dtype="int32")
         return Tensor("TensorArraySizeV3", (self._handle, self._flow), compute=_size, dtype=_dtypes.int32, shape=[],
                       name=name or "TensorArraySizeV3")
+
+
+def _unwritten(node, flow, element, np_dtype, i):
+    """An element never written reads as zeros, as TF's: of the written elements' shape, else of the
+    array's element shape if it is fully known; else it is an error."""
+    written = next((v for v in flow if v is not None), None)
+    if written is not None:
+        return xp.zeros_like(written)
+    if element.is_fully_defined():
+        return xp.zeros(element.as_list(), dtype=np_dtype)
+    raise InvalidArgumentError(node, f"Could not read from TensorArray index {i} because it has not yet been "
+                                     f"written to.")
 
 
 def _size(handle, flow):
