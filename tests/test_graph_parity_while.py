@@ -307,3 +307,43 @@ def test_dynamic_rnn_runs_a_while_loop_over_a_time_dimension_known_only_when_run
         out5, out3 = sess.run(outputs, {x: long}), sess.run(outputs, {x: long[:, :3]})
     assert out5.shape == (2, 5, 3) and out3.shape == (2, 3, 3)
     np.testing.assert_allclose(out5[:, :3], out3, rtol=1e-6)  # a step sees only the steps before it
+
+
+# -- dynamic_rnn's loop against TF1's own cells (tf_keras' legacy cells: a subprocess with TF_USE_LEGACY_KERAS=1) --
+
+RNN_LOOPS = '''
+import sys
+from tensorslow_parity.graph_parity import graph_differences
+
+def gru_with_lengths(tf):
+    x = tf.placeholder(tf.float32, [None, 6, 3], name="x")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=tf.float32)
+
+def lstm_stack_time_major(tf):
+    x = tf.placeholder(tf.float32, [5, 2, 3], name="x")
+    cells = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(4), tf.nn.rnn_cell.GRUCell(2)])
+    tf.nn.dynamic_rnn(cells, x, dtype=tf.float32, time_major=True)
+
+def bidirectional_with_dropout(tf):
+    x = tf.placeholder(tf.float32, [None, 6, 3], name="x")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    fw = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=0.8, seed=3)
+    tf.nn.bidirectional_dynamic_rnn(fw, tf.nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=tf.float32)
+
+found = [f"{build.__name__}: {line}" for build in (gru_with_lengths, lstm_stack_time_major,
+                                                    bidirectional_with_dropout) for line in graph_differences(build)]
+print("\\n".join(found))
+sys.exit(1 if found else 0)
+'''
+
+
+@pytest.mark.slow
+def test_dynamic_rnn_builds_tf1s_while_loop_and_tensor_arrays():
+    import subprocess
+    import sys
+    pytest.importorskip("tensorflow")
+    env = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", RNN_LOOPS], env=env, capture_output=True, text=True, timeout=300,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
