@@ -140,7 +140,8 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
     Built as TF1 builds it (``control_flow/frame.py``): Enter, Merge, the condition's ops, LoopCond,
     Switch, Identity, the body's ops, NextIteration and Exit ops. ``maximum_iterations`` adds, as TF1,
     a counter ``while/iteration_counter`` as a first loop var and ``counter < maximum_iterations`` to
-    the condition.
+    the condition. A ``TensorArray`` loop var is carried as its flow, and the body and the result get
+    it back as a TensorArray (``ops/tensor_array_ops.py``).
     """
     if not callable(cond):
         raise TypeError("'cond' must be callable.")
