@@ -24,3 +24,11 @@ def pytest_collection_modifyitems(config, items):
         block = getattr(item, "obj", None)
         if item.path.suffix == ".md" and hasattr(block, "syntax") and _runs_the_harness(block):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item):
+    """A reader runs a chapter in a new Python, where Keras computes in float32. Tests that ran before in
+    this process (the harness's Keras models set floatx to their row's dtype) must not change that."""
+    keras = sys.modules.get("keras")
+    if item.path.suffix == ".md" and keras is not None:
+        keras.config.set_floatx("float32")

@@ -210,6 +210,7 @@ from .variables import (
     global_variables_initializer,
     group,
     initialize_all_variables,
+    is_variable_initialized,
     local_variables,
     local_variables_initializer,
     no_op,

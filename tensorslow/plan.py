@@ -137,9 +137,9 @@ def compile_steps(steps, params, results, env):
         lines.append(f"    {', '.join(params)}{',' if len(params) == 1 else ''} = fed_values")
     owner = {}
     for step in steps:
-        for line in step.lines:
+        for line, line_owner in step.owned_lines():  # a block's lines belong to its ops (ShapeBlocks)
             lines.append("    " + line)
-            owner[len(lines)] = step
+            owner[len(lines)] = line_owner
     lines.append(f"    return [{', '.join(results)}]")
     source = "\n".join(lines) + "\n"
     namespace = dict(env)

@@ -34,6 +34,12 @@ class Step:
     own_buffer: bool = False  # a gradient function with ``out=``: it gets an array of its own, kept between runs
     aliases_inputs: bool = True  # its results may share memory with what it reads
     buffer: int | None = None  # set by plan_buffers: the buffer slot its kernel writes into
+    line_owners: tuple = ()  # a block of steps (ShapeBlocks): the step each line belongs to; () for all, this one
+    parts: tuple = ()  # a block of steps: the steps inside it
+
+    def owned_lines(self):
+        """(line, the step it belongs to) for each line: the op an error on that line comes from."""
+        return zip(self.lines, self.line_owners or [self] * len(self.lines))
 
     def source_lines(self):
         """The lines, with ``<buffer>`` replaced by the step's buffer slot (None: no array to reuse)."""
@@ -76,6 +82,7 @@ class StepWriter:
         self.passes = {}
         self.extras = {}  # node -> names of its kernel's outputs after the first
         self.remembered = fast_kernels.remembered_nodes(order, self.fetches)
+        self.shape_blocks = ShapeBlocks(order, self.remembered, self.fetches, fed)
 
     def write(self):
         for node in self.order:
@@ -86,6 +93,7 @@ class StepWriter:
                     self.backward(node.backward)
             elif node not in self.fed:
                 self.forward(node)
+        self.steps = self.shape_blocks.place(self)
         return self.steps
 
     def bind(self, prefix, node, obj):
@@ -97,10 +105,16 @@ class StepWriter:
     def forward(self, node):
         if node.type == "Placeholder":
             node.compute()  # raises "You must feed a value for placeholder ..."
-        if node.type == "Const" and "compute" in node.__dict__ and not node.control_inputs:
+        if node.type == "Const" and _plain_const(node):
             v = self.names.value(node)  # its value, made once (frozen, the same array every run)
             name = self.bind("const", node, node.compute())
             self.steps.append(Step(node, [f"{v} = {name}  # Const {node.op_name!r}"], (), (v,)))
+            self.shape_blocks.note(self.steps[-1])
+            return
+        if node in self.shape_blocks.block_of:  # written with its block, once the plan is known (place)
+            ins = tuple(self.names.value(p) for p in node.inputs)
+            self.steps.append(Step(node, [], ins, (self.names.value(node),), input_names=ins))
+            self.shape_blocks.note(self.steps[-1])
             return
         dies = node.may_be_dead and not node.takes_dead_inputs  # it checks its inputs for DEAD first
         out = None if node in self.remembered or dies else fast_kernels.out_kernel(node)
@@ -235,6 +249,138 @@ class StepWriter:
         one = freeze(xp.ones(y.shape.as_list(), dtype=y.dtype.as_numpy_dtype))
         name = self.bind("ones", y, one)
         return f"({name} if {v}.shape == {name}.shape else ones_like({v}))"
+
+
+class ShapeBlocks:
+    """The blocks of remembered shape arithmetic of a plan (``fast_kernels`` section 6), each written as one
+    memo check where its first value is needed::
+
+        _key = (logits.shape, labels.shape)  # the values of 14 ops on shapes, remembered while these shapes repeat
+        _last = memo_Shape[0]
+        if _last[0] == _key:
+            concat, Slice = _last[1]
+        else:  # a new key: each op's kernel, as in the reference executor
+            ...
+            memo_Shape[0] = (_key, (concat, Slice))
+
+    The key is the shapes of the arrays the block's Shape, Rank and Size ops query; everything else the
+    block reads is a Const (written inside it when only the block reads it), so the same key means the
+    same values. ``(key, values)`` is one tuple, replaced at once: concurrent runs see a matching pair.
+    A block whose queried arrays are not all computed before its first reader, or that nobody outside
+    it reads, is written node by node instead, each node through its own memo (``fast_kernels.remembered``).
+    Blocks whose queried arrays are all computed by an earlier block's place join that block (one check).
+    """
+
+    def __init__(self, order, remembered, fetches, fed):
+        # A fed Const may change from run to run: a block may read it only through a Shape, Rank or Size op.
+        self.blocks = [members for members in fast_kernels.shape_blocks(order, remembered)
+                       if not any(p in fed for n in members if n.type not in fast_kernels.SHAPE_QUERY_TYPES
+                                  for p in n.inputs)]
+        self.block_of = {node: k for k, members in enumerate(self.blocks) for node in members}
+        readers = {}
+        for node in order:
+            for p in (*node.inputs, *node.control_inputs):
+                readers.setdefault(p, set()).add(node)
+        for node in order:  # a Const that only one block's ops read is written inside the block
+            owners = {self.block_of.get(r) for r in readers.get(node, ())}
+            if node.type == "Const" and _plain_const(node) and node not in fetches and len(owners) == 1 \
+                    and None not in owners:
+                self.block_of[node] = owners.pop()
+        self.parts = [[] for _ in self.blocks]  # each block's steps, in the plan's order
+
+    def note(self, step):
+        """Record ``step`` (just written) as part of its block, if its node is in one."""
+        k = self.block_of.get(step.node)
+        if k is not None:
+            self.parts[k].append(step)
+
+    def place(self, writer):
+        """``writer.steps`` with each block's steps moved into one block step, before its first reader."""
+        steps = writer.steps
+        inside = {id(s) for parts in self.parts for s in parts}
+        others = [s for s in steps if id(s) not in inside]
+        written = {writer.names.value(n): -1 for n in writer.fed}
+        for k, step in enumerate(others):
+            for name in step.writes:
+                written.setdefault(name, k)
+        groups = {}  # position in others -> block numbers checked there
+        for k, parts in enumerate(self.parts):
+            at = self._first_reader(parts, others)
+            needs = self._needs(parts)
+            if at is None or any(written.get(name, at) >= at for name in needs):
+                for step in parts:  # node by node, each through its own memo
+                    self._write_part(writer, step, fast_kernels.remembered)
+                continue
+            at = next((g for g in sorted(groups) if g <= at and all(written.get(name, g) < g for name in needs)), at)
+            groups.setdefault(at, []).append(k)
+        placed = {id(s) for blocks in groups.values() for k in blocks for s in self.parts[k]}
+        before = {id(others[at]): self._block_step(writer, [s for k in ks for s in self.parts[k]], others)
+                  for at, ks in groups.items()}
+        out = []
+        for step in steps:
+            if id(step) in before:
+                out.append(before[id(step)])
+            if id(step) not in placed:
+                out.append(step)
+        return out
+
+    @staticmethod
+    def _first_reader(parts, others):
+        names = {name for step in parts for name in step.writes}
+        return next((k for k, step in enumerate(others) if names.intersection(step.reads)), None)
+
+    @staticmethod
+    def _needs(parts):
+        """The names ``parts`` read and do not write: the queried arrays (and Consts read elsewhere too)."""
+        made = {name for step in parts for name in step.writes}
+        return list(dict.fromkeys(name for step in parts for name in step.reads if name not in made))
+
+    @staticmethod
+    def _write_part(writer, step, wrap):
+        """Fill in the line of a block's op: its kernel, made read-only (``fast_kernels.frozen``) or remembered."""
+        node = step.node
+        if step.lines:  # a Const: its line is written already
+            return
+        kernel = writer.bind("kernel", node, wrap(node, _kernel(node)) if wrap is fast_kernels.remembered
+                             else fast_kernels.frozen(_kernel(node)))
+        (v,) = step.writes
+        step.lines = [f"{v} = {kernel}({', '.join(step.reads)})  # {node.type} {node.op_name!r}"]
+        if writer.check:
+            step.lines.append(f"checked({v}, {writer.bind('node', node, node)})")
+
+    def _block_step(self, writer, parts, others):
+        """The step computing ``parts`` (one or more blocks) once per new key, their values else remembered."""
+        for step in parts:
+            self._write_part(writer, step, None)
+        made = [name for step in parts for name in step.writes]
+        read_after = {name for step in others for name in step.reads}
+        outputs = [name for name in made if name in read_after]
+        queries = list(dict.fromkeys(step.reads[0] for step in parts
+                                     if step.node.type in fast_kernels.SHAPE_QUERY_TYPES and step.reads[0] not in made))
+        key = queries[0] + ".shape" if len(queries) == 1 else f"({', '.join(q + '.shape' for q in queries)})"
+        ops = [step.node for step in parts if step.node.type != "Const"]
+        memo = writer.bind("memo", ops[0], [(None, None)])
+        values = ", ".join(outputs) + ("," if len(outputs) == 1 else "")
+        until = "while these shapes repeat" if queries else "for good"
+        head = [f"_key = {key}  # the values of {len(ops)} ops on shapes, remembered {until}",
+                f"_last = {memo}[0]",
+                "if _last[0] == _key:",
+                f"    {values} = _last[1]",
+                "else:  # a new key: each op's kernel, as in the reference executor"]
+        block = Step(None, [], tuple(self._needs(parts)), tuple(outputs), aliases_inputs=False, parts=tuple(parts))
+        lines, owners = list(head), [block] * len(head)
+        for step in parts:
+            lines += ["    " + line for line in step.lines]
+            owners += [step] * len(step.lines)
+        lines.append(f"    {memo}[0] = (_key, ({values}))")
+        owners.append(block)
+        block.lines, block.line_owners = lines, tuple(owners)
+        return block
+
+
+def _plain_const(node):
+    """A Const a plan writes as a name for its frozen value (``StepWriter.forward``)."""
+    return "compute" in node.__dict__ and not node.control_inputs
 
 
 def plan_buffers(steps, keep):

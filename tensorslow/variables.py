@@ -12,7 +12,9 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import dtypes
 from . import graph as _graph_module
+from .backend import xp
 from .dtypes import DTypeLike
 from .graph import NoValueOp, Tensor, TensorLike, get_default_graph
 from .ops.core import convert_to_tensor
@@ -112,6 +114,10 @@ class Variable(Tensor):
     ``value()`` returns. Ops built from the variable read the ``VariableV2`` node directly (TF reads
     through ``read``, the same array), so a training step runs no extra op; ``read`` is there for names
     (TensorBoard, checkpoints, graph comparisons) and for ``value()``.
+
+    An initial value that reads other variables (``Variable(v * 2)``) is assigned guarded, as TF1 does: each
+    variable it reads is replaced by its ``initialized_value()`` (ops between ``VariableV2`` and ``Assign``;
+    ``initial_value_guard.py``), so initializers run in any order give the same values.
     """
 
     stateful = True
@@ -150,7 +156,10 @@ class Variable(Tensor):
                 var_shape = init.shape if validate_shape else TensorShape(None)
             super().__init__("VariableV2", (), dtype=init.dtype, shape=var_shape, name=scope, graph=graph)
             self.initial_value = init
-            self.initializer = _Initialize(self, init, name="Assign", op_type="Assign")
+            # TF1 assigns a guarded copy of the initial value: other variables it reads are read only if the
+            # session has them, else their own initial values are used (initial_value_guard.py)
+            from .initial_value_guard import guard_initial_value
+            self.initializer = _Initialize(self, guard_initial_value(scope, init), name="Assign", op_type="Assign")
             self._snapshot = Tensor("Identity", (self,), compute=_read, dtype=self.dtype, shape=self.shape,
                                     name="read")
         for key in collections:
@@ -169,7 +178,13 @@ class Variable(Tensor):
         return Tensor("Identity", (self,), compute=read_ref, dtype=self.dtype, shape=self.shape, name="read")
 
     def initialized_value(self) -> Tensor:
-        return self.initial_value
+        """This variable's value if the session has one, else its initial value: TF1's
+        ``cond(is_variable_initialized(v), v.read_value, lambda: v.initial_value)``, a new cond at each
+        call (``IsVariableInitialized``, ``cond/Switch``, ..., ``cond/Merge``), built outside control
+        dependencies and cond branches, in the current name scope."""
+        from .ops.control_flow_ops import cond
+        with self.graph.as_default(), _outside_control_dependencies():
+            return cond(is_variable_initialized(self), self.read_value, lambda: self.initial_value)
 
     def assign(self, value: TensorLike, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Tensor:
@@ -191,6 +206,28 @@ class Variable(Tensor):
     def __repr__(self):
         dtype = self.dtype.name if self.dtype is not None else "?"
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={dtype}>"
+
+
+class _IsInitialized(Tensor):
+    """``IsVariableInitialized``: true if the session holds a value for variable ``ref``. It reads the
+    session's store, not the variable, so asking does not initialize it (a read would: TensorSlow
+    initializes a variable at its first read)."""
+
+    stateful = True
+
+    def __init__(self, ref, name):
+        if not isinstance(ref, Variable):
+            raise TypeError(f"is_variable_initialized: expected a Variable, got {ref!r}")
+        self.ref = ref  # as Assign's: the variable op itself, not its value (graph_def.py writes it as the input)
+        super().__init__("IsVariableInitialized", (), dtype=dtypes.bool, shape=[], name=name, graph=ref.graph)
+
+    def compute(self, state):
+        return xp.asarray(dict.__contains__(state.variables, self.ref))
+
+
+def is_variable_initialized(variable: Variable, name: str | None = None) -> Tensor:
+    """A scalar bool: does the session hold a value for ``variable`` yet (TF1's ``IsVariableInitialized``)?"""
+    return _IsInitialized(variable, name or "IsVariableInitialized")
 
 
 def _read(value):
@@ -319,7 +356,8 @@ initialize_all_variables = global_variables_initializer
 
 
 def local_variables_initializer() -> Tensor:
-    return variables_initializer(local_variables(), name="init_local")
+    """One op that initializes the local variables (``tf.metrics``' counters), named ``init`` as TF names it."""
+    return variables_initializer(local_variables())
 
 
 def group(*inputs: Tensor | None, name: str | None = None) -> Tensor:

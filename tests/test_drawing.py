@@ -149,5 +149,6 @@ def test_control_flow_graphs_draw():
         (dx,) = ts.gradients(ts.reduce_sum(y), [x])
     dot = ts.draw_graph(dx, backward=True).dot
     labels = list(nodes(dot).values())
-    assert any(label.startswith("cond/If\nIf") for label in labels) and "grad If\ncond/If" in labels
+    assert any(label.startswith("cond/Merge\nMerge") for label in labels)  # TF1's dataflow cond, drawn as is
+    assert {"grad Merge\ncond/Merge", "grad Switch\ncond/mul/Switch", "grad Switch\ncond/sub/Switch"} <= set(labels)
     assert len(nodes(ts.draw_graph(graph).dot)) == len(graph.get_operations())

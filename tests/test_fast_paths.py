@@ -5,9 +5,13 @@
   agree with NumPy's to rounding and are at least as accurate;
 * what a gradient function sees as ``op`` (a per-node ``OpValues`` type);
 * the shared read-only seed of dy/dy never leaks into fetched values;
-* gradient descent's Python-float learning rate updates in the variable's dtype.
+* gradient descent's Python-float learning rate updates in the variable's dtype;
+* a plan's blocks of remembered shape arithmetic: one check per block, computed again when a
+  fed shape changes, the reference executor's values, errors naming the op, concurrent runs.
 """
 import math
+import sys
+import threading
 
 import numpy as np
 import pytest
@@ -229,3 +233,165 @@ def test_a_fetched_or_random_node_is_never_remembered():
     order = [n for n in graph.get_operations()]
     found = reductions.remembered_nodes(order, {shape})
     assert shape not in found and noise not in found and size in found
+
+
+# -- blocks of remembered shape arithmetic: one check per block -----------------------------------
+
+def _course_mlp_with_composite():
+    """The course's 2-2-2 sigmoid MLP, its loss TF1's softmax cross-entropy composite (3 blocks of shape ops)."""
+    graph = ts.Graph()
+    with graph.as_default():
+        rng = np.random.RandomState(0)
+        x = ts.placeholder(ts.float64, [None, 2], name="x")
+        y = ts.placeholder(ts.float64, [None, 2], name="y")
+        w1, w2 = ts.Variable(rng.randn(2, 2), name="w1"), ts.Variable(rng.randn(2, 2), name="w2")
+        b1, b2 = ts.Variable(np.zeros(2), name="b1"), ts.Variable(np.zeros(2), name="b2")
+        logits = ts.matmul(ts.sigmoid(ts.matmul(x, w1) + b1), w2) + b2
+        xent = ts.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits)
+        loss = ts.reduce_mean(xent)
+        train = ts.train.GradientDescentOptimizer(0.5).minimize(loss)
+        init = ts.global_variables_initializer()
+    return graph, x, y, init, [train, loss, xent]
+
+
+def _batch(n, seed=1):
+    rng = np.random.RandomState(seed + n)
+    return rng.randn(n, 2), np.eye(2)[rng.randint(0, 2, n)]
+
+
+def _counting_frozen(monkeypatch):
+    """Count the calls of the kernels a plan's blocks run (``fast_kernels.frozen`` wraps each)."""
+    calls = []
+    real = reductions.frozen
+
+    def frozen(kernel):
+        inner = real(kernel)
+
+        def run(*args):
+            calls.append(kernel)
+            return inner(*args)
+        return run
+    monkeypatch.setattr(reductions, "frozen", frozen)
+    return calls
+
+
+def test_the_course_mlp_checks_its_shape_arithmetic_once_per_step(monkeypatch):
+    calls = _counting_frozen(monkeypatch)
+    graph, x, y, init, fetches = _course_mlp_with_composite()
+    sess = ts.Session(graph=graph)
+    sess.run(init)
+    plan = sess.plan(fetches, {x: np.zeros((4, 2)), y: np.zeros((4, 2))})
+    blocks = [step for step in plan.steps if step.parts]
+    assert len(blocks) == 1, "the three blocks of the composite all join the first (one check)"
+    (block,) = blocks
+    ops = {s.node.type for s in block.parts if s.node.type != "Const"}
+    assert ops == {"Shape", "Sub", "Pack", "Slice", "ConcatV2"}
+    assert block.reads == ("add_1", "y")  # the key: the logits' and the labels' shapes
+    assert "_key = (" in plan.source and ".shape" in plan.source
+    feeds = [_batch(n) for n in (5, 5, 5, 7, 7, 5)]
+    per_run = []
+    for xv, yv in feeds:
+        before = len(calls)
+        sess.run(fetches, {x: xv, y: yv})
+        per_run.append(len(calls) - before)
+    n_ops = len([s for s in block.parts if s.node.type != "Const"])
+    assert per_run == [n_ops, 0, 0, n_ops, 0, n_ops], "computed again exactly when a fed batch size changes"
+
+
+def test_blocks_give_the_reference_executors_values_bit_for_bit():
+    graph, x, y, init, fetches = _course_mlp_with_composite()
+    fast, slow = ts.Session(graph=graph), ts.Session(graph=graph, executor="reference")
+    fast.run(init)
+    slow.run(init)
+    for n in (3, 3, 8, 1, 8, 3):
+        xv, yv = _batch(n)
+        got, want = fast.run(fetches, {x: xv, y: yv}), slow.run(fetches, {x: xv, y: yv})
+        for a, b in zip(got[1:], want[1:]):
+            np.testing.assert_array_equal(a, b)
+        assert got[2].shape == (n,) and got[2].flags.writeable
+
+
+def test_an_error_inside_a_block_names_its_op_and_leaves_the_memo_right():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, None, name="x")
+        size = ts.slice(ts.shape(x), [0], [3], name="first_three")
+        out = ts.reshape(x, size)
+    sess = ts.Session(graph=graph)
+    assert any(step.parts for step in sess.plan(out, {x: np.zeros((2, 3, 1))}).steps)
+    assert sess.run(out, {x: np.ones((2, 3, 1))}).shape == (2, 3, 1)
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"size\[0\] in \[0, 2\], but got 3") as info:
+        sess.run(out, {x: np.zeros((2, 3))})
+    assert info.value.op is not None and info.value.op.op_name == "first_three"
+    np.testing.assert_array_equal(sess.run(out, {x: np.ones((4, 1, 2))}), np.ones((4, 1, 2)))
+
+
+def test_a_block_read_before_its_queried_array_exists_is_remembered_node_by_node():
+    graph = ts.Graph()
+    with graph.as_default():
+        a = ts.placeholder(ts.float64, [None, 2], name="a")
+        b = ts.exp(a, name="b")  # computed after the first reader below
+        shape_a, shape_b = ts.shape(a), ts.shape(b)
+        early = ts.reshape(a, shape_a, name="early")  # reads the block before b exists
+        both = ts.concat([shape_a, shape_b], 0)
+        late = ts.reshape(b * 2.0, ts.slice(both, [2], [2]), name="late")
+    sess = ts.Session(graph=graph)
+    plan = sess.plan([early, late], {a: np.zeros((3, 2))})
+    assert not any(step.parts for step in plan.steps)
+    assert plan.order.index(early) < plan.order.index(b)
+    for n in (3, 4, 3):
+        value = np.arange(2.0 * n).reshape(n, 2)
+        got_early, got_late = sess.run([early, late], {a: value})
+        np.testing.assert_array_equal(got_early, value)
+        np.testing.assert_array_equal(got_late, np.exp(value) * 2.0)
+
+
+def test_concurrent_runs_of_one_plan_see_matching_shapes():
+    graph, x, y, init, fetches = _course_mlp_with_composite()
+    sess = ts.Session(graph=graph)
+    sess.run(init)
+    xent = fetches[2]
+    xv0, yv0 = _batch(2)
+    sess.plan(xent, {x: xv0, y: yv0})
+    errors = []
+
+    def worker(sizes):
+        try:
+            for _ in range(200):
+                for n in sizes:
+                    xv, yv = _batch(n)
+                    got = sess.run(xent, {x: xv, y: yv})
+                    if got.shape != (n,):
+                        errors.append(f"batch {n} gave shape {got.shape}")
+        except Exception as error:  # noqa: BLE001 - reported below, with the thread's batch sizes
+            errors.append(f"{sizes}: {error!r}")
+    threads = [threading.Thread(target=worker, args=(sizes,)) for sizes in ((2, 5), (7, 3))]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often: inside runs, between a block's check and its store
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors, errors[:3]
+    reference = ts.Session(graph=graph, executor="reference")
+    for n in (2, 5, 7, 3):
+        xv, yv = _batch(n)
+        np.testing.assert_array_equal(sess.run(xent, {x: xv, y: yv}), reference.run(xent, {x: xv, y: yv}))
+
+
+def test_a_fed_constant_is_never_part_of_a_remembered_key():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(ts.float64, [None], name="x")
+        width = ts.constant([2], name="width")
+        flat = ts.reshape(x, ts.concat([[-1], width], 0))  # shape arithmetic on Consts only: no key
+        fixed = ts.reshape(x, ts.concat([[-1], ts.constant([3])], 0))
+    sess = ts.Session(graph=graph)
+    assert any(step.parts for step in sess.plan([flat, fixed], {x: np.zeros(6)}).steps), "a key of no shapes"
+    assert not any(step.parts for step in sess.plan(flat, {x: np.zeros(6), width: [3]}).steps)
+    assert sess.run([flat, fixed], {x: np.zeros(6)})[0].shape == (3, 2)
+    for w in (3, 1, 6):
+        assert sess.run(flat, {x: np.zeros(6), width: [w]}).shape == (6 // w, w)

@@ -49,6 +49,8 @@ def sparse_xent(tf):
     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 2], logits=np.ones((2, 3), np.float32), name="known")
     x3 = tf.placeholder(tf.float32, [2, 5, 3], name="x3")
     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.placeholder(tf.int64, [2, 5]), logits=x3, name="xs")
+    xd = tf.placeholder(tf.float32, [None, 5, 3], name="xd")  # shapes not all known: TF's assert_equal first
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.placeholder(tf.int64, [None, 5]), logits=xd, name="xd")
 
 
 def losses_and_reductions(tf):
@@ -163,11 +165,12 @@ def test_dropout_selects_with_select_v2_as_tensorflow(tf1):
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_sparse_xent_of_rank_3_logits_is_tensorflows(tf1):
+@pytest.mark.parametrize("batch", [2, None])
+def test_sparse_xent_of_rank_3_logits_is_tensorflows(tf1, batch):
     def run(tf):
         with tf.Graph().as_default():
-            z = tf.placeholder(tf.float32, [2, 5, 3])
-            k = tf.placeholder(tf.int64, [2, 5])
+            z = tf.placeholder(tf.float32, [batch, 5, 3])
+            k = tf.placeholder(tf.int64, [batch, 5])
             loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=z)
             (g,) = tf.gradients(tf.reduce_sum(loss * np.arange(10, dtype=np.float32).reshape(2, 5)), z)
             with tf.Session() as sess:
@@ -219,3 +222,12 @@ def test_bad_weights_and_one_hot_values_are_refused():
             ts.losses.mean_squared_error(p, p, weights=np.ones(3, np.float32))
         with pytest.raises(TypeError, match="does not match"):
             ts.one_hot([0, 1], 2, on_value=1.0, dtype=ts.int32)
+
+
+def test_sparse_xent_checks_the_labels_shape_when_it_runs():
+    with ts.Graph().as_default():
+        z = ts.placeholder(ts.float32, [None, 5, 3])
+        k = ts.placeholder(ts.int64, [None, 4])
+        loss = ts.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=z)
+        with ts.Session() as sess, pytest.raises(ts.errors.InvalidArgumentError, match="did not hold element-wise"):
+            sess.run(loss, {z: np.zeros((2, 5, 3)), k: np.zeros((2, 4))})

@@ -66,17 +66,16 @@ def test_dropout_mask_and_gradient_bitwise_equal_to_tensorflow(tf1, label, graph
 
 
 def test_dropout_graph_matches_tensorflow(tf1):
-    """The same ops in the same order, under TF's names (TF's SelectV2 is TensorSlow's broadcasting Select;
-    TF's random_uniform adds a shape constant and a name scope of its own)."""
+    """The same ops in the same order under TF's names: the noise shape is x's Shape (a Const when known),
+    the select TF's SelectV2."""
     def ops(m):
         graph = m.Graph()
         with graph.as_default():
             m.nn.dropout(m.placeholder(m.float32, [3, 4], name="x"), rate=0.5, seed=1)
-        return [(o.name.split(":")[0], o.type.replace("SelectV2", "Select")) for o in graph.get_operations()
-                if "random_uniform" not in o.name and o.type != "RandomUniform" and o.name != "dropout/Shape"]
-    ours, theirs = ops(ts), ops(tf1)
-    assert [t for _, t in ours] == [t for _, t in theirs]
-    assert [n for n, _ in ours][:-1] == [n for n, _ in theirs][:-1]
+            m.nn.dropout(m.placeholder(m.float32, [None, 4], name="y"), keep_prob=0.8)
+            m.nn.dropout(m.placeholder(m.float32, [3, 4], name="z"), rate=0.5, noise_shape=[3, 1])
+        return [(o.name.split(":")[0], o.type) for o in graph.get_operations()]
+    assert ops(ts) == ops(tf1)
 
 
 @pytest.mark.parametrize("kwargs, error", [

@@ -100,6 +100,8 @@ def test_bench_with_tensorflow_workers_shows_no_tensorflow_line(tmp_path):
     for line in (done.stdout + done.stderr).splitlines():
         assert not quiet_tf.is_noise(line), line
     assert done.stderr.splitlines()[0] == "starting numpy, tf1 (each in its own process, 1 thread(s) each)"
-    assert all(line.startswith(("starting", "[1/1]")) for line in done.stderr.splitlines()), done.stderr
+    # progress lines, and the note on OpenBLAS's kernels where the environment chose them
+    expected = ("starting", "[1/1]", "OPENBLAS_CORETYPE", "BLAS")
+    assert all(line.startswith(expected) for line in done.stderr.splitlines()), done.stderr
     assert "the course's 2-2-2 sigmoid MLP at batch 100, train, float64: TensorSlow" not in done.stdout
     assert "4 rows (4 timed" in done.stdout

@@ -21,27 +21,7 @@ PROGRAMS = programs.discover()
 # Why a program's graph is not yet TF's, op for op (backward pass and optimizer updates aside, see
 # tensorslow_parity.graph_parity): the first differences, by cause. Graph parity is asserted for every other
 # program, and a program listed here that comes to build TF's graph must leave the list.
-SOFTMAX_XENT = "softmax_cross_entropy_with_logits is one op, TF's a Rank/Shape/Slice/Reshape composite"
-SPARSE_XENT = "sparse softmax cross-entropy lacks TF's Shape ops (xentropy/Shape)"
-COND = "tf.cond and while_loop are built as regions (Placeholder stand-ins), not Switch/Merge/Enter ops"
-KNOWN_GRAPH_DIFFERENCES = {
-    "app_flags_metrics": f"{SOFTMAX_XENT}; metrics' casts",
-    "batch_norm_mlp": f"{COND}; {SPARSE_XENT}",
-    "char_rnn_masked": "embedding_lookup names its gather embedding_lookup/GatherV2, TF embedding_lookup; "
-                       "rnn: TF's Rank op, unstack as StridedSlice ops, not Unpack; Tensordot; boolean_mask",
-    "cifar_style_cnn": f"{SPARSE_XENT}; piecewise_constant's LogicalAnd is TF's 'and', its case is a cond; "
-                       "exponential_decay's casts",
-    "conv_transpose_autoencoder": f"layers' training flag (PlaceholderWithDefault input); {COND}",
-    "data_pipeline_ema": "tf.data builds no dataset ops (TensorSliceDataset, IteratorV2...); " + SPARSE_XENT,
-    "deep_cnn": f"dropout selects with Select, TF SelectV2; {SOFTMAX_XENT}",
-    "gan_2d": "ones_like is one op, TF's Shape/Const/Fill composite",
-    "kmeans": "ones_like is one op, TF's ones_like/Shape, Const and Fill",
-    "layers_cnn": f"layers' training flag (PlaceholderWithDefault input); {COND}; {SPARSE_XENT}",
-    "lstm_static_rnn": f"unstack and split as StridedSlice ops, not Unpack and Split; zero state's zeros; "
-                       f"{SOFTMAX_XENT}",
-    "multilayer_perceptron": SOFTMAX_XENT,
-    "sampling": "tf.range makes no range/start, limit and delta constants",
-    "word2vec_skipgram": "embedding_lookup's gather names; nce_loss's stacks and sampled losses' zeros_like",
+KNOWN_GRAPH_DIFFERENCES: dict[str, str] = {
 }
 
 

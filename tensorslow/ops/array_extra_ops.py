@@ -349,7 +349,7 @@ def _sort(values, axis, direction, name, indices):
     from .array_ops import transpose
     from .indexing_ops import getitem
     from .math_ops import negative, subtract
-    from .topk_ops import top_k
+    from .topk_ops import top_k_of
     if direction not in ("ASCENDING", "DESCENDING"):
         raise ValueError(f"Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
                          f"direction={direction}")
@@ -364,14 +364,15 @@ def _sort(values, axis, direction, name, indices):
         integer = x.dtype is not None and x.dtype.is_integer
         if ascending:
             x = subtract(negative(x), 1, name="sub") if integer else negative(x)
-        getitem(side_constant(x.shape.as_list(), "Shape"), axis)  # TF's k = shape(values)[axis] ...
+        k = getitem(side_constant(x.shape.as_list(), "Shape"), axis)  # TF's k = shape(values)[axis] ...
         side_constant(rank, "Rank")  # ... and its rank
         axis = axis % rank
         perm = None
         if axis != rank - 1:
             perm = list(range(axis)) + [rank - 1] + list(range(axis + 1, rank - 1)) + [axis]
             x = transpose(x, side_constant(perm, "transposition"))
-        out = top_k(x, x.shape.dims[-1])
+        with name_scope(None, "TopKV2") as scope:  # top_k reads k from that graph node, as TF's sort builds it
+            out = top_k_of(x, k, x.shape.dims[-1], True, scope)
         result = out.indices if indices else out.values
         if perm is not None:
             result = transpose(result, perm)

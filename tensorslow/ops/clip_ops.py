@@ -72,9 +72,9 @@ def clip_by_global_norm(t_list: Sequence[TensorLike | None], clip_norm: TensorLi
         use_norm = global_norm(t_list, name)
     with name_scope(name, "clip_by_global_norm", [t for t in t_list if t is not None]) as scope:
         (norm,) = as_nodes([use_norm])
-        one = convert_to_tensor(1.0, dtype=norm.dtype)
-        inverse = math_ops.minimum(math_ops.divide(1.0, norm, name="truediv"),
-                                   math_ops.divide(one, clip_norm, name="truediv"))
+        inverse_norm = math_ops.divide(1.0, norm, name="truediv")
+        one = convert_to_tensor(1.0, dtype=norm.dtype)  # made after 1 / norm, in TF's order (Python's)
+        inverse = math_ops.minimum(inverse_norm, math_ops.divide(one, clip_norm, name="truediv"))
         scale_for_finite = math_ops.multiply(clip_norm, inverse, name="mul")
         scale = math_ops.add(scale_for_finite, math_ops.subtract(norm, norm, name="sub"), name="add")
         clipped: list[Tensor | None] = []

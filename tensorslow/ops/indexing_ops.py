@@ -265,11 +265,37 @@ def where(condition: TensorLike, x: TensorLike | None = None, y: TensorLike | No
 
 def where_v2(condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None,
              name: str | None = None) -> Tensor:
-    """``tf.where_v2`` (TF2's ``tf.where``): condition, x and y all broadcast, NumPy style.
-
-    Unlike TF1's ``where`` a 1-D condition is broadcast along the *last* axis, not the rows.
+    """``tf.where_v2`` (TF2's ``tf.where``): condition, x and y all broadcast, NumPy style, in one
+    ``SelectV2`` op. Unlike TF1's ``where`` a 1-D condition is broadcast along the *last* axis, not the rows.
     """
-    return _select(condition, x, y, name, rows=False)
+    if x is None or y is None:
+        return _select(condition, x, y, name, rows=False)
+    with name_scope(name, "SelectV2", [condition, x, y]) as scope:
+        c, x, y = as_nodes([condition, x, y], names=["condition", "t", "e"])
+        return select_v2(c, x, y, name=scope)
+
+
+def select_v2(condition: Tensor, x: Tensor, y: Tensor, name: str | None = None) -> Tensor:
+    """z = x where ``condition``, else y: TF's ``SelectV2`` (the op of TF2's ``where``), all three
+    operands broadcast together, NumPy style, as dropout builds it."""
+    shape = broadcast_static(condition.shape, broadcast_shape("SelectV2", x, y, name))
+    if shape is None:
+        raise ValueError(f"SelectV2: condition {condition.name!r} of shape {condition.shape} does not broadcast "
+                         f"with x and y of shapes {x.shape} and {y.shape}")
+    return Tensor("SelectV2", (condition, x, y), compute=xp.where, dtype=common_dtype("SelectV2", (x, y)),
+                  shape=shape, name=name or "SelectV2")
+
+
+@RegisterGradient("SelectV2")
+def _select_v2_grad(op, grad):
+    """dL/dx = dL/dz where the condition holds, dL/dy = dL/dz elsewhere (the engine sums each over the
+    axes its operand was broadcast along); the condition gets none"""
+    cond = op.inputs[0]
+    zeros = xp.zeros((), dtype=grad.dtype)
+    return (None, xp.where(cond, grad, zeros) if op.needs[1] else None,
+            xp.where(cond, zeros, grad) if op.needs[2] else None)
+
+
 
 
 def _select(condition, x, y, name, rows):

@@ -15,12 +15,10 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..backend import xp
 from ..graph import Tensor, TensorLike, name_scope
-from ..registry import RegisterGradient
-from ..shapes import broadcast_static
 from . import array_ops, math_ops, nn_ops, random_ops
-from .core import as_nodes, broadcast_shape, common_dtype, convert_to_tensor
+from .core import as_nodes, convert_to_tensor
+from .indexing_ops import select_v2
 from .reduction_ops import reduce_mean, reduce_sum
 
 
@@ -93,32 +91,11 @@ def _dropout(x, rate, noise_shape, seed):
     return out
 
 
-def select_v2(condition: Tensor, x: Tensor, y: Tensor, name: str | None = None) -> Tensor:
-    """z = x where ``condition``, else y: TF's ``SelectV2`` (the op of TF2's ``where``), all three
-    operands broadcast together, NumPy style, as dropout builds it."""
-    shape = broadcast_static(condition.shape, broadcast_shape("SelectV2", x, y, name))
-    if shape is None:
-        raise ValueError(f"SelectV2: condition {condition.name!r} of shape {condition.shape} does not broadcast "
-                         f"with x and y of shapes {x.shape} and {y.shape}")
-    return Tensor("SelectV2", (condition, x, y), compute=xp.where, dtype=common_dtype("SelectV2", (x, y)),
-                  shape=shape, name=name or "SelectV2")
-
-
-@RegisterGradient("SelectV2")
-def _select_v2_grad(op, grad):
-    """dL/dx = dL/dz where the condition holds, dL/dy = dL/dz elsewhere (the engine sums each over the
-    axes its operand was broadcast along); the condition gets none"""
-    cond = op.inputs[0]
-    zeros = xp.zeros((), dtype=grad.dtype)
-    return (None, xp.where(cond, grad, zeros) if op.needs[1] else None,
-            xp.where(cond, zeros, grad) if op.needs[2] else None)
-
-
 def _noise_shape(x, noise_shape):
     """The shape of the uniform draw: ``x``'s (a constant when known), or ``noise_shape`` with its None
     entries filled from ``x``'s shape, as TF's ``_get_noise_shape``."""
     if noise_shape is None:
-        return x.shape.dims if x.shape.is_fully_defined() else array_ops.shape(x)
+        return array_ops.shape(x)  # a Const (dropout/Shape) when x's shape is known, as TF folds it
     if isinstance(noise_shape, Tensor):
         return noise_shape
     dims = list(noise_shape)

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..backend import xp
 from ..fast_kernels import max_along, sum_along
-from ..graph import Tensor, TensorLike, constant_node, name_scope
+from ..graph import Tensor, TensorLike, constant_node, control_dependencies, name_scope
 from ..registry import RegisterGradient
 from ..shapes import TensorShape
 from . import array_ops, core, indexing_ops, math_ops, slice_ops
@@ -352,16 +352,39 @@ def _sparse_xent_node(logits, labels, name):
 
 
 def _sparse_xent_rows(logits, labels, labels_shape, name):
-    """TF's path for logits of rank other than 2: logits to ``[-1, classes]`` (classes =
-    ``shape(logits)[rank(logits) - 1]``), labels to ``[-1]``, the kernel, and the loss back to the labels'
-    shape. (TF also asserts at run time that the shapes agree where they are not all known; the kernel
-    checks that here.)"""
-    num_classes = _element(array_ops.shape(logits), math_ops.subtract(array_ops.rank(logits), 1, name="sub"))
-    flat_logits = array_ops.reshape(logits, [-1, num_classes])
-    flat_labels = array_ops.reshape(labels, [-1])
-    flat_logits.set_shape([None, logits.shape.dims[-1] if logits.shape.dims else None])
-    cost = _sparse_xent_node(flat_logits, flat_labels, name)
-    return _reshape(cost, labels_shape, labels.shape)
+    """TF's path for logits of rank other than 2: where the labels' and logits' leading shapes are not both
+    known, first an Assert that they are equal (:func:`_assert_leading_shape`), which the rest waits on;
+    then logits to ``[-1, classes]`` (classes = ``shape(logits)[rank(logits) - 1]``), labels to ``[-1]``,
+    the kernel, and the loss back to the labels' shape."""
+    known = labels.shape.is_fully_defined() and logits.shape.dims is not None \
+        and TensorShape(logits.shape.dims[:-1]).is_fully_defined()
+    checks = [] if known else [_assert_leading_shape(labels, logits)]
+    with control_dependencies(checks):
+        num_classes = _element(array_ops.shape(logits), math_ops.subtract(array_ops.rank(logits), 1, name="sub"))
+        flat_logits = array_ops.reshape(logits, [-1, num_classes])
+        flat_labels = array_ops.reshape(labels, [-1])
+        flat_logits.set_shape([None, logits.shape.dims[-1] if logits.shape.dims else None])
+        cost = _sparse_xent_node(flat_logits, flat_labels, name)
+        return _reshape(cost, labels_shape, labels.shape)
+
+
+def _assert_leading_shape(labels, logits):
+    """TF's ``assert_equal(shape(labels), shape(logits)[:-1])``: an Assert op that fails the run when the
+    labels' shape is not the logits' without their last axis (TF opens the scope ``assert_equal`` twice:
+    its ops are in ``assert_equal_1``)."""
+    from .control_flow_ops import _assert_op, _message
+    from .reduction_extra_ops import reduce_all
+    x, y = array_ops.shape(labels), array_ops.shape(logits)[:-1]
+    with name_scope(None, "assert_equal"):
+        pass
+    with name_scope(None, "assert_equal"):
+        condition = reduce_all(math_ops.equal(x, y))
+        data = ["Condition x == y did not hold element-wise:", f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+        with name_scope(None, "Assert"):  # tf.Assert: the strings made constants, then again as the op's data
+            for d in data:
+                if isinstance(d, str):
+                    _message(d, "Const")
+            return _assert_op(condition, data)
 
 
 def _element(vector, index):

@@ -123,13 +123,16 @@ for _t in ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUn
 def _shape_of_shape_tensor(inputs):
     """The static shape a random op's shape tensor gives its output, as TF infers it (its
     ``constant_value_as_shape``): the input's own static shape when the shape tensor is a ``Shape`` op
-    (``tf.random_normal(tf.shape(z))`` has z's shape), else as many unknown dims as the vector's length,
+    (``tf.random_normal(tf.shape(z))`` has z's shape), a constant's values, else as many unknown dims as the
+    vector's length,
     else unknown. Later ops build from it: a reduction over all axes of a known rank is one Const."""
     if not inputs:
         return TensorShape(None)
     (shape,) = inputs
     if shape.type == "Shape" and shape.inputs:
         return TensorShape(shape.inputs[0].shape.dims)
+    if shape.type == "Const" and shape.attrs["value"].ndim == 1:
+        return TensorShape([int(d) for d in shape.attrs["value"]])
     length = shape.shape.dims[0] if shape.shape.dims is not None and len(shape.shape.dims) == 1 else None
     return TensorShape([None] * length) if length is not None else TensorShape(None)
 

@@ -30,14 +30,14 @@ from .op_outputs import MultiOutputOp, OpOutput, OutputGradients, OutputValues, 
 
 def _register_gradient(*op_types: str):
     """``op_outputs.register_gradient`` for these ops, which every step of an RNN runs: an output passes
-    ``dL/d(output k)`` back in slot k of an :class:`OutputGradients` (its op, ``node.inputs[0]``, gives the
-    number of slots without building an op view), and the op's own gradient gets the list of them."""
+    ``dL/d(output k)`` back in slot k of an :class:`OutputGradients` (the number of slots is the op's
+    attribute ``num_outputs``: no op view is built), and the op's own gradient gets the list of them."""
     def register(fn):
         def gradient(op, grad):
             """dL/d(op) = dL/d(output k) in slot k, from an output; the op's own gradient, at the op"""
             node = op.node
             if isinstance(node, OpOutput):
-                slots = [None] * len(node.inputs[0].outputs)
+                slots = [None] * node.inputs[0].attrs["num_outputs"]
                 slots[node.value_index] = grad
                 return OutputGradients(slots)
             return fn(op, grad.grads)
@@ -90,7 +90,8 @@ def unstack(value: TensorLike, num: int | None = None, axis: int = 0, name: str 
             raise InvalidArgumentError(node, f"{node.op_name}: Input shape axis {a} must equal {num}, got shape "
                                              f"{list(v.shape)}")
         return OutputValues(xp.moveaxis(v, a, 0)) if a else OutputValues(v)
-    node = MultiOutputOp("Unpack", (x,), compute=kernel, attrs={"num": num, "axis": ax}, name=name or "unstack")
+    node = MultiOutputOp("Unpack", (x,), compute=kernel, attrs={"num": num, "axis": ax, "num_outputs": num},
+                         name=name or "unstack")
     return add_outputs(node, [(x.dtype, out_shape)] * num)
 
 
@@ -165,12 +166,17 @@ def _split(x: Tensor, n: int, axis, name) -> list[Tensor]:
             raise InvalidArgumentError(node, f"{node.op_name}: Number of ways to split should evenly divide the "
                                              f"split dimension, but got split_dim {ax} (size = {v.shape[ax]}) and "
                                              f"num_split {n}")
-        step = v.shape[ax] // n
-        return OutputValues([v[cut] for cut in _cuts(ax, [k * step for k in range(n + 1)])])
+        cuts = known_cuts.get(v.shape[ax])
+        if cuts is None:  # the index tuples for this size of the axis, made once
+            step = v.shape[ax] // n
+            cuts = known_cuts[v.shape[ax]] = _cuts(ax, [k * step for k in range(n + 1)])
+        return OutputValues([v[cut] for cut in cuts])
+    known_cuts: dict[int, list[tuple]] = {}
     with name_scope(name, "split", [x]) as scope:
         if make_const:
             side_constant(axis, "split_dim")  # as given (-1 stays -1)
-        node = MultiOutputOp("Split", (x,), compute=kernel, attrs={"num_split": n, "axis": ax}, name=scope)
+        node = MultiOutputOp("Split", (x,), compute=kernel, attrs={"num_split": n, "axis": ax, "num_outputs": n},
+                             name=scope)
     return add_outputs(node, [(x.dtype, out_shape)] * n)
 
 
@@ -205,8 +211,8 @@ def _split_v(x: Tensor, sizes: list[int], axis, name) -> list[Tensor]:
     with name_scope(name, "split", [x]) as scope:
         if make_const:
             side_constant(axis, "split_dim")
-        node = MultiOutputOp("SplitV", (x,), compute=kernel, attrs={"size_splits": tuple(sizes), "axis": ax},
-                             name=scope)
+        attrs = {"size_splits": tuple(sizes), "axis": ax, "num_outputs": len(sizes)}
+        node = MultiOutputOp("SplitV", (x,), compute=kernel, attrs=attrs, name=scope)
     return add_outputs(node, specs)
 
 

@@ -49,24 +49,33 @@ def top_k(input: TensorLike, k: int = 1, sorted: bool = True, name: str | None =
     leaves the order unspecified then). Only ``values`` has a gradient: it goes to the selected entries.
     """
     (x,) = as_nodes([input])
+    if isinstance(k, Tensor):  # k computed in the graph (sort's size of the axis): its value is read at run time
+        if k.dtype is not None and k.dtype != _dtypes.int32:
+            raise TypeError(f"TopKV2: k must be an int32 scalar, got {k.name!r} of dtype {k.dtype.name}")
+        with name_scope(name, "TopKV2") as scope:
+            return top_k_of(x, k, None, sorted, scope)
     k = int_arg(k, "k", "TopKV2")
     if k < 0:
         raise ValueError(f"Dimension size, given by scalar input 1, must be non-negative but is {k} for TopKV2")
+    with name_scope(name, "TopKV2") as scope:  # TF's input k: the Const TopKV2/k
+        return top_k_of(x, constant_node(k, dtype=_dtypes.int32, name="k"), k, sorted, scope)
+
+
+def top_k_of(x: Tensor, k_node: Tensor, k: int | None, sorted: bool, scope: str) -> TopKV2:  # noqa: A002
+    """The TopKV2 op named ``scope`` on ``x`` with its ``k`` input ``k_node``, whose value is ``k`` when
+    known as the graph is built (None: the last axis of the outputs is unknown until run time)."""
     dims = x.shape.dims
     if dims is not None:
         if not dims:
             raise ValueError("Shape must be at least rank 1 but is rank 0 for TopKV2")
-        if dims[-1] is not None and dims[-1] < k:
+        if k is not None and dims[-1] is not None and dims[-1] < k:
             raise ValueError(f"input must have last dimension >= k = {k} but is {dims[-1]} for TopKV2 "
                              f"(input {x.name!r} of shape {x.shape})")
     shape = TensorShape(None) if dims is None else TensorShape(list(dims[:-1]) + [k])
 
     def kernel(v, k_value):
         return OutputValues(_top_k(v, int(k_value), node))
-    with name_scope(name, "TopKV2") as scope:  # TF's input k: the Const TopKV2/k
-        k_node = constant_node(k, dtype=_dtypes.int32, name="k")
-        node = MultiOutputOp("TopKV2", (x, k_node), compute=kernel, attrs={"k": k, "sorted": bool(sorted)},
-                             name=scope)
+    node = MultiOutputOp("TopKV2", (x, k_node), compute=kernel, attrs={"k": k, "sorted": bool(sorted)}, name=scope)
     return TopKV2(*add_outputs(node, [(x.dtype, shape), (_dtypes.int32, shape)]))
 
 

@@ -11,7 +11,9 @@ unknown until the graph runs. The loop is TF1's frame of Enter, Merge, Switch, N
 ops (``control_flow/frame.py``), run iteration by iteration, and its gradient is backpropagation through
 time. Dropout in the loop (``DropoutWrapper``) is one random op that draws the next numbers of its
 stream at each step, in time order (TF's order with ``parallel_iterations=1``). ``parallel_iterations``
-and ``swap_memory`` change nothing here.
+and ``swap_memory`` change nothing here. Around the loop the graph holds TF's own ops
+(``dynamic_prologue.py``): the inputs made time-major by a Transpose, the batch size, the
+``sequence_length`` check, the loop's bounds, and the Transpose of the outputs back to batch-major.
 
 **sequence_length** (TF's ``_rnn_step``): for a batch entry whose sequence has ended (``t >= length``),
 the step's output is zeros and the state is copied through unchanged, by ``where`` (select) on the

@@ -8,7 +8,9 @@ With ``num_updates`` (usually the global step) the decay starts low so early ave
 variable closely: ``decay = min(decay, (1 + num_updates) / (10 + num_updates))``.
 
 A variable's shadow is a non-trainable global variable ``<variable>/<name>`` (``dense/kernel/
-ExponentialMovingAverage``) that starts at the variable's initial value; the variable joins the
+ExponentialMovingAverage``) that starts at the variable's value if the session has one, else at its initial
+value (TF's ``cond(is_variable_initialized(var), var.read_value, lambda: var.initial_value)``, guarded again
+by the shadow's initializer: ``tensorslow/initial_value_guard.py``); the variable joins the
 ``MOVING_AVERAGE_VARIABLES`` collection. A tensor's shadow (a loss, say) starts at zero; with
 ``zero_debias=True`` it is debiased, as in TensorFlow: a ``<shadow>/biased`` accumulator and a
 ``<shadow>/local_step`` counter give ``shadow = biased / (1 - decay ** steps)``, so the first averages
@@ -112,10 +114,13 @@ class ExponentialMovingAverage:
         from ..variable_scope import get_variable_scope
         graph = get_default_graph()
         prefix = get_variable_scope().name
+        # TF: cond(is_variable_initialized(var), var.read_value, lambda: var.initial_value), in the current
+        # name scope (IsVariableInitialized, cond/...); the shadow's initializer guards it again (variables.py)
+        initial = var.initialized_value() if isinstance(var, Variable) else None
         with graph.name_scope(None):
             full = f"{prefix}/{self.average_name(var)}" if prefix else self.average_name(var)
-            if isinstance(var, Variable):
-                shadow = Variable(var.initialized_value(), trainable=False, name=full)
+            if initial is not None:
+                shadow = Variable(initial, trainable=False, name=full)
                 graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, var)
             else:
                 if not var.shape.is_fully_defined():

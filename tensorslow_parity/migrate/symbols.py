@@ -95,6 +95,11 @@ _GRAPH_API = {
     "initialize_all_variables": Symbol("initialize_all_variables", None, STRUCTURAL, why_not_tf2=_STRUCTURAL_TF2),
     "variables_initializer": Symbol("variables_initializer", None, why_not_tf2=NO_GRAPH),
     "local_variables_initializer": Symbol("local_variables_initializer", None, why_not_tf2=NO_GRAPH),
+    "is_variable_initialized": Symbol("is_variable_initialized", None,
+                                      why_not_tf2="TF2's variables are initialized when they are created"),
+    # Composites of catalog ops (LogicalOr, LogicalAnd, LogicalNot), as TF builds them.
+    "logical_xor": Symbol("logical_xor", "math.logical_xor"),
+    "math.logical_xor": Symbol("logical_xor", "math.logical_xor"),
     "reset_default_graph": Symbol("reset_default_graph", None, why_not_tf2=NO_GRAPH),
     "get_default_graph": Symbol("get_default_graph", None, why_not_tf2=NO_GRAPH),
     "get_default_session": Symbol("get_default_session", None, why_not_tf2=NO_GRAPH),
@@ -127,8 +132,7 @@ _VALUE_API = {
     "name_scope": Symbol("name_scope", "name_scope"),
     "clip_by_value": Symbol("clip_by_value", "clip_by_value"),
     "ones": Symbol("ones", "ones"), "zeros": Symbol("zeros", "zeros"),
-    "range": Symbol("range", "range"), "split": Symbol("split", "split"), "unstack": Symbol("unstack", "unstack"),
-    "where_v2": Symbol("where_v2", "where"),
+    "range": Symbol("range", "range"),  # split, unstack, where_v2: op catalog entries
     "newaxis": Symbol("newaxis", "newaxis"),
     "Tensor": Symbol("Tensor", "Tensor"),
     "TensorShape": Symbol("TensorShape", "TensorShape"),

@@ -4,25 +4,10 @@ One :class:`OpEntry` per op type.
 """
 import numpy as np
 
-from tensorslow_parity.ops.catalog.inputs import BINARY, CLASS_LABELS, CONDITION, UNARY, UNARY_RANK1
+from tensorslow_parity.ops.catalog.inputs import BINARY, CLASS_LABELS, UNARY, UNARY_RANK1
 from tensorslow_parity.ops.catalog.records import OpEntry, Variant, at_kinks
 
-
-def _select_v2(tf, x, y, c):
-    """The SelectV2 op itself (the select of tf.nn.dropout): ``tf.raw_ops.SelectV2`` in TF,
-    ``ops.nn_impl.select_v2`` in TensorSlow."""
-    if hasattr(tf, "raw_ops"):
-        return tf.raw_ops.SelectV2(condition=c, t=x, e=y)
-    from tensorslow.ops.nn_impl import select_v2
-    return select_v2(c, x, y)
-
-
 ENTRIES = (
-    OpEntry(
-        op_type="SelectV2", tensorslow="ops.nn_impl.select_v2", tf_v1="tf.compat.v1.raw_ops.SelectV2",
-        tf2="tf.raw_ops.SelectV2", keras_op=None, keras_layer=None, build=_select_v2, n_float=2,
-        family="broadcast", examples=BINARY, extras=(CONDITION,), broadcasts=True,
-        notes="x where the condition holds, else y, all three broadcast; tf.nn.dropout selects with it"),
     OpEntry(
         op_type="Relu", tensorslow="nn.relu", tf_v1="tf.compat.v1.nn.relu", tf2="tf.nn.relu", keras_op="keras.ops.relu",
         keras_layer="keras.layers.ReLU", build=lambda tf, x: tf.nn.relu(x), n_float=1, family="any", examples=UNARY,
