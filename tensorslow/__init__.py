@@ -160,6 +160,7 @@ from .ops.scatter_ops import (
 from .ops.script_ops import numpy_function, py_func
 from .ops.segment_ops import segment_mean, segment_sum, unsorted_segment_sum
 from .ops.slice_ops import slice, sparse_to_dense  # noqa: A004  (tf.slice)
+from .ops.tensor_array_ops import TensorArray
 from .registry import NoGradient, NotDifferentiable, RegisterGradient
 from .rnn.sequence_ops import reverse_sequence
 from .session import InteractiveSession, Session

@@ -188,7 +188,7 @@ def name_scope(name: str | None, default_name: str | None = None,
 
 # Control dependencies: nodes created inside `with control_dependencies([...])` run after those.
 _control_stack = threading.local()
-# Control flow: .region is the while_loop body being built in this thread, if any; .cond the tf.cond branch.
+# Control flow: .cond is the tf.cond branch or tf.while_loop being built in this thread, if any.
 _building = threading.local()
 
 
@@ -296,11 +296,6 @@ class Tensor:
                     f"other inputs; all nodes of one op must come from the same Graph.")
         self.type = op_type
         control_inputs = tuple(_current_control_inputs())
-        region = getattr(_building, "region", None)
-        if region is not None and region.graph is self.graph:
-            # A while_loop body is being built (control_flow/region.py): the node joins
-            # it, and inputs from outside it are replaced by the region's placeholders for them.
-            inputs, control_inputs = region.adopt(self, inputs, control_inputs)
         self.inputs = tuple(inputs)
         self.control_inputs = control_inputs
         self.attrs = attrs or {}
@@ -316,8 +311,9 @@ class Tensor:
         self.graph._add(self, name or op_type)  # TensorFlow names nodes after their op type
         cond = getattr(_building, "cond", None)
         if cond is not None and cond.graph is self.graph:
-            # A tf.cond branch is being built (control_flow/dataflow.py): outside inputs come in through
-            # Switch ops named after this node; a node with no input waits on the branch's pivot.
+            # A tf.cond branch (control_flow/dataflow.py) or a loop (control_flow/frame.py) is being built:
+            # outside inputs come in through Switch (Enter) ops named after this node; a node with no
+            # input waits on the branch's (loop's) pivot.
             cond.add_op(self)
         if any(p.may_be_dead for p in self.inputs) or any(c.may_be_dead for c in self.control_inputs):
             self.may_be_dead = True  # a Switch output reaches it: it checks for dead inputs when it runs

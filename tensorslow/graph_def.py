@@ -38,7 +38,9 @@ def node_defs(graph: Graph | None = None) -> list[dict[str, Any]]:
 def node_def(node: Tensor) -> dict[str, Any]:
     """One node as ``node_defs`` describes it."""
     inputs = [node.ref.op_name] if isinstance(getattr(node, "ref", None), Tensor) else []  # Assign(ref, value)
-    inputs += [i.op_name for i in node.inputs] + ["^" + c.op_name for c in node.control_inputs]
+    # A loop's Merge and Exit (control_flow/frame.py) show TF's inputs: the Merge's back edge, the Switch.
+    inputs += [i.op_name for i in node.__dict__.get("tf_inputs", node.inputs)]
+    inputs += ["^" + c.op_name for c in node.control_inputs]
     attr: dict[str, Any] = {}
     for key, value in node.attrs.items():
         if _is_data(value) and not (key == "value" and np.size(value) > CONST_VALUE_LIMIT):

@@ -137,7 +137,7 @@ class OpValues:
 def check_gradient_count(node: Tensor, grads: Any) -> Sequence[Any]:
     """Normalize a gradient function's result to a list with one entry per input."""
     n = len(node.inputs)
-    if not isinstance(grads, (list, tuple)):
+    if grads.__class__ is not list and grads.__class__ is not tuple:  # a tuple subclass is one value (as plans read it)
         grads = [grads]
     if len(grads) != n:
         raise InvalidArgumentError(

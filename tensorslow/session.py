@@ -176,6 +176,9 @@ class Session:
         for node in flat:
             if node.graph is not self.graph:
                 raise ValueError(f"Fetch {node.name!r} is not an element of this session's graph.")
+            if "frame" in node.__dict__:  # a tensor of one iteration of a while loop (control_flow/frame.py)
+                raise ValueError(f"Operation {node.op_name!r} has been marked as not fetchable: it is inside the "
+                                 f"while loop {node.__dict__['frame']!r}; fetch the loop's results instead.")
 
     def plan(self, fetches: Any, feed_dict: dict[Any, Any] | None = None) -> Plan:
         """The compiled :class:`~tensorslow.plan.Plan` that ``run(fetches, feed_dict)`` uses: its

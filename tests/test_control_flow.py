@@ -338,7 +338,9 @@ def test_ops_in_branches_and_bodies_carry_tf1_scope_names():
     assert y.op_name == "layer/cond/Merge" and {"layer/cond/mul", "layer/cond/add", "layer/cond/Switch",
                                                 "layer/cond/mul/Switch", "layer/cond/pred_id"} <= names
     assert [t.op_name for t in pair] == ["loop/Exit", "loop/Exit_1"]
-    assert {"loop/Identity", "loop/Identity_1", "loop/Less", "loop/add", "loop/mul", "loop/While"} <= names
+    assert {"loop/Enter", "loop/Merge", "loop/LoopCond", "loop/Switch", "loop/Identity", "loop/Identity_1",
+            "loop/Less", "loop/add", "loop/mul", "loop/mul/Enter", "loop/NextIteration", "loop/Exit"} <= names
+    assert "loop/While" not in names  # the frame runner is not an op of the graph
 
 
 def test_a_variable_made_in_a_loop_body_belongs_to_the_graph_and_gets_gradients():

@@ -168,10 +168,12 @@ class CondContext:
 
     def note(self, node: Tensor) -> None:
         """``node`` belongs to this branch, and so to the branches it is nested in."""
-        context: CondContext | None = self
-        while context is not None:
+        context: Any = self
+        while isinstance(context, CondContext):
             context.values.add(node)
             context = context.outer
+        if context is not None:  # the branch is in a while loop's body (frame.py): the node is in the loop
+            context.note(node)
 
     def add_value(self, value: Tensor) -> Tensor:
         """What stands for ``value`` in this branch: itself if it belongs here, else a Switch output of

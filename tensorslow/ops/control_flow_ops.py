@@ -1,17 +1,17 @@
-"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as a ``While`` op.
+"""Control flow: ``tf.cond`` and ``tf.case`` as TF1's Switch and Merge ops; ``tf.while_loop`` as TF1's loop frame.
 
 * ``cond``: built as TF1 builds it (read ``control_flow/dataflow.py``): ``Switch`` ops route the
   predicate and every value a branch uses from outside into the branch the predicate picks, and a
   ``Merge`` per output forwards the value of the branch taken. The untaken branch's tensors are dead,
   so its ops (and their side effects) do not run; gradients flow through the branch taken only.
 * ``case``: nested conds, last pair innermost, with TF1's ``Assert`` checks (guarded by conds).
-* ``while_loop``: the body is built once in a :class:`~tensorslow.control_flow.region.Region` (read that
-  module), a sub-graph whose outside inputs are captured as placeholders; the outer graph gets one
-  ``While`` op that runs the condition, then the body, until the condition is false (or
-  ``maximum_iterations`` is reached), keeping each iteration's values, and one ``while/Exit`` node per
-  loop var. Its gradient runs the body's backward pass once per iteration, last iteration first,
-  passing dL/d(loop vars) back through the iterations and summing dL/d(captured tensor) over them:
-  backpropagation through time.
+* ``while_loop``: built as TF1 builds it (read ``control_flow/frame.py``): ``Enter``, ``Merge``, the
+  condition's ops, ``LoopCond``, ``Switch``, ``Identity``, the body's ops, ``NextIteration`` and ``Exit``
+  ops, outside tensors entering through ``Enter`` ops. A frame runner, a node that is not an op of the
+  graph, runs the frame iteration by iteration until the condition is false, keeping each iteration's
+  values; the ``Exit`` ops give the final loop vars. Its gradient (registered here) runs the body's
+  backward pass once per iteration, last iteration first, passing dL/d(loop vars) back through the
+  iterations and summing dL/d(captured tensor) over them: backpropagation through time.
 """
 from __future__ import annotations
 
@@ -23,45 +23,18 @@ import numpy
 from ..backend import xp
 from ..control_flow import nest
 from ..control_flow.dataflow import CondContext, merge, switch
-from ..control_flow.region import OutputGradients, Region, RegionFunction, RegionValues
+from ..control_flow.frame import build_frame
+from ..control_flow.region import OutputGradients
 from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, _graph_of, control_dependencies, get_default_graph
-from ..registry import RegisterGradient
+from ..registry import NotDifferentiable, RegisterGradient
 from ..shapes import TensorShape
 from ..variables import no_op
-from .array_ops import identity, stack, stop_gradient
+from .array_ops import identity, stack
 from .core import convert_to_tensor
-from .math_ops import cast, less_equal
+from .math_ops import cast, less_equal, logical_and
 from .reduction_ops import reduce_sum
-
-# -- the ops' outputs -------------------------------------------------------------------------------
-
-def _outputs(op, op_type, dtypes, shapes):
-    """One ``op_type`` node per output of ``op`` (an If or While node), of the given dtypes and shapes."""
-    return [Tensor(op_type, (op,), compute=_picker(k), attrs={"index": k}, dtype=dtype, shape=shape,
-                   name=op_type) for k, (dtype, shape) in enumerate(zip(dtypes, shapes))]
-
-
-def _picker(k):
-    def pick(values):
-        """y = output k of the control-flow op"""
-        return values[k]
-    return pick
-
-
-@RegisterGradient("Exit")
-def _output_grad(op, grad):
-    """dL/d(the op's outputs) = grad at this output's place, none at the others"""
-    return OutputGradients.one(op.index, len(op.inputs[0]), grad)
-
-
-def _scalar_bool(value, node, what):
-    """``value`` (a predicate's value) as a Python bool; an error naming ``node`` if it is not a scalar."""
-    if xp.ndim(value) != 0:
-        raise InvalidArgumentError(node, f"{what} of {node.op_name!r} must be a scalar, but it has shape "
-                                         f"{list(xp.shape(value))}")
-    return bool(value)
-
+from .tensor_array_ops import TensorArray
 
 # -- tf.cond -----------------------------------------------------------------------------------------
 
@@ -163,6 +136,12 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
     ``TensorShape([None, 3])``). A single loop var comes back alone, unless ``return_same_structure``.
     ``parallel_iterations`` and ``swap_memory`` are accepted and have no effect; with ``back_prop=False``
     no gradient flows through the loop.
+
+    Built as TF1 builds it (``control_flow/frame.py``): Enter, Merge, the condition's ops, LoopCond,
+    Switch, Identity, the body's ops, NextIteration and Exit ops. ``maximum_iterations`` adds, as TF1,
+    a counter ``while/iteration_counter`` as a first loop var and ``counter < maximum_iterations`` to
+    the condition. A ``TensorArray`` loop var is carried as its flow, and the body and the result get
+    it back as a TensorArray (``ops/tensor_array_ops.py``).
     """
     if not callable(cond):
         raise TypeError("'cond' must be callable.")
@@ -174,73 +153,75 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
     with graph.name_scope(name or "while") as scope:
         if not loop_vars:
             raise ValueError("'loop_vars' must be provided.")
-        maximum = None
         if maximum_iterations is not None:
-            maximum = convert_to_tensor(maximum_iterations, name="maximum_iterations")
-            if maximum.shape.ndims != 0:
-                raise ValueError(f"'maximum_iterations' must be a scalar. Received shape: {maximum.shape}")
-        inits = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
+            cond, body, loop_vars, shape_invariants = _counted(cond, body, loop_vars, shape_invariants,
+                                                               maximum_iterations, return_same_structure)
+        flat_vars = nest.flatten(loop_vars)  # a TensorArray is carried as its flow, as in TF1
+        arrays = {k: v for k, v in enumerate(flat_vars) if isinstance(v, TensorArray)}
+        inits = [v.flow if k in arrays else convert_to_tensor(v) for k, v in enumerate(flat_vars)]
         invariants = _shape_invariants(shape_invariants, loop_vars, inits)
-        region = Region(graph, scope, "Enter")
-        loop = [region.placeholder(v.dtype, s, "Identity") for v, s in zip(inits, invariants)]
-        packed = nest.pack_sequence_as(loop_vars, loop)
-        with region.active():
-            test = _predicate(convert_to_tensor(cond(*packed)), scope, "cond", "While")
-            test = test if test in region.nodes else region.capture(test)
+
+        def condition(merges):
+            test = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, _as_arrays(merges, arrays))))
+            return _predicate(test, scope, "cond", "LoopCond")
+
+        def step(identities):
+            packed = nest.pack_sequence_as(loop_vars, _as_arrays(identities, arrays))
             result = body(*packed)
             structure = result if nest.is_nested(result) else [result]
             _same_structure(list(packed), list(structure),
                             f"while_loop {scope[:-1]!r}: the body's result must have the structure of loop_vars")
-            outputs = [_loop_output(region, r, v) for r, v in zip(nest.flatten(structure), inits)]
-        _check_loop_outputs(scope, loop_vars, inits, invariants, outputs)
-        inputs = loop + region.placeholders
-        condition = RegionFunction(region, inputs, [test], differentiable=False)
-        step = RegionFunction(region, inputs, outputs, differentiable=back_prop)
-        with control_dependencies(region.outer_control):
-            node = _while_op(maximum, inits, region, condition, step, back_prop)
-        exits = _outputs(node, "Exit", [v.dtype for v in loop], [v.shape for v in loop])
-        if not back_prop:  # no gradient through the loop: as TF1, gradients() gives None, not zeros
-            exits = [stop_gradient(e) if e.dtype is None or e.dtype.is_floating else e for e in exits]
-    if maximum is not None:  # TF1 adds a counter as a loop var and returns the body's own structure
-        return nest.pack_sequence_as(result, exits)
+            flat = [r.flow if isinstance(r, TensorArray) else r for r in nest.flatten(structure)]
+            return [_loop_output(r, v) for r, v in zip(flat, inits)], (result, structure)
+
+        def check(outputs):
+            _check_loop_outputs(scope, loop_vars, inits, invariants, outputs)
+
+        exits, _, (result, structure) = build_frame(scope, inits, invariants, condition, step, check, back_prop)
+    exits = _as_arrays(exits, arrays)
+    if maximum_iterations is not None:  # TF1 returns the body's own structure, without the counter
+        return nest.pack_sequence_as(result[1], exits[1:])
     packed_exits = nest.pack_sequence_as(structure, exits)
     return packed_exits[0] if len(exits) == 1 and not return_same_structure else packed_exits
 
 
-def _while_op(maximum, inits, region, condition, step, back_prop):
-    """The ``While`` node: its inputs are [maximum_iterations], the loop vars' initial values, the
-    captured tensors and the variables read inside; its value is the loop vars' final values."""
-    n, has_maximum, n_captured = len(inits), maximum is not None, len(region.sources)
+def _as_arrays(flows, arrays):
+    """The loop's tensors, with a TensorArray (``arrays``: position -> array) rebuilt on its flow."""
+    return [arrays[k]._with_flow(f) if k in arrays else f for k, f in enumerate(flows)]
 
-    def run_loop(state, *values):
-        """while cond(v) and iterations < maximum: v = body(v)"""
-        limit = int(values[0]) if has_maximum else None
-        values = list(values[1:] if has_maximum else values)
-        loop, captured = values[:n], values[n:n + n_captured]  # then the variables: read where used
-        keep = step.differentiable
-        history, iterations = [], 0
-        while limit is None or iterations < limit:
-            (go,), _ = condition.run(state, loop + captured)
-            if not _scalar_bool(go, node, "The loop condition"):
-                break
-            loop, kept = step.run(state, loop + captured, keep)
-            if keep:
-                history.append(kept)
-            iterations += 1
-        return RegionValues(loop, (history, state))
-    node = Tensor("While", ((maximum,) if has_maximum else ()) + (*inits, *region.sources, *region.variables),
-                  compute=run_loop, stateful=True, name="While",
-                  attrs={"cond": condition, "body": step, "back_prop": back_prop, "n_loop_vars": n})
-    return node
+
+def _counted(cond, body, loop_vars, shape_invariants, maximum_iterations, return_same_structure):
+    """TF1's loop with ``maximum_iterations``: (cond, body, loop vars, invariants) with a counter first."""
+    maximum = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+    if maximum.shape.ndims != 0:
+        raise ValueError(f"'maximum_iterations' must be a scalar. Received shape: {maximum.shape}")
+    counter = convert_to_tensor(0, dtype=maximum.dtype, name="iteration_counter")
+    if len(loop_vars) == 1 and not return_same_structure:  # TF's try_to_pack: the body gets the var alone
+        inner = loop_vars[0]
+        invariant = None if shape_invariants is None else (TensorShape([]), shape_invariants[0])
+        return (lambda i, lv: logical_and(i < maximum, cond(lv)), lambda i, lv: (i + 1, body(lv)),
+                (counter, inner), invariant)
+    invariant = None if shape_invariants is None else (TensorShape([]), shape_invariants)
+    return (lambda i, lv: logical_and(i < maximum, cond(*lv)), lambda i, lv: (i + 1, body(*lv)),
+            (counter, loop_vars), invariant)
+
+
+# The loop frame's gradients (control_flow/frame.py), here with the engine's other built-in gradients.
+
+@RegisterGradient("Exit")
+def _exit_grad(op, grad):
+    """dL/d(the frame's outputs) = grad at this loop var's place, none at the others"""
+    return OutputGradients.one(op.node.index, len(op.inputs[0]), grad)
 
 
 @RegisterGradient("While")
 def _while_grad(op, grad):
     """Backpropagation through time: for each iteration, last first, the body's backward pass turns
-    dL/d(its outputs) into dL/d(its loop vars), the previous iteration's outputs; dL/dcaptured (and
-    dL/dvariable) is the sum over the iterations; dL/d(initial values) is what reaches the first iteration"""
+    dL/d(its NextIteration values) into dL/d(its Identities), the previous iteration's NextIteration
+    values; dL/d(captured tensor) is the sum over the iterations; dL/d(initial values) is what
+    reaches the first iteration."""
     history, state = op.output.record
-    n, body = op.n_loop_vars, op.body  # body.wrt: the loop vars' placeholders, the captured ones', variables
+    n, body = op.node.n_loop_vars, op.node.body  # body.wrt: the Identities, then the captured Enters
     loop_grads = list(grad.grads)
     captured_grads = [None] * (len(body.wrt) - n)
     for kept in reversed(history):
@@ -248,8 +229,18 @@ def _while_grad(op, grad):
         loop_grads = input_grads[:n]
         captured_grads = [a if b is None else b if a is None else a + b
                           for a, b in zip(captured_grads, input_grads[n:])]
-    maximum = [None] * (len(op.inputs) - len(body.wrt))  # maximum_iterations, if given, gets none
-    return maximum + loop_grads + captured_grads
+    return loop_grads + captured_grads
+
+
+@RegisterGradient("Enter")
+@RegisterGradient("NextIteration")
+def _forward_grad(op, grad):
+    """dy/dx = 1"""
+    return grad
+
+
+NotDifferentiable("LoopCond")
+NotDifferentiable("WhileWithoutGradient")  # back_prop=False: gradients() gives None through the loop
 
 
 def _shape_invariants(shape_invariants, loop_vars, inits):
@@ -275,12 +266,11 @@ def _shape_fits(shape, invariant):
     return all(b is None or a == b for a, b in zip(shape.dims, invariant.dims))
 
 
-def _loop_output(region, value, init):
-    """A body result as a node of the region (outside tensors captured, Python values made constants)."""
+def _loop_output(value, init):
+    """A body result as a tensor (Python values made constants of the loop var's dtype)."""
     if isinstance(value, Tensor) and not value.has_value:
         raise TypeError(f"while_loop: body returned operation {value.name!r}, which has no value, for a loop var")
-    tensor = value if isinstance(value, Tensor) else convert_to_tensor(value, dtype=init.dtype)
-    return tensor if tensor in region.nodes else region.capture(tensor)
+    return value if isinstance(value, Tensor) else convert_to_tensor(value, dtype=init.dtype)
 
 
 def _check_loop_outputs(scope, loop_vars, inits, invariants, outputs):

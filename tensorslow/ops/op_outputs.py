@@ -70,10 +70,7 @@ class OpOutput(Tensor):
         self.graph, self.inputs, self.control_inputs = op.graph, (op,), ()
         self._op_name, self._id, self._owner, self.value_index = op.op_name, op._id, op, index
         op._consumers.append(self)
-        region = getattr(_building, "region", None)  # a loop body being built (control_flow/)
-        if region is not None and op in region.nodes:
-            region.nodes.add(self)  # the op is inside it: so are its outputs
-        cond = getattr(_building, "cond", None)  # a cond branch being built (control_flow/dataflow.py)
+        cond = getattr(_building, "cond", None)  # a cond branch or loop being built (control_flow/)
         if cond is not None and op in cond.values:
             cond.note(self)
         if op.may_be_dead:

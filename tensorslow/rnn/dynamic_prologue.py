@@ -1,6 +1,6 @@
 """The ops TF1's ``dynamic_rnn`` builds around its loop, built here as TF builds them.
 
-Before its ``while_loop`` TF's ``dynamic_rnn`` (``rnn.py``; TensorSlow unrolls the loop) makes the inputs
+Before its ``while_loop`` TF's ``dynamic_rnn`` (``rnn.py``; the loop is in ``dynamic_loop.py``) makes the inputs
 time-major, works out the batch size, the zero state, checks ``sequence_length``, and computes what its
 loop needs: the number of time steps, zero outputs, the shortest and longest sequence, the loop's bound.
 After it, the outputs go back to batch-major. Each function here builds one of these steps with TF's ops,
@@ -11,13 +11,12 @@ names and order, so that the graph holds TF's ops (and later random ops take TF'
 * :func:`best_effort_batch_size`: the static batch size, else ``shape(x)[1]`` of the time-major input;
 * :func:`check_sequence_length`: ``sequence_length`` passed through an Identity ``CheckSeqLen`` that runs
   after an Assert that its shape is ``[batch_size]``;
-* :func:`loop_prologue`: the time steps, zero outputs, min/max sequence length, ``time`` and the loop
-  bound ``min(time_steps, max(1, max_sequence_length))``;
+* :func:`loop_prologue`: the time steps, zero outputs, min/max sequence length and ``time``;
 * :func:`output_shape_constants`: after the loop, the constants TF makes to restore the outputs' shapes.
 
-TF's loop reads some of these (the bound, ``time``) and leaves others unused (the minimum sequence length);
-TensorSlow's unrolled loop runs all its steps and reads none of them, but each is a real op that computes
-its value when fetched, and a session runs only what its fetches need.
+The loop reads most of these (the time steps, the zero outputs, the longest sequence, ``time``) and
+leaves others unused (the minimum sequence length), as TF's does; each is a real op that computes its
+value when fetched, and a session runs only what its fetches need.
 """
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ from ..backend import to_host, xp
 from ..errors import InvalidArgumentError
 from ..graph import NoValueOp, Tensor, constant_node, control_dependencies, name_scope
 from ..ops.array_ops import concat, identity, range_, rank, shape, stack, transpose, zeros
-from ..ops.math_ops import equal, maximum, minimum
+from ..ops.math_ops import equal
 from ..ops.reduction_extra_ops import reduce_all
 from ..ops.reduction_ops import reduce_max, reduce_min
 from ..summary.ops import string_constant
@@ -98,11 +97,12 @@ def check_sequence_length(sequence_length: Tensor, batch_size: int | Tensor) -> 
 
 
 def loop_prologue(flat_input: list[Tensor], output_size: Any, dtype: Any,
-                  sequence_length: Tensor | None) -> Any:
-    """What TF's ``_dynamic_rnn_loop`` builds before its loop, in its order: the time steps
+                  sequence_length: Tensor | None) -> tuple[Any, Tensor, Tensor, Tensor]:
+    """What TF's ``_dynamic_rnn_loop`` builds before its TensorArrays, in its order: the time steps
     (``shape(inputs[0])[0]``), the batch size, a zero output per output of the cell (zeros
-    ``[batch_size, size]``), then with ``sequence_length`` its min and max, the Const ``time``, and the
-    loop bound ``min(time_steps, max(1, max_sequence_length))``. Returns the zero output."""
+    ``[batch_size, size]``), then with ``sequence_length`` its min and max, and the Const ``time``.
+    Returns (the zero output, the time steps, the longest sequence (the time steps without
+    ``sequence_length``), ``time``)."""
     time_steps = shape(flat_input[0])[0]
     batch_size = best_effort_batch_size(flat_input)
     flat_zero_output = []
@@ -112,14 +112,12 @@ def loop_prologue(flat_input: list[Tensor], output_size: Any, dtype: Any,
         zero.set_shape(static)  # what TF's shape inference finds through the Concat
         flat_zero_output.append(zero)
     zero_output = nest.pack_sequence_as(output_size, flat_zero_output)
-    max_sequence_length = None
+    max_sequence_length = time_steps
     if sequence_length is not None:
         reduce_min(sequence_length)  # TF's min_sequence_length, which its loop without conditionals leaves unused
         max_sequence_length = reduce_max(sequence_length)
-    constant_node(0, dtype=_dtypes.int32, name="time")
-    if max_sequence_length is not None:
-        minimum(time_steps, maximum(1, max_sequence_length))
-    return zero_output
+    time = constant_node(0, dtype=_dtypes.int32, name="time")
+    return zero_output, time_steps, max_sequence_length, time
 
 
 def output_shape_constants(flat_input: list[Tensor], output_size: Any) -> None:

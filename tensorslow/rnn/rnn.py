@@ -4,22 +4,16 @@ Both call ``cell(x_t, state)`` for t = 0, 1, ..., T - 1, threading the state thr
 are made by the first call and shared by the others (in variable scope ``rnn`` unless ``scope`` says
 otherwise, so the variables are ``rnn/basic_lstm_cell/kernel``... as in TensorFlow).
 
-**How dynamic_rnn runs here.** TensorFlow's ``dynamic_rnn`` builds the cell once, inside a
-``tf.while_loop`` that runs it T times. TensorSlow *unrolls* it instead: it builds the cell's ops once
-per time step, as ``static_rnn`` does, over the time dimension known when the graph is built. The math
-per step, the variables, their names and their initial values are the same, so outputs, final states
-and gradients equal TensorFlow's to float rounding; a compiled plan then runs the T steps as straight-
-line code, with no per-iteration interpretation. The price: the number of time steps must be known when
-the graph is built (a ``None`` time dimension is an error), and the graph grows with T. TensorSlow's
-``tf.while_loop`` (``ops/control_flow_ops.py``) would remove that limit; it is not used here because a
-cell's first call must create variables, which a while-loop body cannot, and because a plan runs the
-unrolled steps faster than a loop that interprets its body at each iteration. Dropout in the loop
-(``DropoutWrapper``) draws as TF's single op in the loop draws, one stream for all the steps, in time
-order (TF's order with ``parallel_iterations=1``; see ``unroll.py``). ``parallel_iterations`` and
-``swap_memory`` change nothing here. Around the loop the graph holds TF's own ops (``dynamic_prologue.py``):
-the inputs made time-major by a Transpose, the batch size, the ``sequence_length`` check, the loop's
-bounds, and the Transpose of the outputs back to batch-major; the unrolled steps read the time-major
-inputs through one Unpack op, where TF's loop reads a TensorArray.
+**How dynamic_rnn runs here.** As TensorFlow's: the cell is built once, inside a ``tf.while_loop`` over
+the time steps that reads each step's input from a ``TensorArray`` and writes its output to another
+(``dynamic_loop.py``; the ops around the loop are in ``dynamic_prologue.py``). The time dimension may be
+unknown until the graph runs. The loop is TF1's frame of Enter, Merge, Switch, NextIteration and Exit
+ops (``control_flow/frame.py``), run iteration by iteration, and its gradient is backpropagation through
+time. Dropout in the loop (``DropoutWrapper``) is one random op that draws the next numbers of its
+stream at each step, in time order (TF's order with ``parallel_iterations=1``). ``parallel_iterations``
+and ``swap_memory`` change nothing here. Around the loop the graph holds TF's own ops
+(``dynamic_prologue.py``): the inputs made time-major by a Transpose, the batch size, the
+``sequence_length`` check, the loop's bounds, and the Transpose of the outputs back to batch-major.
 
 **sequence_length** (TF's ``_rnn_step``): for a batch entry whose sequence has ended (``t >= length``),
 the step's output is zeros and the state is copied through unchanged, by ``where`` (select) on the
@@ -31,8 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import dtypes as _dtypes
-from ..graph import Tensor, get_default_graph
-from ..ops.array_ops import concat, identity, shape, stack, unstack, zeros
+from ..graph import Tensor
+from ..ops.array_extra_ops import reverse
+from ..ops.array_ops import concat, identity, shape, zeros
 from ..ops.core import convert_to_tensor
 from ..ops.indexing_ops import where
 from ..ops.math_ops import cast
@@ -40,6 +35,7 @@ from ..ops.reduction_ops import reduce_max, reduce_min
 from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import shape_parts
+from .dynamic_loop import dynamic_rnn_loop
 from .dynamic_prologue import (
     best_effort_batch_size,
     check_sequence_length,
@@ -48,7 +44,6 @@ from .dynamic_prologue import (
     transpose_batch_time,
 )
 from .sequence_ops import reverse_sequence
-from .unroll import unrolled_loop
 from .wrappers import assert_like_rnncell
 
 
@@ -154,8 +149,8 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
     return outputs, state
 
 
-def _time_steps(flat_input: list[Tensor], time_axis: int) -> tuple[int, Any]:
-    """(T, the static batch size or None) of the inputs, which must agree; T must be known."""
+def _check_inputs(flat_input: list[Tensor], time_axis: int) -> None:
+    """The inputs have rank 3 or more, known depths, and agree on the time steps and batch size they know."""
     steps, batch = None, None
     for i, x in enumerate(flat_input):
         dims = x.shape.dims
@@ -165,10 +160,6 @@ def _time_steps(flat_input: list[Tensor], time_axis: int) -> tuple[int, Any]:
             raise ValueError(f"Input size (depth of inputs) must be accessible via shape inference, but saw "
                              f"value None for input={x}.")
         t, b = dims[time_axis], dims[1 - time_axis]
-        if t is None:
-            raise ValueError(f"dynamic_rnn: the time dimension (axis {time_axis}) of input {x.name!r}, shape "
-                             f"{x.shape}, must be known when the graph is built: TensorSlow unrolls the loop "
-                             f"over the time steps (see tensorslow/rnn/rnn.py)")
         if i and t != steps:
             raise ValueError(f"Time steps is not the same for all the elements in the input in a batch. "
                              f"Received time steps={t} for input={x}.")
@@ -176,7 +167,6 @@ def _time_steps(flat_input: list[Tensor], time_axis: int) -> tuple[int, Any]:
             raise ValueError(f"Batch_size is not the same for all the elements in the input. Received batch "
                              f"size={b} for input={x}.")
         steps, batch = t, b
-    return int(steps), batch  # type: ignore[arg-type]
 
 
 def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_state: Any = None, dtype: Any = None,
@@ -185,18 +175,17 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
     """``(outputs, final_state)``: ``cell`` run over the time axis of ``inputs`` (``[batch, time, depth]``,
     or ``[time, batch, depth]`` if ``time_major``; or a nested tuple of such tensors). ``outputs`` has the
     inputs' layout, ``[batch, time, output_size]``; past a sequence's ``sequence_length`` its outputs are
-    zeros and its state stops changing. Unrolled over the time steps: see the module docstring."""
+    zeros and its state stops changing. A while loop over the time steps: see the module docstring."""
     assert_like_rnncell("cell", cell)
-    return _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope, reverse=False)
+    return _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope)
 
 
-def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope, reverse):
-    """dynamic_rnn; with ``reverse``, over each sequence reversed within its length, the outputs
-    reversed back (the backward half of bidirectional_dynamic_rnn). The ops around the loop are TF's
-    (``dynamic_prologue.py``); the loop itself is unrolled over time-major inputs."""
-    with variable_scope(scope or "rnn") as varscope:
+def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major, scope):
+    """dynamic_rnn: TF's ops before its loop (``dynamic_prologue.py``), its while loop over time
+    (``dynamic_loop.py``), the outputs back to batch-major."""
+    with variable_scope(scope or "rnn"):
         flat_input = [convert_to_tensor(x) for x in nest.flatten(inputs)]
-        steps, _ = _time_steps(flat_input, 0 if time_major else 1)
+        _check_inputs(flat_input, 0 if time_major else 1)
         if not time_major:  # [batch, time, depth] -> [time, batch, depth], as TF's loop takes them
             flat_input = [transpose_batch_time(x) for x in flat_input]
         lengths = None
@@ -206,48 +195,21 @@ def _dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype, time_major
         state = _initial_state(cell, initial_state, batch_size, dtype)
         if lengths is not None:
             lengths = check_sequence_length(lengths, batch_size)
-        zero_output = loop_prologue(flat_input, cell.output_size, _infer_state_dtype(dtype, state), lengths)
-        slices = [unstack(x, num=steps, axis=0) for x in flat_input]
-        if reverse:
-            slices = [_reverse_steps(s, lengths) for s in slices]
-        inputs_t = [nest.pack_sequence_as(inputs, [s[t] for s in slices]) for t in range(steps)]
-        step_outputs, state = _unrolled_loop(cell, varscope, inputs_t, state, lengths,
-                                             zero_output if lengths is not None else None)
-        stacked = []
-        for k in range(len(nest.flatten(cell.output_size))):
-            column = [step[k] for step in step_outputs]
-            if reverse:
-                column = _reverse_steps(column, lengths)
-            stacked.append(stack(column, axis=0))  # [time, batch, depth]: TF's loop output
+        dtype = _infer_state_dtype(dtype, state)
+        zero_output, time_steps, longest, time = loop_prologue(flat_input, cell.output_size, dtype, lengths)
+        time_major_inputs = nest.pack_sequence_as(inputs, flat_input)
+        outputs, state = dynamic_rnn_loop(cell, flat_input, time_major_inputs, state, lengths, zero_output,
+                                          time_steps, longest, time, dtype)
         output_shape_constants(flat_input, cell.output_size)
-        flat_outputs = stacked if time_major else [transpose_batch_time(output) for output in stacked]
+        flat_outputs = outputs if time_major else [transpose_batch_time(output) for output in outputs]
         return nest.pack_sequence_as(cell.output_size, flat_outputs), state
 
 
-def _unrolled_loop(cell, varscope, inputs_t, state, lengths, zero_output):
-    """The loop of dynamic_rnn, unrolled: ([the flat outputs of each step], the final state)."""
-    step_outputs = []
-    # TF's loop builds the cell in rnn/while/
-    with get_default_graph().name_scope("while"), unrolled_loop():
-        for time, input_t in enumerate(inputs_t):
-            if time == 0:
-                output, new_state = cell(input_t, state)
-            else:  # the weights exist now: the later steps share them
-                with variable_scope(varscope, reuse=True, auxiliary_name_scope=False):
-                    output, new_state = cell(input_t, state)
-            if lengths is not None:
-                output, new_state = _rnn_step(time, lengths, zero_output, state, output, new_state)
-            state = new_state
-            step_outputs.append(nest.flatten(output))
-    return step_outputs, state
-
-
-def _reverse_steps(steps: list[Tensor], lengths: Tensor | None) -> list[Tensor]:
-    """The time steps reversed (TF reverses the time axis), or each batch entry's first ``length`` steps
-    reversed and the rest left in place (``reverse_sequence``)."""
+def _reverse(x: Tensor, lengths: Any, time_axis: int) -> Tensor:
+    """``x`` reversed in time: each sequence within its length (``reverse_sequence``), or all of it."""
     if lengths is None:
-        return list(reversed(steps))
-    return unstack(reverse_sequence(stack(steps, axis=0), lengths, seq_axis=0, batch_axis=1), num=len(steps))
+        return reverse(x, axis=[time_axis])
+    return reverse_sequence(x, lengths, seq_axis=time_axis, batch_axis=1 - time_axis)
 
 
 def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any, sequence_length: Any = None,
@@ -262,8 +224,11 @@ def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any, sequence_
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
             output_fw, state_fw = _dynamic_rnn(cell_fw, inputs, sequence_length, initial_state_fw, dtype,
-                                               time_major, fw_scope, reverse=False)
-        with variable_scope("bw") as bw_scope:
-            output_bw, state_bw = _dynamic_rnn(cell_bw, inputs, sequence_length, initial_state_bw, dtype,
-                                               time_major, bw_scope, reverse=True)
+                                               time_major, fw_scope)
+        time_axis = 0 if time_major else 1
+        with variable_scope("bw") as bw_scope:  # TF's: the inputs reversed, a forward loop, its outputs reversed
+            inputs_reverse = nest.map_structure(lambda x: _reverse(x, sequence_length, time_axis), inputs)
+            tmp, state_bw = _dynamic_rnn(cell_bw, inputs_reverse, sequence_length, initial_state_bw, dtype,
+                                         time_major, bw_scope)
+    output_bw = nest.map_structure(lambda x: _reverse(x, sequence_length, time_axis), tmp)
     return (output_fw, output_bw), (state_fw, state_bw)

@@ -22,7 +22,6 @@ from ..ops.slice_ops import slice as slice_
 from ..variable_scope import variable_scope
 from . import nest
 from .cell_base import LSTMStateTuple, RNNCell
-from .unroll import current_loop
 
 
 def assert_like_rnncell(cell_name: str, cell: Any) -> None:
@@ -192,12 +191,8 @@ class DropoutWrapper(_Wrapper):
 
     def _dropout_one(self, index: int, value: Tensor, salt: str, noise: Any, keep_prob: Any) -> Tensor:
         if not self._variational_recurrent:
-            seed = self._gen_seed(salt, index)
-            loop = current_loop()
-            if loop is not None:  # in dynamic_rnn: every step draws from one stream, as TF's loop does
-                return loop.random((id(self), salt, index),
-                                   lambda s: _nn_dropout(value, rate=1.0 - keep_prob, seed=s), seed)
-            return _nn_dropout(value, rate=1.0 - keep_prob, seed=seed)
+            # in dynamic_rnn's loop this is one op, drawing the next numbers of its stream at each step, as TF's
+            return _nn_dropout(value, rate=1.0 - keep_prob, seed=self._gen_seed(salt, index))
         # variational: keep where floor(keep_prob + noise) = 1, the noise drawn once for every step
         binary = math_ops.floor(keep_prob + nest.flatten(noise)[index])
         out = math_ops.divide(value, keep_prob) * binary

@@ -5,8 +5,8 @@ The network: inputs ``[batch, 20, 28]`` (an MNIST image read row by row), ``tf.n
 logits, plain gradient descent. :func:`build_lstm` builds it with either ``tensorslow`` or
 ``tensorflow.compat.v1`` (the same code; tf1's cell is TF1's own, from ``tf_keras``'s legacy cells, which
 ``tf.compat.v1.nn.rnn_cell`` only routes to when ``TF_USE_LEGACY_KERAS=1`` is set before TensorFlow is
-imported). tf1 runs the loop as a ``tf.while_loop``; TensorSlow unrolls it over the 20 steps
-(``tensorslow/rnn/rnn.py``). Only those two engines implement it: the others are skipped.
+imported). Both run the loop as TF1's ``tf.while_loop`` over the 20 steps (TensorSlow's:
+``tensorslow/rnn/dynamic_loop.py``). Only those two engines implement it: the others are skipped.
 
 The weights (Glorot-uniform kernels, zero biases), a batch of standard normal inputs and one-hot labels
 are drawn once with NumPy (:meth:`LSTMPoint.problem`) and loaded into both engines; tf1's first-step loss

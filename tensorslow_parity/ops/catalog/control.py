@@ -1,5 +1,7 @@
-"""Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (the ``While`` op and its
-``Exit`` outputs). One :class:`OpEntry` per op type; each builds a small cond or loop that TF1 builds too.
+"""Control flow: ``cond`` (TF1's ``Switch`` and ``Merge`` ops) and ``while_loop`` (TF1's ``Enter``, ``Merge``,
+``LoopCond``, ``Switch``, ``Identity``, ``NextIteration`` and ``Exit`` ops, run by a frame runner of type
+``While``), and ``TensorArray``'s ops. One :class:`OpEntry` per op type; each builds a small cond, loop or
+TensorArray that TF1 builds too.
 """
 import contextlib
 
@@ -67,11 +69,71 @@ ENTRIES = (
         examples=UNARY,
         variants=(Variant("maximum_iterations", lambda tf, x: _while(tf,
                       lambda y: tf.constant(True), lambda y: y * x, [x], maximum_iterations=2)),),
-        notes="TF1 builds Enter/Merge/Switch/NextIteration/Exit ops; TensorSlow one While op"),
+        notes="the frame runner (not an op of the graph) that runs TF1's Enter/Merge/Switch/NextIteration/Exit"),
+    OpEntry(
+        op_type="WhileWithoutGradient", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: x * _while(tf, lambda i, y: i < 2, lambda i, y: (i + 1, y * x), (0, x), back_prop=False)[1],
+        n_float=1, family="any", examples=UNARY,
+        notes="a loop with back_prop=False: no gradient flows through it (here only through the factor x)"),
+    OpEntry(
+        op_type="Enter", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x, y: _while(tf, lambda i, a: i < 2, lambda i, a: (i + 1, a * x + y), (0, x))[1],
+        n_float=2, family="same", examples=SAME2, notes="x and y enter the loop through Enter ops (while/mul/Enter)"),
+    OpEntry(
+        op_type="NextIteration", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: _while(tf, lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a)), (0, x))[1],
+        n_float=1, family="any", examples=UNARY, notes="the body's result becomes the next iteration's loop var"),
+    OpEntry(
+        op_type="LoopCond", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
+        keras_op="keras.ops.while_loop", keras_layer=None,
+        build=lambda tf, x: _while(tf, lambda a: tf.reduce_sum(a * a) < 50.0, lambda a: a * 2.0, [x],
+                                   maximum_iterations=4),
+        n_float=1, family="any", examples=UNARY, notes="the loop goes on while its condition, a float test, holds"),
     OpEntry(
         op_type="Exit", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
         build=lambda tf, x, y: tf.add(*_while(tf, lambda i, a, b: i < 2, lambda i, a, b: (i + 1, a * b, b + a),
                                                 (tf.constant(0), x, y))[1:]),
-        n_float=2, family="same", examples=SAME2, notes="the outputs of a While op, named while/Exit as TF1's"),
+        n_float=2, family="same", examples=SAME2, notes="the loop vars' final values, while/Exit as TF1's"),
+    OpEntry(
+        op_type="TensorArrayV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=2).write(0, x).write(1, x * x).stack(),
+        n_float=1, family="any", examples=UNARY, notes="an array of two elements, written one by one, stacked"),
+    OpEntry(
+        op_type="TensorArrayWriteV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x, y: tf.TensorArray(x.dtype, size=2).write(1, x * y).write(0, tf.sin(y)).stack(),
+        n_float=2, family="same", examples=SAME2, notes="two writes, out of order: their values' gradients"),
+    OpEntry(
+        op_type="TensorArrayScatterV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x * 2.0).stack() * x,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))), notes="unstack (a scatter), then stack"),
+    OpEntry(
+        op_type="TensorArrayGatherV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x).gather([0]) * 3.0,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))),
+        notes="the first element gathered: the others get no gradient"),
+    OpEntry(
+        op_type="TensorArrayReadV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=tf.shape(x)[0]).unstack(x).read(tf.shape(x)[0] - 1) ** 2,
+        n_float=1, family="rank1+", examples=((((2, 3),), ((4,),))), notes="the last element, read"),
+    OpEntry(
+        op_type="TensorArraySizeV3", tensorslow="TensorArray", tf_v1="tf.compat.v1.TensorArray",
+        tf2="tf.TensorArray",
+        keras_op=None, keras_layer=None,
+        build=lambda tf, x: tf.TensorArray(x.dtype, size=0, dynamic_size=True).write(0, x).write(2, x).size(),
+        n_float=1, family="any", examples=UNARY, differentiable=False,
+        notes="a growing array's size: 3 after writes at 0 and 2"),
 )
