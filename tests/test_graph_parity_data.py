@@ -198,6 +198,7 @@ def test_a_map_functions_graph_is_not_one_of_the_programs_graphs():
         finally:
             recorder.uninstall()
     lists = recorder.op_lists()
-    assert len(lists) == 1 and lists[-1] == [["start", "Const"], ["stop", "Const"], ["step", "Const"], ["RangeDataset", "RangeDataset"],
+    assert len(lists) == 1
+    assert lists[-1] == [["start", "Const"], ["stop", "Const"], ["step", "Const"], ["RangeDataset", "RangeDataset"],
                          ["MapDataset", "MapDataset"]]
     assert not any(op_type == "Mul" for ops in lists for _, op_type in ops)
