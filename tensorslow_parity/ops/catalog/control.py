@@ -48,6 +48,12 @@ def _power_loop(tf, x, times=3):
     return _while(tf, lambda i, y: i < times, lambda i, y: (i + 1, y * x), (tf.constant(0), x))[1]
 
 
+def _count_while(tf, s):
+    """Count n up while sum(s^2) > n (at most 8 times): s reaches the loop only through its condition."""
+    return _while(tf, lambda n: tf.reduce_sum(s ** 2) > n, lambda n: n + 1.0, [tf.constant(0.0, s.dtype)],
+                  maximum_iterations=8)
+
+
 ENTRIES = (
     OpEntry(
         op_type="Switch", tensorslow="cond", tf_v1="tf.compat.v1.cond", tf2="tf.cond", keras_op="keras.ops.cond",
@@ -73,9 +79,9 @@ ENTRIES = (
     OpEntry(
         op_type="WhileWithoutGradient", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
-        build=lambda tf, x: x * _while(tf, lambda i, y: i < 2, lambda i, y: (i + 1, y * x), (0, x), back_prop=False)[1],
-        n_float=1, family="any", examples=UNARY,
-        notes="a loop with back_prop=False: no gradient flows through it (here only through the factor x)"),
+        build=lambda tf, x: _while(tf, lambda i, y: i < 2, lambda i, y: (i + 1, y * x), (0, x), back_prop=False)[1],
+        n_float=1, family="any", examples=UNARY, differentiable=False,
+        notes="a loop with back_prop=False: no gradient flows through it"),
     OpEntry(
         op_type="Enter", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
@@ -89,9 +95,9 @@ ENTRIES = (
     OpEntry(
         op_type="LoopCond", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
-        build=lambda tf, x: _while(tf, lambda a: tf.reduce_sum(a * a) < 50.0, lambda a: a * 2.0, [x],
-                                   maximum_iterations=4),
-        n_float=1, family="any", examples=UNARY, notes="the loop goes on while its condition, a float test, holds"),
+        build=lambda tf, x: _count_while(tf, tf.stop_gradient(x)),
+        n_float=1, family="any", examples=UNARY, differentiable=False,
+        notes="the loop counts while a test on x holds (x behind stop_gradient: the count has no gradient)"),
     OpEntry(
         op_type="Exit", tensorslow="while_loop", tf_v1="tf.compat.v1.while_loop", tf2="tf.while_loop",
         keras_op="keras.ops.while_loop", keras_layer=None,
