@@ -11,6 +11,7 @@ Two promises:
 """
 from . import debugging, dtypes, losses, nn, train
 from .debugging import add_check_numerics_ops, check_numerics
+from .default_session import get_default_session
 from .drawing import draw_graph
 from .dtypes import DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32, int64, uint8
 from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
@@ -20,7 +21,6 @@ from .graph import (
     Tensor,
     control_dependencies,
     get_default_graph,
-    get_default_session,
     name_scope,
     reset_default_graph,
 )

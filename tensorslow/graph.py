@@ -21,6 +21,7 @@ import numpy as np
 from . import backend as _backend
 from . import devices as _devices
 from . import dtypes as _dtypes
+from .default_session import session_for as _session_for
 from .shapes import TensorShape, dims_of
 
 
@@ -492,36 +493,3 @@ def constant_node(value: Any, dtype: Any = None, shape: Sequence[int] | None = N
     node = Tensor("Const", (), compute=compute, attrs={"value": array}, dtype=dt, shape=array.shape,
                   name=name or "Const", graph=graph or get_default_graph())
     return node
-
-
-# -- default session (used by Tensor.eval and Operation.run) --------------------------
-
-_session_stack = threading.local()
-
-
-def _push_session(session):
-    stack = getattr(_session_stack, "stack", [])
-    _session_stack.stack = stack + [session]
-
-
-def _pop_session(session):
-    stack = getattr(_session_stack, "stack", [])
-    if stack and stack[-1] is session:
-        _session_stack.stack = stack[:-1]
-    elif session in stack:
-        _session_stack.stack = [s for s in stack if s is not session]
-
-
-def get_default_session() -> Any:
-    stack = getattr(_session_stack, "stack", None)
-    return stack[-1] if stack else None
-
-
-def _session_for(node, session):
-    session = session or get_default_session()
-    if session is None:
-        raise ValueError(f"Cannot evaluate {node.name!r}: no default session is registered. Use "
-                         "`with tf.Session() as sess:` or pass session=sess.")
-    if session.graph is not node.graph:
-        raise ValueError(f"Cannot evaluate {node.name!r}: the session's graph is not the node's graph.")
-    return session

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import default_session as _default_session
 from . import executor as _executor
 from . import graph as _graph
 from .backend import ON_HOST, freeze, to_device, xp
@@ -109,11 +110,11 @@ class Session:
 
     # -- context management ----------------------------------------------------------------
     def __enter__(self) -> Session:
-        _graph._push_session(self)
+        _default_session.push_session(self)
         return self
 
     def __exit__(self, *exc):
-        _graph._pop_session(self)
+        _default_session.pop_session(self)
         self.close()
         return False
 
@@ -324,10 +325,10 @@ class InteractiveSession(Session):
 
     def __init__(self, target: str = "", graph: _graph.Graph | None = None, config: Any = None) -> None:
         super().__init__(target, graph, config)
-        _graph._push_session(self)
+        _default_session.push_session(self)
 
     def close(self) -> None:
-        _graph._pop_session(self)
+        _default_session.pop_session(self)
         super().close()
 
 
@@ -336,9 +337,9 @@ class _DefaultSession:
         self.session = session
 
     def __enter__(self):
-        _graph._push_session(self.session)
+        _default_session.push_session(self.session)
         return self.session
 
     def __exit__(self, *exc):
-        _graph._pop_session(self.session)
+        _default_session.pop_session(self.session)
         return False

@@ -200,8 +200,8 @@ class Variable(Tensor):
 
     def load(self, value: Any, session: Any = None) -> None:
         """Write ``value`` into this variable in ``session`` (default session if None)."""
-        from .graph import _session_for
-        _session_for(self, session)._state.write(self, value)
+        from .default_session import session_for
+        session_for(self, session)._state.write(self, value)
 
     def __repr__(self):
         dtype = self.dtype.name if self.dtype is not None else "?"
