@@ -134,6 +134,19 @@ def outside_contexts():
         _graph._building.cond, _graph._control_stack.stack = saved_cond, saved_control
 
 
+def replace_inputs(node: Tensor, inputs: tuple) -> None:
+    """Give ``node`` the inputs ``inputs`` (a context's Switch or Enter outputs standing for the tensors it
+    read), keeping every tensor's list of consumers right."""
+    if inputs == node.inputs:
+        return
+    for old in node.inputs:
+        if node in old._consumers:
+            old._consumers.remove(node)
+    for new in inputs:
+        new._consumers.append(node)
+    node.inputs = inputs
+
+
 class CondContext:
     """One branch of a cond being built: the ops made while it is active join it (TF1's CondContext).
 
@@ -220,13 +233,7 @@ class CondContext:
             with self.graph.name_scope(node.op_name + "/"):
                 inputs = tuple(self.add_ref(x) if refs and x.type == "VariableV2" else self.add_value(x)
                                for x in node.inputs)
-            if inputs != node.inputs:
-                for old in node.inputs:
-                    if node in old._consumers:
-                        old._consumers.remove(node)
-                for new in inputs:
-                    new._consumers.append(node)
-                node.inputs = inputs
+            replace_inputs(node, inputs)
         self.note(node)
 
     def output(self, value: Any) -> Tensor:

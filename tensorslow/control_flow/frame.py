@@ -62,7 +62,7 @@ from .. import graph as _graph
 from ..backend import xp
 from ..errors import InvalidArgumentError
 from ..graph import Graph, Tensor
-from .dataflow import Merge, _as_read, outside_contexts, switch
+from .dataflow import Merge, _as_read, outside_contexts, replace_inputs, switch
 from .dead import DEAD
 from .region import RegionFunction, RegionValues, hidden
 
@@ -163,13 +163,7 @@ class WhileContext:
             with self.graph.name_scope(node.op_name + "/"):
                 inputs = tuple(x if x.type == "VariableV2" and node.__dict__.get("ref") is x
                                else self.add_value(x) for x in node.inputs)
-            if inputs != node.inputs:
-                for old in node.inputs:
-                    if node in old._consumers:
-                        old._consumers.remove(node)
-                for new in inputs:
-                    new._consumers.append(node)
-                node.inputs = inputs
+            replace_inputs(node, inputs)
         self.note(node)
 
 
